@@ -1,0 +1,42 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { ConfigError, loadConfig } from './config';
+
+const dataDir = () => mkdtempSync(join(tmpdir(), 'gw-config-'));
+
+describe('loadConfig', () => {
+  it('uses the documented defaults', () => {
+    const { config } = loadConfig([], { GATEWAY_DATA_DIR: dataDir() });
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 9001, mcpPort: 9000, sandbox: false, idleTimeoutMinutes: 60 });
+    expect(config.tallyfyApiUrl).toBe('https://api.tallyfy.com');
+  });
+
+  it('ranks flags over environment over settings file', () => {
+    const dir = dataDir();
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ port: 7001, mcpPort: 7000, idleTimeoutMinutes: 5 }));
+    const { config } = loadConfig(['--port', '7003'], { GATEWAY_DATA_DIR: dir, GATEWAY_PORT: '7002', GATEWAY_MCP_PORT: '7004' });
+    expect(config.port).toBe(7003);
+    expect(config.mcpPort).toBe(7004);
+    expect(config.idleTimeoutMinutes).toBe(5);
+  });
+
+  it('explains a bad flag in one line', () => {
+    expect(() => loadConfig(['--port', 'abc'], { GATEWAY_DATA_DIR: dataDir() })).toThrow(/--port \/ GATEWAY_PORT/);
+    expect(() => loadConfig(['--bogus'], { GATEWAY_DATA_DIR: dataDir() })).toThrow(ConfigError);
+  });
+
+  it('explains a bad environment value', () => {
+    expect(() => loadConfig([], { GATEWAY_DATA_DIR: dataDir(), GATEWAY_SANDBOX: 'maybe' })).toThrow(/GATEWAY_SANDBOX must be true or false/);
+    expect(() => loadConfig([], { GATEWAY_DATA_DIR: dataDir(), TALLYFY_API_URL: 'not a url' })).toThrow(/TALLYFY_API_URL/);
+  });
+
+  it('explains a broken settings file', () => {
+    const dir = dataDir();
+    writeFileSync(join(dir, 'settings.json'), '{oops');
+    expect(() => loadConfig([], { GATEWAY_DATA_DIR: dir })).toThrow(/settings\.json is not valid JSON/);
+  });
+});

@@ -1,0 +1,185 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { z } from 'zod';
+
+/**
+ * The core's configuration. Every value comes, in order of precedence, from a command-line flag,
+ * an environment variable, the settings file (`<dataDir>/settings.json`) or the default below.
+ */
+export const configSchema = z.object({
+  /** Interface the gateway binds to. Default `127.0.0.1` (this machine only); `0.0.0.0` exposes it to the LAN. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** Gateway port: WebSocket, web chat at `/`, admin at `/admin`, health at `/healthz`. Default 9001; 0 picks a free port. */
+  port: z.coerce.number().int().min(0).max(65535).default(9001),
+  /** MCP Streamable HTTP port, always bound to 127.0.0.1. Default 9000; 0 picks a free port. */
+  mcpPort: z.coerce.number().int().min(0).max(65535).default(9000),
+  /** Run on the embedded Tallyfy sandbox instead of the real API. Default false. */
+  sandbox: z.boolean().default(false),
+  /** JSON seed file for the sandbox (docs/sandbox-seed.md). Default: the built-in seed. */
+  sandboxSeed: z.string().min(1).optional(),
+  /** Minutes a session may stay idle before it is closed. Default 60. */
+  idleTimeoutMinutes: z.coerce.number().positive().max(24 * 60).default(60),
+  /** Access code teammates must give when the gateway is bound beyond loopback. */
+  accessCode: z.string().min(4).max(128).optional(),
+  /** Token for the browser admin view at `/admin`. Generated and kept in the settings when absent. */
+  adminToken: z.string().min(16).max(256).optional(),
+  /** Verbose logging. Default false. */
+  debug: z.boolean().default(false),
+  /** Folder for settings and secrets. Default `~/.config/tallyfy-mcp-gateway` (env `GATEWAY_DATA_DIR`). */
+  dataDir: z.string().min(1),
+  /** Anthropic API key (env `ANTHROPIC_API_KEY`). Without it the gateway runs in direct tool mode. */
+  anthropicApiKey: z.string().min(1).optional(),
+  /** Anthropic API base URL (env `ANTHROPIC_BASE_URL`). Default: the SDK's. */
+  anthropicBaseUrl: z.url().optional(),
+  /** Claude model (env `ANTHROPIC_MODEL`). */
+  anthropicModel: z.string().min(1).default('claude-sonnet-4-5'),
+  /** Tallyfy REST API base URL (env `TALLYFY_API_URL`). Default `https://api.tallyfy.com`. */
+  tallyfyApiUrl: z.url().default('https://api.tallyfy.com'),
+  /** The desk user's own Tallyfy token (env `TALLYFY_API_KEY`), for the local chat and stdio. Never lent to LAN sessions. */
+  tallyfyApiKey: z.string().min(1).optional(),
+  /** The desk user's Tallyfy org id (env `TALLYFY_ORG_ID`). */
+  tallyfyOrgId: z.string().min(1).optional(),
+  /** Use this external MCP server instead of the embedded one (env `MCP_SERVER_URL`). */
+  mcpServerUrl: z.url().optional(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+type ConfigInput = z.input<typeof configSchema>;
+
+/** Thrown for a flag, variable or settings value that does not parse; `message` is one line for the user. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const flagOptions = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'mcp-port': { type: 'string' },
+  sandbox: { type: 'boolean' },
+  'sandbox-seed': { type: 'string' },
+  'idle-timeout': { type: 'string' },
+  'access-code': { type: 'string' },
+  'admin-token': { type: 'string' },
+  debug: { type: 'boolean' },
+  'data-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Maps each config key to the flag and environment variable that set it. */
+const sources: Partial<Record<keyof Config, { flag?: keyof typeof flagOptions; env?: string }>> = {
+  host: { flag: 'host', env: 'GATEWAY_HOST' },
+  port: { flag: 'port', env: 'GATEWAY_PORT' },
+  mcpPort: { flag: 'mcp-port', env: 'GATEWAY_MCP_PORT' },
+  sandbox: { flag: 'sandbox', env: 'GATEWAY_SANDBOX' },
+  sandboxSeed: { flag: 'sandbox-seed', env: 'GATEWAY_SANDBOX_SEED' },
+  idleTimeoutMinutes: { flag: 'idle-timeout', env: 'GATEWAY_IDLE_TIMEOUT' },
+  accessCode: { flag: 'access-code', env: 'GATEWAY_ACCESS_CODE' },
+  adminToken: { flag: 'admin-token', env: 'GATEWAY_ADMIN_TOKEN' },
+  debug: { flag: 'debug', env: 'GATEWAY_DEBUG' },
+  dataDir: { flag: 'data-dir', env: 'GATEWAY_DATA_DIR' },
+  anthropicApiKey: { env: 'ANTHROPIC_API_KEY' },
+  anthropicBaseUrl: { env: 'ANTHROPIC_BASE_URL' },
+  anthropicModel: { env: 'ANTHROPIC_MODEL' },
+  tallyfyApiUrl: { env: 'TALLYFY_API_URL' },
+  tallyfyApiKey: { env: 'TALLYFY_API_KEY' },
+  tallyfyOrgId: { env: 'TALLYFY_ORG_ID' },
+  mcpServerUrl: { env: 'MCP_SERVER_URL' },
+};
+
+const booleanKeys = new Set<keyof Config>(['sandbox', 'debug']);
+
+/** Usage text for `serve --help`. */
+export const usage = `Usage: npm run serve -- [options]
+
+  --host HOST            interface to bind the gateway to (default 127.0.0.1; 0.0.0.0 = LAN)
+  --port N               gateway port: WebSocket, web chat /, admin /admin, /healthz (default 9001)
+  --mcp-port N           MCP Streamable HTTP port on 127.0.0.1, path /mcp (default 9000)
+  --sandbox              use the embedded Tallyfy sandbox (offline demo)
+  --sandbox-seed FILE    JSON seed for the sandbox (see docs/sandbox-seed.md)
+  --idle-timeout MIN     close sessions idle this many minutes (default 60)
+  --access-code CODE     code teammates must enter when the gateway is on the LAN
+  --admin-token TOKEN    token for the browser admin view (default: generated and kept)
+  --data-dir DIR         settings folder (default ~/.config/tallyfy-mcp-gateway)
+  --debug                verbose logs
+  -h, --help             this text
+
+Environment: GATEWAY_HOST, GATEWAY_PORT, GATEWAY_MCP_PORT, GATEWAY_SANDBOX, GATEWAY_IDLE_TIMEOUT,
+GATEWAY_ACCESS_CODE, GATEWAY_ADMIN_TOKEN, GATEWAY_DATA_DIR, GATEWAY_DEBUG, ANTHROPIC_API_KEY,
+ANTHROPIC_BASE_URL, ANTHROPIC_MODEL, TALLYFY_API_URL, TALLYFY_API_KEY, TALLYFY_ORG_ID, MCP_SERVER_URL.`;
+
+/** The default settings folder, `GATEWAY_DATA_DIR` or `~/.config/tallyfy-mcp-gateway`. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.GATEWAY_DATA_DIR ?? join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'tallyfy-mcp-gateway'));
+}
+
+function parseBoolean(name: string, value: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off|)$/i.test(value)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${value}"`);
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const key = String(issue.path[0] ?? '');
+  const source = sources[key as keyof Config];
+  const where = [source?.flag ? `--${source.flag}` : undefined, source?.env].filter(Boolean).join(' / ');
+  return `${where || key}: ${issue.message}`;
+}
+
+/** Reads the settings file as a partial config; a missing file is an empty one. */
+export function readSettingsFile(dataDir: string): Partial<ConfigInput> {
+  const file = join(dataDir, 'settings.json');
+  if (!existsSync(file)) return {};
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`${file} is not valid JSON (${(error as Error).message}); fix or delete it`);
+  }
+  const parsed = configSchema.partial().loose().safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(`${file}: ${parsed.error.issues.map(describeIssue).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  help: boolean;
+}
+
+/**
+ * Builds the config from flags > environment > settings file > defaults.
+ * Throws {@link ConfigError} with a one-line message on any bad value.
+ */
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  let flags: Record<string, string | boolean | undefined>;
+  try {
+    flags = parseArgs({ args: [...argv], options: flagOptions, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message.split('\n')[0]} (see --help)`);
+  }
+  const merged: Record<string, unknown> = {};
+  const fromEnvAndFlags: Record<string, unknown> = {};
+  for (const [key, source] of Object.entries(sources) as [keyof Config, { flag?: string; env?: string }][]) {
+    const envValue = source.env ? env[source.env] : undefined;
+    if (envValue !== undefined && envValue !== '') {
+      fromEnvAndFlags[key] = booleanKeys.has(key) ? parseBoolean(source.env!, envValue) : envValue;
+    }
+    const flagValue = source.flag ? flags[source.flag] : undefined;
+    if (flagValue !== undefined) fromEnvAndFlags[key] = flagValue;
+  }
+  const dataDir = resolve(String(fromEnvAndFlags.dataDir ?? defaultDataDir(env)));
+  Object.assign(merged, readSettingsFile(dataDir), fromEnvAndFlags, { dataDir });
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map(describeIssue).join('; '));
+  }
+  return { config: parsed.data, help: flags.help === true };
+}

@@ -1,0 +1,102 @@
+import { Writable } from 'node:stream';
+
+import pino from 'pino';
+
+import { redact, type SecretRegistry } from './redact';
+
+/** One log entry as kept for the admin Logs view: already redacted. */
+export interface LogEntry {
+  seq: number;
+  time: number;
+  level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  msg: string;
+  /** Other structured fields, redacted. */
+  data: Record<string, unknown>;
+}
+
+const levelNames: Record<number, LogEntry['level']> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+
+/** Keeps the last `capacity` log entries (default 1,000) and notifies listeners of each new one. */
+export class LogRing {
+  readonly #entries: LogEntry[] = [];
+  readonly #listeners = new Set<(entry: LogEntry) => void>();
+  #seq = 0;
+
+  constructor(readonly capacity = 1000) {}
+
+  push(entry: Omit<LogEntry, 'seq'>): void {
+    const full = { ...entry, seq: ++this.#seq };
+    this.#entries.push(full);
+    if (this.#entries.length > this.capacity) this.#entries.shift();
+    for (const listener of this.#listeners) listener(full);
+  }
+
+  /** Entries after `afterSeq` (all kept ones by default), oldest first. */
+  list(afterSeq = 0): LogEntry[] {
+    return this.#entries.filter((entry) => entry.seq > afterSeq);
+  }
+
+  subscribe(listener: (entry: LogEntry) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}
+
+export type Logger = pino.Logger;
+
+export interface LoggerOptions {
+  /** Minimum level. Default `info`. */
+  level?: LogEntry['level'];
+  /** Run-time secrets scrubbed from every line. */
+  secrets: SecretRegistry;
+  /** Where JSON lines go besides the ring. Default: standard error. `null` = nowhere. */
+  destination?: NodeJS.WritableStream | null;
+  /** Ring buffer for the admin Logs view. */
+  ring?: LogRing;
+}
+
+/**
+ * A pino logger whose every line is redacted before it is written anywhere: secret-named keys
+ * are replaced, registered secrets and credential patterns scrubbed from all strings.
+ */
+export function createLogger(options: LoggerOptions): Logger {
+  const { secrets, ring } = options;
+  const destination = options.destination === undefined ? process.stderr : options.destination;
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      const line = chunk.toString('utf8');
+      if (destination) destination.write(line);
+      if (ring) {
+        try {
+          const { level, time, msg, pid: _pid, hostname: _hostname, ...data } = JSON.parse(line) as Record<string, unknown>;
+          ring.push({
+            time: typeof time === 'number' ? time : Date.now(),
+            level: levelNames[Number(level)] ?? 'info',
+            msg: typeof msg === 'string' ? msg : '',
+            data,
+          });
+        } catch {
+          // A line that is not JSON cannot come from pino; ignore it rather than crash logging.
+        }
+      }
+      callback();
+    },
+  });
+  return pino(
+    {
+      level: options.level ?? 'info',
+      base: undefined,
+      formatters: {
+        log: (object) => redact(object, secrets) as Record<string, unknown>,
+      },
+      hooks: {
+        logMethod(args, method) {
+          const scrubbed = args.map((arg) => (typeof arg === 'string' ? secrets.scrub(arg) : arg));
+          // pino's overloads cannot be expressed for a spread of unknowns.
+          return method.apply(this, scrubbed as Parameters<typeof method>);
+        },
+      },
+    },
+    sink,
+  );
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+/**
+ * Headless entry: `npm run serve -- [options]`. Loads the config, starts the core, prints the
+ * banner, and stops cleanly on SIGINT/SIGTERM (exit 0). Bad options exit 2 with one line.
+ */
+import { networkInterfaces } from 'node:os';
+
+import { ConfigError, loadConfig, usage } from './config/config';
+import { createCore, type CoreAddresses } from './createCore';
+import type { Config } from './config/config';
+import { productName, appVersion } from './version';
+
+/** The IPv4 addresses teammates on the LAN can reach. */
+export function lanAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((item): item is NonNullable<typeof item> => !!item && item.family === 'IPv4' && !item.internal)
+    .map((item) => item.address);
+}
+
+/** The start-up banner: where everything is. */
+export function banner(config: Config, addresses: CoreAddresses): string {
+  const lines = [`${productName} ${appVersion}`, ''];
+  lines.push(`  Web chat     ${addresses.gatewayUrl}/`);
+  lines.push(`  WebSocket    ${addresses.wsUrl}`);
+  if (config.host === '0.0.0.0' || config.host === '::') {
+    for (const address of lanAddresses()) lines.push(`  LAN          http://${address}:${new URL(addresses.gatewayUrl).port}/`);
+  } else {
+    lines.push('  LAN          off (this machine only; --host 0.0.0.0 to share)');
+  }
+  lines.push(`  Admin        ${addresses.adminUrl}`);
+  if (addresses.mcpUrl) lines.push(`  MCP          ${addresses.mcpUrl}`);
+  lines.push(`  Health       ${addresses.gatewayUrl}/healthz`);
+  lines.push(`  Claude       ${config.anthropicApiKey ? config.anthropicModel : 'no ANTHROPIC_API_KEY: direct tool mode (/tools, /tool NAME {json})'}`);
+  if (config.sandbox) {
+    lines.push('');
+    lines.push(`  Sandbox      ${addresses.sandboxUrl ?? 'embedded'} (offline Tallyfy, demo data)`);
+    lines.push('  Sign in as   org a0000000000000000000000000000001 (Acme Operations)');
+    lines.push('               api key sandbox-alice (admin), sandbox-bob (standard), sandbox-carol (light)');
+    lines.push('               org b0000000000000000000000000000002 (Beta Logistics): sandbox-dave');
+  }
+  lines.push('', 'Press Ctrl+C to stop.');
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    const loaded = loadConfig(process.argv.slice(2));
+    if (loaded.help) {
+      process.stdout.write(`${usage}\n`);
+      return;
+    }
+    config = loaded.config;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`serve: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const core = createCore({ config });
+  let addresses: CoreAddresses;
+  try {
+    addresses = await core.start();
+  } catch (error) {
+    process.stderr.write(`serve: ${core.secrets.scrub((error as Error).message)}\n`);
+    await core.stop('start-up failed');
+    process.exit(1);
+  }
+  process.stdout.write(`${banner(config, addresses)}\n`);
+  let signals = 0;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    signals += 1;
+    if (signals > 1) {
+      process.stderr.write(`serve: ${signal} again, exiting now\n`);
+      process.exit(1);
+    }
+    process.stdout.write(`\nStopping (${signal})…\n`);
+    const force = setTimeout(() => {
+      process.stderr.write('serve: shutdown took over 10 s, exiting\n');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    core.stop(`server shutting down (${signal})`).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`serve: ${core.secrets.scrub(String(error))}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+await main();
