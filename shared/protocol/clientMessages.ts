@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+import { requestedExtensionsSchema } from './extensions';
+
+/** Longest query text accepted, in characters. */
+export const maxQueryLength = 16_000;
+
+const idSchema = z.string().min(1).max(100);
+
+/** Original: sign in with the teammate's own Tallyfy token and organization id. */
+export const authMessageSchema = z.object({
+  type: z.literal('auth'),
+  api_key: z.string().min(1, 'api_key is required').max(4096),
+  org_id: z.string().min(1, 'org_id is required').max(100),
+  /** Needed when the gateway is shared on the network. */
+  access_code: z.string().max(128).optional(),
+  /** Opt-in extensions (see extensions.ts); unknown names are ignored. */
+  extensions: requestedExtensionsSchema.optional(),
+  /** Free-form client name for the admin view, e.g. `web`. */
+  client: z.string().max(64).optional(),
+});
+
+/** Extension: the desk user's own pane signs in with the core's local token (loopback only). */
+export const authLocalMessageSchema = z.object({
+  type: z.literal('auth_local'),
+  local_token: z.string().min(1).max(256),
+  extensions: requestedExtensionsSchema.optional(),
+});
+
+/** Extension: negotiate extensions before or after `auth`; answered by `welcome`. */
+export const helloMessageSchema = z.object({
+  type: z.literal('hello'),
+  extensions: requestedExtensionsSchema,
+  client: z.string().max(64).optional(),
+});
+
+/** Original: a question or command. `clear` empties the history, `quit` closes the connection. */
+export const queryMessageSchema = z.object({
+  type: z.literal('query'),
+  content: z.string().min(1, 'content is empty').max(maxQueryLength, 'content is longer than 16000 characters'),
+  /** Echoed in the events of this query; the server picks one when absent. */
+  query_id: idSchema.optional(),
+});
+
+/** Original: application-level keep-alive; answered by `pong`. */
+export const pingMessageSchema = z.object({ type: z.literal('ping') });
+
+/** Extension `approvals`: the answer to an `approval_request`. */
+export const approvalMessageSchema = z.object({
+  type: z.literal('approval'),
+  request_id: idSchema,
+  approved: z.boolean(),
+});
+
+/** Extension `cancel`: stop the running query. */
+export const cancelMessageSchema = z.object({
+  type: z.literal('cancel'),
+  query_id: idSchema.optional(),
+});
+
+/** Extension `resume`: reattach a new connection to an earlier session (instead of `auth`). */
+export const resumeMessageSchema = z.object({
+  type: z.literal('resume'),
+  session_id: idSchema,
+  resume_token: z.string().min(1).max(256),
+  extensions: requestedExtensionsSchema.optional(),
+});
+
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  authMessageSchema,
+  authLocalMessageSchema,
+  helloMessageSchema,
+  queryMessageSchema,
+  pingMessageSchema,
+  approvalMessageSchema,
+  cancelMessageSchema,
+  resumeMessageSchema,
+]);
+
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+/** What a client writes (extensions may be given as plain strings). */
+export type ClientMessageInput = z.input<typeof clientMessageSchema>;
+export type AuthMessage = z.infer<typeof authMessageSchema>;
+export type QueryMessage = z.infer<typeof queryMessageSchema>;
+export type ResumeMessage = z.infer<typeof resumeMessageSchema>;
+
+/** Every client `type`, to tell an unknown type from a malformed known one. */
+export const clientMessageTypes = ['auth', 'auth_local', 'hello', 'query', 'ping', 'approval', 'cancel', 'resume'] as const;
+export type ClientMessageType = (typeof clientMessageTypes)[number];
+
+/** Query contents the server treats as commands (compared trimmed, case-insensitively). */
+export const queryCommands = { clear: 'clear', quit: 'quit' } as const;
+
+/** Query contents that answer a plain-text approval question (compared trimmed, case-insensitively). */
+export const approvalAnswers = {
+  yes: ['yes', 'y', 'approve', 'ok', 'allow'],
+  no: ['no', 'n', 'deny', 'reject', 'cancel'],
+} as const;
