@@ -6,8 +6,8 @@
 import { networkInterfaces } from 'node:os';
 
 import { ConfigError, loadConfig, usage } from './config/config';
-import { createCore, type CoreAddresses } from './createCore';
 import type { Config } from './config/config';
+import { createCore, type CoreAddresses } from './createCore';
 import { productName, appVersion } from './version';
 
 /** The IPv4 addresses teammates on the LAN can reach. */

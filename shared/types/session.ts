@@ -58,6 +58,12 @@ export const sessionSnapshotSchema = z.object({
   expiresAt: z.number(),
   stats: sessionStatsSchema,
   recentToolCalls: z.array(toolCallRecordSchema),
+  /** True while the peer is away and the session waits for a `resume` (extension `resume`). */
+  detached: z.boolean().optional(),
+  /** Protocol extensions the peer negotiated. */
+  extensions: z.array(z.string()).optional(),
+  /** The client name the peer gave at sign-in (e.g. `web`). */
+  client: z.string().optional(),
 });
 export type SessionSnapshot = z.infer<typeof sessionSnapshotSchema>;
 

@@ -1,0 +1,161 @@
+import { z } from 'zod';
+
+import type { Capture, Comment, Group, Guest, Owners, Page, PrerunField, Run, Step, Tag, Task, Template, User } from '../../tallyfy/types';
+import { defaultPageSize, listed, pick, plain, type Listed } from '../toolOutput';
+
+/** A Tallyfy object id: 32 hexadecimal characters. */
+export const hexId = (what: string): z.ZodString =>
+  z
+    .string()
+    .regex(/^[0-9a-fA-F]{32}$/, `must be a 32-character hexadecimal ${what} id`)
+    .describe(`The ${what} id: 32 hexadecimal characters, as returned by other tools.`);
+
+/** A member (user) id: a positive integer. */
+export const userId = z.number().int().positive().describe('The member (user) id: an integer, e.g. from get_organization_users.');
+
+/** Page number for list tools (1-based). */
+export const pageArg = z.number().int().min(1).max(10_000).default(1).describe('Page number, starting at 1. Use the next page when meta.truncated is true.');
+
+/** Page size for list tools. */
+export const perPageArg = z
+  .number()
+  .int()
+  .min(1)
+  .max(100)
+  .default(defaultPageSize)
+  .describe(`Items per page, 1–100. Default ${defaultPageSize}.`);
+
+/** Assignees as Tallyfy takes them. */
+export const ownersArg = z
+  .object({
+    users: z.array(userId).optional().describe('Member ids.'),
+    guests: z.array(z.email()).optional().describe('Guest email addresses.'),
+    groups: z.array(z.string().regex(/^[0-9a-fA-F]{32}$/)).optional().describe('Group ids.'),
+  })
+  .describe('Assignees by bucket. A bucket you leave out is kept as it is.');
+
+/** Completes an owners patch with the current buckets, so a PUT never wipes the ones not mentioned. */
+export function mergeOwners(current: Partial<Owners> | undefined, patch: Partial<Owners> | undefined): Owners {
+  return {
+    users: patch?.users ?? current?.users ?? [],
+    guests: patch?.guests ?? current?.guests ?? [],
+    groups: patch?.groups ?? current?.groups ?? [],
+  };
+}
+
+/** A list answer from one Tallyfy page. */
+export function fromPage<T, U>(result: Page<T>, trim: (item: T) => U, page: number, perPage: number): Listed<U> {
+  return listed(result.data, trim, {
+    page,
+    perPage,
+    total: result.pagination.total,
+    totalPages: result.pagination.total_pages,
+    pagedUpstream: true,
+  });
+}
+
+/** A list answer from a whole array (paged here). */
+export function fromArray<T, U>(items: readonly T[], trim: (item: T) => U, page: number, perPage: number): Listed<U> {
+  return listed(items, trim, { page, perPage, pagedUpstream: false });
+}
+
+export function trimTask(task: Task): Record<string, unknown> {
+  return {
+    ...pick(task, ['id', 'title', 'status', 'task_type', 'run_id', 'step_id', 'is_oneoff_task', 'deadline', 'owners', 'problem', 'position', 'completed_at', 'is_approved']),
+    ...(plain(task.summary, 300) ? { summary: plain(task.summary, 300) } : {}),
+  };
+}
+
+/** A task with its form fields and answers (no HTML). */
+export function detailTask(task: Task): Record<string, unknown> {
+  return {
+    ...trimTask(task),
+    ...(plain(task.summary, 2000) ? { summary: plain(task.summary, 2000) } : {}),
+    ...pick(task, ['started_at', 'created_at', 'completer_id', 'taskdata']),
+    ...(task.form_fields
+      ? { form_fields: task.form_fields.data.map((field) => pick(field, ['id', 'label', 'field_type', 'required', 'options', 'value'])) }
+      : {}),
+    ...(task.threads ? { comments: task.threads.data.map(trimComment) } : {}),
+  };
+}
+
+export function trimRun(run: Run): Record<string, unknown> {
+  return pick(run, ['id', 'name', 'status', 'checklist_id', 'checklist_title', 'progress', 'owner_id', 'starred', 'due_date', 'created_at', 'completed_at', 'archived_at']);
+}
+
+export function detailRun(run: Run): Record<string, unknown> {
+  return {
+    ...trimRun(run),
+    ...(plain(run.summary, 2000) ? { summary: plain(run.summary, 2000) } : {}),
+    ...pick(run, ['prerun', 'prerun_status', 'users', 'groups', 'late_tasks', 'started_at', 'last_updated']),
+    ...(run.tasks ? { tasks: run.tasks.data.map(trimTask) } : {}),
+    ...(run.next_task ? { next_task: run.next_task.data.map(trimTask)[0] ?? null } : {}),
+    ...(run.tags ? { tags: run.tags.data.map(trimTag) } : {}),
+  };
+}
+
+export function trimTemplate(template: Template): Record<string, unknown> {
+  return {
+    ...pick(template, ['id', 'title', 'type', 'status', 'steps_count', 'folder_id', 'owner_id', 'starred', 'archived_at', 'last_updated']),
+    ...(plain(template.summary, 300) ? { summary: plain(template.summary, 300) } : {}),
+  };
+}
+
+export function trimCapture(capture: Capture | PrerunField): Record<string, unknown> {
+  return {
+    ...pick(capture, ['id', 'label', 'field_type', 'required', 'position', 'options', 'columns', 'alias']),
+    ...(plain(capture.guidance, 300) ? { guidance: plain(capture.guidance, 300) } : {}),
+  };
+}
+
+export function trimStep(step: Step): Record<string, unknown> {
+  return {
+    ...pick(step, ['id', 'title', 'step_type', 'position', 'assignees', 'guests', 'groups', 'deadline']),
+    ...(plain(step.summary, 500) ? { summary: plain(step.summary, 500) } : {}),
+    form_fields: (step.captures ?? []).map(trimCapture),
+  };
+}
+
+export function detailTemplate(template: Template): Record<string, unknown> {
+  return {
+    ...trimTemplate(template),
+    ...(plain(template.summary, 2000) ? { summary: plain(template.summary, 2000) } : {}),
+    ...(plain(template.guidance, 2000) ? { guidance: plain(template.guidance, 2000) } : {}),
+    ...pick(template, ['users', 'groups']),
+    kickoff_fields: [...(template.prerun ?? [])].sort((a, b) => a.position - b.position).map(trimCapture),
+    steps: [...(template.steps?.data ?? [])].sort((a, b) => a.position - b.position).map(trimStep),
+    automation_rules: (template.automated_actions ?? []).length,
+    ...(template.tags ? { tags: template.tags.data.map(trimTag) } : {}),
+  };
+}
+
+export function trimUser(user: User): Record<string, unknown> {
+  return {
+    ...pick(user, ['id', 'email', 'first_name', 'last_name', 'full_name', 'role', 'status', 'job_title', 'timezone']),
+    ...(user.groups ? { groups: user.groups.data.map((group) => pick(group, ['id', 'name'])) } : {}),
+  };
+}
+
+export function trimGuest(guest: Guest): Record<string, unknown> {
+  return {
+    ...pick(guest, ['id', 'email', 'first_name', 'last_name']),
+    ...(guest.details ? pick(guest.details, ['company_name', 'phone_1', 'phone_2', 'associated_members', 'disabled_at']) : {}),
+  };
+}
+
+export function trimGroup(group: Group): Record<string, unknown> {
+  return pick(group, ['id', 'name', 'description', 'members', 'guests']);
+}
+
+export function trimComment(comment: Comment): Record<string, unknown> {
+  return { ...pick(comment, ['id', 'label', 'state', 'author_id', 'resolve_id', 'created_at']), content: plain(comment.content, 1000) ?? '' };
+}
+
+export function trimTag(tag: Tag): Record<string, unknown> {
+  return pick(tag, ['id', 'title', 'color', 'association_id']);
+}
+
+/** Case-insensitive "contains" match on a name. */
+export function nameMatches(candidate: string | undefined | null, wanted: string): boolean {
+  return !!candidate && candidate.toLowerCase().includes(wanted.trim().toLowerCase());
+}

@@ -1,0 +1,175 @@
+import { z } from 'zod';
+
+import type { TallyfyClient } from '../../tallyfy/client';
+import type { Group, User } from '../../tallyfy/types';
+import { defineTool, ToolLookupError, type Tool } from '../defineTool';
+import { fromArray, fromPage, hexId, nameMatches, pageArg, perPageArg, trimGroup, trimGuest, trimUser, userId } from './common';
+
+/** Every member of the org (all statuses), capped at 1,000. */
+export async function allMembers(client: TallyfyClient, signal: AbortSignal): Promise<User[]> {
+  return (await client.collectAll<User>('/organizations/{org}/users', {}, { signal })).data;
+}
+
+/** Finds one member by email (exact) or name (contains); refuses ambiguity with the candidates listed. */
+export async function findMember(client: TallyfyClient, wanted: { email?: string; name?: string }, signal: AbortSignal): Promise<User> {
+  const members = await allMembers(client, signal);
+  const matches = wanted.email
+    ? members.filter((member) => member.email.toLowerCase() === wanted.email?.toLowerCase())
+    : members.filter((member) => nameMatches(member.full_name ?? `${member.first_name} ${member.last_name}`, wanted.name ?? ''));
+  const label = wanted.email ?? wanted.name ?? '';
+  if (matches.length === 0) throw new ToolLookupError(`No member matches "${label}". Call get_organization_users to see who is in the organization.`);
+  if (matches.length > 1) {
+    throw new ToolLookupError(`"${label}" matches ${matches.length} members: ${matches.map((member) => `${member.full_name ?? member.email} (id ${member.id})`).join(', ')}. Pass the user id instead.`);
+  }
+  return matches[0] as User;
+}
+
+/** Finds one group by name (contains). */
+export async function findGroup(client: TallyfyClient, name: string, signal: AbortSignal): Promise<Group> {
+  const groups = (await client.collectAll<Group>('/organizations/{org}/groups', {}, { signal })).data;
+  const matches = groups.filter((group) => nameMatches(group.name, name));
+  const exact = matches.filter((group) => group.name.toLowerCase() === name.trim().toLowerCase());
+  const chosen = exact.length === 1 ? exact : matches;
+  if (chosen.length === 0) throw new ToolLookupError(`No group matches "${name}". Call get_groups to list them.`);
+  if (chosen.length > 1) throw new ToolLookupError(`"${name}" matches groups ${chosen.map((group) => `"${group.name}" (${group.id})`).join(', ')}. Pass the group id.`);
+  return chosen[0] as Group;
+}
+
+const roleArg = z.enum(['admin', 'standard', 'light']);
+
+/** Members, guests and groups. */
+export const peopleTools: Tool[] = [
+  defineTool({
+    name: 'get_organization_users',
+    title: 'List members',
+    area: 'people',
+    effect: 'read',
+    description:
+      'Lists the members of the organization (active, invited and disabled; never guests) with id, name, email, role and status. Use `query` to filter by name or email. Member ids are what task and step assignments take.',
+    input: {
+      query: z.string().min(1).max(100).optional().describe('Filter: part of a name or email.'),
+      with_groups: z.boolean().default(false).describe('Also return the groups each member belongs to.'),
+      page: pageArg,
+      per_page: perPageArg,
+    },
+    run: async ({ query, with_groups, page, per_page }, { client, signal }) => {
+      const members = (await client.collectAll<User>('/organizations/{org}/users', with_groups ? { with: 'groups' } : {}, { signal })).data;
+      const filtered = query
+        ? members.filter((member) => nameMatches(`${member.full_name ?? `${member.first_name} ${member.last_name}`} ${member.email}`, query))
+        : members;
+      return fromArray(filtered, trimUser, page, per_page);
+    },
+  }),
+  defineTool({
+    name: 'get_user',
+    title: 'Get a member',
+    area: 'people',
+    effect: 'read',
+    description: 'Returns one member by id with their groups. Tallyfy allows this for admins only; others get a permission error (use get_organization_users instead).',
+    input: { user_id: userId },
+    run: async ({ user_id }, { client, signal }) => trimUser(await client.users.get(user_id, { with: 'groups' }, signal)),
+  }),
+  defineTool({
+    name: 'invite_user_to_organization',
+    title: 'Invite a member',
+    area: 'people',
+    effect: 'write',
+    description:
+      'Invites a person to the organization as a member with a role: light (can complete assigned tasks), standard (can also launch and edit) or admin. They receive an email and appear with status "invited". Fails if the email already belongs to a member or no seats are left.',
+    input: {
+      email: z.email().describe('Email address of the person to invite.'),
+      first_name: z.string().min(1).max(32).describe('First name, up to 32 characters.'),
+      last_name: z.string().min(1).max(32).describe('Last name, up to 32 characters.'),
+      role: roleArg.default('light').describe('Role: light, standard or admin. Default light.'),
+      message: z.string().min(1).max(5000).default('You have been invited to join our Tallyfy organization.').describe('Personal message included in the invitation email.'),
+    },
+    run: async (args, { client, signal }) => trimUser(await client.users.invite(args, signal)),
+  }),
+  defineTool({
+    name: 'change_user_role',
+    title: "Change a member's role",
+    area: 'people',
+    effect: 'write',
+    idempotent: true,
+    description: "Changes a member's role to light, standard or admin. Admin only. May fail when the seat pool for that role is exhausted.",
+    input: { user_id: userId, role: roleArg.describe('The new role: light, standard or admin.') },
+    run: async ({ user_id, role }, { client, signal }) => trimUser(await client.users.changeRole(user_id, role, signal)),
+  }),
+  defineTool({
+    name: 'get_organization_guests',
+    title: 'List guests',
+    area: 'people',
+    effect: 'read',
+    description: 'Lists the guests of the organization (external people who can be assigned tasks by email) with company and associated members. `query` filters by email.',
+    input: {
+      query: z.string().min(1).max(100).optional().describe('Filter: part of an email address.'),
+      page: pageArg,
+      per_page: perPageArg,
+    },
+    run: async ({ query, page, per_page }, { client, signal }) =>
+      fromPage(await client.guests.list({ q: query, page, per_page }, signal), trimGuest, page, per_page),
+  }),
+  defineTool({
+    name: 'get_guest',
+    title: 'Get a guest',
+    area: 'people',
+    effect: 'read',
+    description: 'Returns one guest by email address.',
+    input: { email: z.email().describe("The guest's email address.") },
+    run: async ({ email }, { client, signal }) => trimGuest(await client.guests.get(email, undefined, signal)),
+  }),
+  defineTool({
+    name: 'create_guest',
+    title: 'Create a guest',
+    area: 'people',
+    effect: 'write',
+    description:
+      'Adds an external guest (a client, vendor or contractor) by email so tasks can be assigned to them without a Tallyfy seat. An email that belongs to a member is refused.',
+    input: {
+      email: z.email().describe("The guest's email address."),
+      first_name: z.string().min(1).max(200).optional().describe('First name.'),
+      last_name: z.string().min(1).max(200).optional().describe('Last name.'),
+      company_name: z.string().min(1).max(200).optional().describe('Company the guest works for.'),
+      phone_1: z.string().min(3).max(40).optional().describe('Main phone number.'),
+      phone_2: z.string().min(3).max(40).optional().describe('Second phone number.'),
+    },
+    run: async (args, { client, signal }) => trimGuest(await client.guests.create(args, signal)),
+  }),
+  defineTool({
+    name: 'get_groups',
+    title: 'List groups',
+    area: 'groups',
+    effect: 'read',
+    description: 'Lists the groups (teams) of the organization with their member ids and guest emails. Group ids can be used as assignees of tasks and steps.',
+    input: {
+      query: z.string().min(1).max(100).optional().describe('Filter: part of a group name.'),
+      page: pageArg,
+      per_page: perPageArg,
+    },
+    run: async ({ query, page, per_page }, { client, signal }) =>
+      fromPage(await client.groups.list({ q: query, page, per_page }, signal), trimGroup, page, per_page),
+  }),
+  defineTool({
+    name: 'get_group',
+    title: 'Get a group',
+    area: 'groups',
+    effect: 'read',
+    description: 'Returns one group with its member ids and guest emails.',
+    input: { group_id: hexId('group') },
+    run: async ({ group_id }, { client, signal }) => trimGroup(await client.groups.get(group_id, signal)),
+  }),
+  defineTool({
+    name: 'create_group',
+    title: 'Create a group',
+    area: 'groups',
+    effect: 'write',
+    description: 'Creates a group (a team) with a unique name, a description and optional members and guests.',
+    input: {
+      name: z.string().min(1).max(200).describe('Unique group name.'),
+      description: z.string().min(1).max(2000).describe('What the group is for (Tallyfy requires it).'),
+      members: z.array(userId).default([]).describe('Member ids to put in the group.'),
+      guests: z.array(z.email()).default([]).describe('Guest emails to put in the group.'),
+    },
+    run: async (args, { client, signal }) => trimGroup(await client.groups.create(args, signal)),
+  }),
+];

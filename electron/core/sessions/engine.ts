@@ -1,0 +1,90 @@
+/**
+ * What a session needs from the assistant and the tools, without knowing them: `createCore`
+ * adapts the agent (issue 5) and the MCP tool host (issue 4) to these ports, tests plug fakes.
+ */
+import type { Usage } from '../../../shared/types/session';
+import type { ToolHost } from '../mcp/toolHost';
+
+/** Who a session belongs to, as Tallyfy's `me` said at sign-in. */
+export interface Identity {
+  user: { id: string; name: string; email: string; role?: string };
+  org: { id: string; name?: string };
+}
+
+/** A teammate's Tallyfy credentials. Live in memory only, inside one session. */
+export interface Credentials {
+  apiKey: string;
+  orgId: string;
+}
+
+/** Something the assistant did while answering, reported as it happens. */
+export type QueryEvent =
+  | { kind: 'delta'; text: string }
+  | { kind: 'tool_start'; callId: string; tool: string; title?: string; args: Record<string, unknown> }
+  | {
+      kind: 'tool_end';
+      callId: string;
+      tool: string;
+      status: 'ok' | 'error' | 'denied' | 'cancelled';
+      durationMs: number;
+      /** A short outcome (an error's message), never raw data. */
+      summary?: string;
+    }
+  | { kind: 'usage'; usage: Partial<Usage> };
+
+/** A tool call that needs the user's yes before it runs. */
+export interface ApprovalAsk {
+  tool: string;
+  title?: string;
+  args: Record<string, unknown>;
+  /** True when the tool deletes or irreversibly changes data. */
+  destructive: boolean;
+}
+
+/** One query, as the session hands it to the engine. */
+export interface RunInput {
+  query: string;
+  queryId: string;
+  /** Aborted on cancel, quit, kick, expiry or shutdown: stop promptly and reject or return. */
+  signal: AbortSignal;
+  identity: Identity;
+  /** This session's tool host, built on first use and reused until the session idles. */
+  tools(): Promise<ToolHost>;
+  emit(event: QueryEvent): void;
+  /** Asks the user; resolves false on a no, a cancel or a timeout. */
+  requestApproval(ask: ApprovalAsk): Promise<boolean>;
+}
+
+/** What a finished query answers: markdown. */
+export interface RunOutcome {
+  text: string;
+}
+
+/** One session's conversation with the assistant (its history lives here). */
+export interface EngineConversation {
+  run(input: RunInput): Promise<RunOutcome>;
+  /** Forgets the history. */
+  clear(): void;
+}
+
+/** Opens a conversation per session. */
+export interface QueryEngine {
+  open(identity: Identity): EngineConversation;
+}
+
+/** Builds a tool host bound to one credential set (isolation by construction). */
+export type ToolHostFactory = (credentials: Credentials) => Promise<ToolHost>;
+
+/** Thrown by an authenticator: `code` is an `auth_error` code, `message` is for the user. */
+export class AuthFailure extends Error {
+  constructor(
+    readonly code: 'INVALID_CREDENTIALS' | 'TALLYFY_UNAVAILABLE',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AuthFailure';
+  }
+}
+
+/** Checks credentials against Tallyfy (`me`) and says who they belong to; throws {@link AuthFailure}. */
+export type Authenticator = (credentials: Credentials, signal?: AbortSignal) => Promise<Identity>;
