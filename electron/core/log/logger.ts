@@ -53,6 +53,17 @@ export interface LoggerOptions {
   destination?: NodeJS.WritableStream | null;
   /** Ring buffer for the admin Logs view. */
   ring?: LogRing;
+  /** Write short human lines (`10:21:09 INFO msg key=value`) instead of JSON. Default false. */
+  pretty?: boolean;
+}
+
+/** One JSON log line as a short human line. */
+export function prettyLine(entry: Omit<LogEntry, 'seq'>): string {
+  const time = new Date(entry.time).toISOString().slice(11, 19);
+  const fields = Object.entries(entry.data)
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(' ');
+  return `${time} ${entry.level.toUpperCase().padEnd(5)} ${entry.msg}${fields ? `  ${fields}` : ''}\n`;
 }
 
 /**
@@ -65,16 +76,18 @@ export function createLogger(options: LoggerOptions): Logger {
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
       const line = chunk.toString('utf8');
-      if (destination) destination.write(line);
-      if (ring) {
+      if (destination && !options.pretty) destination.write(line);
+      if (ring || (destination && options.pretty)) {
         try {
           const { level, time, msg, pid: _pid, hostname: _hostname, ...data } = JSON.parse(line) as Record<string, unknown>;
-          ring.push({
+          const entry = {
             time: typeof time === 'number' ? time : Date.now(),
             level: levelNames[Number(level)] ?? 'info',
             msg: typeof msg === 'string' ? msg : '',
             data,
-          });
+          };
+          ring?.push(entry);
+          if (destination && options.pretty) destination.write(prettyLine(entry));
         } catch {
           // A line that is not JSON cannot come from pino; ignore it rather than crash logging.
         }
