@@ -1,8 +1,14 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 import type { Health } from '../../../shared/types/health';
 import type { Logger } from '../log/logger';
 import { close, listen } from '../net/listen';
+import { pageHeaders, serveStatic } from './staticFiles';
+import type { WsGateway } from './wsGateway';
+
+/** An extra HTTP route handler (the admin API mounts here): true when it answered. */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, path: string) => boolean | Promise<boolean>;
 
 export interface GatewayHttpOptions {
   host: string;
@@ -10,10 +16,17 @@ export interface GatewayHttpOptions {
   port: number;
   health: () => Health;
   logger: Logger;
+  /** The browser build to serve (`out/web`): `/` chat, `/admin` admin, `/assets/*`. Default: none. */
+  webRoot?: string;
+  /** Routes tried before the static files. */
+  routes?: RouteHandler[];
 }
 
 export interface GatewayHttp {
   readonly port: number;
+  readonly server: Server;
+  /** Mounts the WebSocket gateway on the `upgrade` event (before that, upgrades get 503). */
+  attachWebSocket(gateway: WsGateway): void;
   close(): Promise<void>;
 }
 
@@ -24,24 +37,62 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
     'content-length': Buffer.byteLength(text),
+    'x-content-type-options': 'nosniff',
   });
   res.end(text);
 }
 
-/** The gateway's HTTP server: health now; the WebSocket upgrade, web chat and admin mount here. */
+const missingWebBuild = `<!doctype html><meta charset="utf-8"><title>Tallyfy MCP Gateway</title>
+<body style="font:16px system-ui;margin:3rem;max-width:40rem"><h1>The web page is not built</h1>
+<p>Run <code>npm run build:web</code>, then reload. The WebSocket gateway itself is running at this address.</p></body>`;
+
+/**
+ * The gateway's HTTP server: `/healthz`, extra routes, the browser build, and the WebSocket
+ * upgrade (checked by the WebSocket gateway, never `verifyClient`).
+ */
 export async function startGatewayHttp(options: GatewayHttpOptions): Promise<GatewayHttp> {
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
+  let ws: WsGateway | undefined;
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       sendJson(res, 200, options.health());
       return;
     }
+    for (const route of options.routes ?? []) if (await route(req, res, path)) return;
+    if (options.webRoot && (await serveStatic(req, res, options.webRoot, path))) return;
+    if ((path === '/' || path === '/admin') && req.method === 'GET') {
+      res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...pageHeaders });
+      res.end(missingWebBuild);
+      return;
+    }
     sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `Nothing at ${req.method} ${path}` } });
+  };
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      options.logger.error({ err: error }, 'HTTP handler failed');
+      if (!res.headersSent) sendJson(res, 500, { error: { code: 'INTERNAL', message: 'Something went wrong.' } });
+      else res.destroy();
+    });
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (ws) return ws.handleUpgrade(req, socket, head);
+    socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
   server.on('clientError', (error, socket) => {
     options.logger.debug({ err: error }, 'bad HTTP request');
     socket.destroy();
   });
   const port = await listen(server, options.host, options.port, 'The gateway');
-  return { port, close: () => close(server) };
+  return {
+    port,
+    server,
+    attachWebSocket(gateway) {
+      ws = gateway;
+    },
+    async close() {
+      await ws?.close();
+      await close(server);
+      server.closeAllConnections();
+    },
+  };
 }

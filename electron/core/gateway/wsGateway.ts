@@ -1,0 +1,322 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+
+import { allExtensions, closeCodes, decodeClientFrame, encodeFrame } from '../../../shared/protocol';
+import type { AuthErrorCode, ClientMessage, ServerMessage } from '../../../shared/protocol';
+import type { Logger } from '../log/logger';
+import { systemClock, type Clock } from '../sessions/clock';
+import { AuthFailure, type Authenticator, type Credentials } from '../sessions/engine';
+import { SignInLimiter, TokenBucket, defaultMessageRateLimit, type AttemptLimit, type RateLimit } from '../sessions/rateLimiter';
+import type { SessionRegistry } from '../sessions/registry';
+import type { Session, SessionChannel } from '../sessions/session';
+import { checkUpgrade, isLoopbackBinding, isLoopbackHost } from './upgradeGuard';
+
+/** The desk user's own sign-in (`auth_local`), for the desktop app's chat pane. */
+export interface LocalSignIn {
+  /** The secret the desktop window presents; compared in constant time. */
+  token: string;
+  /** The desk user's credentials (TALLYFY_API_KEY / TALLYFY_ORG_ID), when set. */
+  credentials(): Credentials | undefined;
+}
+
+export interface WsGatewayOptions {
+  registry: SessionRegistry;
+  authenticate: Authenticator;
+  logger: Logger;
+  /** Interface the HTTP server is bound to (decides the loopback rules). */
+  host: string;
+  /** Access code required at `auth` when the gateway is bound beyond loopback. */
+  accessCode?: string;
+  /** Restrict sign-in to these Tallyfy org ids. Default: any org. */
+  allowedOrgIds?: readonly string[];
+  /** Extra browser origins allowed to connect. */
+  allowedOrigins?: readonly string[];
+  local?: LocalSignIn;
+  /** Largest accepted frame, bytes; bigger frames close the socket with 1009. Default 64 KiB. */
+  maxPayload?: number;
+  /** WebSocket ping interval, ms; a peer that misses one pong is dropped. Default 30 s. */
+  heartbeatMs?: number;
+  /** Per-session message rate. Default 30 burst, 5/s. */
+  rateLimit?: RateLimit;
+  /** Failed sign-ins per address. Default 10 per 15 minutes. */
+  attemptLimit?: AttemptLimit;
+  clock?: Clock;
+}
+
+/** The WebSocket half of the gateway, mounted on the HTTP server's `upgrade` event. */
+export interface WsGateway {
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Open sockets right now. */
+  readonly connections: number;
+  /** True when `auth` needs the access code. */
+  readonly accessCodeRequired: boolean;
+  /** Ends every session (peers are told and closed with 1001) and stops accepting. */
+  close(reason?: string): Promise<void>;
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+function remoteAddress(request: IncomingMessage): string {
+  return (request.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+}
+
+/** Creates the WebSocket gateway: upgrade checks, the protocol codec, limits, and the session wiring. */
+export function createWsGateway(options: WsGatewayOptions): WsGateway {
+  const { registry, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const maxPayload = options.maxPayload ?? 64 * 1024;
+  const accessCodeRequired = !isLoopbackBinding(options.host) && !!options.accessCode;
+  const limiter = new SignInLimiter(options.attemptLimit, clock);
+  const wss = new WebSocketServer({ noServer: true, maxPayload, clientTracking: true, perMessageDeflate: false });
+  const alive = new WeakMap<WebSocket, boolean>();
+  let closing = false;
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        logger.debug('dropping a peer that missed a heartbeat');
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, options.heartbeatMs ?? 30_000);
+  heartbeat.unref();
+
+  function reject(socket: Duplex, status: number, message: string): void {
+    const body = JSON.stringify({ error: { code: status === 404 ? 'NOT_FOUND' : 'FORBIDDEN', message } });
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : status === 503 ? 'Service Unavailable' : 'Forbidden'}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+
+  function accept(ws: WebSocket, request: IncomingMessage, browser: boolean): void {
+    const address = remoteAddress(request);
+    let session: Session = registry.create({ kind: browser ? 'web' : 'ws', address });
+    const bucket = new TokenBucket(options.rateLimit ?? defaultMessageRateLimit, clock);
+    let dropped = 0;
+    let authPending = false;
+    alive.set(ws, true);
+    ws.on('pong', () => alive.set(ws, true));
+
+    const channel: SessionChannel = {
+      send(message: ServerMessage) {
+        if (ws.readyState === ws.OPEN) ws.send(encodeFrame(message));
+      },
+      close(code, reason) {
+        if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason);
+      },
+    };
+    session.attach(channel);
+    const sendRaw = (message: ServerMessage): void => channel.send(message);
+    const authError = (code: AuthErrorCode, message: string): void => {
+      registry.countError(code);
+      sendRaw({ type: 'auth_error', code, message });
+    };
+
+    sendRaw({
+      type: 'connection_established',
+      session_id: session.id,
+      message: 'Connected to the Tallyfy MCP Gateway. Sign in with your Tallyfy API key and organization id.',
+      extensions: [...allExtensions],
+      ...(accessCodeRequired ? { access_code_required: true } : {}),
+    });
+
+    const refuseUnauthenticated = (): boolean => {
+      if (session.authenticated) return false;
+      session.sendError('NOT_AUTHENTICATED', 'Sign in first: send {"type":"auth","api_key":"…","org_id":"…"}.');
+      return true;
+    };
+
+    const signIn = async (credentials: Credentials, address: string, finish: () => void): Promise<void> => {
+      authPending = true;
+      try {
+        const identity = await options.authenticate(credentials);
+        if (session.ended || ws.readyState !== ws.OPEN) return;
+        limiter.succeed(address);
+        session.signIn(identity, credentials);
+        finish();
+        logger.info({ session: session.id, user: identity.user.email, org: identity.org.id, kind: session.kind }, 'session signed in');
+      } catch (error) {
+        if (error instanceof AuthFailure) {
+          if (error.code === 'INVALID_CREDENTIALS') limiter.fail(address);
+          authError(error.code, error.message);
+        } else {
+          logger.warn({ err: error }, 'sign-in check failed');
+          authError('TALLYFY_UNAVAILABLE', 'Could not check the credentials with Tallyfy right now. Try again in a moment.');
+        }
+      } finally {
+        authPending = false;
+      }
+    };
+
+    const authSuccess = (): void => {
+      const identity = session.identity!;
+      sendRaw({
+        type: 'auth_success',
+        message: `Authenticated as ${identity.user.name} (${identity.user.email}).`,
+        session_id: session.id,
+        user: identity.user,
+        org: identity.org,
+        extensions: [...session.extensions],
+        ...(session.extensions.has('resume') ? { resume_token: session.issueResumeToken() } : {}),
+      });
+    };
+
+    const handlers: { [T in ClientMessage['type']]: (message: Extract<ClientMessage, { type: T }>) => void | Promise<void> } = {
+      ping: () => sendRaw({ type: 'pong' }),
+      hello: (message) => {
+        session.saidHello = true;
+        session.negotiate(message.extensions);
+        if (message.client) session.client = message.client;
+        session.send({ type: 'welcome', session_id: session.id, extensions: [...session.extensions] });
+      },
+      auth: async (message) => {
+        if (session.authenticated) return session.sendError('ALREADY_AUTHENTICATED', 'This session is already signed in. Open a new connection to sign in as someone else.');
+        if (authPending) return session.sendError('AUTH_IN_PROGRESS', 'A sign-in is already being checked; wait for its answer.');
+        if (limiter.blocked(address)) {
+          authError('TOO_MANY_ATTEMPTS', 'Too many failed sign-ins from this address. Wait a few minutes, then try again.');
+          return channel.close(closeCodes.policy, 'too many sign-in attempts');
+        }
+        if (accessCodeRequired) {
+          if (!message.access_code) return authError('ACCESS_CODE_REQUIRED', 'This gateway is shared on the network: enter the access code your admin gave you.');
+          if (!safeEqual(message.access_code, options.accessCode!)) {
+            limiter.fail(address);
+            return authError('ACCESS_CODE_INVALID', 'The access code is wrong. Ask the gateway admin for the current code.');
+          }
+        }
+        if (options.allowedOrgIds?.length && !options.allowedOrgIds.includes(message.org_id)) {
+          limiter.fail(address);
+          return authError('ORG_NOT_ALLOWED', 'This gateway does not accept sign-ins for that organization. Ask the gateway admin.');
+        }
+        if (message.client) session.client = message.client;
+        await signIn({ apiKey: message.api_key, orgId: message.org_id }, address, () => {
+          session.negotiate(message.extensions);
+          authSuccess();
+        });
+      },
+      auth_local: async (message) => {
+        if (session.authenticated) return session.sendError('ALREADY_AUTHENTICATED', 'This session is already signed in.');
+        if (authPending) return session.sendError('AUTH_IN_PROGRESS', 'A sign-in is already being checked; wait for its answer.');
+        const local = options.local;
+        const credentials = local?.credentials();
+        if (!local || !isLoopbackHost(address) || !safeEqual(message.local_token, local.token)) {
+          limiter.fail(address);
+          return authError('LOCAL_NOT_AVAILABLE', 'Local sign-in is only for the desktop app on this machine.');
+        }
+        if (!credentials) return authError('LOCAL_NOT_AVAILABLE', 'Set your Tallyfy API key and organization id in Settings first.');
+        session.kind = 'local';
+        session.client = 'desktop';
+        await signIn(credentials, address, () => {
+          session.negotiate(message.extensions);
+          authSuccess();
+        });
+      },
+      resume: (message) => {
+        if (session.authenticated) return session.sendError('ALREADY_AUTHENTICATED', 'This connection is already signed in.');
+        if (limiter.blocked(address)) {
+          authError('TOO_MANY_ATTEMPTS', 'Too many failed attempts from this address. Wait a few minutes, then sign in again.');
+          return channel.close(closeCodes.policy, 'too many attempts');
+        }
+        const target = registry.get(message.session_id);
+        if (!target || target === session || !target.authenticated || !target.checkResumeToken(message.resume_token)) {
+          limiter.fail(address);
+          return session.sendError('RESUME_FAILED', 'That session cannot be resumed (it ended, expired, or the token is wrong). Sign in again.');
+        }
+        const fresh = session;
+        session = target;
+        fresh.detach();
+        target.resumeOn(channel, message.extensions);
+        logger.info({ session: target.id, user: target.identity?.user.email }, 'session resumed');
+      },
+      query: async (message) => {
+        if (refuseUnauthenticated()) return;
+        await session.query(message.content, message.query_id);
+      },
+      approval: (message) => {
+        if (refuseUnauthenticated()) return;
+        session.answerApproval(message.request_id, message.approved);
+      },
+      cancel: (message) => {
+        if (refuseUnauthenticated()) return;
+        session.cancel(message.query_id);
+      },
+    };
+
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      alive.set(ws, true);
+      if (!bucket.take()) {
+        dropped += 1;
+        registry.countError('RATE_LIMITED');
+        if (dropped === 1 || dropped % 20 === 0) sendRaw({ type: 'error', code: 'RATE_LIMITED', message: 'Too many messages: slow down. Messages sent too fast are dropped.' });
+        if (dropped > 200) channel.close(closeCodes.policy, 'message rate');
+        return;
+      }
+      dropped = 0;
+      if (isBinary) {
+        session.sendError('BINARY_NOT_SUPPORTED', 'Binary frames are not supported: send JSON text.');
+        return;
+      }
+      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+      const decoded = decodeClientFrame(text);
+      if (!decoded.ok) {
+        session.sendError(decoded.code, decoded.message);
+        return;
+      }
+      const message = decoded.message;
+      if (message.type !== 'ping') session.touch();
+      const handler = handlers[message.type] as (message: ClientMessage) => void | Promise<void>;
+      Promise.resolve()
+        .then(() => handler(message))
+        .catch((error: unknown) => {
+          logger.error({ err: error, session: session.id, type: message.type }, 'message handler failed');
+          session.sendError('INTERNAL', 'Something went wrong on the gateway. Try again.');
+        });
+    });
+
+    ws.on('close', () => {
+      alive.delete(ws);
+      session.detach(channel);
+    });
+    ws.on('error', (error) => logger.debug({ err: error, session: session.id }, 'socket error'));
+  }
+
+  return {
+    get connections() {
+      return wss.clients.size;
+    },
+    accessCodeRequired,
+    handleUpgrade(request, socket, head) {
+      socket.on('error', () => socket.destroy());
+      if (closing) return reject(socket, 503, 'The gateway is shutting down.');
+      const verdict = checkUpgrade(request, { host: options.host, ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}) });
+      if (!verdict.ok) {
+        logger.info({ status: verdict.status, origin: request.headers.origin, address: remoteAddress(request) }, 'WebSocket upgrade refused');
+        return reject(socket, verdict.status, verdict.message);
+      }
+      wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request, verdict.browser));
+    },
+    async close(reason) {
+      if (closing) return;
+      closing = true;
+      clearInterval(heartbeat);
+      registry.close(reason);
+      const open = [...wss.clients];
+      await Promise.race([
+        Promise.all(open.map((ws) => (ws.readyState === ws.CLOSED ? undefined : new Promise<void>((done) => ws.once('close', () => done()))))),
+        new Promise((done) => setTimeout(done, 2000).unref()),
+      ]);
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((done) => wss.close(() => done()));
+    },
+  };
+}

@@ -1,0 +1,220 @@
+import type { GatewayStats } from '../../../shared/types/gatewayStats';
+import type { ClientKind, SessionSnapshot, Usage } from '../../../shared/types/session';
+import type { Logger } from '../log/logger';
+import type { SecretRegistry } from '../log/redact';
+import { systemClock, type Clock, type ClockTimer } from './clock';
+import type { QueryEngine, ToolHostFactory } from './engine';
+import { Session, type SessionEndReason, type SessionHooks } from './session';
+
+/** A change in the registry, for the admin view (snapshots only: no credentials, no text). */
+export type RegistryEvent =
+  | { type: 'added'; session: SessionSnapshot }
+  | { type: 'updated'; session: SessionSnapshot }
+  | { type: 'removed'; id: string; reason: SessionEndReason };
+
+export interface SessionRegistryOptions {
+  secrets: SecretRegistry;
+  logger: Logger;
+  engine: QueryEngine;
+  toolHostFactory: ToolHostFactory;
+  /** Idle time before a session is closed, minutes. Default 60. */
+  idleTimeoutMinutes?: number;
+  /** How long before expiry the idle warning goes out, ms. Default 5 minutes, at most half the timeout. */
+  idleWarningMs?: number;
+  /** Release a session's tool host after this long without tool use, ms. Default 5 minutes. */
+  toolReleaseMs?: number;
+  /** How long a disconnected session that negotiated `resume` waits for its peer, ms. Default 2 minutes. */
+  resumeGraceMs?: number;
+  /** How often the reaper looks at sessions, ms. Default 5 s. */
+  sweepIntervalMs?: number;
+  /** How long an approval question waits, ms. Default 10 minutes. */
+  approvalTimeoutMs?: number;
+  /** Default: the system clock. Tests pass a {@link FakeClock}. */
+  clock?: Clock;
+}
+
+const latencySampleLimit = 1000;
+
+/**
+ * Every live session, the idle reaper and the aggregate statistics. The gateway creates
+ * sessions here; the admin view reads {@link list}, {@link stats} and {@link subscribe}, and
+ * {@link kick}s. The desk user's pane gets a `local` session from {@link create}.
+ */
+export class SessionRegistry {
+  readonly clock: Clock;
+  readonly idleTimeoutMs: number;
+  readonly idleWarningMs: number;
+  readonly toolReleaseMs: number;
+  readonly resumeGraceMs: number;
+  readonly #sessions = new Map<string, Session>();
+  readonly #listeners = new Set<(event: RegistryEvent) => void>();
+  readonly #hooks: SessionHooks;
+  #timer: ClockTimer | undefined;
+  #closed = false;
+  #stats: GatewayStats = { active: 0, authenticated: 0, peak: 0, sessionsTotal: 0, queries: 0, latency: [], toolCalls: {}, errors: {}, tokensByUser: {} };
+
+  constructor(private readonly options: SessionRegistryOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.idleTimeoutMs = (options.idleTimeoutMinutes ?? 60) * 60_000;
+    this.idleWarningMs = Math.min(options.idleWarningMs ?? 5 * 60_000, this.idleTimeoutMs / 2);
+    this.toolReleaseMs = options.toolReleaseMs ?? 5 * 60_000;
+    this.resumeGraceMs = options.resumeGraceMs ?? 2 * 60_000;
+    const emitUpdated = (session: Session): void => {
+      if (this.#sessions.has(session.id)) this.#emit({ type: 'updated', session: session.snapshot() });
+    };
+    this.#hooks = {
+      changed: emitUpdated,
+      ended: (session, reason) => {
+        if (!this.#sessions.delete(session.id)) return;
+        this.options.logger.info({ session: session.id, reason, user: session.identity?.user.email }, 'session ended');
+        this.#emit({ type: 'removed', id: session.id, reason });
+      },
+      queryDone: (session, latencyMs) => {
+        this.#stats.queries += 1;
+        this.#stats.latency.push({ at: this.clock.now(), ms: latencyMs });
+        if (this.#stats.latency.length > latencySampleLimit) this.#stats.latency.splice(0, this.#stats.latency.length - latencySampleLimit);
+        emitUpdated(session);
+      },
+      toolCall: (_session, tool, ok) => {
+        const entry = (this.#stats.toolCalls[tool] ??= { count: 0, errors: 0 });
+        entry.count += 1;
+        if (!ok) entry.errors += 1;
+      },
+      error: (_session, code) => this.countError(code),
+      usage: (session, usage: Usage) => {
+        const identity = session.identity;
+        if (!identity) return;
+        const key = `${identity.org.id}:${identity.user.id}`;
+        const entry = (this.#stats.tokensByUser[key] ??= {
+          name: identity.user.name,
+          email: identity.user.email,
+          inputTokens: 0,
+          outputTokens: 0,
+          cacheReadTokens: 0,
+          cacheWriteTokens: 0,
+        });
+        entry.inputTokens += usage.inputTokens;
+        entry.outputTokens += usage.outputTokens;
+        entry.cacheReadTokens += usage.cacheReadTokens;
+        entry.cacheWriteTokens += usage.cacheWriteTokens;
+      },
+    };
+  }
+
+  /** Starts the idle reaper (every `sweepIntervalMs`). */
+  start(): void {
+    if (this.#timer || this.#closed) return;
+    this.#timer = this.clock.setInterval(() => this.sweep(), this.options.sweepIntervalMs ?? 5000);
+  }
+
+  /** Creates a session for a new connection (`web`/`ws`) or for the desk user's pane (`local`). */
+  create(init: { kind: ClientKind; address: string }): Session {
+    if (this.#closed) throw new Error('The session registry is closed.');
+    const session = new Session(init.kind, init.address, {
+      clock: this.clock,
+      secrets: this.options.secrets,
+      logger: this.options.logger,
+      engine: this.options.engine,
+      toolHostFactory: this.options.toolHostFactory,
+      hooks: this.#hooks,
+      idleTimeoutMs: this.idleTimeoutMs,
+      ...(this.options.approvalTimeoutMs !== undefined ? { approvalTimeoutMs: this.options.approvalTimeoutMs } : {}),
+    });
+    this.#sessions.set(session.id, session);
+    this.#stats.sessionsTotal += 1;
+    this.#stats.peak = Math.max(this.#stats.peak, this.#sessions.size);
+    this.#emit({ type: 'added', session: session.snapshot() });
+    return session;
+  }
+
+  get(id: string): Session | undefined {
+    return this.#sessions.get(id);
+  }
+
+  /** Snapshots of every live session, oldest first. */
+  list(): SessionSnapshot[] {
+    return [...this.#sessions.values()].map((session) => session.snapshot());
+  }
+
+  /** Live sessions (for the gateway and tests). */
+  sessions(): Session[] {
+    return [...this.#sessions.values()];
+  }
+
+  get size(): number {
+    return this.#sessions.size;
+  }
+
+  /** Ends a session as the admin's decision; the peer is told `reason`. False when there is no such session. */
+  kick(id: string, reason?: string): boolean {
+    const session = this.#sessions.get(id);
+    if (!session) return false;
+    session.end('kicked', reason);
+    return true;
+  }
+
+  /** Listens to added/updated/removed events; returns the unsubscribe function. */
+  subscribe(listener: (event: RegistryEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Counts an error of `kind` that happened outside a session (failed sign-ins, bad frames). */
+  countError(kind: string): void {
+    this.#stats.errors[kind] = (this.#stats.errors[kind] ?? 0) + 1;
+  }
+
+  /** Aggregate statistics (a copy). */
+  stats(): GatewayStats {
+    const sessions = [...this.#sessions.values()];
+    return structuredClone({
+      ...this.#stats,
+      active: sessions.length,
+      authenticated: sessions.filter((session) => session.authenticated).length,
+    });
+  }
+
+  /**
+   * One pass of the reaper: warns sessions close to idle expiry, ends expired ones, ends
+   * detached sessions whose resume grace ran out, and releases tool hosts nobody used lately.
+   * A running query counts as activity.
+   */
+  sweep(): void {
+    const now = this.clock.now();
+    for (const session of [...this.#sessions.values()]) {
+      if (session.running) {
+        session.lastActiveAt = Math.max(session.lastActiveAt, now - 1);
+        continue;
+      }
+      if (session.detachedAt !== undefined && now - session.detachedAt >= this.resumeGraceMs) {
+        session.end('resume_expired');
+        continue;
+      }
+      const expiresAt = session.lastActiveAt + this.idleTimeoutMs;
+      if (now >= expiresAt) {
+        session.end('idle_expired');
+        continue;
+      }
+      if (!session.idleWarned && now >= expiresAt - this.idleWarningMs) session.warnIdle(expiresAt);
+      if (session.hasTools && now - session.lastToolUseAt >= this.toolReleaseMs) void session.releaseTools();
+    }
+  }
+
+  /** Ends every session with `shutdown` (peers are told and closed with 1001) and stops the reaper. */
+  close(detail?: string): void {
+    this.#closed = true;
+    if (this.#timer) this.clock.clearInterval(this.#timer);
+    this.#timer = undefined;
+    for (const session of [...this.#sessions.values()]) session.end('shutdown', detail);
+  }
+
+  #emit(event: RegistryEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'a session listener failed');
+      }
+    }
+  }
+}
