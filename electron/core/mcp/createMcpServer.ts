@@ -1,0 +1,77 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+
+import type { Logger } from '../log/logger';
+import { genericSecrets, type SecretRegistry } from '../log/redact';
+import type { TallyfyClient } from '../tallyfy/client';
+import { appVersion } from '../version';
+import { allTools } from './catalog';
+import type { Tool, ToolContext } from './defineTool';
+import { toolErrorText } from './toolError';
+import { toJsonText } from './toolOutput';
+
+/** Options of {@link createMcpServer}. */
+export interface McpServerOptions {
+  /** Run-time secrets scrubbed from every tool result (the generic credential patterns always apply). */
+  secrets?: SecretRegistry;
+  /** Logs one debug line per tool call (name, duration, ok) — never arguments. Default: none. */
+  logger?: Logger;
+  /** Only these tools (by name). Default: all. */
+  only?: readonly string[];
+  /** Server name announced to clients. Default `tallyfy`. */
+  name?: string;
+}
+
+/** Instructions sent to MCP clients on initialize. */
+export const serverInstructions =
+  'Tools for Tallyfy, the workflow platform: tasks, processes (runs), templates with steps and form fields, kick-off forms, automation rules, people, groups, tags, folders and search. ' +
+  'Ids are 32-hex strings except member ids (integers). Find ids with search_all or the list tools first. ' +
+  'Lists are paged: when meta.truncated is true, ask for the next page. Deadlines accept natural language in the organization\'s timezone.';
+
+/**
+ * Builds an MCP server whose tools all act through `client`, and only through it: one server per
+ * credential set, so a session can never reach another's Tallyfy data. Cheap (about 0.5 ms).
+ * Tool failures come back as `isError` results with Tallyfy's message and field errors, scrubbed
+ * of secrets; a handler never throws through the protocol.
+ */
+export function createMcpServer(client: TallyfyClient, options: McpServerOptions = {}): McpServer {
+  const secrets = options.secrets ?? genericSecrets;
+  const server = new McpServer({ name: options.name ?? 'tallyfy', version: appVersion }, { instructions: serverInstructions, capabilities: { tools: {} } });
+  let timezone: Promise<string | undefined> | undefined;
+  const readTimezone = async (): Promise<string | undefined> => {
+    try {
+      const org = await client.organization();
+      if (org.timezone) return org.timezone;
+    } catch {
+      // Fall back to the member's own timezone below.
+    }
+    try {
+      return (await client.me()).timezone ?? undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const tools: readonly Tool[] = options.only ? allTools.filter((tool) => options.only?.includes(tool.name)) : allTools;
+  for (const tool of tools) {
+    server.registerTool(
+      tool.name,
+      { title: tool.title, description: tool.description, inputSchema: tool.input, annotations: tool.annotations },
+      async (args: Record<string, unknown>, extra) => {
+        const ctx: ToolContext = {
+          client,
+          signal: extra.signal,
+          timezone: () => (timezone ??= readTimezone()),
+        };
+        const started = performance.now();
+        try {
+          const value = await tool.run(args, ctx);
+          options.logger?.debug({ tool: tool.name, ms: Math.round(performance.now() - started), ok: true }, 'mcp tool call');
+          return { content: [{ type: 'text' as const, text: secrets.scrub(toJsonText(value)) }] };
+        } catch (error) {
+          options.logger?.debug({ tool: tool.name, ms: Math.round(performance.now() - started), ok: false, code: (error as { code?: unknown }).code }, 'mcp tool call');
+          return { content: [{ type: 'text' as const, text: toolErrorText(tool, error, secrets) }], isError: true };
+        }
+      },
+    );
+  }
+  return server;
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+import type { Folder } from '../../tallyfy/types';
+import { defineTool, ToolLookupError, type Tool } from '../defineTool';
+import { pick } from '../toolOutput';
+import { fromPage, hexId, pageArg, trimTag } from './common';
+
+const trimFolder = (folder: Folder): Record<string, unknown> => ({
+  ...pick(folder, ['id', 'name', 'folder_type', 'parent_id']),
+  ...(folder.children ? { children: folder.children.data.map((child) => pick(child, ['id', 'name'])) } : {}),
+});
+
+/** Tags and folders. */
+export const organizeTools: Tool[] = [
+  defineTool({
+    name: 'get_tags',
+    title: 'List tags',
+    area: 'tags',
+    effect: 'read',
+    description: 'Lists the tags of the organization (labels for templates and processes) with id, title and colour.',
+    input: { query: z.string().min(1).max(30).optional().describe('Part of a tag title.'), page: pageArg, per_page: z.number().int().min(1).max(100).default(100).describe('Tags per page, 1–100. Default 100.') },
+    run: async ({ query, page, per_page }, { client, signal }) => fromPage(await client.tags.list({ q: query, page, per_page }, signal), trimTag, page, per_page),
+  }),
+  defineTool({
+    name: 'create_tag',
+    title: 'Create a tag',
+    area: 'tags',
+    effect: 'write',
+    description: 'Creates a tag with a unique title (up to 30 characters) and an optional #rrggbb colour.',
+    input: {
+      title: z.string().min(1).max(30).describe('Unique tag title, up to 30 characters.'),
+      color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be #rrggbb').optional().describe('Colour as #rrggbb, e.g. #3498db.'),
+    },
+    run: async (args, { client, signal }) => trimTag(await client.tags.create(args, signal)),
+  }),
+  defineTool({
+    name: 'tag_template',
+    title: 'Tag a template',
+    area: 'tags',
+    effect: 'write',
+    idempotent: true,
+    description: 'Puts a tag on a template.',
+    input: { template_id: hexId('template'), tag_id: hexId('tag') },
+    run: async ({ template_id, tag_id }, { client, signal }) => {
+      const association = await client.tags.attach('Checklist', template_id, tag_id, signal);
+      return { tagged: true, template_id, tag_id, association_id: association.id };
+    },
+  }),
+  defineTool({
+    name: 'tag_process',
+    title: 'Tag a process',
+    area: 'tags',
+    effect: 'write',
+    idempotent: true,
+    description: 'Puts a tag on a process (run).',
+    input: { run_id: hexId('process (run)'), tag_id: hexId('tag') },
+    run: async ({ run_id, tag_id }, { client, signal }) => {
+      const association = await client.tags.attach('Run', run_id, tag_id, signal);
+      return { tagged: true, run_id, tag_id, association_id: association.id };
+    },
+  }),
+  defineTool({
+    name: 'untag_process',
+    title: 'Untag a process',
+    area: 'tags',
+    effect: 'write',
+    idempotent: true,
+    description: 'Takes a tag off a process (run).',
+    input: { run_id: hexId('process (run)'), tag_id: hexId('tag') },
+    run: async ({ run_id, tag_id }, { client, signal }) => {
+      const run = await client.runs.get(run_id, { with: 'tags' }, signal);
+      const association = run.tags?.data.find((tag) => tag.id === tag_id);
+      if (!association?.association_id) throw new ToolLookupError(`The process does not carry tag ${tag_id}.`);
+      await client.tags.detach(association.association_id, signal);
+      return { untagged: true, run_id, tag_id };
+    },
+  }),
+  defineTool({
+    name: 'get_template_folders',
+    title: 'List template folders',
+    area: 'folders',
+    effect: 'read',
+    description: 'Lists the folders that organise templates, with their sub-folders.',
+    input: { query: z.string().min(1).max(32).optional().describe('Part of a folder name.'), page: pageArg },
+    run: async ({ query, page }, { client, signal }) =>
+      fromPage(await client.folders.list({ folder_type: 'checklist', with: 'children', q: query, page, per_page: 100 }, signal), trimFolder, page, 100),
+  }),
+  defineTool({
+    name: 'get_process_folders',
+    title: 'List process folders',
+    area: 'folders',
+    effect: 'read',
+    description: 'Lists the folders that organise processes (runs), with their sub-folders.',
+    input: { query: z.string().min(1).max(32).optional().describe('Part of a folder name.'), page: pageArg },
+    run: async ({ query, page }, { client, signal }) =>
+      fromPage(await client.folders.list({ folder_type: 'run', with: 'children', q: query, page, per_page: 100 }, signal), trimFolder, page, 100),
+  }),
+  defineTool({
+    name: 'create_folder',
+    title: 'Create a folder',
+    area: 'folders',
+    effect: 'write',
+    description: 'Creates a folder for templates (folder_type "checklist") or processes ("run"), optionally inside another folder.',
+    input: {
+      name: z.string().min(1).max(32).describe('Folder name, up to 32 characters.'),
+      folder_type: z.enum(['checklist', 'run']).default('checklist').describe('checklist (holds templates; default) or run (holds processes). Fixed once created.'),
+      parent_id: hexId('parent folder').optional().describe('Put it inside this folder.'),
+    },
+    run: async (args, { client, signal }) => trimFolder(await client.folders.create(args, signal)),
+  }),
+];

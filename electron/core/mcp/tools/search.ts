@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+import type { TallyfyClient } from '../../tallyfy/client';
+import type { SearchHit, SearchType } from '../../tallyfy/types';
+import { defineTool, type Tool } from '../defineTool';
+import { pick } from '../toolOutput';
+import { pageArg } from './common';
+
+const queryArg = z.string().min(1).max(200).describe('Words to search for in names and titles.');
+const perPageArg = z.number().int().min(1).max(100).default(20).describe('Hits per type, 1–100. Default 20.');
+const labels: Record<string, string> = { blueprint: 'templates', process: 'processes', task: 'tasks', step: 'steps', capture: 'form_fields', snippet: 'snippets' };
+
+const trimHit = (hit: SearchHit): Record<string, unknown> =>
+  pick(hit, ['id', 'name', 'title', 'status', 'type', 'run_id', 'deadline', 'owners', 'steps_count', 'is_oneoff_task', 'checklist_id']);
+
+/** Runs a search and reshapes it by friendly type name, filling in `run_id` on task hits (Tallyfy leaves it out). */
+async function search(client: TallyfyClient, text: string, on: SearchType[], page: number, perPage: number, signal: AbortSignal): Promise<Record<string, unknown>> {
+  const result = await client.search(text, { on, page, per_page: perPage }, signal);
+  const out: Record<string, unknown> = { query: text };
+  for (const type of on) {
+    const bucket = result[type];
+    const hits = bucket?.data ?? [];
+    if (type === 'task') {
+      // Only the first 25 hits are looked up, to bound the cost of one search.
+      await Promise.all(
+        hits.slice(0, 25).map(async (hit) => {
+          if (hit.run_id !== undefined) return;
+          try {
+            hit.run_id = (await client.tasks.get(hit.id, undefined, signal)).run_id;
+          } catch {
+            // A hit we cannot read (permissions) is still worth showing, without its run.
+          }
+        }),
+      );
+    }
+    const total = bucket?.meta?.pagination?.total ?? hits.length;
+    const totalPages = bucket?.meta?.pagination?.total_pages ?? 1;
+    out[labels[type] ?? type] = { data: hits.map(trimHit), meta: { total, returned: hits.length, page, total_pages: totalPages, truncated: page < totalPages } };
+  }
+  return out;
+}
+
+/** Universal search. */
+export const searchTools: Tool[] = [
+  defineTool({
+    name: 'search_all',
+    title: 'Search everything',
+    area: 'search',
+    effect: 'read',
+    description: 'Searches templates, processes and tasks at once (optionally steps and form fields) by name, grouped by kind. Task hits include their process id (run_id). Use it to find an id from a name.',
+    input: {
+      query: queryArg,
+      types: z.array(z.enum(['blueprint', 'process', 'task', 'step', 'capture'])).min(1).default(['blueprint', 'process', 'task']).describe('Kinds to search: blueprint (templates), process, task, step, capture (form fields). Default templates, processes and tasks.'),
+      page: pageArg,
+      per_page: perPageArg,
+    },
+    run: async ({ query, types, page, per_page }, { client, signal }) => search(client, query, types, page, per_page, signal),
+  }),
+  defineTool({
+    name: 'search_for_tasks',
+    title: 'Search tasks',
+    area: 'search',
+    effect: 'read',
+    description: 'Searches tasks by title; each hit includes its process id (run_id).',
+    input: { query: queryArg, page: pageArg, per_page: perPageArg },
+    run: async ({ query, page, per_page }, { client, signal }) => search(client, query, ['task'], page, per_page, signal),
+  }),
+  defineTool({
+    name: 'search_for_processes',
+    title: 'Search processes',
+    area: 'search',
+    effect: 'read',
+    description: 'Searches processes (runs) by name.',
+    input: { query: queryArg, page: pageArg, per_page: perPageArg },
+    run: async ({ query, page, per_page }, { client, signal }) => search(client, query, ['process'], page, per_page, signal),
+  }),
+  defineTool({
+    name: 'search_for_templates',
+    title: 'Search templates',
+    area: 'search',
+    effect: 'read',
+    description: 'Searches templates (blueprints) by title.',
+    input: { query: queryArg, page: pageArg, per_page: perPageArg },
+    run: async ({ query, page, per_page }, { client, signal }) => search(client, query, ['blueprint'], page, per_page, signal),
+  }),
+];

@@ -1,0 +1,175 @@
+import { z } from 'zod';
+
+import type { Step } from '../../tallyfy/types';
+import type { StepInput } from '../../tallyfy/endpoints/templates';
+import { defineTool, ToolInputError, type Tool } from '../defineTool';
+import { hexId, trimStep, userId } from './common';
+import { stepOf, templateWithSteps } from './templates';
+
+const templateIdArg = hexId('template');
+const stepIdArg = hexId('step');
+
+const deadlineArg = z
+  .object({
+    value: z.number().int().min(1).max(1000).describe('How many units.'),
+    unit: z.enum(['minutes', 'hours', 'days', 'weeks', 'months']).describe('The unit.'),
+  })
+  .describe('Deadline relative to the process start, e.g. {"value":3,"unit":"days"}.');
+
+/** The body of a step PUT: title and all three assignee arrays always (Tallyfy wipes what is left out). */
+function stepBody(step: Step, patch: Partial<StepInput>): StepInput {
+  return { title: step.title, assignees: step.assignees ?? [], guests: step.guests ?? [], groups: step.groups ?? [], ...patch };
+}
+
+/** Steps of templates: add, change, assign, reorder, delete. */
+export const stepTools: Tool[] = [
+  defineTool({
+    name: 'add_step_to_template',
+    title: 'Add a step',
+    area: 'steps',
+    effect: 'write',
+    description: 'Adds a step to a template, at the end unless a position is given. Step types: task (default), approval (approve/reject), expiring (acknowledge), email.',
+    input: {
+      template_id: templateIdArg,
+      title: z.string().min(1).max(600).describe('Step title: start with a verb, e.g. "Collect signed contract".'),
+      description: z.string().max(10_000).optional().describe('How to do the step (plain text or HTML).'),
+      position: z.number().int().min(1).max(9999).optional().describe('1-based position; default after the last step.'),
+      step_type: z.enum(['task', 'approval', 'expiring', 'email']).default('task').describe('task, approval, expiring or email.'),
+      deadline: deadlineArg.optional(),
+      assignees: z.array(userId).default([]).describe('Member ids assigned to this step in every process.'),
+    },
+    run: async ({ template_id, title, description, position, step_type, deadline, assignees }, { client, signal }) => {
+      const template = await templateWithSteps(client, template_id, signal);
+      const step = await client.steps.create(
+        template_id,
+        {
+          title,
+          step_type,
+          position: position ?? template.steps.data.length + 1,
+          assignees,
+          guests: [],
+          groups: [],
+          ...(description ? { summary: description } : {}),
+          ...(deadline ? { deadline: { ...deadline, option: 'from', step: 'start_run' } } : {}),
+        },
+        signal,
+      );
+      return trimStep(step);
+    },
+  }),
+  defineTool({
+    name: 'update_step',
+    title: 'Update a step',
+    area: 'steps',
+    effect: 'write',
+    idempotent: true,
+    description: "Changes a step's title, type or deadline. Its description, assignees and form fields are kept.",
+    input: {
+      template_id: templateIdArg,
+      step_id: stepIdArg,
+      title: z.string().min(1).max(600).optional().describe('New title.'),
+      step_type: z.enum(['task', 'approval', 'expiring', 'email']).optional().describe('New type.'),
+      deadline: deadlineArg.optional(),
+    },
+    run: async ({ template_id, step_id, title, step_type, deadline }, { client, signal }) => {
+      if (title === undefined && step_type === undefined && deadline === undefined) throw new ToolInputError('Nothing to change: give title, step_type or deadline.');
+      const step = stepOf(await templateWithSteps(client, template_id, signal), step_id);
+      const patch: Partial<StepInput> = {
+        ...(title !== undefined ? { title } : {}),
+        ...(step_type !== undefined ? { step_type } : {}),
+        ...(deadline ? { deadline: { ...deadline, option: 'from', step: 'start_run' } } : {}),
+      };
+      return trimStep(await client.steps.update(template_id, step_id, stepBody(step, patch), signal));
+    },
+  }),
+  defineTool({
+    name: 'edit_description_on_step',
+    title: "Edit a step's description",
+    area: 'steps',
+    effect: 'write',
+    idempotent: true,
+    description: "Replaces a step's description (instructions shown on every task made from it). Title and assignees are kept.",
+    input: { template_id: templateIdArg, step_id: stepIdArg, description: z.string().min(1).max(10_000).describe('The new description (plain text or HTML).') },
+    run: async ({ template_id, step_id, description }, { client, signal }) => {
+      const step = stepOf(await templateWithSteps(client, template_id, signal), step_id);
+      return trimStep(await client.steps.update(template_id, step_id, stepBody(step, { summary: description }), signal));
+    },
+  }),
+  defineTool({
+    name: 'add_assignees_to_step',
+    title: 'Assign step owners',
+    area: 'steps',
+    effect: 'write',
+    idempotent: true,
+    description: 'Adds members, guests or groups to the owners of a template step (every future task from that step goes to them). Existing owners are kept.',
+    input: {
+      template_id: templateIdArg,
+      step_id: stepIdArg,
+      users: z.array(userId).default([]).describe('Member ids to add.'),
+      guests: z.array(z.email()).default([]).describe('Guest emails to add.'),
+      groups: z.array(z.string().regex(/^[0-9a-fA-F]{32}$/)).default([]).describe('Group ids to add.'),
+    },
+    run: async ({ template_id, step_id, users, guests, groups }, { client, signal }) => {
+      if (users.length + guests.length + groups.length === 0) throw new ToolInputError('Give at least one of users, guests or groups.');
+      const step = stepOf(await templateWithSteps(client, template_id, signal), step_id);
+      const body = stepBody(step, {
+        assignees: [...new Set([...(step.assignees ?? []), ...users])],
+        guests: [...new Set([...(step.guests ?? []), ...guests])],
+        groups: [...new Set([...(step.groups ?? []), ...groups])],
+      });
+      return trimStep(await client.steps.update(template_id, step_id, body, signal));
+    },
+  }),
+  defineTool({
+    name: 'remove_assignees_from_step',
+    title: 'Remove step owners',
+    area: 'steps',
+    effect: 'write',
+    idempotent: true,
+    description: 'Removes members, guests or groups from the owners of a template step. Other owners are kept.',
+    input: {
+      template_id: templateIdArg,
+      step_id: stepIdArg,
+      users: z.array(userId).default([]).describe('Member ids to remove.'),
+      guests: z.array(z.email()).default([]).describe('Guest emails to remove.'),
+      groups: z.array(z.string().regex(/^[0-9a-fA-F]{32}$/)).default([]).describe('Group ids to remove.'),
+    },
+    run: async ({ template_id, step_id, users, guests, groups }, { client, signal }) => {
+      if (users.length + guests.length + groups.length === 0) throw new ToolInputError('Give at least one of users, guests or groups.');
+      const step = stepOf(await templateWithSteps(client, template_id, signal), step_id);
+      const body = stepBody(step, {
+        assignees: (step.assignees ?? []).filter((id) => !users.includes(id)),
+        guests: (step.guests ?? []).filter((email) => !guests.includes(email)),
+        groups: (step.groups ?? []).filter((id) => !groups.includes(id)),
+      });
+      return trimStep(await client.steps.update(template_id, step_id, body, signal));
+    },
+  }),
+  defineTool({
+    name: 'reorder_step',
+    title: 'Move a step',
+    area: 'steps',
+    effect: 'write',
+    idempotent: true,
+    description: 'Moves a step to a new 1-based position in its template; the other steps shift. Returns the new order.',
+    input: { template_id: templateIdArg, step_id: stepIdArg, position: z.number().int().min(1).max(9999).describe('The new 1-based position.') },
+    run: async ({ template_id, step_id, position }, { client, signal }) => {
+      const step = stepOf(await templateWithSteps(client, template_id, signal), step_id);
+      await client.steps.update(template_id, step_id, stepBody(step, { position }), signal);
+      const after = await templateWithSteps(client, template_id, signal);
+      return { template_id, order: after.steps.data.map((item) => ({ id: item.id, title: item.title, position: item.position })) };
+    },
+  }),
+  defineTool({
+    name: 'delete_step',
+    title: 'Delete a step',
+    area: 'steps',
+    effect: 'destructive',
+    description: 'Deletes a step and its form fields from a template. Refused while a rule or another step depends on it. Running processes keep their tasks.',
+    input: { template_id: templateIdArg, step_id: stepIdArg },
+    run: async ({ template_id, step_id }, { client, signal }) => {
+      await client.steps.delete(template_id, step_id, signal);
+      return { deleted: true, template_id, step_id };
+    },
+  }),
+];
