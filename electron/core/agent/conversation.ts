@@ -1,0 +1,168 @@
+import type { MessageParam, Tool } from '@anthropic-ai/sdk/resources/messages/messages';
+
+import type { ToolInfo } from '../mcp/toolHost';
+import { addUsage, emptyUsage, type AgentUsage } from './events';
+
+/** The history message shape the agent keeps (user and assistant turns only). */
+export type HistoryMessage = Extract<MessageParam, { role: 'user' | 'assistant' }>;
+
+/** Default history budget in (estimated) tokens: 50,000. */
+export const defaultHistoryTokenBudget = 50_000;
+
+/** Rough characters for a message, counted without serializing it. */
+export function messageChars(message: HistoryMessage): number {
+  const content = message.content;
+  if (typeof content === 'string') return content.length;
+  let chars = 0;
+  for (const block of content) {
+    switch (block.type) {
+      case 'text':
+        chars += block.text.length;
+        break;
+      case 'tool_use':
+        chars += block.name.length + JSON.stringify(block.input).length;
+        break;
+      case 'tool_result':
+        if (typeof block.content === 'string') chars += block.content.length;
+        else if (Array.isArray(block.content)) for (const part of block.content) chars += part.type === 'text' ? part.text.length : 1000;
+        break;
+      default:
+        chars += 1000;
+    }
+    chars += 20; // block framing
+  }
+  return chars;
+}
+
+/** Estimated tokens for a number of characters (about 4 per token). */
+export const charsToTokens = (chars: number): number => Math.ceil(chars / 4);
+
+/** True when `message` opens an exchange: a user turn that answers no tool call. */
+function opensExchange(message: HistoryMessage): boolean {
+  if (message.role !== 'user') return false;
+  if (typeof message.content === 'string') return true;
+  return !message.content.some((block) => block.type === 'tool_result');
+}
+
+/** The tool list of a conversation, fetched once and turned into the request parameter once. */
+export interface ToolCatalog {
+  infos: ToolInfo[];
+  byName: Map<string, ToolInfo>;
+  /** The `tools` request parameter, with a cache breakpoint on the last tool. Never mutated. */
+  params: Tool[];
+}
+
+/**
+ * One session's conversation with Claude: its history (user/assistant turns), usage totals, the
+ * tools approved for the rest of the session and the tool list fetched for it. Not thread-safe by
+ * design: the agent runs one query per conversation at a time (a second gets `AGENT_BUSY`).
+ */
+export class Conversation {
+  readonly #messages: HistoryMessage[] = [];
+  readonly #chars: number[] = [];
+  #totalChars = 0;
+  /** Usage summed over every query of this conversation (survives `clear()`). */
+  readonly usage: AgentUsage = emptyUsage();
+  /** Queries answered (or attempted) in this conversation. */
+  queries = 0;
+  /** Tools the user allowed "for the rest of the session". */
+  readonly allowedTools = new Set<string>();
+  /** Set by the agent while a query runs. */
+  busy = false;
+  /** @internal Tool list cache, filled by the agent on first use. */
+  catalog: ToolCatalog | undefined;
+
+  /** @param historyTokenBudget Estimated tokens the history may hold before old exchanges are dropped. Default 50,000. */
+  constructor(readonly historyTokenBudget = defaultHistoryTokenBudget) {}
+
+  /** The history, oldest first. Do not mutate: use the agent. */
+  get messages(): readonly HistoryMessage[] {
+    return this.#messages;
+  }
+
+  /** Estimated tokens the history holds. */
+  get estimatedTokens(): number {
+    return charsToTokens(this.#totalChars);
+  }
+
+  /** Empties the history (the `clear` command). Usage totals, approvals and the tool list stay. */
+  clear(): void {
+    this.#messages.length = 0;
+    this.#chars.length = 0;
+    this.#totalChars = 0;
+  }
+
+  /** Forgets the "allow for the rest of the session" approvals. */
+  resetApprovals(): void {
+    this.allowedTools.clear();
+  }
+
+  /** Forgets the cached tool list, so the next query lists tools again. */
+  resetTools(): void {
+    this.catalog = undefined;
+  }
+
+  /** @internal Appends a turn; a user turn after a user turn is merged into it, keeping roles alternating. */
+  append(message: HistoryMessage): void {
+    const last = this.#messages.at(-1);
+    if (last && last.role === 'user' && message.role === 'user') {
+      const merged: HistoryMessage = { role: 'user', content: [...toBlocks(last.content), ...toBlocks(message.content)] };
+      this.#replaceLast(merged);
+      return;
+    }
+    const chars = messageChars(message);
+    this.#messages.push(message);
+    this.#chars.push(chars);
+    this.#totalChars += chars;
+  }
+
+  /** @internal Drops turns after the first `length` (rolls back a failed query). */
+  truncate(length: number): void {
+    while (this.#messages.length > length) {
+      this.#messages.pop();
+      this.#totalChars -= this.#chars.pop() ?? 0;
+    }
+  }
+
+  #replaceLast(message: HistoryMessage): void {
+    this.#totalChars -= this.#chars.pop() ?? 0;
+    this.#messages.pop();
+    const chars = messageChars(message);
+    this.#messages.push(message);
+    this.#chars.push(chars);
+    this.#totalChars += chars;
+  }
+
+  /**
+   * Drops the oldest whole exchanges (a user question with every turn up to the next question) until
+   * the history fits `budgetTokens`, so a `tool_use` never loses its `tool_result`. The latest
+   * exchange is always kept, even when it alone exceeds the budget. Returns the turns dropped.
+   */
+  trim(budgetTokens = this.historyTokenBudget): number {
+    if (charsToTokens(this.#totalChars) <= budgetTokens) return 0;
+    let cut = 0;
+    let remaining = this.#totalChars;
+    for (let i = 1; i < this.#messages.length; i++) {
+      remaining -= this.#chars[i - 1] ?? 0;
+      const message = this.#messages[i];
+      if (message && opensExchange(message)) {
+        cut = i;
+        if (charsToTokens(remaining) <= budgetTokens) break;
+      }
+    }
+    if (cut === 0) return 0;
+    this.#messages.splice(0, cut);
+    const dropped = this.#chars.splice(0, cut);
+    for (const chars of dropped) this.#totalChars -= chars;
+    return cut;
+  }
+
+  /** @internal Adds a query's usage to the totals. */
+  addUsage(usage: AgentUsage): void {
+    addUsage(this.usage, usage);
+  }
+}
+
+function toBlocks(content: HistoryMessage['content']): Exclude<HistoryMessage['content'], string> {
+  return typeof content === 'string' ? [{ type: 'text', text: content }] : content;
+}

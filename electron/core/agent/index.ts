@@ -1,0 +1,17 @@
+/** The agent: Claude answering with a session's tools. Import from here. */
+export { createAgent, defaultModel, agentSettingsSchema, type Agent, type AgentOptions, type AgentRunInput } from './agent';
+export { Conversation, type HistoryMessage } from './conversation';
+export { AgentError, type AgentErrorCode } from './errors';
+export type {
+  AgentEvent,
+  AgentRunResult,
+  AgentStopReason,
+  AgentUsage,
+  ApprovalDecision,
+  ApprovalPolicy,
+  ApprovalRequest,
+  RequestApproval,
+  ToolCallRecord,
+} from './events';
+export { buildSystemPrompt, agentUserSchema, type AgentUser } from './systemPrompt';
+export { parseDirectCommand, noApiKeyMessage } from './directCommand';

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/** Who is asking: put into the system prompt so Claude knows the person, their org and role. */
+export const agentUserSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  email: z.string().trim().max(320),
+  /** Tallyfy role: admin, standard, light, guest. */
+  role: z.string().trim().max(50).optional(),
+  orgId: z.string().trim().min(1).max(100),
+  orgName: z.string().trim().max(200).optional(),
+  /** IANA time zone of the org or user, e.g. `Europe/London`. Default UTC; an unknown zone falls back to UTC. */
+  timezone: z.string().trim().max(100).optional(),
+});
+export type AgentUser = z.infer<typeof agentUserSchema>;
+
+/** The zone if `Intl` knows it, else `UTC`. */
+export function validTimeZone(zone: string | undefined): string {
+  if (!zone) return 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    return zone;
+  } catch {
+    return 'UTC';
+  }
+}
+
+/** `{ long: 'Thursday, 26 November 2026', iso: '2026-11-26' }` for `now` in `timeZone`. */
+export function localDate(now: Date, timeZone: string): { long: string; iso: string } {
+  const long = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(now);
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+  const get = (type: string): string => parts.find((part) => part.type === type)?.value ?? '';
+  return { long, iso: `${get('year')}-${get('month')}-${get('day')}` };
+}
+
+/**
+ * The system prompt: who Claude is here, today's date in the org's time zone, who the user is (name,
+ * email, org, role) and how to answer (concise markdown, tools over guesses, respect declined
+ * approvals). Deterministic for a given user and day, so it stays cacheable.
+ */
+export function buildSystemPrompt(user: AgentUser, now: Date = new Date()): string {
+  const zone = validTimeZone(user.timezone);
+  const date = localDate(now, zone);
+  const org = user.orgName ? `${user.orgName} (org id ${user.orgId})` : `org id ${user.orgId}`;
+  const role = user.role ? `, role: ${user.role}` : '';
+  return [
+    'You are the Tallyfy assistant in the Tallyfy MCP Gateway. You help people run their work in Tallyfy: templates (blueprints), running processes (runs), tasks, form fields, comments, people, groups and tags, using the tools provided.',
+    '',
+    `Today is ${date.long} (${date.iso}) in the ${zone} time zone. Read relative dates such as "tomorrow" or "next Friday" in that zone, and give dates back in it.`,
+    `You are talking to ${user.name}${user.email ? ` <${user.email}>` : ''}${role}, in the organization ${org}. The tools act with this person's own Tallyfy permissions.`,
+    '',
+    'How to work:',
+    '- Look things up with the tools instead of guessing; never invent ids, names, dates or data.',
+    '- Call several read-only tools in one turn when they are independent.',
+    '- Changes (create, update, complete, assign, delete) may need the user\'s approval. If the user declines, do not try again or work around it; say what was not done.',
+    '- When a tool fails, say what went wrong in plain words and what the user can do about it.',
+    '',
+    'Answer in concise markdown: lead with the answer, use short bullet lists or a table for several items, no filler.',
+  ].join('\n');
+}
