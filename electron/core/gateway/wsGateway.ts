@@ -16,8 +16,8 @@ import { checkUpgrade, isLoopbackBinding, isLoopbackHost } from './upgradeGuard'
 
 /** The desk user's own sign-in (`auth_local`), for the desktop app's chat pane. */
 export interface LocalSignIn {
-  /** The secret the desktop window presents; compared in constant time. */
-  token: string;
+  /** True when `token` is a valid local token (issued by the core for the desktop window); may consume it. */
+  verify(token: string): boolean;
   /** The desk user's credentials (TALLYFY_API_KEY / TALLYFY_ORG_ID), when set. */
   credentials(): Credentials | undefined;
 }
@@ -209,7 +209,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         if (authPending) return session.sendError('AUTH_IN_PROGRESS', 'A sign-in is already being checked; wait for its answer.');
         const local = options.local;
         const credentials = local?.credentials();
-        if (!local || !isLoopbackHost(address) || !safeEqual(message.local_token, local.token)) {
+        if (!local || !isLoopbackHost(address) || !local.verify(message.local_token)) {
           limiter.fail(address);
           return authError('LOCAL_NOT_AVAILABLE', 'Local sign-in is only for the desktop app on this machine.');
         }

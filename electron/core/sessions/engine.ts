@@ -9,6 +9,8 @@ import type { ToolHost } from '../mcp/toolHost';
 export interface Identity {
   user: { id: string; name: string; email: string; role?: string };
   org: { id: string; name?: string };
+  /** IANA time zone of the user or org, when Tallyfy gave one. */
+  timezone?: string;
 }
 
 /** A teammate's Tallyfy credentials. Live in memory only, inside one session. */
@@ -39,6 +41,8 @@ export interface ApprovalAsk {
   args: Record<string, unknown>;
   /** True when the tool deletes or irreversibly changes data. */
   destructive: boolean;
+  /** Aborted when the answer is no longer wanted (the engine's own timeout): the question is withdrawn. */
+  signal?: AbortSignal;
 }
 
 /** One query, as the session hands it to the engine. */

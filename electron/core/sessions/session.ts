@@ -435,24 +435,27 @@ export class Session {
   }
 
   #requestApproval(queryId: string, ask: ApprovalAsk, signal: AbortSignal): Promise<boolean> {
-    if (signal.aborted || this.#ended) return Promise.resolve(false);
+    if (signal.aborted || ask.signal?.aborted || this.#ended) return Promise.resolve(false);
     this.#approval?.settle(false, 'cancelled');
     return new Promise<boolean>((resolve) => {
       const previousState = this.#state;
       const timeout = setTimeout(() => pending.settle(false, 'timeout'), this.deps.approvalTimeoutMs ?? 10 * 60_000);
       timeout.unref();
       const onAbort = (): void => pending.settle(false, 'cancelled');
+      const onWithdrawn = (): void => pending.settle(false, 'timeout');
       signal.addEventListener('abort', onAbort, { once: true });
+      ask.signal?.addEventListener('abort', onWithdrawn, { once: true });
       const pending: PendingApproval = {
         requestId: randomUUID(),
         queryId,
-        ask: { ...ask, args: displayArgs(ask.args, this.deps.secrets) },
+        ask: { tool: ask.tool, destructive: ask.destructive, args: displayArgs(ask.args, this.deps.secrets), ...(ask.title ? { title: ask.title } : {}) },
         mode: this.extensions.has('approvals') ? 'message' : 'text',
         settle: (approved, reason) => {
           if (this.#approval !== pending) return;
           this.#approval = undefined;
           clearTimeout(timeout);
           signal.removeEventListener('abort', onAbort);
+          ask.signal?.removeEventListener('abort', onWithdrawn);
           this.send({ type: 'approval_resolved', request_id: pending.requestId, approved, reason });
           if (pending.mode === 'text' && reason === 'answered') {
             this.send({ type: 'info', code: approved ? 'approved' : 'denied', message: approved ? `Approved: running ${ask.tool}.` : `Refused: ${ask.tool} will not run.` });

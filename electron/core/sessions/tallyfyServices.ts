@@ -1,0 +1,65 @@
+import type { Logger } from '../log/logger';
+import type { SecretRegistry } from '../log/redact';
+import { createInProcessToolHost } from '../mcp/inProcessToolHost';
+import { createTallyfyClient, isTallyfyError, type TallyfyClient } from '../tallyfy';
+import { AuthFailure, type Authenticator, type Credentials, type ToolHostFactory } from './engine';
+
+/** What the Tallyfy-backed session services need. */
+export interface TallyfyServicesOptions {
+  /** Tallyfy API root (the real API or the sandbox URL). */
+  baseUrl: string;
+  /** Run-time secrets scrubbed from errors and tool results. */
+  secrets: SecretRegistry;
+  logger: Logger;
+  /** Per-request timeout for the sign-in check, ms. Default 15,000. */
+  authTimeoutMs?: number;
+}
+
+const orgIdPattern = /^[0-9a-f]{32}$/i;
+
+function clientFor(options: TallyfyServicesOptions, credentials: Credentials, extra: { timeoutMs?: number; maxRetries?: number } = {}): TallyfyClient {
+  return createTallyfyClient({ baseUrl: options.baseUrl, token: credentials.apiKey, orgId: credentials.orgId, secrets: options.secrets, ...extra });
+}
+
+/**
+ * Checks credentials with `GET /organizations/{org}/me` (then the org's name, best effort) and
+ * returns who they belong to. 401/403/404 and a malformed org id are `INVALID_CREDENTIALS`;
+ * anything else is `TALLYFY_UNAVAILABLE`. Messages never contain the key.
+ */
+export function createTallyfyAuthenticator(options: TallyfyServicesOptions): Authenticator {
+  return async (credentials, signal) => {
+    if (!orgIdPattern.test(credentials.orgId)) {
+      throw new AuthFailure('INVALID_CREDENTIALS', 'The organization id should be the 32-character id from your Tallyfy URL (Settings > Organization).');
+    }
+    const client = clientFor(options, credentials, { timeoutMs: options.authTimeoutMs ?? 15_000, maxRetries: 1 });
+    try {
+      const me = await client.me(signal);
+      let orgName: string | undefined;
+      let timezone = me.timezone ?? undefined;
+      try {
+        const org = await client.organization(signal);
+        orgName = org.name;
+        timezone = org.timezone ?? timezone;
+      } catch {
+        // The name is a nicety: sign-in does not depend on it.
+      }
+      const name = (me.full_name ?? `${me.first_name ?? ''} ${me.last_name ?? ''}`).trim() || me.email;
+      return {
+        user: { id: String(me.id), name, email: me.email, ...(me.role ? { role: me.role } : {}) },
+        org: { id: client.orgId, ...(orgName ? { name: orgName } : {}) },
+        ...(timezone ? { timezone } : {}),
+      };
+    } catch (error) {
+      if (isTallyfyError(error, 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND')) {
+        throw new AuthFailure('INVALID_CREDENTIALS', 'Tallyfy did not accept this API key for this organization. Check both, or create a new personal access token in Tallyfy (Settings > Integrations > REST API).');
+      }
+      options.logger.warn({ err: error }, 'Tallyfy sign-in check failed');
+      throw new AuthFailure('TALLYFY_UNAVAILABLE', 'Tallyfy could not be reached to check your credentials. Try again in a moment.');
+    }
+  };
+}
+
+/** Builds a session's tool host: a Tallyfy client for its credentials and an in-process MCP server over it. */
+export function createTallyfyToolHostFactory(options: TallyfyServicesOptions): ToolHostFactory {
+  return async (credentials) => createInProcessToolHost(clientFor(options, credentials), { secrets: options.secrets, logger: options.logger });
+}
