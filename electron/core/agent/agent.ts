@@ -16,7 +16,7 @@ import { loadCatalog } from './toolParams';
 import { defaultToolResultMaxChars, runToolCalls, type ToolRunContext } from './toolRunner';
 
 /** The model used when `ANTHROPIC_MODEL` is not set. */
-export const defaultModel = 'claude-sonnet-4-5';
+export const defaultModel = 'claude-sonnet-5-5';
 
 /** Validated scalar options of {@link createAgent}. */
 export const agentSettingsSchema = z.object({

@@ -35,7 +35,7 @@ export const configSchema = z.object({
   /** Anthropic API base URL (env `ANTHROPIC_BASE_URL`). Default: the SDK's. */
   anthropicBaseUrl: z.url().optional(),
   /** Claude model (env `ANTHROPIC_MODEL`). */
-  anthropicModel: z.string().min(1).default('claude-sonnet-4-5'),
+  anthropicModel: z.string().min(1).default('claude-sonnet-5-5'),
   /** Tallyfy REST API base URL (env `TALLYFY_API_URL`). Default `https://api.tallyfy.com`. */
   tallyfyApiUrl: z.url().default('https://api.tallyfy.com'),
   /** The desk user's own Tallyfy token (env `TALLYFY_API_KEY`), for the local chat and stdio. Never lent to LAN sessions. */

@@ -16,7 +16,7 @@ beforeEach(() => {
   fake.clearCache();
 });
 
-const ask = { model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user' as const, content: 'hi' }] };
+const ask = { model: 'claude-sonnet-5-5', max_tokens: 100, messages: [{ role: 'user' as const, content: 'hi' }] };
 
 describe('fake Anthropic server', () => {
   it('streams the real SSE event sequence, tool input split into several input_json_delta', async () => {

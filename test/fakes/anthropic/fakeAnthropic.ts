@@ -24,7 +24,7 @@ export interface FakeAnthropicOptions {
   fallback?: FakeScript;
   /** Smallest prefix (tokens) the prompt cache keeps. Default 1,024, like the real API for Sonnet. */
   minCacheTokens?: number;
-  /** Model id echoed when the request names none. Default `claude-sonnet-4-5`. */
+  /** Model id echoed when the request names none. Default `claude-sonnet-5-5`. */
   defaultModel?: string;
 }
 
@@ -153,7 +153,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   const sendMessage = async (res: ServerResponse, request: FakeRequest, reply: MessageReply): Promise<void> => {
     const body = request.body;
     const computed = cache.account(body);
-    const model = body.model ?? options.defaultModel ?? 'claude-sonnet-4-5';
+    const model = body.model ?? options.defaultModel ?? 'claude-sonnet-5-5';
     const content = reply.content.map((block) =>
       block.type === 'tool_use' ? { type: 'tool_use' as const, id: block.id ?? newId('toolu'), name: block.name, input: block.input } : { type: 'text' as const, text: block.text },
     );

@@ -28,7 +28,7 @@ export async function startAgentHarness(): Promise<{
   return {
     fake,
     agent: (options = {}) =>
-      createAgent({ apiKey: 'sk-ant-test-key-123456', baseURL: fake.url, model: 'claude-sonnet-4-5', retryBaseDelayMs: 20, logger: quietLogger(), ...options }),
+      createAgent({ apiKey: 'sk-ant-test-key-123456', baseURL: fake.url, model: 'claude-sonnet-5-5', retryBaseDelayMs: 20, logger: quietLogger(), ...options }),
     close: () => fake.close(),
   };
 }
