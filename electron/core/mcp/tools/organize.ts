@@ -39,7 +39,7 @@ export const organizeTools: Tool[] = [
     area: 'tags',
     effect: 'write',
     idempotent: true,
-    description: 'Puts a tag on a template.',
+    description: 'Puts a tag on a template so it can be found and filtered by that tag (get_tags lists tag ids).',
     input: { template_id: hexId('template'), tag_id: hexId('tag') },
     run: async ({ template_id, tag_id }, { client, signal }) => {
       const association = await client.tags.attach('Checklist', template_id, tag_id, signal);
@@ -52,7 +52,7 @@ export const organizeTools: Tool[] = [
     area: 'tags',
     effect: 'write',
     idempotent: true,
-    description: 'Puts a tag on a process (run).',
+    description: 'Puts a tag on a process (run) so it can be filtered by that tag (get_tags lists tag ids).',
     input: { run_id: hexId('process (run)'), tag_id: hexId('tag') },
     run: async ({ run_id, tag_id }, { client, signal }) => {
       const association = await client.tags.attach('Run', run_id, tag_id, signal);
@@ -65,7 +65,7 @@ export const organizeTools: Tool[] = [
     area: 'tags',
     effect: 'write',
     idempotent: true,
-    description: 'Takes a tag off a process (run).',
+    description: 'Takes a tag off a process (run); other tags stay. Refused when the process does not carry the tag.',
     input: { run_id: hexId('process (run)'), tag_id: hexId('tag') },
     run: async ({ run_id, tag_id }, { client, signal }) => {
       const run = await client.runs.get(run_id, { with: 'tags' }, signal);

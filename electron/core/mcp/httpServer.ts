@@ -1,0 +1,256 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+
+import type { Logger } from '../log/logger';
+import type { SecretRegistry } from '../log/redact';
+import { close, listen } from '../net/listen';
+import { createTallyfyClient, type TallyfyClient } from '../tallyfy/client';
+import { isTallyfyError } from '../tallyfy/errors';
+import type { Me } from '../tallyfy/types';
+import { createMcpServer } from './createMcpServer';
+
+/** Options of {@link startMcpHttp}. */
+export interface McpHttpOptions {
+  /** Port on 127.0.0.1. 0 picks a free one. (The product default, 9000, comes from config.) */
+  port: number;
+  /** Tallyfy REST API root every caller's client talks to (the real API or the sandbox). */
+  tallyfyApiUrl: string;
+  logger: Logger;
+  /** Callers' tokens are registered here while cached, so no log line can carry them. */
+  secrets: SecretRegistry;
+  /** How long a verified credential set (and its Tallyfy client) is kept, in ms. Default 300,000 (5 min). */
+  cacheTtlMs?: number;
+  /** Most credential sets kept at once; the least recently used goes first. Default 256. */
+  maxCachedCredentials?: number;
+  /** `json` (default: one JSON body per POST, the fastest) or `sse` (an event stream per POST). */
+  responseMode?: 'json' | 'sse';
+  /** Largest request body in bytes. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Tallyfy client factory (tests inject timeouts). Default {@link createTallyfyClient}. */
+  createClient?: typeof createTallyfyClient;
+}
+
+/** A running MCP Streamable HTTP endpoint. */
+export interface McpHttp {
+  readonly port: number;
+  /** `http://127.0.0.1:PORT/mcp` */
+  readonly url: string;
+  /** Credential sets currently cached (for health and tests). */
+  cachedCredentials(): number;
+  close(): Promise<void>;
+}
+
+/** JSON-RPC error codes used before a request reaches the MCP server. */
+export const mcpHttpErrorCodes = {
+  unauthorized: -32001,
+  forbidden: -32003,
+  notFound: -32004,
+  methodNotAllowed: -32005,
+  upstream: -32010,
+  internal: -32603,
+} as const;
+
+const localHostnames = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const orgIdPattern = /^[0-9a-fA-F]{32}$/;
+
+/** True when a Host header names this machine (any port): the DNS-rebinding guard. */
+export function isLocalHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const hostname = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : (host.split(':')[0] ?? '');
+  return localHostnames.has(hostname.toLowerCase());
+}
+
+/** True when there is no Origin (not a browser) or it is a page served from this machine. */
+export function isLocalOrigin(origin: string | undefined): boolean {
+  if (origin === undefined) return true;
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && localHostnames.has(url.hostname.toLowerCase());
+  } catch {
+    return false;
+  }
+}
+
+function sendRpcError(res: ServerResponse, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+interface CacheEntry {
+  token: string;
+  client: TallyfyClient;
+  me?: Me;
+  /** Settles when `me()` has answered; rejects when the credentials are refused. */
+  verified: Promise<Me>;
+  expiresAt: number;
+}
+
+/** Why a request was refused before it reached MCP. */
+class RefusedError extends Error {
+  constructor(
+    readonly status: number,
+    readonly rpcCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RefusedError';
+  }
+}
+
+/**
+ * Serves the MCP tools over Streamable HTTP at `http://127.0.0.1:PORT/mcp`.
+ *
+ * - Bound to 127.0.0.1 only. `Host` must name this machine and `Origin`, when present, must be a
+ *   local page; otherwise 403 (DNS-rebinding guard).
+ * - Callers authenticate with their own Tallyfy token (`Authorization: Bearer …`) and org
+ *   (`X-Tallyfy-Org-Id`, or `X-Organization-ID`). Each credential set is verified once with
+ *   `GET /organizations/{org}/me` and cached (key: HMAC of token and org, never the token) for
+ *   `cacheTtlMs`; a refused token gets 401, a token outside the org 403, both with a JSON-RPC
+ *   error body.
+ * - Stateless mode: each POST gets a fresh MCP server bound to that credential set's cached
+ *   Tallyfy client (≈0.5 ms). No session to hijack, leak or expire, any number of clients, and
+ *   the caller's credentials are checked on every request. GET and DELETE answer 405.
+ */
+export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
+  const ttl = options.cacheTtlMs ?? 300_000;
+  const maxEntries = options.maxCachedCredentials ?? 256;
+  const makeClient = options.createClient ?? createTallyfyClient;
+  const keySecret = randomBytes(32);
+  const cache = new Map<string, CacheEntry>();
+  const { logger, secrets } = options;
+
+  const evict = (key: string): void => {
+    const entry = cache.get(key);
+    if (!entry) return;
+    cache.delete(key);
+    secrets.remove(entry.token);
+  };
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const [key, entry] of cache) if (entry.expiresAt <= now) evict(key);
+  }, Math.max(1000, Math.min(ttl, 60_000)));
+  sweep.unref();
+
+  /** The verified client for this request's credentials, or a {@link RefusedError}. */
+  const clientFor = async (req: IncomingMessage): Promise<{ client: TallyfyClient; key: string }> => {
+    const authorization = header(req, 'authorization') ?? '';
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    const org = (header(req, 'x-tallyfy-org-id') ?? header(req, 'x-organization-id') ?? '').trim();
+    if (!match?.[1]) throw new RefusedError(401, mcpHttpErrorCodes.unauthorized, 'Missing credentials: send your Tallyfy API token as "Authorization: Bearer <token>".');
+    if (!orgIdPattern.test(org)) {
+      throw new RefusedError(401, mcpHttpErrorCodes.unauthorized, 'Missing or malformed organization: send your 32-character Tallyfy organization id as "X-Tallyfy-Org-Id".');
+    }
+    const token = match[1];
+    const key = createHmac('sha256', keySecret).update(`${org.toLowerCase()}\n${token}`).digest('hex');
+    let entry = cache.get(key);
+    if (entry && entry.expiresAt <= Date.now()) {
+      evict(key);
+      entry = undefined;
+    }
+    if (!entry) {
+      if (cache.size >= maxEntries) {
+        const oldest = cache.keys().next().value;
+        if (oldest !== undefined) evict(oldest);
+      }
+      secrets.add(token);
+      const client = makeClient({ baseUrl: options.tallyfyApiUrl, token, orgId: org, secrets, maxRetries: 1 });
+      const created: CacheEntry = { token, client, verified: client.me(), expiresAt: Date.now() + ttl };
+      entry = created;
+      cache.set(key, created);
+      created.verified.then(
+        (me) => {
+          created.me = me;
+        },
+        () => {
+          // A refused or failed verification is not cached: the next request tries again.
+          if (cache.get(key) === created) evict(key);
+        },
+      );
+    } else {
+      // Most recently used last, so eviction takes the least recently used.
+      cache.delete(key);
+      cache.set(key, entry);
+    }
+    try {
+      await entry.verified;
+    } catch (error) {
+      if (isTallyfyError(error, 'UNAUTHORIZED')) throw new RefusedError(401, mcpHttpErrorCodes.unauthorized, 'Tallyfy refused these credentials: check the API token (Authorization: Bearer) and try again.');
+      if (isTallyfyError(error, 'FORBIDDEN', 'NOT_FOUND')) {
+        throw new RefusedError(403, mcpHttpErrorCodes.forbidden, 'This Tallyfy token has no access to the organization in X-Tallyfy-Org-Id.');
+      }
+      throw new RefusedError(502, mcpHttpErrorCodes.upstream, `Could not verify the credentials with Tallyfy: ${secrets.scrub(error instanceof Error ? error.message : String(error))}`);
+    }
+    return { client: entry.client, key };
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (!isLocalHost(header(req, 'host')) || !isLocalOrigin(header(req, 'origin'))) {
+      logger.warn({ host: header(req, 'host'), origin: header(req, 'origin') }, 'MCP request refused: foreign Host or Origin');
+      sendRpcError(res, 403, mcpHttpErrorCodes.forbidden, 'Forbidden: this MCP endpoint only accepts requests from this machine (Host/Origin check).');
+      return;
+    }
+    if (path !== '/mcp') {
+      sendRpcError(res, 404, mcpHttpErrorCodes.notFound, `Nothing at ${path}: the MCP endpoint is /mcp.`);
+      return;
+    }
+    if (req.method !== 'POST') {
+      sendRpcError(res, 405, mcpHttpErrorCodes.methodNotAllowed, 'Method not allowed: this stateless MCP endpoint takes POST only.', { allow: 'POST' });
+      return;
+    }
+    let bound: { client: TallyfyClient; key: string };
+    try {
+      bound = await clientFor(req);
+    } catch (error) {
+      if (!(error instanceof RefusedError)) throw error;
+      logger.info({ status: error.status }, 'MCP request refused: credentials');
+      sendRpcError(res, error.status, error.rpcCode, error.message, error.status === 401 ? { 'www-authenticate': 'Bearer realm="tallyfy"' } : {});
+      return;
+    }
+    const server = createMcpServer(bound.client, { secrets, logger });
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: (options.responseMode ?? 'json') === 'json',
+      maxRequestBodySize: options.maxBodyBytes ?? 1024 * 1024,
+    });
+    res.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res);
+    logger.debug({ credential: bound.key.slice(0, 8), status: res.statusCode }, 'MCP request');
+  };
+
+  const httpServer = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      logger.error({ err: error }, 'MCP HTTP handler failed');
+      if (!res.headersSent) sendRpcError(res, 500, mcpHttpErrorCodes.internal, 'Internal error in the MCP endpoint.');
+      else res.destroy();
+    });
+  });
+  const port = await listen(httpServer, '127.0.0.1', options.port, 'MCP endpoint');
+  return {
+    port,
+    url: `http://127.0.0.1:${port}/mcp`,
+    cachedCredentials: () => cache.size,
+    close: async () => {
+      clearInterval(sweep);
+      for (const key of [...cache.keys()]) evict(key);
+      await close(httpServer);
+    },
+  };
+}
