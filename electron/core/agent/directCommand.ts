@@ -13,7 +13,7 @@ export function parseDirectCommand(query: string): DirectCommand | null {
   const text = query.trim();
   if (/^\/tools$/i.test(text)) return { kind: 'tools' };
   if (/^\/help$/i.test(text)) return { kind: 'help' };
-  const match = /^\/tool(?:\s+([^\s{]+))?\s*([\s\S]*)$/i.exec(text);
+  const match = /^\/tool(?![\w-])(?:\s+([^\s{]+))?\s*([\s\S]*)$/i.exec(text);
   if (!match) return null;
   const name = match[1];
   if (!name) throw new AgentError('AGENT_INVALID_INPUT', usage);

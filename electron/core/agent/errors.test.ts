@@ -1,0 +1,34 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { describe, expect, it } from 'vitest';
+
+import { AgentError, retryAfterMs, toAgentError } from './errors';
+
+const apiError = (status: number, type: string, headers: Record<string, string> = {}): Error =>
+  Anthropic.APIError.generate(status, { type: 'error', error: { type, message: `${type} happened` } }, undefined, new Headers(headers));
+
+describe('toAgentError', () => {
+  it('maps each API failure to a stable code and a message for people', () => {
+    expect(toAgentError(apiError(401, 'authentication_error')).code).toBe('AGENT_AUTH_FAILED');
+    const limited = toAgentError(apiError(429, 'rate_limit_error', { 'retry-after': '12' }));
+    expect(limited.code).toBe('AGENT_RATE_LIMITED');
+    expect(limited.message).toContain('in about 12 s');
+    expect(limited.retryable).toBe(true);
+    expect(toAgentError(apiError(529, 'overloaded_error')).code).toBe('AGENT_OVERLOADED');
+    expect(toAgentError(apiError(400, 'invalid_request_error')).code).toBe('AGENT_BAD_REQUEST');
+    expect(toAgentError(apiError(500, 'api_error')).code).toBe('AGENT_API_ERROR');
+    expect(toAgentError(new Anthropic.APIConnectionError({ message: 'down' })).code).toBe('AGENT_CONNECTION_LOST');
+    expect(toAgentError(new TypeError('terminated')).code).toBe('AGENT_CONNECTION_LOST');
+    expect(toAgentError(new Anthropic.APIUserAbortError()).code).toBe('AGENT_CANCELLED');
+    const same = new AgentError('AGENT_BUSY', 'busy');
+    expect(toAgentError(same)).toBe(same);
+    expect(toAgentError(new RangeError('x')).code).toBe('AGENT_INTERNAL');
+  });
+
+  it('reads retry-after-ms, retry-after seconds and dates', () => {
+    expect(retryAfterMs(new Headers({ 'retry-after-ms': '250' }))).toBe(250);
+    expect(retryAfterMs(new Headers({ 'retry-after': '2' }))).toBe(2000);
+    const later = retryAfterMs(new Headers({ 'retry-after': new Date(Date.now() + 5000).toUTCString() }));
+    expect(later).toBeGreaterThan(3000);
+    expect(retryAfterMs(new Headers())).toBeUndefined();
+  });
+});
