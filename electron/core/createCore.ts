@@ -1,10 +1,26 @@
-import type { Health } from '../../shared/types/health';
+import { randomBytes, randomInt } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
+import type { Health } from '../../shared/types/health';
+import type { LocalChatConnection } from '../../shared/types/network';
+
+import { createAgent, type Agent } from './agent';
 import type { Config } from './config/config';
-import { startGatewayHttp, type GatewayHttp } from './gateway/httpServer';
+import { startGatewayHttp, type GatewayHttp, type RouteHandler } from './gateway/httpServer';
+import { isLoopbackBinding } from './gateway/upgradeGuard';
+import { createWsGateway, type WsGateway } from './gateway/wsGateway';
 import { createLogger, LogRing, type LogEntry, type Logger } from './log/logger';
 import { SecretRegistry } from './log/redact';
+import { startMcpHttp, type McpHttp } from './mcp/httpServer';
+import { createHttpFetch } from './net/httpFetch';
 import { urlHost } from './net/listen';
+import { createAgentEngine } from './sessions/agentEngine';
+import type { Clock } from './sessions/clock';
+import type { Authenticator, QueryEngine, ToolHostFactory } from './sessions/engine';
+import { SessionRegistry } from './sessions/registry';
+import { createTallyfyAuthenticator, createTallyfyToolHostFactory } from './sessions/tallyfyServices';
 import { appVersion, productName } from './version';
 
 /** What the core needs from its host (the Electron shell or the headless entry). */
@@ -12,6 +28,19 @@ export interface CoreOptions {
   config: Config;
   /** Where JSON log lines go besides the admin ring. Default standard error; `null` = nowhere. */
   logDestination?: NodeJS.WritableStream | null;
+  /** Restrict teammates' sign-in to these Tallyfy org ids. Default: any org. */
+  allowedOrgIds?: readonly string[];
+  /** Extra browser origins allowed to open gateway sockets (e.g. the desktop window's). */
+  allowedOrigins?: readonly string[];
+  /** The browser build to serve. Default: `out/web` of this checkout or package. */
+  webRoot?: string;
+  /** Extra HTTP routes on the gateway port (the browser admin API). */
+  routes?: RouteHandler[];
+  /** Test seams: the clock, the query engine, the authenticator, the tool factory. */
+  clock?: Clock;
+  engine?: QueryEngine;
+  authenticate?: Authenticator;
+  toolHostFactory?: ToolHostFactory;
 }
 
 /** Where the running core can be reached. */
@@ -21,6 +50,8 @@ export interface CoreAddresses {
   adminUrl: string;
   mcpUrl?: string;
   sandboxUrl?: string;
+  /** The access code teammates need (set when the gateway is bound beyond loopback). */
+  accessCode?: string;
 }
 
 /** The composed server: start it, read its health, stop it. Free of any `electron` import. */
@@ -29,18 +60,58 @@ export interface Core {
   readonly logger: Logger;
   readonly secrets: SecretRegistry;
   readonly logs: LogRing;
+  /** Every live session: the admin view's source (list, kick, subscribe, stats). */
+  readonly sessions: SessionRegistry;
+  readonly agent: Agent;
   start(): Promise<CoreAddresses>;
-  /** Stops every service; safe to call twice. `reason` is told to connected clients. */
+  /** Stops every service; safe to call twice. `reason` is told to connected clients (closed with 1001). */
   stop(reason?: string): Promise<void>;
   health(): Health;
   addresses(): CoreAddresses | undefined;
+  /** The embedded sandbox in `--sandbox` mode (tests read its request log). */
+  sandbox(): Sandbox | undefined;
+  /** Stops accepting teammates (ends their sessions, keeps the desk user's); see {@link resumeGateway}. */
+  suspendGateway(reason: string): void;
+  resumeGateway(): void;
+  /** True while teammates can connect. */
+  gatewayAccepting(): boolean;
+  /** How the desktop chat pane reaches the desk user's own session: a loopback URL and a one-time `auth_local` token. */
+  localChat(): LocalChatConnection;
+}
+
+/** The embedded Tallyfy sandbox, as the core uses it (issue 3's `startSandbox`). */
+export interface Sandbox {
+  url: string;
+  close(): Promise<void>;
+}
+
+// TEMPORARY until electron/core/tallyfy/sandbox/server.ts lands: resolved at run time.
+const sandboxModule = './tallyfy/sandbox/server';
+async function startSandbox(options: { port: number; seedFile?: string }): Promise<Sandbox> {
+  const loaded = (await import(/* @vite-ignore */ sandboxModule)) as { startSandbox(options: { port: number; seedFile?: string }): Promise<Sandbox> };
+  return loaded.startSandbox(options);
+}
+
+/** The browser build next to this checkout (`out/web`) or the packaged app (`../web`). */
+export function defaultWebRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [resolve(here, '../../out/web'), resolve(here, '../web'), resolve(process.cwd(), 'out/web')];
+  return candidates.find((candidate) => existsSync(join(candidate, 'chat.html'))) ?? candidates[0]!;
+}
+
+/** A short access code that is easy to read out: `123-456`. */
+export function generateAccessCode(): string {
+  const digits = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  return `${digits.slice(0, 3)}-${digits.slice(3)}`;
 }
 
 /** The composition root: builds every service from the config and wires them together. */
 export function createCore(options: CoreOptions): Core {
   const { config } = options;
   const secrets = new SecretRegistry();
-  for (const secret of [config.anthropicApiKey, config.tallyfyApiKey, config.adminToken, config.accessCode]) secrets.add(secret);
+  const exposed = !isLoopbackBinding(config.host);
+  const accessCode = config.accessCode ?? (exposed ? generateAccessCode() : undefined);
+  for (const secret of [config.anthropicApiKey, config.tallyfyApiKey, config.adminToken, accessCode]) secrets.add(secret);
   const logs = new LogRing();
   const logger = createLogger({
     level: config.debug ? 'debug' : 'info',
@@ -48,48 +119,150 @@ export function createCore(options: CoreOptions): Core {
     ring: logs,
     ...(options.logDestination !== undefined ? { destination: options.logDestination } : {}),
   });
+  const httpFetch = createHttpFetch();
+  const agent = createAgent({
+    logger,
+    model: config.anthropicModel,
+    fetch: httpFetch,
+    ...(config.anthropicApiKey ? { apiKey: config.anthropicApiKey } : {}),
+    ...(config.anthropicBaseUrl ? { baseURL: config.anthropicBaseUrl } : {}),
+  });
+  // The Tallyfy URL is the sandbox's in --sandbox mode, known only after start.
+  let tallyfyApiUrl = config.tallyfyApiUrl;
+  const services = (): { baseUrl: string; secrets: SecretRegistry; logger: Logger } => ({ baseUrl: tallyfyApiUrl, secrets, logger });
+  const authenticate: Authenticator = options.authenticate ?? ((credentials, signal) => createTallyfyAuthenticator(services())(credentials, signal));
+  const toolHostFactory: ToolHostFactory = options.toolHostFactory ?? ((credentials) => createTallyfyToolHostFactory(services())(credentials));
+  const sessions = new SessionRegistry({
+    secrets,
+    logger,
+    engine: options.engine ?? createAgentEngine(agent),
+    toolHostFactory,
+    idleTimeoutMinutes: config.idleTimeoutMinutes,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+
   const startedAt = Date.now();
   let state: Health['status'] = 'starting';
-  let gateway: GatewayHttp | undefined;
+  let http: GatewayHttp | undefined;
+  let ws: WsGateway | undefined;
+  let mcp: McpHttp | undefined;
+  let sandbox: Sandbox | undefined;
   let addresses: CoreAddresses | undefined;
   let stopping: Promise<void> | undefined;
+  const localTokens = new Map<string, number>();
 
-  const health = (): Health => ({
-    status: state,
-    name: productName,
-    version: appVersion,
-    uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-    mode: config.sandbox ? 'sandbox' : 'live',
-    agent: config.anthropicApiKey ? 'claude' : 'direct',
-    services: {
-      gateway: { running: gateway !== undefined, ...(addresses ? { url: addresses.gatewayUrl } : {}) },
-      mcp: { running: false, detail: 'not started' },
-      sandbox: { running: false, ...(config.sandbox ? { detail: 'not started' } : { detail: 'off' }) },
-    },
-    sessions: { active: 0, peak: 0 },
-  });
+  const health = (): Health => {
+    const stats = sessions.stats();
+    return {
+      status: state,
+      name: productName,
+      version: appVersion,
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      mode: config.sandbox ? 'sandbox' : 'live',
+      agent: agent.hasApiKey ? 'claude' : 'direct',
+      services: {
+        gateway: {
+          running: http !== undefined && (ws?.accepting ?? false),
+          ...(addresses ? { url: addresses.gatewayUrl } : {}),
+          ...(ws && !ws.accepting && state === 'ok' ? { detail: 'stopped by the admin' } : {}),
+        },
+        mcp: mcp ? { running: true, url: mcp.url } : { running: false, detail: 'not started' },
+        sandbox: sandbox ? { running: true, url: sandbox.url } : { running: false, detail: config.sandbox ? 'not started' : 'off' },
+      },
+      sessions: { active: stats.active, peak: stats.peak },
+    };
+  };
+
+  const localChat = (): LocalChatConnection => {
+    if (!addresses || !ws) return { available: false, reason: 'The gateway is not running.' };
+    if (!config.tallyfyApiKey || !config.tallyfyOrgId) return { available: false, reason: 'Set your Tallyfy API key and organization id in Settings to chat here.' };
+    const now = Date.now();
+    for (const [token, expires] of localTokens) if (expires < now) localTokens.delete(token);
+    const localToken = randomBytes(24).toString('base64url');
+    localTokens.set(localToken, now + 60_000);
+    const port = new URL(addresses.gatewayUrl).port;
+    return { available: true, wsUrl: `ws://127.0.0.1:${port}/`, localToken };
+  };
 
   return {
     config,
     logger,
     secrets,
     logs,
+    sessions,
+    agent,
     health,
     addresses: () => addresses,
+    sandbox: () => sandbox,
+    localChat,
+    suspendGateway: (reason) => ws?.suspend(reason),
+    resumeGateway: () => ws?.resume(),
+    gatewayAccepting: () => ws?.accepting ?? false,
     async start() {
-      gateway = await startGatewayHttp({ host: config.host, port: config.port, health, logger });
-      const base = `http://${urlHost(config.host)}:${gateway.port}`;
-      addresses = { gatewayUrl: base, wsUrl: base.replace(/^http/, 'ws'), adminUrl: `${base}/admin` };
+      try {
+        if (config.sandbox) {
+          sandbox = await startSandbox({ port: 0, ...(config.sandboxSeed ? { seedFile: config.sandboxSeed } : {}) });
+          tallyfyApiUrl = sandbox.url;
+          logger.info({ url: sandbox.url }, 'Tallyfy sandbox started');
+        }
+        mcp = await startMcpHttp({ port: config.mcpPort, tallyfyApiUrl, logger, secrets });
+        http = await startGatewayHttp({
+          host: config.host,
+          port: config.port,
+          health,
+          logger,
+          webRoot: options.webRoot ?? defaultWebRoot(),
+          ...(options.routes ? { routes: options.routes } : {}),
+        });
+        ws = createWsGateway({
+          registry: sessions,
+          authenticate,
+          logger,
+          host: config.host,
+          ...(accessCode && exposed ? { accessCode } : {}),
+          ...(options.allowedOrgIds ? { allowedOrgIds: options.allowedOrgIds } : {}),
+          ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+          ...(options.clock ? { clock: options.clock } : {}),
+          local: {
+            verify(token) {
+              const expires = localTokens.get(token);
+              localTokens.delete(token);
+              return expires !== undefined && expires >= Date.now();
+            },
+            credentials: () => (config.tallyfyApiKey && config.tallyfyOrgId ? { apiKey: config.tallyfyApiKey, orgId: config.tallyfyOrgId } : undefined),
+          },
+        });
+        http.attachWebSocket(ws);
+        sessions.start();
+      } catch (error) {
+        await this.stop('start-up failed');
+        throw error;
+      }
+      const base = `http://${urlHost(config.host)}:${http.port}`;
+      addresses = {
+        gatewayUrl: base,
+        wsUrl: base.replace(/^http/, 'ws'),
+        adminUrl: `${base}/admin`,
+        mcpUrl: mcp.url,
+        ...(sandbox ? { sandboxUrl: sandbox.url } : {}),
+        ...(accessCode && exposed ? { accessCode } : {}),
+      };
       state = 'ok';
-      logger.info({ gateway: addresses.gatewayUrl }, 'core started');
+      logger.info({ gateway: addresses.gatewayUrl, mcp: mcp.url, sandbox: sandbox?.url }, 'core started');
       return addresses;
     },
     stop(reason = 'server shutting down') {
       stopping ??= (async () => {
         state = 'stopping';
         logger.info({ reason }, 'core stopping');
-        await gateway?.close();
-        gateway = undefined;
+        await ws?.close(reason);
+        if (!ws) sessions.close(reason);
+        await http?.close();
+        await mcp?.close();
+        await sandbox?.close();
+        http = undefined;
+        mcp = undefined;
+        httpFetch.close();
         logger.flush();
       })();
       return stopping;

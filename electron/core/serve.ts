@@ -28,6 +28,7 @@ export function banner(config: Config, addresses: CoreAddresses): string {
   } else {
     lines.push('  LAN          off (this machine only; --host 0.0.0.0 to share)');
   }
+  if (addresses.accessCode) lines.push(`  Access code  ${addresses.accessCode}  (teammates enter it at sign-in)`);
   lines.push(`  Admin        ${addresses.adminUrl}`);
   if (addresses.mcpUrl) lines.push(`  MCP          ${addresses.mcpUrl}`);
   lines.push(`  Health       ${addresses.gatewayUrl}/healthz`);

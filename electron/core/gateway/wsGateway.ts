@@ -53,7 +53,15 @@ export interface WsGateway {
   readonly connections: number;
   /** True when `auth` needs the access code. */
   readonly accessCodeRequired: boolean;
-  /** Ends every session (peers are told and closed with 1001) and stops accepting. */
+  /** True while new connections are accepted. */
+  readonly accepting: boolean;
+  /**
+   * Stops accepting teammates: refuses upgrades with 503 and ends every non-local session
+   * (told `reason`, closed with 1001). The desk user's `local` session stays. Undo with {@link resume}.
+   */
+  suspend(reason: string): void;
+  resume(): void;
+  /** Ends every session (peers are told and closed with 1001) and stops accepting, for good. */
   close(reason?: string): Promise<void>;
 }
 
@@ -77,6 +85,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
   const wss = new WebSocketServer({ noServer: true, maxPayload, clientTracking: true, perMessageDeflate: false });
   const alive = new WeakMap<WebSocket, boolean>();
   let closing = false;
+  let suspended = false;
 
   const heartbeat = setInterval(() => {
     for (const ws of wss.clients) {
@@ -295,9 +304,21 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       return wss.clients.size;
     },
     accessCodeRequired,
+    get accepting() {
+      return !closing && !suspended;
+    },
+    suspend(reason) {
+      suspended = true;
+      const ended = registry.endWhere((session) => session.kind !== 'local', 'stopped', reason);
+      logger.info({ ended }, 'gateway stopped accepting teammates');
+    },
+    resume() {
+      suspended = false;
+    },
     handleUpgrade(request, socket, head) {
       socket.on('error', () => socket.destroy());
       if (closing) return reject(socket, 503, 'The gateway is shutting down.');
+      if (suspended) return reject(socket, 503, 'The gateway admin has stopped the gateway for now.');
       const verdict = checkUpgrade(request, { host: options.host, ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}) });
       if (!verdict.ok) {
         logger.info({ status: verdict.status, origin: request.headers.origin, address: remoteAddress(request) }, 'WebSocket upgrade refused');

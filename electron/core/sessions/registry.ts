@@ -200,6 +200,17 @@ export class SessionRegistry {
     }
   }
 
+  /** Ends every session `where` says (e.g. every non-local one when the admin stops the gateway). */
+  endWhere(where: (session: Session) => boolean, reason: SessionEndReason, detail?: string): number {
+    let count = 0;
+    for (const session of [...this.#sessions.values()]) {
+      if (!where(session)) continue;
+      session.end(reason, detail);
+      count += 1;
+    }
+    return count;
+  }
+
   /** Ends every session with `shutdown` (peers are told and closed with 1001) and stops the reaper. */
   close(detail?: string): void {
     this.#closed = true;

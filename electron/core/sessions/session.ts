@@ -24,7 +24,7 @@ export interface SessionChannel {
 }
 
 /** Why a session ended. */
-export type SessionEndReason = 'quit' | 'kicked' | 'idle_expired' | 'shutdown' | 'disconnected' | 'resume_expired';
+export type SessionEndReason = 'quit' | 'kicked' | 'idle_expired' | 'shutdown' | 'stopped' | 'disconnected' | 'resume_expired';
 
 /** What a session reports to its registry. */
 export interface SessionHooks {
@@ -590,6 +590,11 @@ const endNotices: Record<SessionEndReason, (detail: string | undefined, idleMinu
     message: `Session closed after ${minutes} minute${minutes === 1 ? '' : 's'} without activity. Sign in again to continue.`,
     code: closeCodes.idleExpired,
     reason: 'idle timeout',
+  }),
+  stopped: (detail) => ({
+    message: `The gateway admin stopped the gateway${detail ? `: ${detail}` : ''}. Try again later.`,
+    code: closeCodes.goingAway,
+    reason: 'gateway stopped',
   }),
   shutdown: (detail) => ({ message: `The gateway is shutting down${detail ? ` (${detail})` : ''}. Reconnect when it is back.`, code: closeCodes.goingAway, reason: 'server shutting down' }),
   disconnected: () => undefined,
