@@ -13,12 +13,14 @@ export interface TallyfyServicesOptions {
   logger: Logger;
   /** Per-request timeout for the sign-in check, ms. Default 15,000. */
   authTimeoutMs?: number;
+  /** `fetch` for every Tallyfy client (e.g. the lean one in core/net). Default: the global one. */
+  fetch?: typeof fetch;
 }
 
 const orgIdPattern = /^[0-9a-f]{32}$/i;
 
 function clientFor(options: TallyfyServicesOptions, credentials: Credentials, extra: { timeoutMs?: number; maxRetries?: number } = {}): TallyfyClient {
-  return createTallyfyClient({ baseUrl: options.baseUrl, token: credentials.apiKey, orgId: credentials.orgId, secrets: options.secrets, ...extra });
+  return createTallyfyClient({ baseUrl: options.baseUrl, token: credentials.apiKey, orgId: credentials.orgId, secrets: options.secrets, ...(options.fetch ? { fetch: options.fetch } : {}), ...extra });
 }
 
 /**
