@@ -70,7 +70,8 @@ export const commentTools: Tool[] = [
     input: { task_id: hexId('task'), content: contentArg.describe('What is wrong and what is needed to continue.') },
     run: async ({ task_id, content }, { client, signal }) => {
       const thread = await client.comments.reportProblem(task_id, content, signal);
-      return { issue: trimComment(thread), hint: `Resolve it with resolve_task_issues(task_id, thread_id="${thread.id}").` };
+      const task = await client.tasks.get(task_id, undefined, signal);
+      return { issue: trimComment(thread), task: trimTask(task), hint: `Resolve it with resolve_task_issues(task_id, thread_id="${thread.id}").` };
     },
   }),
   defineTool({

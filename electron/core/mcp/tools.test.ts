@@ -1,0 +1,525 @@
+/**
+ * Every tool through a real MCP client over the in-process transport, against the Tallyfy
+ * sandbox: a happy path that checks the sandbox's state (or the data returned), bad arguments
+ * that never reach Tallyfy, and Tallyfy errors carried back as `isError` results.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { createTallyfyClient } from '../tallyfy/client';
+import { sandboxIds as ids, sandboxOrgs, sandboxTokens, sandboxUserIds as U } from '../tallyfy/sandbox/defaultSeed';
+import { startSandbox, type Sandbox } from '../tallyfy/sandbox/server';
+import type { OrgStore } from '../tallyfy/sandbox/state';
+import { allTools } from './catalog';
+import { createMcpServer } from './createMcpServer';
+
+const A = sandboxOrgs.acme;
+const sid = (org: 'a' | 'b', kind: string, n: number): string => `${org}${kind}${n.toString(16).padStart(29, '0')}`;
+const [wStep, approvalStep, , erpStep] = ids.vendorSteps as unknown as [string, string, string, string];
+const close = (n: number): string => sid('a', '5e', 20 + n);
+const sam = 'sam@acme-supplies.example';
+
+let sandbox: Sandbox;
+let alice: Client;
+const open: { close(): Promise<void> }[] = [];
+
+/** A real MCP client connected over a linked pair to a server bound to `token`'s Tallyfy client. */
+async function connect(token: string = sandboxTokens.alice, orgId: string = A): Promise<Client> {
+  const client = createTallyfyClient({ baseUrl: sandbox.url, token, orgId, maxRetries: 0 });
+  const server = createMcpServer(client);
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  const mcp = new Client({ name: 'tools-test', version: '1.0.0' });
+  await server.connect(serverSide);
+  await mcp.connect(clientSide);
+  open.push(mcp, server);
+  return mcp;
+}
+
+interface Called {
+  isError: boolean;
+  text: string;
+  // Tool answers are JSON of many shapes; tests read them loosely.
+  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+async function call(mcp: Client, name: string, args: Record<string, unknown> = {}): Promise<Called> {
+  const result = (await mcp.callTool({ name, arguments: args })) as CallToolResult;
+  const text = result.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { isError: result.isError === true, text, json };
+}
+
+/** Calls and insists on success, showing the error text when it fails. */
+async function ok(name: string, args: Record<string, unknown> = {}, mcp: Client = alice): Promise<Called> {
+  const result = await call(mcp, name, args);
+  expect(result.isError, `${name}: ${result.text}`).toBe(false);
+  return result;
+}
+
+const acme = (): OrgStore => {
+  const store = sandbox.state.orgs.get(A);
+  if (!store) throw new Error('no acme org in the sandbox');
+  return store;
+};
+const task = (id: string) => acme().tasks.find((item) => item.id === id);
+const run = (id: string) => acme().runs.find((item) => item.id === id);
+const template = (id: string) => acme().templates.find((item) => item.id === id);
+const step = (templateId: string, stepId: string) => template(templateId)?.steps.find((item) => item.id === stepId);
+
+/** A happy path per tool: arguments, and what must be true afterwards. */
+const happy: Record<string, { args: Record<string, unknown>; check: (result: Called) => void | Promise<void> }> = {
+  get_me: { args: {}, check: ({ json }) => expect(json).toMatchObject({ id: U.alice, role: 'admin', organization_id: A }) },
+  get_organization: { args: {}, check: ({ json }) => expect(json).toMatchObject({ id: A, name: 'Acme Operations', timezone: 'America/Chicago' }) },
+  get_my_tasks: {
+    args: {},
+    check: ({ json }) => {
+      const got = json.data.map((item: { id: string }) => item.id);
+      expect(got).toContain(ids.vendorErpTask);
+      expect(got).not.toContain(ids.paperworkTask); // bob's
+      expect(json.data.every((item: { status: string }) => item.status !== 'completed')).toBe(true);
+    },
+  },
+  get_user_tasks: {
+    args: { user_email: 'bob@acme.example' },
+    check: ({ json }) => {
+      expect(json.user_id).toBe(U.bob);
+      expect(json.data.map((item: { id: string }) => item.id)).toContain(ids.paperworkTask);
+    },
+  },
+  get_tasks_for_process: {
+    args: { process_name: 'Employee Onboarding - Dana Lee' },
+    check: ({ json }) => {
+      expect(json.process_info).toMatchObject({ id: ids.onboardingRun, name: 'Employee Onboarding - Dana Lee' });
+      expect(json.data.map((item: { id: string }) => item.id)).toEqual([ids.laptopTask, ids.paperworkTask, sid('a', 'd0', 13), sid('a', 'd0', 14)]);
+    },
+  },
+  get_task: {
+    args: { task_id: ids.vendorApprovalTask },
+    check: ({ json }) => {
+      expect(json).toMatchObject({ id: ids.vendorApprovalTask, run_id: ids.vendorRun, task_type: 'approval' });
+      expect(json.comments).toHaveLength(2);
+    },
+  },
+  create_standalone_task: {
+    args: { title: 'Book the team offsite', deadline: 'next Friday 5pm', user_emails: ['bob@acme.example'], group_names: ['IT Desk'] },
+    check: ({ json }) => {
+      const created = acme().tasks.find((item) => item.title === 'Book the team offsite');
+      expect(created?.owners).toEqual({ users: [U.bob], guests: [], groups: [sid('a', '90', 2)] });
+      expect(json.deadline_local).toMatch(/ 17:00 America\/Chicago$/);
+      expect(new Date(created?.deadline ?? 0).getUTCDay()).toBe(5);
+    },
+  },
+  update_task: {
+    // Adds a guest only: the users bucket must survive (Tallyfy's PUT would wipe it).
+    args: { task_id: ids.vendorErpTask, owners: { guests: [sam] }, title: 'Set up vendor in NetSuite' },
+    check: () => {
+      expect(task(ids.vendorErpTask)?.owners).toEqual({ users: [U.bob, U.alice], guests: [sam], groups: [] });
+      expect(task(ids.vendorErpTask)?.title).toBe('Set up vendor in NetSuite');
+    },
+  },
+  complete_task: {
+    args: { task_id: ids.vendorApprovalTask, is_approved: true },
+    check: ({ json }) => {
+      expect(json.status).toBe('completed');
+      expect(task(ids.vendorApprovalTask)).toMatchObject({ status: 'completed', is_approved: true });
+    },
+  },
+  reopen_task: {
+    args: { task_id: sid('a', 'd0', 1), reason: 'The W-9 was unsigned.' },
+    check: () => {
+      expect(task(sid('a', 'd0', 1))?.status).not.toBe('completed');
+      expect(acme().threads.some((thread) => thread.task_id === sid('a', 'd0', 1) && thread.content === 'The W-9 was unsigned.')).toBe(true);
+    },
+  },
+  get_task_comments: { args: { task_id: ids.vendorApprovalTask }, check: ({ json }) => expect(json.data.map((item: { content: string }) => item.content)).toContain('Looking at it this afternoon.') },
+  add_task_comment: {
+    args: { task_id: ids.paperworkTask, content: `@[${U.bob}] the contract is ready` },
+    check: () => expect(acme().threads.some((thread) => thread.task_id === ids.paperworkTask && thread.label === 'comment' && thread.content.includes('contract is ready'))).toBe(true),
+  },
+  update_task_comment: {
+    args: { task_id: ids.vendorApprovalTask, comment_id: sid('a', 'c0', 1), content: 'Please approve by noon.' },
+    check: () => expect(acme().threads.find((thread) => thread.id === sid('a', 'c0', 1))?.content).toBe('Please approve by noon.'),
+  },
+  delete_task_comment: {
+    args: { task_id: ids.vendorApprovalTask, comment_id: sid('a', 'c0', 2) },
+    check: () => expect(acme().threads.find((thread) => thread.id === sid('a', 'c0', 2))).toBeUndefined(),
+  },
+  report_task_issue: {
+    args: { task_id: ids.paperworkTask, content: 'The new hire has not sent their tax form.' },
+    check: ({ json }) => {
+      expect(acme().threads.some((thread) => thread.task_id === ids.paperworkTask && thread.label === 'problem' && thread.resolve_id === null)).toBe(true);
+      expect(json.task.problem).toBe(true);
+    },
+  },
+  resolve_task_issues: {
+    args: { task_id: ids.laptopTask, content: 'Ordered a different model.' },
+    check: ({ json }) => {
+      expect(acme().threads.find((thread) => thread.id === sid('a', 'c0', 3))?.resolve_id).toBeTruthy();
+      expect(json.resolved).toHaveLength(1);
+    },
+  },
+  get_organization_runs: {
+    args: {},
+    check: ({ json }) => {
+      const got = json.data.map((item: { id: string }) => item.id);
+      expect(got).toContain(ids.vendorRun);
+      expect(got).not.toContain(ids.archivedRun);
+    },
+  },
+  get_process: {
+    args: { run_id: ids.vendorRun },
+    check: ({ json }) => {
+      expect(json).toMatchObject({ id: ids.vendorRun, status: 'active' });
+      expect(json.tasks).toHaveLength(4);
+    },
+  },
+  launch_process: {
+    args: { template_id: ids.vendorTemplate, name: 'Vendor Onboarding - Initech', kickoff: { 'Vendor name': 'Initech', contract_tier: 'gold' } },
+    check: ({ json }) => {
+      const launched = acme().runs.find((item) => item.name === 'Vendor Onboarding - Initech');
+      expect(launched?.prerun).toMatchObject({ [ids.vendorNamePrerun]: 'Initech', [ids.contractTierPrerun]: { id: 2, text: 'Gold' } });
+      expect(json.tasks.length).toBeGreaterThan(0);
+    },
+  },
+  update_process: {
+    args: { run_id: ids.vendorRun, name: 'Vendor Onboarding - Acme Supplies Ltd', starred: true },
+    check: () => expect(run(ids.vendorRun)).toMatchObject({ name: 'Vendor Onboarding - Acme Supplies Ltd', users: [U.alice], groups: [ids.financeGroup] }),
+  },
+  archive_process: { args: { run_id: ids.completedRun }, check: () => expect(run(ids.completedRun)?.status).toBe('archived') },
+  reactivate_process: { args: { run_id: ids.archivedRun }, check: () => expect(run(ids.archivedRun)?.status).not.toBe('archived') },
+  complete_kickoff_form: { args: { run_id: ids.vendorRun }, check: ({ json }) => expect(json.id).toBe(ids.vendorRun) },
+  get_all_templates: {
+    args: {},
+    check: ({ json }) => {
+      const got = json.data.map((item: { id: string }) => item.id);
+      expect(got).toEqual(expect.arrayContaining([ids.vendorTemplate, ids.onboardingTemplate, ids.closeTemplate]));
+      expect(got).not.toContain(ids.archivedTemplate);
+    },
+  },
+  get_template: {
+    args: { template_name: 'Vendor Onboarding' },
+    check: ({ json }) => {
+      expect(json.id).toBe(ids.vendorTemplate);
+      expect(json.steps).toHaveLength(4);
+      expect(json.kickoff_fields.map((field: { label: string }) => field.label)).toEqual(['Vendor name', 'Contract tier', 'Expected annual spend']);
+    },
+  },
+  get_template_steps: { args: { template_id: ids.vendorTemplate }, check: ({ json }) => expect(json.steps.map((item: { id: string }) => item.id)).toEqual(ids.vendorSteps) },
+  get_kickoff_fields: { args: { template_id: ids.onboardingTemplate }, check: ({ json }) => expect(json.fields.map((field: { label: string }) => field.label)).toEqual(['Employee name', 'Start date', 'Department']) },
+  create_template: { args: { title: 'Quarterly Audit', summary: 'Audit the books every quarter.' }, check: () => expect(acme().templates.some((item) => item.title === 'Quarterly Audit')).toBe(true) },
+  update_template: {
+    args: { template_id: ids.vendorTemplate, summary: 'Bring a new vendor on board, end to end.' },
+    check: () => expect(template(ids.vendorTemplate)).toMatchObject({ title: 'Vendor Onboarding', summary: 'Bring a new vendor on board, end to end.', users: [U.alice], groups: [ids.financeGroup] }),
+  },
+  clone_template: { args: { template_id: ids.vendorTemplate, new_name: 'Vendor Onboarding (EU)' }, check: () => expect(acme().templates.find((item) => item.title === 'Vendor Onboarding (EU)')?.steps).toHaveLength(4) },
+  delete_template: { args: { template_id: ids.incidentTemplate }, check: () => expect(template(ids.incidentTemplate)?.archived_at).toBeTruthy() },
+  restore_template: { args: { template_id: ids.archivedTemplate }, check: () => expect(template(ids.archivedTemplate)?.archived_at ?? null).toBeNull() },
+  assess_template_health: {
+    args: { template_id: ids.closeTemplate },
+    check: ({ json }) => {
+      expect(json.template_id).toBe(ids.closeTemplate);
+      expect(json.score).toBeGreaterThan(0);
+      expect(json.score).toBeLessThan(100);
+      expect(['excellent', 'good', 'fair', 'poor', 'critical']).toContain(json.rating);
+      expect(json.issues.some((issue: { category: string }) => issue.category === 'deadlines')).toBe(false); // 3 steps: no "no deadlines" finding
+      expect(json.issues.length).toBeGreaterThan(0);
+    },
+  },
+  add_step_to_template: {
+    args: { template_id: ids.closeTemplate, title: 'File the close pack', deadline: { value: 2, unit: 'days' } },
+    check: () => {
+      const steps = template(ids.closeTemplate)?.steps ?? [];
+      expect(steps).toHaveLength(4);
+      expect(steps.find((item) => item.title === 'File the close pack')?.position).toBe(4);
+    },
+  },
+  update_step: {
+    args: { template_id: ids.vendorTemplate, step_id: erpStep, title: 'Set up vendor in NetSuite' },
+    check: () => expect(step(ids.vendorTemplate, erpStep)).toMatchObject({ title: 'Set up vendor in NetSuite', assignees: [U.bob] }),
+  },
+  edit_description_on_step: {
+    args: { template_id: ids.vendorTemplate, step_id: approvalStep, description: 'Check the terms against the framework agreement.' },
+    check: () => expect(step(ids.vendorTemplate, approvalStep)).toMatchObject({ title: 'Finance approval', summary: 'Check the terms against the framework agreement.', groups: [ids.financeGroup] }),
+  },
+  add_assignees_to_step: {
+    args: { template_id: ids.vendorTemplate, step_id: wStep, users: [U.bob] },
+    check: () => expect(step(ids.vendorTemplate, wStep)).toMatchObject({ assignees: [U.alice, U.bob], guests: [sam] }),
+  },
+  remove_assignees_from_step: {
+    args: { template_id: ids.vendorTemplate, step_id: wStep, users: [U.alice] },
+    check: () => expect(step(ids.vendorTemplate, wStep)).toMatchObject({ assignees: [], guests: [sam] }),
+  },
+  reorder_step: {
+    args: { template_id: ids.closeTemplate, step_id: close(3), position: 1 },
+    check: ({ json }) => expect(json.order[0].id).toBe(close(3)),
+  },
+  delete_step: { args: { template_id: ids.closeTemplate, step_id: close(2) }, check: () => expect(step(ids.closeTemplate, close(2))).toBeUndefined() },
+  add_form_field_to_step: {
+    args: { template_id: ids.vendorTemplate, step_id: erpStep, label: 'Annual spend (USD)', field_type: 'text', required: true, validation: ['numeric'] },
+    check: () => expect(step(ids.vendorTemplate, erpStep)?.captures.find((item) => item.label === 'Annual spend (USD)')).toMatchObject({ field_type: 'text', required: true }),
+  },
+  update_form_field: {
+    args: { template_id: ids.vendorTemplate, step_id: erpStep, field_id: ids.erpIdCapture, label: 'NetSuite vendor id' },
+    check: () => expect(step(ids.vendorTemplate, erpStep)?.captures.find((item) => item.id === ids.erpIdCapture)).toMatchObject({ label: 'NetSuite vendor id', field_type: 'text', required: true }),
+  },
+  move_form_field: {
+    args: { template_id: ids.vendorTemplate, from_step: erpStep, field_id: sid('a', 'ca', 4), to_step: wStep, position: 1 },
+    check: () => {
+      expect(step(ids.vendorTemplate, wStep)?.captures.some((item) => item.id === sid('a', 'ca', 4))).toBe(true);
+      expect(step(ids.vendorTemplate, erpStep)?.captures.some((item) => item.id === sid('a', 'ca', 4))).toBe(false);
+    },
+  },
+  delete_form_field: {
+    args: { template_id: ids.vendorTemplate, step_id: erpStep, field_id: sid('a', 'ca', 4) },
+    check: () => expect(step(ids.vendorTemplate, erpStep)?.captures.some((item) => item.id === sid('a', 'ca', 4))).toBe(false),
+  },
+  get_dropdown_options: {
+    args: { template_id: ids.onboardingTemplate, step_id: sid('a', '5e', 12), field_id: sid('a', 'ca', 13) },
+    check: ({ json }) => expect(json.options).toEqual([{ id: 1, text: 'Permanent' }, { id: 2, text: 'Fixed term' }]),
+  },
+  update_dropdown_options: {
+    args: { template_id: ids.vendorTemplate, step_id: wStep, field_id: ids.paymentTermsCapture, options: ['Net 30', 'Net 45', 'Net 60'] },
+    check: () =>
+      expect(step(ids.vendorTemplate, wStep)?.captures.find((item) => item.id === ids.paymentTermsCapture)?.options).toEqual([
+        { id: 1, text: 'Net 30' },
+        { id: 3, text: 'Net 45' },
+        { id: 2, text: 'Net 60' },
+      ]),
+  },
+  add_kickoff_field: {
+    args: { template_id: ids.closeTemplate, label: 'Entity', field_type: 'dropdown', required: true, options: ['US', 'EU'] },
+    check: () => expect(template(ids.closeTemplate)?.prerun.map((field) => field.label)).toEqual(['Month', 'Entity']),
+  },
+  update_kickoff_field: {
+    args: { template_id: ids.vendorTemplate, field_id: sid('a', 'f0', 3), required: true, guidance: 'Best estimate in USD.' },
+    check: () => expect(template(ids.vendorTemplate)?.prerun.find((field) => field.id === sid('a', 'f0', 3))).toMatchObject({ label: 'Expected annual spend', required: true }),
+  },
+  delete_kickoff_field: { args: { template_id: ids.vendorTemplate, field_id: sid('a', 'f0', 3) }, check: () => expect(template(ids.vendorTemplate)?.prerun).toHaveLength(2) },
+  reorder_kickoff_fields: {
+    args: { template_id: ids.onboardingTemplate, field_order: [sid('a', 'f0', 13), sid('a', 'f0', 11), sid('a', 'f0', 12)] },
+    check: () => expect([...(template(ids.onboardingTemplate)?.prerun ?? [])].sort((x, y) => x.position - y.position).map((field) => field.id)).toEqual([sid('a', 'f0', 13), sid('a', 'f0', 11), sid('a', 'f0', 12)]),
+  },
+  get_automation_rules: { args: { template_id: ids.vendorTemplate }, check: ({ json }) => expect(json.total_automations).toBe(6) },
+  create_automation_rule: {
+    args: { template_id: ids.closeTemplate, conditions: [{ subject: 'step', subject_id: close(1), operation: 'completed' }], actions: [{ action: 'show', target_step_id: close(2) }] },
+    check: () => {
+      const rules = template(ids.closeTemplate)?.automated_actions ?? [];
+      expect(rules).toHaveLength(1);
+      expect(rules[0]?.conditions[0]).toMatchObject({ conditionable_type: 'Step', operation: 'completed', statement: 'any_time' });
+      expect(rules[0]?.then_actions[0]).toMatchObject({ action_type: 'visibility', action_verb: 'show', target_step_id: close(2) });
+    },
+  },
+  delete_automation_rule: {
+    args: { template_id: ids.vendorTemplate, automation_id: sid('a', 'aa', 2) },
+    check: () => expect(template(ids.vendorTemplate)?.automated_actions.some((rule) => rule.id === sid('a', 'aa', 2))).toBe(false),
+  },
+  analyze_template_automations: {
+    args: { template_id: ids.vendorTemplate },
+    check: ({ json }) => expect(json.redundant_groups).toContainEqual(expect.objectContaining({ kind: 'exact_duplicate', rule_ids: [sid('a', 'aa', 1), sid('a', 'aa', 2)] })),
+  },
+  suggest_automation_consolidation: {
+    args: { template_id: ids.vendorTemplate },
+    check: ({ json }) => {
+      const types = json.suggestions.map((item: { type: string }) => item.type);
+      expect(types).toContain('exact_duplicate');
+      expect(types).toContain('conflict');
+      expect(json.summary.high_priority).toBeGreaterThanOrEqual(2);
+    },
+  },
+  get_step_visibility_conditions: {
+    args: { template_id: ids.vendorTemplate, step_id: erpStep },
+    check: ({ json }) => {
+      expect(json.show_rules.map((rule: { id: string }) => rule.id)).toEqual([sid('a', 'aa', 4)]);
+      expect(json.hide_rules.map((rule: { id: string }) => rule.id)).toEqual([sid('a', 'aa', 3)]);
+      expect(json.default_visibility).toBe('conditionally_visible');
+    },
+  },
+  get_organization_users: {
+    args: { query: 'okafor' },
+    check: ({ json }) => expect(json.data.map((user: { id: number }) => user.id)).toEqual([U.bob]),
+  },
+  get_user: { args: { user_id: U.bob }, check: ({ json }) => expect(json).toMatchObject({ id: U.bob, email: 'bob@acme.example', role: 'standard' }) },
+  invite_user_to_organization: {
+    args: { email: 'gina@acme.example', first_name: 'Gina', last_name: 'Rossi', role: 'standard' },
+    check: () => expect(acme().users.find((user) => user.email === 'gina@acme.example')).toMatchObject({ status: 'invited', role: 'standard' }),
+  },
+  change_user_role: { args: { user_id: U.carol, role: 'standard' }, check: () => expect(acme().users.find((user) => user.id === U.carol)?.role).toBe('standard') },
+  get_organization_guests: { args: {}, check: ({ json }) => expect(json.data.map((guest: { email: string }) => guest.email)).toContain(sam) },
+  get_guest: { args: { email: sam }, check: ({ json }) => expect(json).toMatchObject({ email: sam, company_name: 'Acme Supplies' }) },
+  create_guest: {
+    args: { email: 'pat@contractor.example', first_name: 'Pat', company_name: 'Contractor Co', phone_1: '+1 555 0100' },
+    check: () => expect(acme().guests.find((guest) => guest.email === 'pat@contractor.example')).toBeTruthy(),
+  },
+  get_groups: { args: {}, check: ({ json }) => expect(json.data.map((group: { name: string }) => group.name)).toEqual(expect.arrayContaining(['Finance Approvers', 'IT Desk'])) },
+  get_group: { args: { group_id: ids.financeGroup }, check: ({ json }) => expect(json).toMatchObject({ name: 'Finance Approvers', members: [U.alice, U.bob] }) },
+  create_group: {
+    args: { name: 'Legal', description: 'Reviews contracts', members: [U.alice] },
+    check: () => expect(acme().groups.find((group) => group.name === 'Legal')).toMatchObject({ members: [U.alice] }),
+  },
+  search_all: {
+    args: { query: 'Vendor' },
+    check: ({ json }) => {
+      expect(json.templates.data.map((hit: { id: string }) => hit.id)).toContain(ids.vendorTemplate);
+      expect(json.processes.data.map((hit: { id: string }) => hit.id)).toContain(ids.vendorRun);
+    },
+  },
+  search_for_tasks: {
+    args: { query: 'Finance approval' },
+    check: ({ json }) => expect(json.tasks.data.find((hit: { id: string }) => hit.id === ids.vendorApprovalTask)?.run_id).toBe(ids.vendorRun),
+  },
+  search_for_processes: { args: { query: 'Dana' }, check: ({ json }) => expect(json.processes.data.map((hit: { id: string }) => hit.id)).toContain(ids.onboardingRun) },
+  search_for_templates: { args: { query: 'Close' }, check: ({ json }) => expect(json.templates.data.map((hit: { id: string }) => hit.id)).toContain(ids.closeTemplate) },
+  get_tags: { args: {}, check: ({ json }) => expect(json.data.map((tag: { title: string }) => tag.title)).toEqual(expect.arrayContaining(['Vendors', 'Urgent', 'HR'])) },
+  create_tag: { args: { title: 'Q4', color: '#123456' }, check: () => expect(acme().tags.find((tag) => tag.title === 'Q4')).toMatchObject({ color: '#123456' }) },
+  tag_template: {
+    args: { template_id: ids.closeTemplate, tag_id: ids.vendorsTag },
+    check: () => expect(acme().tagLinks.some((link) => link.subject_id === ids.closeTemplate && link.tag_id === ids.vendorsTag)).toBe(true),
+  },
+  tag_process: {
+    args: { run_id: ids.onboardingRun, tag_id: sid('a', '7a', 2) },
+    check: () => expect(acme().tagLinks.some((link) => link.subject_id === ids.onboardingRun && link.tag_id === sid('a', '7a', 2))).toBe(true),
+  },
+  untag_process: {
+    args: { run_id: ids.vendorRun, tag_id: ids.vendorsTag },
+    check: () => expect(acme().tagLinks.some((link) => link.subject_id === ids.vendorRun && link.tag_id === ids.vendorsTag)).toBe(false),
+  },
+  get_template_folders: {
+    args: {},
+    check: ({ json }) => expect(json.data.map((folder: { name: string }) => folder.name)).toEqual(expect.arrayContaining(['Finance', 'People'])),
+  },
+  get_process_folders: { args: {}, check: ({ json }) => expect(json.data.map((folder: { name: string }) => folder.name)).toEqual(['Active vendors']) },
+  create_folder: { args: { name: 'Legal', folder_type: 'run' }, check: () => expect(acme().folders.find((folder) => folder.name === 'Legal')).toMatchObject({ folder_type: 'run' }) },
+};
+
+describe('MCP tools against the sandbox', () => {
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0 });
+    alice = await connect();
+  });
+  beforeEach(() => sandbox.reset());
+  afterAll(async () => {
+    for (const item of open.splice(0)) await item.close();
+    await sandbox.close();
+  });
+
+  it('has a happy-path case for every tool (coverage cannot silently lapse)', () => {
+    expect(Object.keys(happy).sort()).toEqual(allTools.map((tool) => tool.name).sort());
+  });
+
+  it.each(allTools.map((tool) => tool.name))('%s: happy path', async (name) => {
+    const entry = happy[name];
+    if (!entry) throw new Error(`no happy-path case for ${name}`);
+    await entry.check(await ok(name, entry.args));
+  });
+
+  it('lists every tool with its annotations over MCP', async () => {
+    const { tools } = await alice.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(allTools.map((tool) => tool.name).sort());
+    for (const tool of tools) {
+      expect(tool.annotations?.readOnlyHint, tool.name).toBeTypeOf('boolean');
+      expect(tool.annotations?.destructiveHint, tool.name).toBeTypeOf('boolean');
+      expect(tool.inputSchema.type).toBe('object');
+    }
+  });
+});
+
+describe('bad arguments and Tallyfy errors', () => {
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0 });
+    alice = await connect();
+  });
+  beforeEach(() => sandbox.reset());
+  afterAll(async () => {
+    for (const item of open.splice(0)) await item.close();
+    await sandbox.close();
+  });
+
+  it('refuses wrongly typed arguments for every tool before anything reaches Tallyfy', async () => {
+    const before = sandbox.requestLog.length;
+    for (const tool of allTools) {
+      const keys = Object.keys(tool.input);
+      if (keys.length === 0) continue; // get_me, get_organization: no arguments to get wrong
+      // Every argument gets a value of the wrong kind (an array of objects fits no field here).
+      const result = await call(alice, tool.name, Object.fromEntries(keys.map((key) => [key, [{ wrong: true }]])));
+      expect(result.isError, tool.name).toBe(true);
+      expect(result.text, tool.name).toMatch(/validation|invalid/i);
+    }
+    expect(sandbox.requestLog.length).toBe(before);
+  });
+
+  it('turns every tool\'s Tallyfy refusal into an isError result without the token', async () => {
+    const secret = 'sandbox-not-a-real-token-31337';
+    const stranger = await connect(secret);
+    for (const tool of allTools) {
+      const result = await call(stranger, tool.name, happy[tool.name]?.args ?? {});
+      expect(result.isError, `${tool.name}: ${result.text}`).toBe(true);
+      expect(result.text, tool.name).toMatch(/401|UNAUTHORIZED/);
+      expect(result.text, tool.name).not.toContain(secret);
+    }
+  });
+
+  it('carries not-found errors with Tallyfy\'s message', async () => {
+    const missing = 'ffffffffffffffffffffffffffffffff';
+    for (const [name, args] of [
+      ['get_task', { task_id: missing }],
+      ['get_process', { run_id: missing }],
+      ['get_template', { template_id: missing }],
+      ['get_group', { group_id: missing }],
+    ] as const) {
+      const result = await call(alice, name, args);
+      expect(result.isError, name).toBe(true);
+      expect(result.text, name).toMatch(/404|NOT_FOUND/);
+      expect(result.text).toMatch(/^Could not /);
+    }
+  });
+
+  it('refuses a light member what Tallyfy refuses them (403), and dave outside his org', async () => {
+    const carol = await connect(sandboxTokens.carol);
+    const invite = await call(carol, 'invite_user_to_organization', { email: 'x@acme.example', first_name: 'X', last_name: 'Y' });
+    expect(invite.isError).toBe(true);
+    expect(invite.text).toMatch(/403|FORBIDDEN/);
+    const dave = await connect(sandboxTokens.dave, A);
+    const mine = await call(dave, 'get_my_tasks');
+    expect(mine.isError).toBe(true);
+    expect(mine.text).toMatch(/403|FORBIDDEN/);
+  });
+
+  it('returns Tallyfy\'s validation messages and field errors', async () => {
+    const result = await call(alice, 'create_group', { name: 'Finance Approvers', description: 'Duplicate name' });
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/422|VALIDATION/);
+    expect(result.text).toMatch(/name/i);
+  });
+
+  it('explains what the model must fix for semantic mistakes, without calling Tallyfy for nothing', async () => {
+    const approval = await call(alice, 'complete_task', { task_id: ids.vendorApprovalTask });
+    expect(approval).toMatchObject({ isError: true });
+    expect(approval.text).toMatch(/is_approved/);
+    const kickoff = await call(alice, 'launch_process', { template_id: ids.vendorTemplate, name: 'X', kickoff: { 'Vendor name': 'X', 'Shoe size': 42 } });
+    expect(kickoff.text).toMatch(/"Shoe size" is not a kick-off field.*Vendor name/);
+    const missing = await call(alice, 'launch_process', { template_id: ids.vendorTemplate, name: 'X', kickoff: { 'Vendor name': 'X' } });
+    expect(missing.text).toMatch(/Required kick-off field\(s\) missing: "Contract tier"/);
+    const option = await call(alice, 'launch_process', { template_id: ids.vendorTemplate, name: 'X', kickoff: { 'Vendor name': 'X', 'Contract tier': 'Platinum' } });
+    expect(option.text).toMatch(/"Platinum" is not an option.*"Gold"/);
+    const deadline = await call(alice, 'create_standalone_task', { title: 'X', deadline: 'whenever', user_ids: [U.bob] });
+    expect(deadline.text).toMatch(/Could not read a deadline/);
+    const nobody = await call(alice, 'create_standalone_task', { title: 'X', deadline: 'tomorrow' });
+    expect(nobody.text).toMatch(/at least one person/);
+    const ambiguous = await call(alice, 'get_user_tasks', { user_name: 'a' });
+    expect(ambiguous.isError).toBe(true);
+  });
+
+  it('refuses to delete a form field a rule depends on (Tallyfy 403 domain rule)', async () => {
+    const result = await call(alice, 'delete_form_field', { template_id: ids.vendorTemplate, step_id: wStep, field_id: ids.paymentTermsCapture });
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/403|FORBIDDEN/);
+    expect(step(ids.vendorTemplate, wStep)?.captures.some((item) => item.id === ids.paymentTermsCapture)).toBe(true);
+  });
+});
