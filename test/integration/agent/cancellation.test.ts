@@ -26,7 +26,7 @@ function assertPaired(messages: ReadonlyArray<{ role: string; content: unknown }
 
 describe('agent cancellation', () => {
   it('cancel mid-stream stops the stream, keeps what was shown, and the next query works', async () => {
-    harness.fake.enqueue({ ...textReply('This is a long answer that streams slowly, piece by piece.'), eventDelayMs: 60 });
+    harness.fake.enqueue({ ...textReply('This is a long answer that streams slowly, piece by piece.'), eventDelayMs: 200 });
     const agent = harness.agent();
     const conversation = agent.createConversation();
     const controller = new AbortController();
@@ -47,7 +47,7 @@ describe('agent cancellation', () => {
       .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(AgentError);
     expect((failure as AgentError).code).toBe('AGENT_CANCELLED');
-    expect(performance.now() - started).toBeLessThan(300); // did not wait for the rest of the stream
+    expect(performance.now() - started).toBeLessThan(900); // the whole stream takes ≥ 1.6 s
     expect(rec.types().filter((type) => type === 'text_delta')).toHaveLength(1);
     expect(conversation.messages.map((message) => message.role)).toEqual(['user', 'assistant']);
     expect(String(conversation.messages[1]?.content)).toMatch(/^This is a long.*cancelled by the user/s);

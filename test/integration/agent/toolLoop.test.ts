@@ -87,8 +87,8 @@ describe('agent tool loop against the fake Anthropic API', () => {
   it('runs several read-only tool calls of one turn in parallel and answers each', async () => {
     harness.fake.enqueue(
       toolReply([
-        { name: 'wait', input: { ms: 150 } },
-        { name: 'wait', input: { ms: 150 } },
+        { name: 'wait', input: { ms: 400 } },
+        { name: 'wait', input: { ms: 400 } },
         { name: 'get_task', input: { id: 't2' } },
       ]),
       (request) => textReply(`results: ${lastToolResults(request).length}`),
@@ -97,9 +97,9 @@ describe('agent tool loop against the fake Anthropic API', () => {
     const started = performance.now();
     const result = await agent.run({ conversation: agent.createConversation(), query: 'go', tools: new MemoryToolHost(), user: testUser });
     expect(result.text).toBe('results: 3');
-    expect(performance.now() - started).toBeLessThan(290); // 2 × 150 ms would be ≥ 300 sequentially
+    expect(performance.now() - started).toBeLessThan(750); // 2 × 400 ms would be ≥ 800 sequentially
     const sent = harness.fake.messageRequests.at(-1)!;
-    expect(lastToolResults(sent).map((r) => r.content)).toEqual(['waited 150 ms', 'waited 150 ms', expect.stringContaining('Call the new supplier')]);
+    expect(lastToolResults(sent).map((r) => r.content)).toEqual(['waited 400 ms', 'waited 400 ms', expect.stringContaining('Call the new supplier')]);
   });
 
   it('puts cache breakpoints on the last tool, the system prompt and the last message, and the second round reads the cache', async () => {
