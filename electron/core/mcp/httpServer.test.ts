@@ -1,0 +1,181 @@
+import { request } from 'node:http';
+
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { createLogger, LogRing } from '../log/logger';
+import { SecretRegistry } from '../log/redact';
+import { sandboxOrgs, sandboxTokens, sandboxUserIds } from '../tallyfy/sandbox/defaultSeed';
+import { startSandbox, type Sandbox } from '../tallyfy/sandbox/server';
+import { allTools } from './catalog';
+import { isLocalHost, isLocalOrigin, startMcpHttp, type McpHttp } from './httpServer';
+
+let sandbox: Sandbox;
+let mcp: McpHttp;
+let sse: McpHttp;
+const ring = new LogRing();
+const secrets = new SecretRegistry();
+const clients: Client[] = [];
+
+async function connect(url: string, headers: Record<string, string>): Promise<Client> {
+  const client = new Client({ name: 'http-test', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
+  clients.push(client);
+  return client;
+}
+
+const creds = (token: string, org: string = sandboxOrgs.acme, orgHeader = 'X-Tallyfy-Org-Id'): Record<string, string> => ({ Authorization: `Bearer ${token}`, [orgHeader]: org });
+
+function textOf(result: unknown): string {
+  return (result as CallToolResult).content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+}
+
+/** A raw POST, for what the SDK client would not send (foreign Host, no auth…). */
+function post(url: string, headers: Record<string, string>, body: unknown = { jsonrpc: '2.0', id: 1, method: 'tools/list' }, method = 'POST'): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    req.end(method === 'POST' ? JSON.stringify(body) : undefined);
+  });
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0 });
+  const logger = createLogger({ secrets, ring, destination: null, level: 'debug' });
+  mcp = await startMcpHttp({ port: 0, tallyfyApiUrl: sandbox.url, logger, secrets });
+  sse = await startMcpHttp({ port: 0, tallyfyApiUrl: sandbox.url, logger, secrets, responseMode: 'sse', cacheTtlMs: 50 });
+});
+beforeEach(() => sandbox.reset());
+afterAll(async () => {
+  for (const client of clients) await client.close();
+  await mcp.close();
+  await sse.close();
+  await sandbox.close();
+});
+
+describe('MCP over Streamable HTTP', () => {
+  it('serves the tools to a caller with their own Tallyfy token, on 127.0.0.1/mcp', async () => {
+    expect(mcp.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    const alice = await connect(mcp.url, creds(sandboxTokens.alice));
+    const { tools } = await alice.listTools();
+    expect(tools.length).toBe(allTools.length);
+    expect(tools.length).toBeGreaterThanOrEqual(45);
+    expect(tools.find((tool) => tool.name === 'archive_process')?.annotations).toMatchObject({ destructiveHint: true, readOnlyHint: false });
+    const me = JSON.parse(textOf(await alice.callTool({ name: 'get_me', arguments: {} }))) as { id: number };
+    expect(me.id).toBe(sandboxUserIds.alice);
+  });
+
+  it('keeps two callers apart: alice and bob each see only their own data', async () => {
+    const alice = await connect(mcp.url, creds(sandboxTokens.alice));
+    const bob = await connect(mcp.url, creds(sandboxTokens.bob, sandboxOrgs.acme, 'X-Organization-ID'));
+    // Interleave the calls so any mixing of servers or clients would show.
+    const [aliceMe, bobMe, aliceTasks, bobTasks] = await Promise.all([
+      alice.callTool({ name: 'get_me', arguments: {} }),
+      bob.callTool({ name: 'get_me', arguments: {} }),
+      alice.callTool({ name: 'get_my_tasks', arguments: { status: 'all' } }),
+      bob.callTool({ name: 'get_my_tasks', arguments: { status: 'all' } }),
+    ]);
+    expect(JSON.parse(textOf(aliceMe))).toMatchObject({ id: sandboxUserIds.alice });
+    expect(JSON.parse(textOf(bobMe))).toMatchObject({ id: sandboxUserIds.bob });
+    const owners = (result: unknown): number[][] => (JSON.parse(textOf(result)) as { data: { owners: { users: number[] } }[] }).data.map((item) => item.owners.users);
+    expect(owners(aliceTasks).length).toBeGreaterThan(0);
+    expect(owners(bobTasks).length).toBeGreaterThan(0);
+    expect(owners(bobTasks).some((users) => users.includes(sandboxUserIds.bob))).toBe(true);
+    expect(textOf(aliceTasks)).not.toBe(textOf(bobTasks));
+    // And the sandbox saw each call with the caller's own token.
+    const users = new Set(sandbox.requestLog.filter((entry) => entry.path.endsWith('/me/tasks')).map((entry) => entry.userId));
+    expect(users).toEqual(new Set([sandboxUserIds.alice, sandboxUserIds.bob]));
+  });
+
+  it('refuses missing and bad credentials with 401 and a JSON-RPC error body', async () => {
+    for (const headers of [{}, { 'X-Tallyfy-Org-Id': sandboxOrgs.acme }, creds('sandbox-wrong-token'), { Authorization: `Bearer ${sandboxTokens.alice}` }, creds(sandboxTokens.alice, 'not-an-org')]) {
+      const res = await post(mcp.url, headers);
+      expect(res.status, JSON.stringify(headers)).toBe(401);
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+      const body = JSON.parse(res.body) as { jsonrpc: string; error: { code: number; message: string }; id: null };
+      expect(body).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32001 } });
+      expect(res.body).not.toContain('sandbox-wrong-token');
+    }
+    await expect(connect(mcp.url, creds('sandbox-wrong-token'))).rejects.toThrow();
+  });
+
+  it("refuses dave's token on alice's organization (403)", async () => {
+    const res = await post(mcp.url, creds(sandboxTokens.dave));
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.body)).toMatchObject({ error: { code: -32003 } });
+    await expect(connect(mcp.url, creds(sandboxTokens.dave))).rejects.toThrow(/403|organization/);
+    // On his own org dave is welcome.
+    const dave = await connect(mcp.url, creds(sandboxTokens.dave, sandboxOrgs.beta));
+    expect(JSON.parse(textOf(await dave.callTool({ name: 'get_me', arguments: {} })))).toMatchObject({ id: sandboxUserIds.dave });
+  });
+
+  it('refuses a foreign Origin or Host (DNS rebinding) with 403, before checking credentials', async () => {
+    const before = sandbox.requestLog.length;
+    const foreignOrigin = await post(mcp.url, { ...creds(sandboxTokens.alice), Origin: 'https://evil.example' });
+    expect(foreignOrigin.status).toBe(403);
+    expect(JSON.parse(foreignOrigin.body)).toMatchObject({ jsonrpc: '2.0', error: { code: -32003 } });
+    const foreignHost = await post(mcp.url, { ...creds(sandboxTokens.alice), Host: `evil.example:${mcp.port}` });
+    expect(foreignHost.status).toBe(403);
+    expect(sandbox.requestLog.length).toBe(before);
+    await expect(connect(mcp.url, { ...creds(sandboxTokens.alice), Origin: 'http://attacker.test' })).rejects.toThrow();
+    const local = await post(mcp.url, { ...creds(sandboxTokens.alice), Origin: `http://localhost:${mcp.port}` }, { jsonrpc: '2.0', id: 1, method: 'ping' });
+    expect(local.status).toBe(200);
+  });
+
+  it('answers only POST /mcp (stateless: GET and DELETE get 405, other paths 404)', async () => {
+    expect((await post(mcp.url, creds(sandboxTokens.alice), undefined, 'GET')).status).toBe(405);
+    expect((await post(mcp.url, creds(sandboxTokens.alice), undefined, 'DELETE')).status).toBe(405);
+    expect((await post(mcp.url.replace('/mcp', '/other'), creds(sandboxTokens.alice))).status).toBe(404);
+  });
+
+  it('verifies a credential set once and serves later requests from the cache', async () => {
+    const verifications = (): number => sandbox.requestLog.filter((entry) => entry.path === `/organizations/${sandboxOrgs.acme}/me` && entry.userId === sandboxUserIds.carol).length;
+    const before = verifications();
+    const carol = await connect(mcp.url, creds(sandboxTokens.carol));
+    await carol.listTools();
+    await carol.callTool({ name: 'get_organization', arguments: {} });
+    expect(verifications() - before).toBe(1);
+    expect(mcp.cachedCredentials()).toBeGreaterThanOrEqual(1);
+  });
+
+  it('answers with SSE when configured so, and re-verifies after the cache expires', async () => {
+    const raw = await post(sse.url, creds(sandboxTokens.alice), { jsonrpc: '2.0', id: 7, method: 'tools/list' });
+    expect(raw.status).toBe(200);
+    expect(String(raw.headers['content-type'])).toMatch(/text\/event-stream/);
+    expect(raw.body).toMatch(/^event: message\ndata: \{"result"/m);
+    const json = await post(mcp.url, creds(sandboxTokens.alice), { jsonrpc: '2.0', id: 8, method: 'tools/list' });
+    expect(String(json.headers['content-type'])).toMatch(/application\/json/);
+    const client = await connect(sse.url, creds(sandboxTokens.bob));
+    expect(textOf(await client.callTool({ name: 'get_me', arguments: {} }))).toContain(`"id":${sandboxUserIds.bob}`);
+    const count = (): number => sandbox.requestLog.filter((entry) => entry.path.endsWith('/me') && entry.userId === sandboxUserIds.bob).length;
+    const before = count();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    await client.listTools();
+    expect(count()).toBe(before + 1);
+  });
+
+  it('never writes a caller token to the log', async () => {
+    await post(mcp.url, creds('sandbox-leaky-token-123'));
+    const alice = await connect(mcp.url, creds(sandboxTokens.alice));
+    await alice.callTool({ name: 'get_task', arguments: { task_id: 'ffffffffffffffffffffffffffffffff' } });
+    const lines = JSON.stringify(ring.list());
+    expect(lines.length).toBeGreaterThan(10);
+    expect(lines).not.toContain('sandbox-leaky-token-123');
+    expect(lines).not.toContain(sandboxTokens.alice);
+  });
+});
+
+describe('Host and Origin checks', () => {
+  it('accepts this machine only', () => {
+    expect(['127.0.0.1:9000', 'localhost:9000', 'localhost', '[::1]:9000', 'LOCALHOST:1'].every(isLocalHost)).toBe(true);
+    expect([undefined, 'evil.example', '127.0.0.1.evil.example:9000', '10.0.0.5:9000', '[::2]:9000'].some(isLocalHost)).toBe(false);
+    expect([undefined, 'http://localhost:5173', 'http://127.0.0.1', 'https://[::1]:8443'].every(isLocalOrigin)).toBe(true);
+    expect(['https://evil.example', 'null', 'file://', 'http://localhost.evil.example', 'chrome-extension://abc'].some(isLocalOrigin)).toBe(false);
+  });
+});
