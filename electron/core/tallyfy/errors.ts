@@ -278,5 +278,5 @@ export function createTallyfyError(
   text += `. ${advice[code]}`;
   if (code === 'RATE_LIMITED' && details.retryAfterSeconds !== undefined) text += ` Retry after ${details.retryAfterSeconds} s.`;
   const Class = classes[code];
-  return new Class(scrub(text), { ...details, tallyfyMessage, fieldErrors });
+  return new Class(scrub(text), { ...details, path: scrub(details.path), tallyfyMessage, fieldErrors });
 }

@@ -76,7 +76,7 @@ export function createHttpTransport(options: TransportOptions): HttpTransport {
     const started = performance.now();
     const report = (status: number): void => {
       try {
-        options.onRequest?.({ method, path, status, durationMs: Math.round(performance.now() - started), attempt: attemptNumber });
+        options.onRequest?.({ method, path: secrets.scrub(path), status, durationMs: Math.round(performance.now() - started), attempt: attemptNumber });
       } catch {
         // A faulty listener must not break the request.
       }
