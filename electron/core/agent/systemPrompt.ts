@@ -13,21 +13,38 @@ export const agentUserSchema = z.object({
 });
 export type AgentUser = z.infer<typeof agentUserSchema>;
 
+// Building an Intl.DateTimeFormat costs about 0.1 ms; a prompt is built every model round, so keep
+// the formatters per zone (bounded: a zone name is one of a few hundred IANA names).
+const formatters = new Map<string, { long: Intl.DateTimeFormat; iso: Intl.DateTimeFormat } | null>();
+
+function formattersFor(zone: string): { long: Intl.DateTimeFormat; iso: Intl.DateTimeFormat } | null {
+  let entry = formatters.get(zone);
+  if (entry === undefined) {
+    try {
+      entry = {
+        long: new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }),
+        iso: new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }),
+      };
+    } catch {
+      entry = null;
+    }
+    if (formatters.size < 1000) formatters.set(zone, entry);
+  }
+  return entry;
+}
+
 /** The zone if `Intl` knows it, else `UTC`. */
 export function validTimeZone(zone: string | undefined): string {
   if (!zone) return 'UTC';
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
-    return zone;
-  } catch {
-    return 'UTC';
-  }
+  return formattersFor(zone) ? zone : 'UTC';
 }
 
 /** `{ long: 'Thursday, 26 November 2026', iso: '2026-11-26' }` for `now` in `timeZone`. */
 export function localDate(now: Date, timeZone: string): { long: string; iso: string } {
-  const long = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(now);
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+  const format = formattersFor(timeZone);
+  if (!format) throw new RangeError(`Invalid time zone specified: ${timeZone}`);
+  const long = format.long.format(now);
+  const parts = format.iso.formatToParts(now);
   const get = (type: string): string => parts.find((part) => part.type === type)?.value ?? '';
   return { long, iso: `${get('year')}-${get('month')}-${get('day')}` };
 }
