@@ -8,7 +8,8 @@ const effectLabel = { read: 'read-only', write: 'writes', destructive: '**destru
  */
 export function renderToolTable(): string {
   const rows = listToolCatalog().map(
-    (entry) => `| \`${entry.name}\` | ${entry.area.replace('_', ' ')} | ${effectLabel[entry.effect]} | ${entry.annotations.idempotentHint ? 'yes' : 'no'} | ${entry.title} |`,
+    (entry) =>
+      `| \`${entry.name}\` | ${entry.area.replace('_', ' ')} | ${effectLabel[entry.effect]} | ${entry.annotations.idempotentHint ? 'yes' : 'no'} | ${entry.title} |`,
   );
   return ['| tool | area | effect | idempotent | what it does |', '|---|---|---|---|---|', ...rows].join('\n');
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../log/logger';
 import { genericSecrets, type SecretRegistry } from '../log/redact';
 import type { TallyfyClient } from '../tallyfy/client';
 import { appVersion } from '../version';
+
 import { allTools } from './catalog';
 import type { Tool, ToolContext } from './defineTool';
 import { toolErrorText } from './toolError';
@@ -25,7 +26,7 @@ export interface McpServerOptions {
 export const serverInstructions =
   'Tools for Tallyfy, the workflow platform: tasks, processes (runs), templates with steps and form fields, kick-off forms, automation rules, people, groups, tags, folders and search. ' +
   'Ids are 32-hex strings except member ids (integers). Find ids with search_all or the list tools first. ' +
-  'Lists are paged: when meta.truncated is true, ask for the next page. Deadlines accept natural language in the organization\'s timezone.';
+  "Lists are paged: when meta.truncated is true, ask for the next page. Deadlines accept natural language in the organization's timezone.";
 
 /**
  * Builds an MCP server whose tools all act through `client`, and only through it: one server per
@@ -35,7 +36,10 @@ export const serverInstructions =
  */
 export function createMcpServer(client: TallyfyClient, options: McpServerOptions = {}): McpServer {
   const secrets = options.secrets ?? genericSecrets;
-  const server = new McpServer({ name: options.name ?? 'tallyfy', version: appVersion }, { instructions: serverInstructions, capabilities: { tools: {} } });
+  const server = new McpServer(
+    { name: options.name ?? 'tallyfy', version: appVersion },
+    { instructions: serverInstructions, capabilities: { tools: {} } },
+  );
   let timezone: Promise<string | undefined> | undefined;
   const readTimezone = async (): Promise<string | undefined> => {
     try {
@@ -67,7 +71,10 @@ export function createMcpServer(client: TallyfyClient, options: McpServerOptions
           options.logger?.debug({ tool: tool.name, ms: Math.round(performance.now() - started), ok: true }, 'mcp tool call');
           return { content: [{ type: 'text' as const, text: secrets.scrub(toJsonText(value)) }] };
         } catch (error) {
-          options.logger?.debug({ tool: tool.name, ms: Math.round(performance.now() - started), ok: false, code: (error as { code?: unknown }).code }, 'mcp tool call');
+          options.logger?.debug(
+            { tool: tool.name, ms: Math.round(performance.now() - started), ok: false, code: (error as { code?: unknown }).code },
+            'mcp tool call',
+          );
           return { content: [{ type: 'text' as const, text: toolErrorText(tool, error, secrets) }], isError: true };
         }
       },

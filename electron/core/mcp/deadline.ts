@@ -85,7 +85,8 @@ export function parseDeadline(text: string, timeZone = 'UTC', now: Date = new Da
     const date = new Date(localNow.getTime() + ahead * 86_400_000);
     return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
   });
-  const parse = (tz: number): chrono.ParsedResult | undefined => chrono.parse(input, { instant: now, timezone: tz }, { forwardDate: true })[0];
+  const parse = (tz: number): chrono.ParsedResult | undefined =>
+    chrono.parse(input, { instant: now, timezone: tz }, { forwardDate: true })[0];
   let result = parse(offset);
   if (!result) throw new DeadlineParseError(text);
   // Re-read with the offset in force on the target day, so a DST change in between is honoured.

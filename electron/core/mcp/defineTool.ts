@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 
 import type { TallyfyClient } from '../tallyfy/client';
+
 import type { ToolHints } from './toolHost';
 
 /** The areas tools are grouped in (docs and the catalog). */

@@ -9,6 +9,7 @@ import { createLogger, LogRing } from '../log/logger';
 import { SecretRegistry } from '../log/redact';
 import { sandboxOrgs, sandboxTokens, sandboxUserIds } from '../tallyfy/sandbox/defaultSeed';
 import { startSandbox, type Sandbox } from '../tallyfy/sandbox/server';
+
 import { allTools } from './catalog';
 import { isLocalHost, isLocalOrigin, startMcpHttp, type McpHttp } from './httpServer';
 
@@ -26,20 +27,32 @@ async function connect(url: string, headers: Record<string, string>): Promise<Cl
   return client;
 }
 
-const creds = (token: string, org: string = sandboxOrgs.acme, orgHeader = 'X-Tallyfy-Org-Id'): Record<string, string> => ({ Authorization: `Bearer ${token}`, [orgHeader]: org });
+const creds = (token: string, org: string = sandboxOrgs.acme, orgHeader = 'X-Tallyfy-Org-Id'): Record<string, string> => ({
+  Authorization: `Bearer ${token}`,
+  [orgHeader]: org,
+});
 
 function textOf(result: unknown): string {
   return (result as CallToolResult).content.map((part) => (part.type === 'text' ? part.text : '')).join('');
 }
 
 /** A raw POST, for what the SDK client would not send (foreign Host, no auth…). */
-function post(url: string, headers: Record<string, string>, body: unknown = { jsonrpc: '2.0', id: 1, method: 'tools/list' }, method = 'POST'): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function post(
+  url: string,
+  headers: Record<string, string>,
+  body: unknown = { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+  method = 'POST',
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } }, (res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
+    const req = request(
+      url,
+      { method, headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(method === 'POST' ? JSON.stringify(body) : undefined);
   });
@@ -66,7 +79,10 @@ describe('MCP over Streamable HTTP', () => {
     const { tools } = await alice.listTools();
     expect(tools.length).toBe(allTools.length);
     expect(tools.length).toBeGreaterThanOrEqual(45);
-    expect(tools.find((tool) => tool.name === 'archive_process')?.annotations).toMatchObject({ destructiveHint: true, readOnlyHint: false });
+    expect(tools.find((tool) => tool.name === 'archive_process')?.annotations).toMatchObject({
+      destructiveHint: true,
+      readOnlyHint: false,
+    });
     const me = JSON.parse(textOf(await alice.callTool({ name: 'get_me', arguments: {} }))) as { id: number };
     expect(me.id).toBe(sandboxUserIds.alice);
   });
@@ -83,7 +99,8 @@ describe('MCP over Streamable HTTP', () => {
     ]);
     expect(JSON.parse(textOf(aliceMe))).toMatchObject({ id: sandboxUserIds.alice });
     expect(JSON.parse(textOf(bobMe))).toMatchObject({ id: sandboxUserIds.bob });
-    const owners = (result: unknown): number[][] => (JSON.parse(textOf(result)) as { data: { owners: { users: number[] } }[] }).data.map((item) => item.owners.users);
+    const owners = (result: unknown): number[][] =>
+      (JSON.parse(textOf(result)) as { data: { owners: { users: number[] } }[] }).data.map((item) => item.owners.users);
     expect(owners(aliceTasks).length).toBeGreaterThan(0);
     expect(owners(bobTasks).length).toBeGreaterThan(0);
     expect(owners(bobTasks).some((users) => users.includes(sandboxUserIds.bob))).toBe(true);
@@ -94,7 +111,13 @@ describe('MCP over Streamable HTTP', () => {
   });
 
   it('refuses missing and bad credentials with 401 and a JSON-RPC error body', async () => {
-    for (const headers of [{}, { 'X-Tallyfy-Org-Id': sandboxOrgs.acme }, creds('sandbox-wrong-token'), { Authorization: `Bearer ${sandboxTokens.alice}` }, creds(sandboxTokens.alice, 'not-an-org')]) {
+    for (const headers of [
+      {},
+      { 'X-Tallyfy-Org-Id': sandboxOrgs.acme },
+      creds('sandbox-wrong-token'),
+      { Authorization: `Bearer ${sandboxTokens.alice}` },
+      creds(sandboxTokens.alice, 'not-an-org'),
+    ]) {
       const res = await post(mcp.url, headers);
       expect(res.status, JSON.stringify(headers)).toBe(401);
       expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
@@ -124,7 +147,11 @@ describe('MCP over Streamable HTTP', () => {
     expect(foreignHost.status).toBe(403);
     expect(sandbox.requestLog.length).toBe(before);
     await expect(connect(mcp.url, { ...creds(sandboxTokens.alice), Origin: 'http://attacker.test' })).rejects.toThrow();
-    const local = await post(mcp.url, { ...creds(sandboxTokens.alice), Origin: `http://localhost:${mcp.port}` }, { jsonrpc: '2.0', id: 1, method: 'ping' });
+    const local = await post(
+      mcp.url,
+      { ...creds(sandboxTokens.alice), Origin: `http://localhost:${mcp.port}` },
+      { jsonrpc: '2.0', id: 1, method: 'ping' },
+    );
     expect(local.status).toBe(200);
   });
 
@@ -135,7 +162,9 @@ describe('MCP over Streamable HTTP', () => {
   });
 
   it('verifies a credential set once and serves later requests from the cache', async () => {
-    const verifications = (): number => sandbox.requestLog.filter((entry) => entry.path === `/organizations/${sandboxOrgs.acme}/me` && entry.userId === sandboxUserIds.carol).length;
+    const verifications = (): number =>
+      sandbox.requestLog.filter((entry) => entry.path === `/organizations/${sandboxOrgs.acme}/me` && entry.userId === sandboxUserIds.carol)
+        .length;
     const before = verifications();
     const carol = await connect(mcp.url, creds(sandboxTokens.carol));
     await carol.listTools();
@@ -153,7 +182,8 @@ describe('MCP over Streamable HTTP', () => {
     expect(String(json.headers['content-type'])).toMatch(/application\/json/);
     const client = await connect(sse.url, creds(sandboxTokens.bob));
     expect(textOf(await client.callTool({ name: 'get_me', arguments: {} }))).toContain(`"id":${sandboxUserIds.bob}`);
-    const count = (): number => sandbox.requestLog.filter((entry) => entry.path.endsWith('/me') && entry.userId === sandboxUserIds.bob).length;
+    const count = (): number =>
+      sandbox.requestLog.filter((entry) => entry.path.endsWith('/me') && entry.userId === sandboxUserIds.bob).length;
     const before = count();
     await new Promise((resolve) => setTimeout(resolve, 80));
     await client.listTools();
@@ -176,6 +206,8 @@ describe('Host and Origin checks', () => {
     expect(['127.0.0.1:9000', 'localhost:9000', 'localhost', '[::1]:9000', 'LOCALHOST:1'].every(isLocalHost)).toBe(true);
     expect([undefined, 'evil.example', '127.0.0.1.evil.example:9000', '10.0.0.5:9000', '[::2]:9000'].some(isLocalHost)).toBe(false);
     expect([undefined, 'http://localhost:5173', 'http://127.0.0.1', 'https://[::1]:8443'].every(isLocalOrigin)).toBe(true);
-    expect(['https://evil.example', 'null', 'file://', 'http://localhost.evil.example', 'chrome-extension://abc'].some(isLocalOrigin)).toBe(false);
+    expect(['https://evil.example', 'null', 'file://', 'http://localhost.evil.example', 'chrome-extension://abc'].some(isLocalOrigin)).toBe(
+      false,
+    );
   });
 });

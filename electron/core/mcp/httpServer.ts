@@ -9,6 +9,7 @@ import { close, listen } from '../net/listen';
 import { createTallyfyClient, type TallyfyClient } from '../tallyfy/client';
 import { isTallyfyError } from '../tallyfy/errors';
 import type { Me } from '../tallyfy/types';
+
 import { createMcpServer } from './createMcpServer';
 
 /** Options of {@link startMcpHttp}. */
@@ -138,10 +139,13 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
     cache.delete(key);
     secrets.remove(entry.token);
   };
-  const sweep = setInterval(() => {
-    const now = Date.now();
-    for (const [key, entry] of cache) if (entry.expiresAt <= now) evict(key);
-  }, Math.max(1000, Math.min(ttl, 60_000)));
+  const sweep = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [key, entry] of cache) if (entry.expiresAt <= now) evict(key);
+    },
+    Math.max(1000, Math.min(ttl, 60_000)),
+  );
   sweep.unref();
 
   /** The verified client for this request's credentials, or a {@link RefusedError}. */
@@ -149,9 +153,18 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
     const authorization = header(req, 'authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     const org = (header(req, 'x-tallyfy-org-id') ?? header(req, 'x-organization-id') ?? '').trim();
-    if (!match?.[1]) throw new RefusedError(401, mcpHttpErrorCodes.unauthorized, 'Missing credentials: send your Tallyfy API token as "Authorization: Bearer <token>".');
+    if (!match?.[1])
+      throw new RefusedError(
+        401,
+        mcpHttpErrorCodes.unauthorized,
+        'Missing credentials: send your Tallyfy API token as "Authorization: Bearer <token>".',
+      );
     if (!orgIdPattern.test(org)) {
-      throw new RefusedError(401, mcpHttpErrorCodes.unauthorized, 'Missing or malformed organization: send your 32-character Tallyfy organization id as "X-Tallyfy-Org-Id".');
+      throw new RefusedError(
+        401,
+        mcpHttpErrorCodes.unauthorized,
+        'Missing or malformed organization: send your 32-character Tallyfy organization id as "X-Tallyfy-Org-Id".',
+      );
     }
     const token = match[1];
     const key = createHmac('sha256', keySecret).update(`${org.toLowerCase()}\n${token}`).digest('hex');
@@ -187,11 +200,24 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
     try {
       await entry.verified;
     } catch (error) {
-      if (isTallyfyError(error, 'UNAUTHORIZED')) throw new RefusedError(401, mcpHttpErrorCodes.unauthorized, 'Tallyfy refused these credentials: check the API token (Authorization: Bearer) and try again.');
+      if (isTallyfyError(error, 'UNAUTHORIZED'))
+        throw new RefusedError(
+          401,
+          mcpHttpErrorCodes.unauthorized,
+          'Tallyfy refused these credentials: check the API token (Authorization: Bearer) and try again.',
+        );
       if (isTallyfyError(error, 'FORBIDDEN', 'NOT_FOUND')) {
-        throw new RefusedError(403, mcpHttpErrorCodes.forbidden, 'This Tallyfy token has no access to the organization in X-Tallyfy-Org-Id.');
+        throw new RefusedError(
+          403,
+          mcpHttpErrorCodes.forbidden,
+          'This Tallyfy token has no access to the organization in X-Tallyfy-Org-Id.',
+        );
       }
-      throw new RefusedError(502, mcpHttpErrorCodes.upstream, `Could not verify the credentials with Tallyfy: ${secrets.scrub(error instanceof Error ? error.message : String(error))}`);
+      throw new RefusedError(
+        502,
+        mcpHttpErrorCodes.upstream,
+        `Could not verify the credentials with Tallyfy: ${secrets.scrub(error instanceof Error ? error.message : String(error))}`,
+      );
     }
     return { client: entry.client, key };
   };
@@ -200,7 +226,12 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
     const path = (req.url ?? '/').split('?')[0];
     if (!isLocalHost(header(req, 'host')) || !isLocalOrigin(header(req, 'origin'))) {
       logger.warn({ host: header(req, 'host'), origin: header(req, 'origin') }, 'MCP request refused: foreign Host or Origin');
-      sendRpcError(res, 403, mcpHttpErrorCodes.forbidden, 'Forbidden: this MCP endpoint only accepts requests from this machine (Host/Origin check).');
+      sendRpcError(
+        res,
+        403,
+        mcpHttpErrorCodes.forbidden,
+        'Forbidden: this MCP endpoint only accepts requests from this machine (Host/Origin check).',
+      );
       return;
     }
     if (path !== '/mcp') {
@@ -208,7 +239,9 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
       return;
     }
     if (req.method !== 'POST') {
-      sendRpcError(res, 405, mcpHttpErrorCodes.methodNotAllowed, 'Method not allowed: this stateless MCP endpoint takes POST only.', { allow: 'POST' });
+      sendRpcError(res, 405, mcpHttpErrorCodes.methodNotAllowed, 'Method not allowed: this stateless MCP endpoint takes POST only.', {
+        allow: 'POST',
+      });
       return;
     }
     let bound: { client: TallyfyClient; key: string };
@@ -217,7 +250,13 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
     } catch (error) {
       if (!(error instanceof RefusedError)) throw error;
       logger.info({ status: error.status }, 'MCP request refused: credentials');
-      sendRpcError(res, error.status, error.rpcCode, error.message, error.status === 401 ? { 'www-authenticate': 'Bearer realm="tallyfy"' } : {});
+      sendRpcError(
+        res,
+        error.status,
+        error.rpcCode,
+        error.message,
+        error.status === 401 ? { 'www-authenticate': 'Bearer realm="tallyfy"' } : {},
+      );
       return;
     }
     const server = createMcpServer(bound.client, { secrets, logger });

@@ -4,6 +4,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
 import type { TallyfyClient } from '../tallyfy/client';
 import { appVersion } from '../version';
+
 import { createMcpServer, type McpServerOptions } from './createMcpServer';
 import type { ToolHost, ToolInfo, ToolOutcome } from './toolHost';
 
@@ -18,9 +19,7 @@ export class ToolHostClosedError extends Error {
 
 /** The text of an MCP tool result (text parts joined by newlines). */
 export function resultText(result: Pick<CallToolResult, 'content'>): string {
-  return result.content
-    .map((part) => (part.type === 'text' ? part.text : `[${part.type} content]`))
-    .join('\n');
+  return result.content.map((part) => (part.type === 'text' ? part.text : `[${part.type} content]`)).join('\n');
 }
 
 /** Turns an MCP `tools/call` result (or a protocol error) into a {@link ToolOutcome}. */

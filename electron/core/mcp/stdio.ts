@@ -11,6 +11,7 @@ import { createLogger } from '../log/logger';
 import { SecretRegistry } from '../log/redact';
 import { createTallyfyClient, defaultTallyfyApiUrl } from '../tallyfy/client';
 import { isTallyfyError } from '../tallyfy/errors';
+
 import { createMcpServer } from './createMcpServer';
 
 function fail(message: string, code: number): never {
@@ -41,7 +42,8 @@ async function main(): Promise<void> {
   try {
     await client.me();
   } catch (error) {
-    if (isTallyfyError(error, 'UNAUTHORIZED', 'FORBIDDEN')) fail(`Tallyfy refused the credentials: ${secrets.scrub((error as Error).message)}`, 1);
+    if (isTallyfyError(error, 'UNAUTHORIZED', 'FORBIDDEN'))
+      fail(`Tallyfy refused the credentials: ${secrets.scrub((error as Error).message)}`, 1);
     fail(`could not reach Tallyfy at ${baseUrl}: ${secrets.scrub((error as Error).message)}`, 1);
   }
   const server = createMcpServer(client, { secrets, logger });

@@ -1,5 +1,6 @@
 import { genericSecrets, type SecretRegistry } from '../log/redact';
 import { TallyfyError } from '../tallyfy/errors';
+
 import { DeadlineParseError } from './deadline';
 import { ToolInputError, ToolLookupError, type Tool } from './defineTool';
 

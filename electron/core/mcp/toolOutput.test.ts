@@ -12,7 +12,10 @@ describe('tool output', () => {
   });
 
   it('keeps answers under the size cap by halving the biggest list and saying so', () => {
-    const big = { data: Array.from({ length: 2000 }, (_, i) => ({ id: i, title: `Task number ${i} with a long title` })), meta: { total: 2000, returned: 2000, truncated: false } };
+    const big = {
+      data: Array.from({ length: 2000 }, (_, i) => ({ id: i, title: `Task number ${i} with a long title` })),
+      meta: { total: 2000, returned: 2000, truncated: false },
+    };
     const text = toJsonText(big, 10_000);
     expect(text.length).toBeLessThanOrEqual(10_000);
     const parsed = JSON.parse(text) as { data: unknown[]; meta: { truncated: boolean; returned: number }; truncated_note: string };

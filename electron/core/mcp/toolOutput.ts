@@ -39,7 +39,11 @@ export function pick<T extends object>(value: T, keys: readonly string[]): Recor
 /** Drops HTML tags and squeezes whitespace; long text is cut at `max` characters (default 500) with an ellipsis. */
 export function plain(text: unknown, max = 500): string | undefined {
   if (typeof text !== 'string') return undefined;
-  const clean = text.replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/\s+/g, ' ').trim();
+  const clean = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (!clean) return undefined;
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }

@@ -12,6 +12,7 @@ import { createTallyfyClient } from '../tallyfy/client';
 import { sandboxIds as ids, sandboxOrgs, sandboxTokens, sandboxUserIds as U } from '../tallyfy/sandbox/defaultSeed';
 import { startSandbox, type Sandbox } from '../tallyfy/sandbox/server';
 import type { OrgStore } from '../tallyfy/sandbox/state';
+
 import { allTools } from './catalog';
 import { createMcpServer } from './createMcpServer';
 
@@ -76,7 +77,10 @@ const step = (templateId: string, stepId: string) => template(templateId)?.steps
 /** A happy path per tool: arguments, and what must be true afterwards. */
 const happy: Record<string, { args: Record<string, unknown>; check: (result: Called) => void | Promise<void> }> = {
   get_me: { args: {}, check: ({ json }) => expect(json).toMatchObject({ id: U.alice, role: 'admin', organization_id: A }) },
-  get_organization: { args: {}, check: ({ json }) => expect(json).toMatchObject({ id: A, name: 'Acme Operations', timezone: 'America/Chicago' }) },
+  get_organization: {
+    args: {},
+    check: ({ json }) => expect(json).toMatchObject({ id: A, name: 'Acme Operations', timezone: 'America/Chicago' }),
+  },
   get_my_tasks: {
     args: {},
     check: ({ json }) => {
@@ -97,7 +101,12 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
     args: { process_name: 'Employee Onboarding - Dana Lee' },
     check: ({ json }) => {
       expect(json.process_info).toMatchObject({ id: ids.onboardingRun, name: 'Employee Onboarding - Dana Lee' });
-      expect(json.data.map((item: { id: string }) => item.id)).toEqual([ids.laptopTask, ids.paperworkTask, sid('a', 'd0', 13), sid('a', 'd0', 14)]);
+      expect(json.data.map((item: { id: string }) => item.id)).toEqual([
+        ids.laptopTask,
+        ids.paperworkTask,
+        sid('a', 'd0', 13),
+        sid('a', 'd0', 14),
+      ]);
     },
   },
   get_task: {
@@ -135,13 +144,23 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
     args: { task_id: sid('a', 'd0', 1), reason: 'The W-9 was unsigned.' },
     check: () => {
       expect(task(sid('a', 'd0', 1))?.status).not.toBe('completed');
-      expect(acme().threads.some((thread) => thread.task_id === sid('a', 'd0', 1) && thread.content === 'The W-9 was unsigned.')).toBe(true);
+      expect(acme().threads.some((thread) => thread.task_id === sid('a', 'd0', 1) && thread.content === 'The W-9 was unsigned.')).toBe(
+        true,
+      );
     },
   },
-  get_task_comments: { args: { task_id: ids.vendorApprovalTask }, check: ({ json }) => expect(json.data.map((item: { content: string }) => item.content)).toContain('Looking at it this afternoon.') },
+  get_task_comments: {
+    args: { task_id: ids.vendorApprovalTask },
+    check: ({ json }) => expect(json.data.map((item: { content: string }) => item.content)).toContain('Looking at it this afternoon.'),
+  },
   add_task_comment: {
     args: { task_id: ids.paperworkTask, content: `@[${U.bob}] the contract is ready` },
-    check: () => expect(acme().threads.some((thread) => thread.task_id === ids.paperworkTask && thread.label === 'comment' && thread.content.includes('contract is ready'))).toBe(true),
+    check: () =>
+      expect(
+        acme().threads.some(
+          (thread) => thread.task_id === ids.paperworkTask && thread.label === 'comment' && thread.content.includes('contract is ready'),
+        ),
+      ).toBe(true),
   },
   update_task_comment: {
     args: { task_id: ids.vendorApprovalTask, comment_id: sid('a', 'c0', 1), content: 'Please approve by noon.' },
@@ -154,7 +173,9 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
   report_task_issue: {
     args: { task_id: ids.paperworkTask, content: 'The new hire has not sent their tax form.' },
     check: ({ json }) => {
-      expect(acme().threads.some((thread) => thread.task_id === ids.paperworkTask && thread.label === 'problem' && thread.resolve_id === null)).toBe(true);
+      expect(
+        acme().threads.some((thread) => thread.task_id === ids.paperworkTask && thread.label === 'problem' && thread.resolve_id === null),
+      ).toBe(true);
       expect(json.task.problem).toBe(true);
     },
   },
@@ -181,7 +202,11 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
     },
   },
   launch_process: {
-    args: { template_id: ids.vendorTemplate, name: 'Vendor Onboarding - Initech', kickoff: { 'Vendor name': 'Initech', contract_tier: 'gold' } },
+    args: {
+      template_id: ids.vendorTemplate,
+      name: 'Vendor Onboarding - Initech',
+      kickoff: { 'Vendor name': 'Initech', contract_tier: 'gold' },
+    },
     check: ({ json }) => {
       const launched = acme().runs.find((item) => item.name === 'Vendor Onboarding - Initech');
       expect(launched?.prerun).toMatchObject({ [ids.vendorNamePrerun]: 'Initech', [ids.contractTierPrerun]: { id: 2, text: 'Gold' } });
@@ -190,7 +215,12 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
   },
   update_process: {
     args: { run_id: ids.vendorRun, name: 'Vendor Onboarding - Acme Supplies Ltd', starred: true },
-    check: () => expect(run(ids.vendorRun)).toMatchObject({ name: 'Vendor Onboarding - Acme Supplies Ltd', users: [U.alice], groups: [ids.financeGroup] }),
+    check: () =>
+      expect(run(ids.vendorRun)).toMatchObject({
+        name: 'Vendor Onboarding - Acme Supplies Ltd',
+        users: [U.alice],
+        groups: [ids.financeGroup],
+      }),
   },
   archive_process: { args: { run_id: ids.completedRun }, check: () => expect(run(ids.completedRun)?.status).toBe('archived') },
   reactivate_process: { args: { run_id: ids.archivedRun }, check: () => expect(run(ids.archivedRun)?.status).not.toBe('archived') },
@@ -208,19 +238,48 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
     check: ({ json }) => {
       expect(json.id).toBe(ids.vendorTemplate);
       expect(json.steps).toHaveLength(4);
-      expect(json.kickoff_fields.map((field: { label: string }) => field.label)).toEqual(['Vendor name', 'Contract tier', 'Expected annual spend']);
+      expect(json.kickoff_fields.map((field: { label: string }) => field.label)).toEqual([
+        'Vendor name',
+        'Contract tier',
+        'Expected annual spend',
+      ]);
     },
   },
-  get_template_steps: { args: { template_id: ids.vendorTemplate }, check: ({ json }) => expect(json.steps.map((item: { id: string }) => item.id)).toEqual(ids.vendorSteps) },
-  get_kickoff_fields: { args: { template_id: ids.onboardingTemplate }, check: ({ json }) => expect(json.fields.map((field: { label: string }) => field.label)).toEqual(['Employee name', 'Start date', 'Department']) },
-  create_template: { args: { title: 'Quarterly Audit', summary: 'Audit the books every quarter.' }, check: () => expect(acme().templates.some((item) => item.title === 'Quarterly Audit')).toBe(true) },
+  get_template_steps: {
+    args: { template_id: ids.vendorTemplate },
+    check: ({ json }) => expect(json.steps.map((item: { id: string }) => item.id)).toEqual(ids.vendorSteps),
+  },
+  get_kickoff_fields: {
+    args: { template_id: ids.onboardingTemplate },
+    check: ({ json }) =>
+      expect(json.fields.map((field: { label: string }) => field.label)).toEqual(['Employee name', 'Start date', 'Department']),
+  },
+  create_template: {
+    args: { title: 'Quarterly Audit', summary: 'Audit the books every quarter.' },
+    check: () => expect(acme().templates.some((item) => item.title === 'Quarterly Audit')).toBe(true),
+  },
   update_template: {
     args: { template_id: ids.vendorTemplate, summary: 'Bring a new vendor on board, end to end.' },
-    check: () => expect(template(ids.vendorTemplate)).toMatchObject({ title: 'Vendor Onboarding', summary: 'Bring a new vendor on board, end to end.', users: [U.alice], groups: [ids.financeGroup] }),
+    check: () =>
+      expect(template(ids.vendorTemplate)).toMatchObject({
+        title: 'Vendor Onboarding',
+        summary: 'Bring a new vendor on board, end to end.',
+        users: [U.alice],
+        groups: [ids.financeGroup],
+      }),
   },
-  clone_template: { args: { template_id: ids.vendorTemplate, new_name: 'Vendor Onboarding (EU)' }, check: () => expect(acme().templates.find((item) => item.title === 'Vendor Onboarding (EU)')?.steps).toHaveLength(4) },
-  delete_template: { args: { template_id: ids.incidentTemplate }, check: () => expect(template(ids.incidentTemplate)?.archived_at).toBeTruthy() },
-  restore_template: { args: { template_id: ids.archivedTemplate }, check: () => expect(template(ids.archivedTemplate)?.archived_at ?? null).toBeNull() },
+  clone_template: {
+    args: { template_id: ids.vendorTemplate, new_name: 'Vendor Onboarding (EU)' },
+    check: () => expect(acme().templates.find((item) => item.title === 'Vendor Onboarding (EU)')?.steps).toHaveLength(4),
+  },
+  delete_template: {
+    args: { template_id: ids.incidentTemplate },
+    check: () => expect(template(ids.incidentTemplate)?.archived_at).toBeTruthy(),
+  },
+  restore_template: {
+    args: { template_id: ids.archivedTemplate },
+    check: () => expect(template(ids.archivedTemplate)?.archived_at ?? null).toBeNull(),
+  },
   assess_template_health: {
     args: { template_id: ids.closeTemplate },
     check: ({ json }) => {
@@ -246,7 +305,12 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
   },
   edit_description_on_step: {
     args: { template_id: ids.vendorTemplate, step_id: approvalStep, description: 'Check the terms against the framework agreement.' },
-    check: () => expect(step(ids.vendorTemplate, approvalStep)).toMatchObject({ title: 'Finance approval', summary: 'Check the terms against the framework agreement.', groups: [ids.financeGroup] }),
+    check: () =>
+      expect(step(ids.vendorTemplate, approvalStep)).toMatchObject({
+        title: 'Finance approval',
+        summary: 'Check the terms against the framework agreement.',
+        groups: [ids.financeGroup],
+      }),
   },
   add_assignees_to_step: {
     args: { template_id: ids.vendorTemplate, step_id: wStep, users: [U.bob] },
@@ -260,14 +324,33 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
     args: { template_id: ids.closeTemplate, step_id: close(3), position: 1 },
     check: ({ json }) => expect(json.order[0].id).toBe(close(3)),
   },
-  delete_step: { args: { template_id: ids.closeTemplate, step_id: close(2) }, check: () => expect(step(ids.closeTemplate, close(2))).toBeUndefined() },
+  delete_step: {
+    args: { template_id: ids.closeTemplate, step_id: close(2) },
+    check: () => expect(step(ids.closeTemplate, close(2))).toBeUndefined(),
+  },
   add_form_field_to_step: {
-    args: { template_id: ids.vendorTemplate, step_id: erpStep, label: 'Annual spend (USD)', field_type: 'text', required: true, validation: ['numeric'] },
-    check: () => expect(step(ids.vendorTemplate, erpStep)?.captures.find((item) => item.label === 'Annual spend (USD)')).toMatchObject({ field_type: 'text', required: true }),
+    args: {
+      template_id: ids.vendorTemplate,
+      step_id: erpStep,
+      label: 'Annual spend (USD)',
+      field_type: 'text',
+      required: true,
+      validation: ['numeric'],
+    },
+    check: () =>
+      expect(step(ids.vendorTemplate, erpStep)?.captures.find((item) => item.label === 'Annual spend (USD)')).toMatchObject({
+        field_type: 'text',
+        required: true,
+      }),
   },
   update_form_field: {
     args: { template_id: ids.vendorTemplate, step_id: erpStep, field_id: ids.erpIdCapture, label: 'NetSuite vendor id' },
-    check: () => expect(step(ids.vendorTemplate, erpStep)?.captures.find((item) => item.id === ids.erpIdCapture)).toMatchObject({ label: 'NetSuite vendor id', field_type: 'text', required: true }),
+    check: () =>
+      expect(step(ids.vendorTemplate, erpStep)?.captures.find((item) => item.id === ids.erpIdCapture)).toMatchObject({
+        label: 'NetSuite vendor id',
+        field_type: 'text',
+        required: true,
+      }),
   },
   move_form_field: {
     args: { template_id: ids.vendorTemplate, from_step: erpStep, field_id: sid('a', 'ca', 4), to_step: wStep, position: 1 },
@@ -282,7 +365,11 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
   },
   get_dropdown_options: {
     args: { template_id: ids.onboardingTemplate, step_id: sid('a', '5e', 12), field_id: sid('a', 'ca', 13) },
-    check: ({ json }) => expect(json.options).toEqual([{ id: 1, text: 'Permanent' }, { id: 2, text: 'Fixed term' }]),
+    check: ({ json }) =>
+      expect(json.options).toEqual([
+        { id: 1, text: 'Permanent' },
+        { id: 2, text: 'Fixed term' },
+      ]),
   },
   update_dropdown_options: {
     args: { template_id: ids.vendorTemplate, step_id: wStep, field_id: ids.paymentTermsCapture, options: ['Net 30', 'Net 45', 'Net 60'] },
@@ -299,16 +386,30 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
   },
   update_kickoff_field: {
     args: { template_id: ids.vendorTemplate, field_id: sid('a', 'f0', 3), required: true, guidance: 'Best estimate in USD.' },
-    check: () => expect(template(ids.vendorTemplate)?.prerun.find((field) => field.id === sid('a', 'f0', 3))).toMatchObject({ label: 'Expected annual spend', required: true }),
+    check: () =>
+      expect(template(ids.vendorTemplate)?.prerun.find((field) => field.id === sid('a', 'f0', 3))).toMatchObject({
+        label: 'Expected annual spend',
+        required: true,
+      }),
   },
-  delete_kickoff_field: { args: { template_id: ids.vendorTemplate, field_id: sid('a', 'f0', 3) }, check: () => expect(template(ids.vendorTemplate)?.prerun).toHaveLength(2) },
+  delete_kickoff_field: {
+    args: { template_id: ids.vendorTemplate, field_id: sid('a', 'f0', 3) },
+    check: () => expect(template(ids.vendorTemplate)?.prerun).toHaveLength(2),
+  },
   reorder_kickoff_fields: {
     args: { template_id: ids.onboardingTemplate, field_order: [sid('a', 'f0', 13), sid('a', 'f0', 11), sid('a', 'f0', 12)] },
-    check: () => expect([...(template(ids.onboardingTemplate)?.prerun ?? [])].sort((x, y) => x.position - y.position).map((field) => field.id)).toEqual([sid('a', 'f0', 13), sid('a', 'f0', 11), sid('a', 'f0', 12)]),
+    check: () =>
+      expect(
+        [...(template(ids.onboardingTemplate)?.prerun ?? [])].sort((x, y) => x.position - y.position).map((field) => field.id),
+      ).toEqual([sid('a', 'f0', 13), sid('a', 'f0', 11), sid('a', 'f0', 12)]),
   },
   get_automation_rules: { args: { template_id: ids.vendorTemplate }, check: ({ json }) => expect(json.total_automations).toBe(6) },
   create_automation_rule: {
-    args: { template_id: ids.closeTemplate, conditions: [{ subject: 'step', subject_id: close(1), operation: 'completed' }], actions: [{ action: 'show', target_step_id: close(2) }] },
+    args: {
+      template_id: ids.closeTemplate,
+      conditions: [{ subject: 'step', subject_id: close(1), operation: 'completed' }],
+      actions: [{ action: 'show', target_step_id: close(2) }],
+    },
     check: () => {
       const rules = template(ids.closeTemplate)?.automated_actions ?? [];
       expect(rules).toHaveLength(1);
@@ -322,7 +423,10 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
   },
   analyze_template_automations: {
     args: { template_id: ids.vendorTemplate },
-    check: ({ json }) => expect(json.redundant_groups).toContainEqual(expect.objectContaining({ kind: 'exact_duplicate', rule_ids: [sid('a', 'aa', 1), sid('a', 'aa', 2)] })),
+    check: ({ json }) =>
+      expect(json.redundant_groups).toContainEqual(
+        expect.objectContaining({ kind: 'exact_duplicate', rule_ids: [sid('a', 'aa', 1), sid('a', 'aa', 2)] }),
+      ),
   },
   suggest_automation_consolidation: {
     args: { template_id: ids.vendorTemplate },
@@ -345,20 +449,37 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
     args: { query: 'okafor' },
     check: ({ json }) => expect(json.data.map((user: { id: number }) => user.id)).toEqual([U.bob]),
   },
-  get_user: { args: { user_id: U.bob }, check: ({ json }) => expect(json).toMatchObject({ id: U.bob, email: 'bob@acme.example', role: 'standard' }) },
+  get_user: {
+    args: { user_id: U.bob },
+    check: ({ json }) => expect(json).toMatchObject({ id: U.bob, email: 'bob@acme.example', role: 'standard' }),
+  },
   invite_user_to_organization: {
     args: { email: 'gina@acme.example', first_name: 'Gina', last_name: 'Rossi', role: 'standard' },
-    check: () => expect(acme().users.find((user) => user.email === 'gina@acme.example')).toMatchObject({ status: 'invited', role: 'standard' }),
+    check: () =>
+      expect(acme().users.find((user) => user.email === 'gina@acme.example')).toMatchObject({ status: 'invited', role: 'standard' }),
   },
-  change_user_role: { args: { user_id: U.carol, role: 'standard' }, check: () => expect(acme().users.find((user) => user.id === U.carol)?.role).toBe('standard') },
-  get_organization_guests: { args: {}, check: ({ json }) => expect(json.data.map((guest: { email: string }) => guest.email)).toContain(sam) },
+  change_user_role: {
+    args: { user_id: U.carol, role: 'standard' },
+    check: () => expect(acme().users.find((user) => user.id === U.carol)?.role).toBe('standard'),
+  },
+  get_organization_guests: {
+    args: {},
+    check: ({ json }) => expect(json.data.map((guest: { email: string }) => guest.email)).toContain(sam),
+  },
   get_guest: { args: { email: sam }, check: ({ json }) => expect(json).toMatchObject({ email: sam, company_name: 'Acme Supplies' }) },
   create_guest: {
     args: { email: 'pat@contractor.example', first_name: 'Pat', company_name: 'Contractor Co', phone_1: '+1 555 0100' },
     check: () => expect(acme().guests.find((guest) => guest.email === 'pat@contractor.example')).toBeTruthy(),
   },
-  get_groups: { args: {}, check: ({ json }) => expect(json.data.map((group: { name: string }) => group.name)).toEqual(expect.arrayContaining(['Finance Approvers', 'IT Desk'])) },
-  get_group: { args: { group_id: ids.financeGroup }, check: ({ json }) => expect(json).toMatchObject({ name: 'Finance Approvers', members: [U.alice, U.bob] }) },
+  get_groups: {
+    args: {},
+    check: ({ json }) =>
+      expect(json.data.map((group: { name: string }) => group.name)).toEqual(expect.arrayContaining(['Finance Approvers', 'IT Desk'])),
+  },
+  get_group: {
+    args: { group_id: ids.financeGroup },
+    check: ({ json }) => expect(json).toMatchObject({ name: 'Finance Approvers', members: [U.alice, U.bob] }),
+  },
   create_group: {
     args: { name: 'Legal', description: 'Reviews contracts', members: [U.alice] },
     check: () => expect(acme().groups.find((group) => group.name === 'Legal')).toMatchObject({ members: [U.alice] }),
@@ -372,19 +493,34 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
   },
   search_for_tasks: {
     args: { query: 'Finance approval' },
-    check: ({ json }) => expect(json.tasks.data.find((hit: { id: string }) => hit.id === ids.vendorApprovalTask)?.run_id).toBe(ids.vendorRun),
+    check: ({ json }) =>
+      expect(json.tasks.data.find((hit: { id: string }) => hit.id === ids.vendorApprovalTask)?.run_id).toBe(ids.vendorRun),
   },
-  search_for_processes: { args: { query: 'Dana' }, check: ({ json }) => expect(json.processes.data.map((hit: { id: string }) => hit.id)).toContain(ids.onboardingRun) },
-  search_for_templates: { args: { query: 'Close' }, check: ({ json }) => expect(json.templates.data.map((hit: { id: string }) => hit.id)).toContain(ids.closeTemplate) },
-  get_tags: { args: {}, check: ({ json }) => expect(json.data.map((tag: { title: string }) => tag.title)).toEqual(expect.arrayContaining(['Vendors', 'Urgent', 'HR'])) },
-  create_tag: { args: { title: 'Q4', color: '#123456' }, check: () => expect(acme().tags.find((tag) => tag.title === 'Q4')).toMatchObject({ color: '#123456' }) },
+  search_for_processes: {
+    args: { query: 'Dana' },
+    check: ({ json }) => expect(json.processes.data.map((hit: { id: string }) => hit.id)).toContain(ids.onboardingRun),
+  },
+  search_for_templates: {
+    args: { query: 'Close' },
+    check: ({ json }) => expect(json.templates.data.map((hit: { id: string }) => hit.id)).toContain(ids.closeTemplate),
+  },
+  get_tags: {
+    args: {},
+    check: ({ json }) =>
+      expect(json.data.map((tag: { title: string }) => tag.title)).toEqual(expect.arrayContaining(['Vendors', 'Urgent', 'HR'])),
+  },
+  create_tag: {
+    args: { title: 'Q4', color: '#123456' },
+    check: () => expect(acme().tags.find((tag) => tag.title === 'Q4')).toMatchObject({ color: '#123456' }),
+  },
   tag_template: {
     args: { template_id: ids.closeTemplate, tag_id: ids.vendorsTag },
     check: () => expect(acme().tagLinks.some((link) => link.subject_id === ids.closeTemplate && link.tag_id === ids.vendorsTag)).toBe(true),
   },
   tag_process: {
     args: { run_id: ids.onboardingRun, tag_id: sid('a', '7a', 2) },
-    check: () => expect(acme().tagLinks.some((link) => link.subject_id === ids.onboardingRun && link.tag_id === sid('a', '7a', 2))).toBe(true),
+    check: () =>
+      expect(acme().tagLinks.some((link) => link.subject_id === ids.onboardingRun && link.tag_id === sid('a', '7a', 2))).toBe(true),
   },
   untag_process: {
     args: { run_id: ids.vendorRun, tag_id: ids.vendorsTag },
@@ -392,10 +528,17 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
   },
   get_template_folders: {
     args: {},
-    check: ({ json }) => expect(json.data.map((folder: { name: string }) => folder.name)).toEqual(expect.arrayContaining(['Finance', 'People'])),
+    check: ({ json }) =>
+      expect(json.data.map((folder: { name: string }) => folder.name)).toEqual(expect.arrayContaining(['Finance', 'People'])),
   },
-  get_process_folders: { args: {}, check: ({ json }) => expect(json.data.map((folder: { name: string }) => folder.name)).toEqual(['Active vendors']) },
-  create_folder: { args: { name: 'Legal', folder_type: 'run' }, check: () => expect(acme().folders.find((folder) => folder.name === 'Legal')).toMatchObject({ folder_type: 'run' }) },
+  get_process_folders: {
+    args: {},
+    check: ({ json }) => expect(json.data.map((folder: { name: string }) => folder.name)).toEqual(['Active vendors']),
+  },
+  create_folder: {
+    args: { name: 'Legal', folder_type: 'run' },
+    check: () => expect(acme().folders.find((folder) => folder.name === 'Legal')).toMatchObject({ folder_type: 'run' }),
+  },
 };
 
 describe('MCP tools against the sandbox', () => {
@@ -454,7 +597,7 @@ describe('bad arguments and Tallyfy errors', () => {
     expect(sandbox.requestLog.length).toBe(before);
   });
 
-  it('turns every tool\'s Tallyfy refusal into an isError result without the token', async () => {
+  it("turns every tool's Tallyfy refusal into an isError result without the token", async () => {
     const secret = 'sandbox-not-a-real-token-31337';
     const stranger = await connect(secret);
     for (const tool of allTools) {
@@ -465,7 +608,7 @@ describe('bad arguments and Tallyfy errors', () => {
     }
   });
 
-  it('carries not-found errors with Tallyfy\'s message', async () => {
+  it("carries not-found errors with Tallyfy's message", async () => {
     const missing = 'ffffffffffffffffffffffffffffffff';
     for (const [name, args] of [
       ['get_task', { task_id: missing }],
@@ -491,7 +634,7 @@ describe('bad arguments and Tallyfy errors', () => {
     expect(mine.text).toMatch(/403|FORBIDDEN/);
   });
 
-  it('returns Tallyfy\'s validation messages and field errors', async () => {
+  it("returns Tallyfy's validation messages and field errors", async () => {
     const result = await call(alice, 'create_group', { name: 'Finance Approvers', description: 'Duplicate name' });
     expect(result.isError).toBe(true);
     expect(result.text).toMatch(/422|VALIDATION/);
@@ -502,11 +645,19 @@ describe('bad arguments and Tallyfy errors', () => {
     const approval = await call(alice, 'complete_task', { task_id: ids.vendorApprovalTask });
     expect(approval).toMatchObject({ isError: true });
     expect(approval.text).toMatch(/is_approved/);
-    const kickoff = await call(alice, 'launch_process', { template_id: ids.vendorTemplate, name: 'X', kickoff: { 'Vendor name': 'X', 'Shoe size': 42 } });
+    const kickoff = await call(alice, 'launch_process', {
+      template_id: ids.vendorTemplate,
+      name: 'X',
+      kickoff: { 'Vendor name': 'X', 'Shoe size': 42 },
+    });
     expect(kickoff.text).toMatch(/"Shoe size" is not a kick-off field.*Vendor name/);
     const missing = await call(alice, 'launch_process', { template_id: ids.vendorTemplate, name: 'X', kickoff: { 'Vendor name': 'X' } });
     expect(missing.text).toMatch(/Required kick-off field\(s\) missing: "Contract tier"/);
-    const option = await call(alice, 'launch_process', { template_id: ids.vendorTemplate, name: 'X', kickoff: { 'Vendor name': 'X', 'Contract tier': 'Platinum' } });
+    const option = await call(alice, 'launch_process', {
+      template_id: ids.vendorTemplate,
+      name: 'X',
+      kickoff: { 'Vendor name': 'X', 'Contract tier': 'Platinum' },
+    });
     expect(option.text).toMatch(/"Platinum" is not an option.*"Gold"/);
     const deadline = await call(alice, 'create_standalone_task', { title: 'X', deadline: 'whenever', user_ids: [U.bob] });
     expect(deadline.text).toMatch(/Could not read a deadline/);
@@ -517,7 +668,11 @@ describe('bad arguments and Tallyfy errors', () => {
   });
 
   it('refuses to delete a form field a rule depends on (Tallyfy 403 domain rule)', async () => {
-    const result = await call(alice, 'delete_form_field', { template_id: ids.vendorTemplate, step_id: wStep, field_id: ids.paymentTermsCapture });
+    const result = await call(alice, 'delete_form_field', {
+      template_id: ids.vendorTemplate,
+      step_id: wStep,
+      field_id: ids.paymentTermsCapture,
+    });
     expect(result.isError).toBe(true);
     expect(result.text).toMatch(/403|FORBIDDEN/);
     expect(step(ids.vendorTemplate, wStep)?.captures.some((item) => item.id === ids.paymentTermsCapture)).toBe(true);

@@ -1,34 +1,74 @@
 import { describe, expect, it } from 'vitest';
 
 import type { Automation, Step, Template } from '../../tallyfy/types';
+
 import { analyzeAutomations, suggestConsolidation } from './automationAnalysis';
 import { assessTemplateHealth, ratingFor } from './templateHealth';
 
 const hex = (n: number): string => n.toString(16).padStart(32, '0');
 
 function step(n: number, title: string, extra: Partial<Step> = {}): Step {
-  return { id: hex(100 + n), checklist_id: hex(1), title, step_type: 'task', position: n, assignees: [], guests: [], groups: [], deadline: null, captures: [], ...extra };
+  return {
+    id: hex(100 + n),
+    checklist_id: hex(1),
+    title,
+    step_type: 'task',
+    position: n,
+    assignees: [],
+    guests: [],
+    groups: [],
+    deadline: null,
+    captures: [],
+    ...extra,
+  };
 }
 
 function rule(n: number, when: [string, string], then: [string, string][], type: 'Step' | 'Capture' | 'Prerun' = 'Step'): Automation {
   return {
     id: hex(900 + n),
     automated_alias: `rule ${n}`,
-    conditions: [{ conditionable_id: when[0], conditionable_type: type, operation: when[1], statement: 'any_time', logic: 'and', position: 1 }],
-    then_actions: then.map(([verb, target], index) => ({ action_type: verb === 'show' || verb === 'hide' ? 'visibility' : 'assignment', action_verb: verb, target_step_id: target, position: index + 1 })),
+    conditions: [
+      { conditionable_id: when[0], conditionable_type: type, operation: when[1], statement: 'any_time', logic: 'and', position: 1 },
+    ],
+    then_actions: then.map(([verb, target], index) => ({
+      action_type: verb === 'show' || verb === 'hide' ? 'visibility' : 'assignment',
+      action_verb: verb,
+      target_step_id: target,
+      position: index + 1,
+    })),
   };
 }
 
 function template(steps: Step[], rules: Automation[] = [], extra: Partial<Template> = {}): Template {
-  return { id: hex(1), title: 'Vendor onboarding', type: 'procedure', users: [], groups: [], prerun: [], automated_actions: rules, steps: { data: steps }, ...extra };
+  return {
+    id: hex(1),
+    title: 'Vendor onboarding',
+    type: 'procedure',
+    users: [],
+    groups: [],
+    prerun: [],
+    automated_actions: rules,
+    steps: { data: steps },
+    ...extra,
+  };
 }
 
 describe('assessTemplateHealth', () => {
   it('scores a well-built template high and explains nothing as critical', () => {
     const steps = [
-      step(1, 'Collect signed contract', { summary: 'Upload the countersigned PDF.', captures: [{ id: hex(501), step_id: hex(101), label: 'Contract', field_type: 'file', required: true, position: 1 }], deadline: { value: 2, unit: 'days', option: 'from', step: 'start_run' } }),
-      step(2, 'Review payment terms', { summary: 'Check the terms against policy.', deadline: { value: 1, unit: 'days', option: 'from', step: 'start_run' } }),
-      step(3, 'Send welcome email', { summary: 'Use the standard welcome template.', deadline: { value: 4, unit: 'days', option: 'from', step: 'start_run' } }),
+      step(1, 'Collect signed contract', {
+        summary: 'Upload the countersigned PDF.',
+        captures: [{ id: hex(501), step_id: hex(101), label: 'Contract', field_type: 'file', required: true, position: 1 }],
+        deadline: { value: 2, unit: 'days', option: 'from', step: 'start_run' },
+      }),
+      step(2, 'Review payment terms', {
+        summary: 'Check the terms against policy.',
+        deadline: { value: 1, unit: 'days', option: 'from', step: 'start_run' },
+      }),
+      step(3, 'Send welcome email', {
+        summary: 'Use the standard welcome template.',
+        deadline: { value: 4, unit: 'days', option: 'from', step: 'start_run' },
+      }),
     ];
     const health = assessTemplateHealth(
       template(steps, [], {
@@ -47,10 +87,15 @@ describe('assessTemplateHealth', () => {
   });
 
   it('finds and explains the problems of a poor template', () => {
-    const health = assessTemplateHealth(template([step(1, 'Step'), step(2, 'Task'), step(3, 'Enter the details'), step(4, 'x'), step(5, 'Misc'), step(6, 'Other')], [], { title: 'Misc' }));
+    const health = assessTemplateHealth(
+      template([step(1, 'Step'), step(2, 'Task'), step(3, 'Enter the details'), step(4, 'x'), step(5, 'Misc'), step(6, 'Other')], [], {
+        title: 'Misc',
+      }),
+    );
     expect(health.score).toBeLessThan(60);
     const categories = new Set(health.issues.map((issue) => issue.category));
-    for (const category of ['metadata', 'step_clarity', 'forms', 'automation', 'deadlines'] as const) expect(categories.has(category), category).toBe(true);
+    for (const category of ['metadata', 'step_clarity', 'forms', 'automation', 'deadlines'] as const)
+      expect(categories.has(category), category).toBe(true);
     expect(health.issues.every((issue) => issue.recommendation.length > 10)).toBe(true);
     expect(health.improvement_plan[0]?.phase).toMatch(/Fix now/);
   });
@@ -65,7 +110,13 @@ describe('automation analysis', () => {
   const [approve, welcome, erp] = steps.map((item) => item.id) as [string, string, string];
 
   it('groups exact duplicates and same-trigger rules', () => {
-    const analysis = analyzeAutomations(template(steps, [rule(1, [approve, 'approved'], [['show', welcome]]), rule(2, [approve, 'approved'], [['show', welcome]]), rule(3, [approve, 'approved'], [['show', erp]])]));
+    const analysis = analyzeAutomations(
+      template(steps, [
+        rule(1, [approve, 'approved'], [['show', welcome]]),
+        rule(2, [approve, 'approved'], [['show', welcome]]),
+        rule(3, [approve, 'approved'], [['show', erp]]),
+      ]),
+    );
     expect(analysis.redundant_groups.map((group) => group.kind).sort()).toEqual(['exact_duplicate', 'same_trigger']);
     expect(analysis.automations[0]?.when[0]).toContain('step "Approve" approved');
     expect(analysis.automations[0]?.then[0]).toBe('show step "Welcome"');
@@ -88,7 +139,9 @@ describe('automation analysis', () => {
     expect(types).toContain('conflict');
     expect(types).toContain('orphaned_rule');
     expect(types).toContain('same_trigger_merge');
-    expect(report.suggestions.findIndex((item) => item.priority === 'medium')).toBeGreaterThan(report.suggestions.findLastIndex((item) => item.priority === 'high'));
+    expect(report.suggestions.findIndex((item) => item.priority === 'medium')).toBeGreaterThan(
+      report.suggestions.findLastIndex((item) => item.priority === 'high'),
+    );
     expect(report.suggestions.find((item) => item.type === 'orphaned_rule')?.orphaned_ids).toEqual([hex(777)]);
     expect(report.summary).toMatchObject({ total_automations: 7, total_suggestions: report.suggestions.length });
   });

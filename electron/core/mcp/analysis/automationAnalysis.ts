@@ -40,7 +40,9 @@ const json = (value: unknown): string => JSON.stringify(value ?? null);
 /** Order-independent fingerprint of a rule's conditions. */
 export function conditionFingerprint(rule: Automation): string {
   return (rule.conditions ?? [])
-    .map((condition) => [condition.conditionable_id, condition.conditionable_type, condition.operation, json(condition.statement)].join('|'))
+    .map((condition) =>
+      [condition.conditionable_id, condition.conditionable_type, condition.operation, json(condition.statement)].join('|'),
+    )
     .sort()
     .join('&');
 }
@@ -48,7 +50,16 @@ export function conditionFingerprint(rule: Automation): string {
 /** Order-independent fingerprint of a rule's actions. */
 export function actionFingerprint(rule: Automation): string {
   return (rule.then_actions ?? [])
-    .map((action) => [action.action_type, action.action_verb, action.target_step_id, json(action.assignees), json(action.deadline), action.webhook_url ?? ''].join('|'))
+    .map((action) =>
+      [
+        action.action_type,
+        action.action_verb,
+        action.target_step_id,
+        json(action.assignees),
+        json(action.deadline),
+        action.webhook_url ?? '',
+      ].join('|'),
+    )
     .sort()
     .join('&');
 }
@@ -70,11 +81,19 @@ function describe(template: Template, rule: Automation, steps: Record<string, st
   for (const field of template.prerun ?? []) fields.set(field.id, field.label);
   return {
     when: (rule.conditions ?? []).map((condition) => {
-      const subject = condition.conditionable_type === 'Step' ? `step "${steps[condition.conditionable_id] ?? condition.conditionable_id}"` : `${condition.conditionable_type === 'Prerun' ? 'kick-off field' : 'field'} "${fields.get(condition.conditionable_id) ?? condition.conditionable_id}"`;
-      const statement = condition.statement === null || condition.statement === undefined || condition.statement === '' ? '' : ` ${typeof condition.statement === 'string' ? condition.statement : json(condition.statement)}`;
+      const subject =
+        condition.conditionable_type === 'Step'
+          ? `step "${steps[condition.conditionable_id] ?? condition.conditionable_id}"`
+          : `${condition.conditionable_type === 'Prerun' ? 'kick-off field' : 'field'} "${fields.get(condition.conditionable_id) ?? condition.conditionable_id}"`;
+      const statement =
+        condition.statement === null || condition.statement === undefined || condition.statement === ''
+          ? ''
+          : ` ${typeof condition.statement === 'string' ? condition.statement : json(condition.statement)}`;
       return `${condition.position > 1 ? `${condition.logic.toUpperCase()} ` : ''}${subject} ${condition.operation}${statement}`;
     }),
-    then: (rule.then_actions ?? []).map((action) => `${action.action_verb} step "${steps[action.target_step_id] ?? action.target_step_id}"`),
+    then: (rule.then_actions ?? []).map(
+      (action) => `${action.action_verb} step "${steps[action.target_step_id] ?? action.target_step_id}"`,
+    ),
   };
 }
 
@@ -94,7 +113,8 @@ export function analyzeAutomations(template: Template): AutomationAnalysis {
     for (const group of exact) {
       if (group.length > 1) redundant.push({ kind: 'exact_duplicate', rule_ids: group.map((rule) => rule.id), rules: group.map(ref) });
     }
-    if (exact.length > 1) redundant.push({ kind: 'same_trigger', rule_ids: sameTrigger.map((rule) => rule.id), rules: sameTrigger.map(ref) });
+    if (exact.length > 1)
+      redundant.push({ kind: 'same_trigger', rule_ids: sameTrigger.map((rule) => rule.id), rules: sameTrigger.map(ref) });
   }
   return {
     template_id: template.id,
@@ -130,7 +150,9 @@ export function suggestConsolidation(template: Template): ConsolidationReport {
   const suggestions: ConsolidationSuggestion[] = [];
   for (const rule of rules) {
     const orphaned = [
-      ...(rule.conditions ?? []).filter((condition) => !ids[condition.conditionable_type]?.has(condition.conditionable_id)).map((condition) => condition.conditionable_id),
+      ...(rule.conditions ?? [])
+        .filter((condition) => !ids[condition.conditionable_type]?.has(condition.conditionable_id))
+        .map((condition) => condition.conditionable_id),
       ...(rule.then_actions ?? []).filter((action) => !ids.Step.has(action.target_step_id)).map((action) => action.target_step_id),
     ];
     if (orphaned.length > 0) {
@@ -163,7 +185,7 @@ export function suggestConsolidation(template: Template): ConsolidationReport {
     const conflicts = new Set<string>();
     for (const [a, b] of opposites) {
       for (const left of actions.filter((item) => item.action.action_verb === a)) {
-        for (const right of actions.filter((item) => item.action.action_verb === b && item.action.target_step_id === left.action.target_step_id)) {
+        if (actions.some((item) => item.action.action_verb === b && item.action.target_step_id === left.action.target_step_id)) {
           conflicts.add(`${a}/${b} on step "${analysis.step_lookup[left.action.target_step_id] ?? left.action.target_step_id}"`);
         }
       }

@@ -34,7 +34,11 @@ const kickoffWords = /\b(client|customer|project|date|vendor|employee|name|amoun
 const setupWords = /\b(prepare|set ?up|kick ?off|collect|gather|request|receive|create|start|intake|plan)\b/i;
 const completionWords = /\b(close|complete|finish|archive|notify|send|confirm|sign ?off|final|handover|wrap|welcome|approve)\b/i;
 
-const stripHtml = (text: string | null | undefined): string => (text ?? '').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+const stripHtml = (text: string | null | undefined): string =>
+  (text ?? '')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 const unitMinutes: Record<string, number> = {
   minute: 1,
@@ -74,12 +78,34 @@ export function assessTemplateHealth(template: Template): TemplateHealth {
   const metadata: CategoryScore = { score: 0, max: 15, notes: [] };
   const titleLength = template.title.trim().length;
   if (titleLength >= 10 && titleLength <= 100) metadata.score += 5;
-  else issue('metadata', 'medium', `The title is ${titleLength} characters long.`, 'Use a descriptive title of 10–100 characters that says what the process achieves.');
+  else
+    issue(
+      'metadata',
+      'medium',
+      `The title is ${titleLength} characters long.`,
+      'Use a descriptive title of 10–100 characters that says what the process achieves.',
+    );
   if (stripHtml(template.summary).length >= 20) metadata.score += 5;
-  else issue('metadata', 'medium', 'The summary is missing or shorter than 20 characters.', 'Write a summary that tells a launcher what the process is for and when to use it.');
+  else
+    issue(
+      'metadata',
+      'medium',
+      'The summary is missing or shorter than 20 characters.',
+      'Write a summary that tells a launcher what the process is for and when to use it.',
+    );
   if (stripHtml(template.guidance).length >= 50) metadata.score += 5;
-  else issue('metadata', 'low', 'Guidance is missing or shorter than 50 characters.', 'Add guidance: who runs this, prerequisites, and what "done" looks like.');
-  metadata.notes.push(`title ${titleLength} chars`, `summary ${stripHtml(template.summary).length} chars`, `guidance ${stripHtml(template.guidance).length} chars`);
+  else
+    issue(
+      'metadata',
+      'low',
+      'Guidance is missing or shorter than 50 characters.',
+      'Add guidance: who runs this, prerequisites, and what "done" looks like.',
+    );
+  metadata.notes.push(
+    `title ${titleLength} chars`,
+    `summary ${stripHtml(template.summary).length} chars`,
+    `guidance ${stripHtml(template.guidance).length} chars`,
+  );
 
   // Step clarity: 20.
   const clarity: CategoryScore = { score: 0, max: 20, notes: [] };
@@ -97,7 +123,12 @@ export function assessTemplateHealth(template: Template): TemplateHealth {
     const described = steps.filter((step) => stripHtml(step.summary).length > 0).length;
     clarity.score += Math.round((10 * described) / steps.length);
     if (described < steps.length) {
-      issue('step_clarity', described === 0 ? 'high' : 'low', `${steps.length - described} of ${steps.length} steps have no description.`, 'Describe how to do each step and what a good result looks like.');
+      issue(
+        'step_clarity',
+        described === 0 ? 'high' : 'low',
+        `${steps.length - described} of ${steps.length} steps have no description.`,
+        'Describe how to do each step and what a good result looks like.',
+      );
     }
     clarity.notes.push(`${unclear.length} unclear titles`, `${described}/${steps.length} steps described`);
   } else {
@@ -110,7 +141,12 @@ export function assessTemplateHealth(template: Template): TemplateHealth {
   if (kickoff.length >= 3 && kickoff.some((field) => field.required)) forms.score += 8;
   else if (kickoff.length > 0) {
     forms.score += 5;
-    issue('forms', 'low', `The kick-off form has ${kickoff.length} field(s)${kickoff.some((field) => field.required) ? '' : ', none required'}.`, 'Collect the facts every run needs up front (at least 3 fields, the essential ones required).');
+    issue(
+      'forms',
+      'low',
+      `The kick-off form has ${kickoff.length} field(s)${kickoff.some((field) => field.required) ? '' : ', none required'}.`,
+      'Collect the facts every run needs up front (at least 3 fields, the essential ones required).',
+    );
   } else {
     const text = `${template.title} ${stripHtml(template.summary)} ${steps.map((step) => step.title).join(' ')}`;
     const hint = kickoffWords.exec(text)?.[0];
@@ -126,7 +162,12 @@ export function assessTemplateHealth(template: Template): TemplateHealth {
   const missing = needInput.filter((step) => (step.captures ?? []).length === 0);
   forms.score += needInput.length === 0 ? 7 : Math.round((7 * (needInput.length - missing.length)) / needInput.length);
   if (missing.length > 0) {
-    issue('forms', 'medium', `Steps that ask for input have no form fields: ${missing.map((step) => `"${step.title}"`).join(', ')}.`, 'Add form fields to capture what these steps collect, so the answer is stored with the run.');
+    issue(
+      'forms',
+      'medium',
+      `Steps that ask for input have no form fields: ${missing.map((step) => `"${step.title}"`).join(', ')}.`,
+      'Add form fields to capture what these steps collect, so the answer is stored with the run.',
+    );
   }
   forms.notes.push(`${kickoff.length} kick-off fields`, `${needInput.length - missing.length}/${needInput.length} input steps have fields`);
 
@@ -136,21 +177,41 @@ export function assessTemplateHealth(template: Template): TemplateHealth {
   const complex = rules.filter((rule) => (rule.conditions ?? []).length > 3 || (rule.then_actions ?? []).length > 2);
   if (rules.length > 0 && complex.length > 0) {
     automation.score -= Math.round((10 * complex.length) / rules.length);
-    issue('automation', 'medium', `${complex.length} rule(s) have more than 3 conditions or more than 2 actions: ${complex.map((rule) => `"${rule.automated_alias}"`).join(', ')}.`, 'Split complex rules into smaller ones that each do one thing; they are easier to reason about.');
+    issue(
+      'automation',
+      'medium',
+      `${complex.length} rule(s) have more than 3 conditions or more than 2 actions: ${complex.map((rule) => `"${rule.automated_alias}"`).join(', ')}.`,
+      'Split complex rules into smaller ones that each do one thing; they are easier to reason about.',
+    );
   }
   if (rules.length > 10) {
     automation.score -= 5;
-    issue('automation', 'medium', `The template has ${rules.length} rules.`, 'Run analyze_template_automations and suggest_automation_consolidation to merge duplicates.');
+    issue(
+      'automation',
+      'medium',
+      `The template has ${rules.length} rules.`,
+      'Run analyze_template_automations and suggest_automation_consolidation to merge duplicates.',
+    );
   }
   if (rules.length === 0 && steps.length > 5) {
     automation.score -= 5;
-    issue('automation', 'low', `No rules on a ${steps.length}-step template.`, 'Consider rules to hide steps that do not apply, or to assign and set deadlines from kick-off answers.');
+    issue(
+      'automation',
+      'low',
+      `No rules on a ${steps.length}-step template.`,
+      'Consider rules to hide steps that do not apply, or to assign and set deadlines from kick-off answers.',
+    );
   }
   const stepIds = new Set(steps.map((step) => step.id));
   const orphans = rules.filter((rule) => (rule.then_actions ?? []).some((action) => !stepIds.has(action.target_step_id)));
   if (orphans.length > 0) {
     automation.score -= 5;
-    issue('automation', 'high', `${orphans.length} rule(s) act on steps that no longer exist.`, 'Delete or retarget these rules (suggest_automation_consolidation lists them).');
+    issue(
+      'automation',
+      'high',
+      `${orphans.length} rule(s) act on steps that no longer exist.`,
+      'Delete or retarget these rules (suggest_automation_consolidation lists them).',
+    );
   }
   automation.score = Math.max(0, automation.score);
   automation.notes.push(`${rules.length} rules`, `${complex.length} complex`);
@@ -166,11 +227,21 @@ export function assessTemplateHealth(template: Template): TemplateHealth {
   });
   if (insane.length > 0) {
     deadlines.score -= Math.min(10, 5 * insane.length);
-    issue('deadlines', 'medium', `Deadlines outside 30 minutes – 1 year: ${insane.map((step) => `"${step.title}"`).join(', ')}.`, 'Give each step a realistic deadline between 30 minutes and a year.');
+    issue(
+      'deadlines',
+      'medium',
+      `Deadlines outside 30 minutes – 1 year: ${insane.map((step) => `"${step.title}"`).join(', ')}.`,
+      'Give each step a realistic deadline between 30 minutes and a year.',
+    );
   }
   if (withDeadline.length === 0 && steps.length > 3) {
     deadlines.score -= 10;
-    issue('deadlines', 'high', `None of the ${steps.length} steps has a deadline.`, 'Set deadlines relative to the process start so late work shows up as overdue.');
+    issue(
+      'deadlines',
+      'high',
+      `None of the ${steps.length} steps has a deadline.`,
+      'Set deadlines relative to the process start so late work shows up as overdue.',
+    );
   }
   deadlines.score = Math.max(0, deadlines.score);
   deadlines.notes.push(`${withDeadline.length}/${steps.length} steps have deadlines`);
@@ -178,15 +249,34 @@ export function assessTemplateHealth(template: Template): TemplateHealth {
   // Workflow: 15.
   const workflow: CategoryScore = { score: 0, max: 15, notes: [] };
   if (steps.length >= 2 && steps.length <= 20) workflow.score += 5;
-  else issue('workflow', steps.length > 20 ? 'medium' : 'high', `The template has ${steps.length} step(s).`, steps.length > 20 ? 'Split very long templates into linked processes.' : 'A process needs at least two steps to be worth a template.');
+  else
+    issue(
+      'workflow',
+      steps.length > 20 ? 'medium' : 'high',
+      `The template has ${steps.length} step(s).`,
+      steps.length > 20 ? 'Split very long templates into linked processes.' : 'A process needs at least two steps to be worth a template.',
+    );
   const positions = steps.map((step) => step.position);
   if (steps.length > 0 && new Set(positions).size === positions.length && positions.every((position) => position >= 1)) workflow.score += 5;
-  else if (steps.length > 0) issue('workflow', 'medium', 'Step positions are duplicated or below 1.', 'Reorder the steps so each has its own position.');
+  else if (steps.length > 0)
+    issue('workflow', 'medium', 'Step positions are duplicated or below 1.', 'Reorder the steps so each has its own position.');
   const first = steps.slice(0, 2).some((step) => setupWords.test(step.title));
   const last = steps.slice(-2).some((step) => completionWords.test(step.title));
   workflow.score += (first ? 3 : 0) + (last ? 2 : 0);
-  if (steps.length >= 2 && !first) issue('workflow', 'low', 'The first steps do not read like set-up (prepare, collect, request…).', 'Open with a step that gathers what the process needs.');
-  if (steps.length >= 2 && !last) issue('workflow', 'low', 'The last steps do not read like a close-out (confirm, send, sign off…).', 'End with a step that confirms the outcome or notifies the requester.');
+  if (steps.length >= 2 && !first)
+    issue(
+      'workflow',
+      'low',
+      'The first steps do not read like set-up (prepare, collect, request…).',
+      'Open with a step that gathers what the process needs.',
+    );
+  if (steps.length >= 2 && !last)
+    issue(
+      'workflow',
+      'low',
+      'The last steps do not read like a close-out (confirm, send, sign off…).',
+      'End with a step that confirms the outcome or notifies the requester.',
+    );
   workflow.notes.push(`${steps.length} steps`);
 
   const categories = { metadata, step_clarity: clarity, forms, automation, deadlines, workflow };
@@ -204,6 +294,8 @@ export function assessTemplateHealth(template: Template): TemplateHealth {
     rating: ratingFor(score),
     categories,
     issues,
-    improvement_plan: [phase('1. Fix now', ['critical', 'high']), phase('2. Improve next', ['medium']), phase('3. Polish', ['low'])].filter((item) => item.actions.length > 0),
+    improvement_plan: [phase('1. Fix now', ['critical', 'high']), phase('2. Improve next', ['medium']), phase('3. Polish', ['low'])].filter(
+      (item) => item.actions.length > 0,
+    ),
   };
 }

@@ -5,29 +5,62 @@ import type { AutomationAction, AutomationCondition } from '../../tallyfy/types'
 import { analyzeAutomations, suggestConsolidation } from '../analysis/automationAnalysis';
 import { defineTool, ToolInputError, type Tool } from '../defineTool';
 import { pick } from '../toolOutput';
+
 import { hexId, userId } from './common';
 import { stepOf, templateWithSteps } from './templates';
 
 const templateIdArg = hexId('template');
 
 const stepOperations = ['completed', 'reopened', 'approved', 'rejected', 'acknowledged', 'expired', 'not_assigned'] as const;
-const fieldOperations = ['contains', 'not_contains', 'equals', 'not_equals', 'equals_any', 'greater_than', 'less_than', 'is_empty', 'is_not_empty'] as const;
+const fieldOperations = [
+  'contains',
+  'not_contains',
+  'equals',
+  'not_equals',
+  'equals_any',
+  'greater_than',
+  'less_than',
+  'is_empty',
+  'is_not_empty',
+] as const;
 
 const conditionArg = z.object({
   subject: z.enum(['step', 'field', 'kickoff']).describe('What the condition watches: a step, a step form field, or a kick-off field.'),
-  subject_id: z.string().regex(/^[0-9a-fA-F]{32}$/).describe('Id of that step or field.'),
-  operation: z.enum([...stepOperations, ...fieldOperations]).describe(`For steps: ${stepOperations.join(', ')}. For fields: ${fieldOperations.join(', ')}.`),
+  subject_id: z
+    .string()
+    .regex(/^[0-9a-fA-F]{32}$/)
+    .describe('Id of that step or field.'),
+  operation: z
+    .enum([...stepOperations, ...fieldOperations])
+    .describe(`For steps: ${stepOperations.join(', ')}. For fields: ${fieldOperations.join(', ')}.`),
   value: z.string().max(1000).optional().describe('For field conditions: the value compared against (e.g. "Gold"). Not used for steps.'),
   logic: z.enum(['and', 'or']).default('and').describe('How this condition joins the previous one.'),
 });
 
 const actionArg = z.object({
-  action: z.enum(['show', 'hide', 'deadline', 'reopen', 'assign', 'assign_only', 'clear_assignees', 'unassign', 'webhook']).describe('show/hide a step, set its deadline, reopen it, change its assignees (assign adds, assign_only replaces, unassign removes, clear_assignees empties) or call a webhook.'),
-  target_step_id: z.string().regex(/^[0-9a-fA-F]{32}$/).describe('The step the action applies to.'),
-  deadline: z.object({ value: z.number().int().min(1), unit: z.enum(['minutes', 'hours', 'days', 'weeks', 'months']), option: z.enum(['from', 'before']).default('from') }).optional().describe('For action "deadline": e.g. {"value":2,"unit":"days"}.'),
+  action: z
+    .enum(['show', 'hide', 'deadline', 'reopen', 'assign', 'assign_only', 'clear_assignees', 'unassign', 'webhook'])
+    .describe(
+      'show/hide a step, set its deadline, reopen it, change its assignees (assign adds, assign_only replaces, unassign removes, clear_assignees empties) or call a webhook.',
+    ),
+  target_step_id: z
+    .string()
+    .regex(/^[0-9a-fA-F]{32}$/)
+    .describe('The step the action applies to.'),
+  deadline: z
+    .object({
+      value: z.number().int().min(1),
+      unit: z.enum(['minutes', 'hours', 'days', 'weeks', 'months']),
+      option: z.enum(['from', 'before']).default('from'),
+    })
+    .optional()
+    .describe('For action "deadline": e.g. {"value":2,"unit":"days"}.'),
   users: z.array(userId).optional().describe('For assignment actions: member ids.'),
   guests: z.array(z.email()).optional().describe('For assignment actions: guest emails.'),
-  groups: z.array(z.string().regex(/^[0-9a-fA-F]{32}$/)).optional().describe('For assignment actions: group ids.'),
+  groups: z
+    .array(z.string().regex(/^[0-9a-fA-F]{32}$/))
+    .optional()
+    .describe('For assignment actions: group ids.'),
   webhook_url: z.url().optional().describe('For action "webhook": the URL to call.'),
 });
 
@@ -45,13 +78,19 @@ const actionTypeOf: Record<string, AutomationAction['action_type']> = {
 };
 
 /** Turns the friendly rule shape into Tallyfy's `conditions`/`then_actions` body. */
-export function encodeRule(alias: string, conditions: z.infer<typeof conditionArg>[], actions: z.infer<typeof actionArg>[]): AutomationInput {
+export function encodeRule(
+  alias: string,
+  conditions: z.infer<typeof conditionArg>[],
+  actions: z.infer<typeof actionArg>[],
+): AutomationInput {
   return {
     automated_alias: alias,
     conditions: conditions.map((condition, index) => {
       const isStep = condition.subject === 'step';
       if (isStep !== (stepOperations as readonly string[]).includes(condition.operation)) {
-        throw new ToolInputError(`Condition ${index + 1}: "${condition.operation}" does not apply to a ${condition.subject}. ${isStep ? `Step operations: ${stepOperations.join(', ')}` : `Field operations: ${fieldOperations.join(', ')}`}.`);
+        throw new ToolInputError(
+          `Condition ${index + 1}: "${condition.operation}" does not apply to a ${condition.subject}. ${isStep ? `Step operations: ${stepOperations.join(', ')}` : `Field operations: ${fieldOperations.join(', ')}`}.`,
+        );
       }
       return {
         conditionable_id: condition.subject_id,
@@ -65,9 +104,14 @@ export function encodeRule(alias: string, conditions: z.infer<typeof conditionAr
     }),
     then_actions: actions.map((action, index) => {
       const type = actionTypeOf[action.action] ?? 'visibility';
-      if (type === 'deadline' && !action.deadline) throw new ToolInputError(`Action ${index + 1}: a deadline action needs deadline {value, unit}.`);
+      if (type === 'deadline' && !action.deadline)
+        throw new ToolInputError(`Action ${index + 1}: a deadline action needs deadline {value, unit}.`);
       if (type === 'webhook' && !action.webhook_url) throw new ToolInputError(`Action ${index + 1}: a webhook action needs webhook_url.`);
-      if (type === 'assignment' && action.action !== 'clear_assignees' && !(action.users?.length || action.guests?.length || action.groups?.length)) {
+      if (
+        type === 'assignment' &&
+        action.action !== 'clear_assignees' &&
+        !(action.users?.length || action.guests?.length || action.groups?.length)
+      ) {
         throw new ToolInputError(`Action ${index + 1}: "${action.action}" needs users, guests or groups.`);
       }
       return {
@@ -76,7 +120,9 @@ export function encodeRule(alias: string, conditions: z.infer<typeof conditionAr
         target_step_id: action.target_step_id,
         position: index + 1,
         ...(type === 'deadline' ? { deadline: action.deadline } : {}),
-        ...(type === 'assignment' ? { assignees: { users: action.users ?? [], guests: action.guests ?? [], groups: action.groups ?? [] } } : {}),
+        ...(type === 'assignment'
+          ? { assignees: { users: action.users ?? [], guests: action.guests ?? [], groups: action.groups ?? [] } }
+          : {}),
         ...(type === 'webhook' ? { webhook_url: action.webhook_url, alias_name: alias } : {}),
       };
     }),
@@ -90,7 +136,7 @@ export const automationTools: Tool[] = [
     title: 'List automation rules',
     area: 'automations',
     effect: 'read',
-    description: "Lists a template's if-then automation rules in readable form (\"WHEN step X completed THEN show step Y\") with their ids.",
+    description: 'Lists a template\'s if-then automation rules in readable form ("WHEN step X completed THEN show step Y") with their ids.',
     input: { template_id: templateIdArg },
     run: async ({ template_id }, { client, signal }) => {
       const analysis = analyzeAutomations(await templateWithSteps(client, template_id, signal));
@@ -106,14 +152,20 @@ export const automationTools: Tool[] = [
       'Creates an if-then rule on a template: WHEN conditions (a step completed/approved/rejected…, or a field/kick-off answer equals/contains… a value) THEN actions on steps (show, hide, set deadline, reopen, assign, webhook). Check get_automation_rules first to avoid duplicates.',
     input: {
       template_id: templateIdArg,
-      alias: z.string().min(1).max(300).optional().describe('A readable name for the rule; made up from the first condition when left out.'),
+      alias: z
+        .string()
+        .min(1)
+        .max(300)
+        .optional()
+        .describe('A readable name for the rule; made up from the first condition when left out.'),
       conditions: z.array(conditionArg).min(1).max(20).describe('The WHEN part, at least one condition.'),
       actions: z.array(actionArg).min(1).max(20).describe('The THEN part, at least one action.'),
     },
     run: async ({ template_id, alias, conditions, actions }, { client, signal }) => {
       const template = await templateWithSteps(client, template_id, signal);
       for (const action of actions) stepOf(template, action.target_step_id);
-      const name = alias ?? `When ${conditions[0]?.subject} ${conditions[0]?.operation} then ${actions.map((action) => action.action).join(' + ')}`;
+      const name =
+        alias ?? `When ${conditions[0]?.subject} ${conditions[0]?.operation} then ${actions.map((action) => action.action).join(' + ')}`;
       const rule = await client.automations.create(template_id, encodeRule(name, conditions, actions), signal);
       return { id: rule.id, alias: rule.automated_alias, conditions: rule.conditions.length, actions: rule.then_actions.length };
     },
@@ -135,7 +187,8 @@ export const automationTools: Tool[] = [
     title: 'Analyse automation rules',
     area: 'automations',
     effect: 'read',
-    description: "Analyses a template's rules: each in readable form, plus groups of redundant rules (exact_duplicate: same conditions and actions; same_trigger: same conditions, different actions).",
+    description:
+      "Analyses a template's rules: each in readable form, plus groups of redundant rules (exact_duplicate: same conditions and actions; same_trigger: same conditions, different actions).",
     input: { template_id: templateIdArg },
     run: async ({ template_id }, { client, signal }) => analyzeAutomations(await templateWithSteps(client, template_id, signal)),
   }),
@@ -144,7 +197,8 @@ export const automationTools: Tool[] = [
     title: 'Suggest rule consolidation',
     area: 'automations',
     effect: 'read',
-    description: 'Finds rules to clean up, most urgent first: orphaned rules (pointing at deleted steps or fields), exact duplicates, conflicts (the same trigger shows and hides, or assigns and clears, one step) and same-trigger rules worth merging. Each suggestion says what to do.',
+    description:
+      'Finds rules to clean up, most urgent first: orphaned rules (pointing at deleted steps or fields), exact duplicates, conflicts (the same trigger shows and hides, or assigns and clears, one step) and same-trigger rules worth merging. Each suggestion says what to do.',
     input: { template_id: templateIdArg },
     run: async ({ template_id }, { client, signal }) => suggestConsolidation(await templateWithSteps(client, template_id, signal)),
   }),
@@ -153,7 +207,8 @@ export const automationTools: Tool[] = [
     title: 'Explain when a step shows',
     area: 'automations',
     effect: 'read',
-    description: 'Explains when a template step is shown or hidden: the rules that show it, the rules that hide it, and its default visibility.',
+    description:
+      'Explains when a template step is shown or hidden: the rules that show it, the rules that hide it, and its default visibility.',
     input: { template_id: templateIdArg, step_id: hexId('step') },
     run: async ({ template_id, step_id }, { client, signal }) => {
       const template = await templateWithSteps(client, template_id, signal);
@@ -162,7 +217,11 @@ export const automationTools: Tool[] = [
       const rulesWith = (verb: string) =>
         (template.automated_actions ?? [])
           .filter((rule) => rule.then_actions.some((action) => action.action_verb === verb && action.target_step_id === step_id))
-          .map((rule) => ({ id: rule.id, alias: rule.automated_alias, when: analysis.automations.find((item) => item.id === rule.id)?.when ?? [] }));
+          .map((rule) => ({
+            id: rule.id,
+            alias: rule.automated_alias,
+            when: analysis.automations.find((item) => item.id === rule.id)?.when ?? [],
+          }));
       const show = rulesWith('show');
       const hide = rulesWith('hide');
       const count = show.length + hide.length;

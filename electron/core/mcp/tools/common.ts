@@ -14,7 +14,13 @@ export const hexId = (what: string): z.ZodString =>
 export const userId = z.number().int().positive().describe('The member (user) id: an integer, e.g. from get_organization_users.');
 
 /** Page number for list tools (1-based). */
-export const pageArg = z.number().int().min(1).max(10_000).default(1).describe('Page number, starting at 1. Use the next page when meta.truncated is true.');
+export const pageArg = z
+  .number()
+  .int()
+  .min(1)
+  .max(10_000)
+  .default(1)
+  .describe('Page number, starting at 1. Use the next page when meta.truncated is true.');
 
 /** Page size for list tools. */
 export const perPageArg = z
@@ -30,7 +36,10 @@ export const ownersArg = z
   .object({
     users: z.array(userId).optional().describe('Member ids.'),
     guests: z.array(z.email()).optional().describe('Guest email addresses.'),
-    groups: z.array(z.string().regex(/^[0-9a-fA-F]{32}$/)).optional().describe('Group ids.'),
+    groups: z
+      .array(z.string().regex(/^[0-9a-fA-F]{32}$/))
+      .optional()
+      .describe('Group ids.'),
   })
   .describe('Assignees by bucket. A bucket you leave out is kept as it is.');
 
@@ -61,7 +70,21 @@ export function fromArray<T, U>(items: readonly T[], trim: (item: T) => U, page:
 
 export function trimTask(task: Task): Record<string, unknown> {
   return {
-    ...pick(task, ['id', 'title', 'status', 'task_type', 'run_id', 'step_id', 'is_oneoff_task', 'deadline', 'owners', 'problem', 'position', 'completed_at', 'is_approved']),
+    ...pick(task, [
+      'id',
+      'title',
+      'status',
+      'task_type',
+      'run_id',
+      'step_id',
+      'is_oneoff_task',
+      'deadline',
+      'owners',
+      'problem',
+      'position',
+      'completed_at',
+      'is_approved',
+    ]),
     ...(plain(task.summary, 300) ? { summary: plain(task.summary, 300) } : {}),
   };
 }
@@ -80,7 +103,20 @@ export function detailTask(task: Task): Record<string, unknown> {
 }
 
 export function trimRun(run: Run): Record<string, unknown> {
-  return pick(run, ['id', 'name', 'status', 'checklist_id', 'checklist_title', 'progress', 'owner_id', 'starred', 'due_date', 'created_at', 'completed_at', 'archived_at']);
+  return pick(run, [
+    'id',
+    'name',
+    'status',
+    'checklist_id',
+    'checklist_title',
+    'progress',
+    'owner_id',
+    'starred',
+    'due_date',
+    'created_at',
+    'completed_at',
+    'archived_at',
+  ]);
 }
 
 export function detailRun(run: Run): Record<string, unknown> {
@@ -148,7 +184,10 @@ export function trimGroup(group: Group): Record<string, unknown> {
 }
 
 export function trimComment(comment: Comment): Record<string, unknown> {
-  return { ...pick(comment, ['id', 'label', 'state', 'author_id', 'resolve_id', 'created_at']), content: plain(comment.content, 1000) ?? '' };
+  return {
+    ...pick(comment, ['id', 'label', 'state', 'author_id', 'resolve_id', 'created_at']),
+    content: plain(comment.content, 1000) ?? '',
+  };
 }
 
 export function trimTag(tag: Tag): Record<string, unknown> {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { CaptureInput } from '../../tallyfy/endpoints/templates';
 import type { Capture, FieldOption, PrerunField } from '../../tallyfy/types';
 import { defineTool, ToolInputError, ToolLookupError, type Tool } from '../defineTool';
+
 import { hexId, trimCapture } from './common';
 import { stepOf, templateWithSteps } from './templates';
 
@@ -13,9 +14,15 @@ const fieldIdArg = hexId('form field');
 /** The field types Tallyfy's UI renders (`email` exists in the API but not in the UI). */
 const fieldTypeArg = z
   .enum(['text', 'textarea', 'radio', 'dropdown', 'multiselect', 'date', 'file', 'table', 'assignees_form'])
-  .describe('text (one line; use validation for numbers), textarea, radio, dropdown, multiselect, date, file, table or assignees_form. There is no number or checkbox type.');
+  .describe(
+    'text (one line; use validation for numbers), textarea, radio, dropdown, multiselect, date, file, table or assignees_form. There is no number or checkbox type.',
+  );
 
-const optionsArg = z.array(z.string().min(1).max(500)).min(1).max(200).describe('Choices for radio, dropdown and multiselect, in order, e.g. ["Low","Medium","High"].');
+const optionsArg = z
+  .array(z.string().min(1).max(500))
+  .min(1)
+  .max(200)
+  .describe('Choices for radio, dropdown and multiselect, in order, e.g. ["Low","Medium","High"].');
 const columnsArg = z.array(z.string().min(1).max(200)).min(1).max(50).describe('Column labels for a table field.');
 const validationArg = z
   .array(z.string().min(1).max(200))
@@ -44,14 +51,24 @@ function toOptions(texts: string[], existing: FieldOption[] = []): FieldOption[]
 
 /** Checks type-specific needs before Tallyfy refuses them with a vaguer message. */
 function checkField(fieldType: string, options: unknown[] | undefined, columns: unknown[] | undefined): void {
-  if (['radio', 'dropdown', 'multiselect'].includes(fieldType) && (!options || options.length === 0)) throw new ToolInputError(`A ${fieldType} field needs options.`);
+  if (['radio', 'dropdown', 'multiselect'].includes(fieldType) && (!options || options.length === 0))
+    throw new ToolInputError(`A ${fieldType} field needs options.`);
   if (fieldType === 'radio' && (options?.length ?? 0) < 2) throw new ToolInputError('A radio field needs at least 2 options.');
   if (fieldType === 'table' && (!columns || columns.length === 0)) throw new ToolInputError('A table field needs columns.');
 }
 
 /** Builds the full field definition Tallyfy wants on create and on every update. */
 function fieldBody(
-  args: { label: string; field_type: string; required: boolean; options?: string[]; columns?: string[]; guidance?: string; position?: number; validation?: string[] },
+  args: {
+    label: string;
+    field_type: string;
+    required: boolean;
+    options?: string[];
+    columns?: string[];
+    guidance?: string;
+    position?: number;
+    validation?: string[];
+  },
   existing?: Capture | PrerunField,
 ): CaptureInput {
   const options = args.options ? toOptions(args.options, existing?.options) : existing?.options;
@@ -72,14 +89,19 @@ function fieldBody(
 function captureOf(step: { title: string; captures?: Capture[] }, fieldId: string): Capture {
   const capture = (step.captures ?? []).find((item) => item.id === fieldId);
   if (!capture) {
-    throw new ToolLookupError(`Field ${fieldId} is not on step "${step.title}". Its fields: ${(step.captures ?? []).map((item) => `"${item.label}" (${item.id})`).join(', ') || 'none'}.`);
+    throw new ToolLookupError(
+      `Field ${fieldId} is not on step "${step.title}". Its fields: ${(step.captures ?? []).map((item) => `"${item.label}" (${item.id})`).join(', ') || 'none'}.`,
+    );
   }
   return capture;
 }
 
 function prerunOf(fields: PrerunField[], fieldId: string): PrerunField {
   const field = fields.find((item) => item.id === fieldId);
-  if (!field) throw new ToolLookupError(`Kick-off field ${fieldId} is not on this template. Fields: ${fields.map((item) => `"${item.label}" (${item.id})`).join(', ') || 'none'}.`);
+  if (!field)
+    throw new ToolLookupError(
+      `Kick-off field ${fieldId} is not on this template. Fields: ${fields.map((item) => `"${item.label}" (${item.id})`).join(', ') || 'none'}.`,
+    );
   return field;
 }
 
@@ -100,9 +122,11 @@ export const formFieldTools: Tool[] = [
     title: 'Add a form field to a step',
     area: 'form_fields',
     effect: 'write',
-    description: 'Adds a form field to a template step, so every task from that step asks for it. Choice fields need options; table fields need columns; for numbers use a text field with validation ["numeric"].',
+    description:
+      'Adds a form field to a template step, so every task from that step asks for it. Choice fields need options; table fields need columns; for numbers use a text field with validation ["numeric"].',
     input: { template_id: templateIdArg, step_id: stepIdArg, ...fieldShape },
-    run: async ({ template_id, step_id, ...field }, { client, signal }) => trimCapture(await client.captures.create(template_id, step_id, fieldBody(field), signal)),
+    run: async ({ template_id, step_id, ...field }, { client, signal }) =>
+      trimCapture(await client.captures.create(template_id, step_id, fieldBody(field), signal)),
   }),
   defineTool({
     name: 'update_form_field',
@@ -110,11 +134,23 @@ export const formFieldTools: Tool[] = [
     area: 'form_fields',
     effect: 'write',
     idempotent: true,
-    description: "Changes a step form field: label, type, required, options, columns, guidance or validation. Anything you leave out keeps its current value.",
+    description:
+      'Changes a step form field: label, type, required, options, columns, guidance or validation. Anything you leave out keeps its current value.',
     input: { template_id: templateIdArg, step_id: stepIdArg, field_id: fieldIdArg, ...updateShape },
     run: async ({ template_id, step_id, field_id, ...patch }, { client, signal }) => {
       const current = captureOf(stepOf(await templateWithSteps(client, template_id, signal), step_id), field_id);
-      const body = fieldBody({ label: patch.label ?? current.label, field_type: patch.field_type ?? current.field_type, required: patch.required ?? current.required, options: patch.options, columns: patch.columns, guidance: patch.guidance, validation: patch.validation }, current);
+      const body = fieldBody(
+        {
+          label: patch.label ?? current.label,
+          field_type: patch.field_type ?? current.field_type,
+          required: patch.required ?? current.required,
+          options: patch.options,
+          columns: patch.columns,
+          guidance: patch.guidance,
+          validation: patch.validation,
+        },
+        current,
+      );
       return trimCapture(await client.captures.update(template_id, step_id, field_id, body, signal));
     },
   }),
@@ -140,7 +176,8 @@ export const formFieldTools: Tool[] = [
     title: 'Delete a form field',
     area: 'form_fields',
     effect: 'destructive',
-    description: 'Deletes a form field from a template step. Refused while an automation rule uses the field (delete or change the rule first).',
+    description:
+      'Deletes a form field from a template step. Refused while an automation rule uses the field (delete or change the rule first).',
     input: { template_id: templateIdArg, step_id: stepIdArg, field_id: fieldIdArg },
     run: async ({ template_id, step_id, field_id }, { client, signal }) => {
       await client.captures.delete(template_id, step_id, field_id, signal);
@@ -165,11 +202,15 @@ export const formFieldTools: Tool[] = [
     area: 'form_fields',
     effect: 'write',
     idempotent: true,
-    description: 'Replaces the whole list of choices of a radio, dropdown or multiselect field on a step. Texts that stay keep their ids, so existing answers stay valid.',
+    description:
+      'Replaces the whole list of choices of a radio, dropdown or multiselect field on a step. Texts that stay keep their ids, so existing answers stay valid.',
     input: { template_id: templateIdArg, step_id: stepIdArg, field_id: fieldIdArg, options: optionsArg },
     run: async ({ template_id, step_id, field_id, options }, { client, signal }) => {
       const current = captureOf(stepOf(await templateWithSteps(client, template_id, signal), step_id), field_id);
-      if (!['radio', 'dropdown', 'multiselect'].includes(current.field_type)) throw new ToolInputError(`Field "${current.label}" is a ${current.field_type} field; only radio, dropdown and multiselect fields have options.`);
+      if (!['radio', 'dropdown', 'multiselect'].includes(current.field_type))
+        throw new ToolInputError(
+          `Field "${current.label}" is a ${current.field_type} field; only radio, dropdown and multiselect fields have options.`,
+        );
       const body = fieldBody({ label: current.label, field_type: current.field_type, required: current.required, options }, current);
       return trimCapture(await client.captures.update(template_id, step_id, field_id, body, signal));
     },
@@ -179,7 +220,8 @@ export const formFieldTools: Tool[] = [
     title: 'Add a kick-off field',
     area: 'kickoff',
     effect: 'write',
-    description: "Adds a field to a template's kick-off form (asked once when a process is launched; answers are available to every step and rule).",
+    description:
+      "Adds a field to a template's kick-off form (asked once when a process is launched; answers are available to every step and rule).",
     input: { template_id: templateIdArg, ...fieldShape },
     run: async ({ template_id, ...field }, { client, signal }) => {
       const body = fieldBody(field);
@@ -194,11 +236,23 @@ export const formFieldTools: Tool[] = [
     area: 'kickoff',
     effect: 'write',
     idempotent: true,
-    description: 'Changes a kick-off field: label, type, required, options, guidance or validation. Anything you leave out keeps its value.',
+    description:
+      'Changes a kick-off field: label, type, required, options, guidance or validation. Anything you leave out keeps its value.',
     input: { template_id: templateIdArg, field_id: hexId('kick-off field'), ...updateShape },
     run: async ({ template_id, field_id, ...patch }, { client, signal }) => {
       const current = prerunOf(await client.prerun.list(template_id, signal), field_id);
-      const body = fieldBody({ label: patch.label ?? current.label, field_type: patch.field_type ?? current.field_type, required: patch.required ?? current.required, options: patch.options, columns: patch.columns, guidance: patch.guidance, validation: patch.validation }, current);
+      const body = fieldBody(
+        {
+          label: patch.label ?? current.label,
+          field_type: patch.field_type ?? current.field_type,
+          required: patch.required ?? current.required,
+          options: patch.options,
+          columns: patch.columns,
+          guidance: patch.guidance,
+          validation: patch.validation,
+        },
+        current,
+      );
       const fields = await client.prerun.update(template_id, field_id, body, signal);
       return { field: trimCapture(prerunOf(fields, field_id)), fields: fields.map(trimCapture) };
     },
@@ -222,12 +276,20 @@ export const formFieldTools: Tool[] = [
     effect: 'write',
     idempotent: true,
     description: 'Puts the kick-off fields of a template in a new order. Give every field id, in the order wanted.',
-    input: { template_id: templateIdArg, field_order: z.array(z.string().regex(/^[0-9a-fA-F]{32}$/)).min(1).describe('All kick-off field ids in the new order.') },
+    input: {
+      template_id: templateIdArg,
+      field_order: z
+        .array(z.string().regex(/^[0-9a-fA-F]{32}$/))
+        .min(1)
+        .describe('All kick-off field ids in the new order.'),
+    },
     run: async ({ template_id, field_order }, { client, signal }) => {
       const fields = await client.prerun.list(template_id, signal);
       const missing = fields.filter((field) => !field_order.includes(field.id));
       if (missing.length > 0 || field_order.length !== fields.length) {
-        throw new ToolInputError(`Give every kick-off field exactly once. Fields: ${fields.map((field) => `"${field.label}" (${field.id})`).join(', ')}.`);
+        throw new ToolInputError(
+          `Give every kick-off field exactly once. Fields: ${fields.map((field) => `"${field.label}" (${field.id})`).join(', ')}.`,
+        );
       }
       const reordered = field_order.map((id, index) => ({ ...prerunOf(fields, id), position: index + 1 }));
       const after = await client.prerun.replace(template_id, reordered, signal);

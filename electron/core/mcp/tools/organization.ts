@@ -1,5 +1,6 @@
 import { defineTool, type Tool } from '../defineTool';
 import { pick } from '../toolOutput';
+
 import { trimUser } from './common';
 
 /** Who am I and which organization: the tools a model calls first. */
@@ -19,7 +20,8 @@ export const organizationTools: Tool[] = [
     title: 'Get the organization',
     area: 'organization',
     effect: 'read',
-    description: 'Returns the current Tallyfy organization: id, name, timezone (used to read natural-language deadlines) and the number of active members.',
+    description:
+      'Returns the current Tallyfy organization: id, name, timezone (used to read natural-language deadlines) and the number of active members.',
     input: {},
     run: async (_args, { client, signal }) => pick(await client.organization(signal), ['id', 'name', 'timezone', 'users_count']),
   }),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Folder } from '../../tallyfy/types';
 import { defineTool, ToolLookupError, type Tool } from '../defineTool';
 import { pick } from '../toolOutput';
+
 import { fromPage, hexId, pageArg, trimTag } from './common';
 
 const trimFolder = (folder: Folder): Record<string, unknown> => ({
@@ -18,8 +19,13 @@ export const organizeTools: Tool[] = [
     area: 'tags',
     effect: 'read',
     description: 'Lists the tags of the organization (labels for templates and processes) with id, title and colour.',
-    input: { query: z.string().min(1).max(30).optional().describe('Part of a tag title.'), page: pageArg, per_page: z.number().int().min(1).max(100).default(100).describe('Tags per page, 1–100. Default 100.') },
-    run: async ({ query, page, per_page }, { client, signal }) => fromPage(await client.tags.list({ q: query, page, per_page }, signal), trimTag, page, per_page),
+    input: {
+      query: z.string().min(1).max(30).optional().describe('Part of a tag title.'),
+      page: pageArg,
+      per_page: z.number().int().min(1).max(100).default(100).describe('Tags per page, 1–100. Default 100.'),
+    },
+    run: async ({ query, page, per_page }, { client, signal }) =>
+      fromPage(await client.tags.list({ q: query, page, per_page }, signal), trimTag, page, per_page),
   }),
   defineTool({
     name: 'create_tag',
@@ -29,7 +35,11 @@ export const organizeTools: Tool[] = [
     description: 'Creates a tag with a unique title (up to 30 characters) and an optional #rrggbb colour.',
     input: {
       title: z.string().min(1).max(30).describe('Unique tag title, up to 30 characters.'),
-      color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be #rrggbb').optional().describe('Colour as #rrggbb, e.g. #3498db.'),
+      color: z
+        .string()
+        .regex(/^#[0-9a-fA-F]{6}$/, 'must be #rrggbb')
+        .optional()
+        .describe('Colour as #rrggbb, e.g. #3498db.'),
     },
     run: async (args, { client, signal }) => trimTag(await client.tags.create(args, signal)),
   }),
@@ -83,7 +93,12 @@ export const organizeTools: Tool[] = [
     description: 'Lists the folders that organise templates, with their sub-folders.',
     input: { query: z.string().min(1).max(32).optional().describe('Part of a folder name.'), page: pageArg },
     run: async ({ query, page }, { client, signal }) =>
-      fromPage(await client.folders.list({ folder_type: 'checklist', with: 'children', q: query, page, per_page: 100 }, signal), trimFolder, page, 100),
+      fromPage(
+        await client.folders.list({ folder_type: 'checklist', with: 'children', q: query, page, per_page: 100 }, signal),
+        trimFolder,
+        page,
+        100,
+      ),
   }),
   defineTool({
     name: 'get_process_folders',
@@ -93,7 +108,12 @@ export const organizeTools: Tool[] = [
     description: 'Lists the folders that organise processes (runs), with their sub-folders.',
     input: { query: z.string().min(1).max(32).optional().describe('Part of a folder name.'), page: pageArg },
     run: async ({ query, page }, { client, signal }) =>
-      fromPage(await client.folders.list({ folder_type: 'run', with: 'children', q: query, page, per_page: 100 }, signal), trimFolder, page, 100),
+      fromPage(
+        await client.folders.list({ folder_type: 'run', with: 'children', q: query, page, per_page: 100 }, signal),
+        trimFolder,
+        page,
+        100,
+      ),
   }),
   defineTool({
     name: 'create_folder',
@@ -103,7 +123,10 @@ export const organizeTools: Tool[] = [
     description: 'Creates a folder for templates (folder_type "checklist") or processes ("run"), optionally inside another folder.',
     input: {
       name: z.string().min(1).max(32).describe('Folder name, up to 32 characters.'),
-      folder_type: z.enum(['checklist', 'run']).default('checklist').describe('checklist (holds templates; default) or run (holds processes). Fixed once created.'),
+      folder_type: z
+        .enum(['checklist', 'run'])
+        .default('checklist')
+        .describe('checklist (holds templates; default) or run (holds processes). Fixed once created.'),
       parent_id: hexId('parent folder').optional().describe('Put it inside this folder.'),
     },
     run: async (args, { client, signal }) => trimFolder(await client.folders.create(args, signal)),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { TallyfyClient } from '../../tallyfy/client';
 import type { Group, User } from '../../tallyfy/types';
 import { defineTool, ToolLookupError, type Tool } from '../defineTool';
+
 import { fromArray, fromPage, hexId, nameMatches, pageArg, perPageArg, trimGroup, trimGuest, trimUser, userId } from './common';
 
 /** Every member of the org (all statuses), capped at 1,000. */
@@ -17,9 +18,12 @@ export async function findMember(client: TallyfyClient, wanted: { email?: string
     ? members.filter((member) => member.email.toLowerCase() === wanted.email?.toLowerCase())
     : members.filter((member) => nameMatches(member.full_name ?? `${member.first_name} ${member.last_name}`, wanted.name ?? ''));
   const label = wanted.email ?? wanted.name ?? '';
-  if (matches.length === 0) throw new ToolLookupError(`No member matches "${label}". Call get_organization_users to see who is in the organization.`);
+  if (matches.length === 0)
+    throw new ToolLookupError(`No member matches "${label}". Call get_organization_users to see who is in the organization.`);
   if (matches.length > 1) {
-    throw new ToolLookupError(`"${label}" matches ${matches.length} members: ${matches.map((member) => `${member.full_name ?? member.email} (id ${member.id})`).join(', ')}. Pass the user id instead.`);
+    throw new ToolLookupError(
+      `"${label}" matches ${matches.length} members: ${matches.map((member) => `${member.full_name ?? member.email} (id ${member.id})`).join(', ')}. Pass the user id instead.`,
+    );
   }
   return matches[0] as User;
 }
@@ -31,7 +35,10 @@ export async function findGroup(client: TallyfyClient, name: string, signal: Abo
   const exact = matches.filter((group) => group.name.toLowerCase() === name.trim().toLowerCase());
   const chosen = exact.length === 1 ? exact : matches;
   if (chosen.length === 0) throw new ToolLookupError(`No group matches "${name}". Call get_groups to list them.`);
-  if (chosen.length > 1) throw new ToolLookupError(`"${name}" matches groups ${chosen.map((group) => `"${group.name}" (${group.id})`).join(', ')}. Pass the group id.`);
+  if (chosen.length > 1)
+    throw new ToolLookupError(
+      `"${name}" matches groups ${chosen.map((group) => `"${group.name}" (${group.id})`).join(', ')}. Pass the group id.`,
+    );
   return chosen[0] as Group;
 }
 
@@ -55,7 +62,9 @@ export const peopleTools: Tool[] = [
     run: async ({ query, with_groups, page, per_page }, { client, signal }) => {
       const members = (await client.collectAll<User>('/organizations/{org}/users', with_groups ? { with: 'groups' } : {}, { signal })).data;
       const filtered = query
-        ? members.filter((member) => nameMatches(`${member.full_name ?? `${member.first_name} ${member.last_name}`} ${member.email}`, query))
+        ? members.filter((member) =>
+            nameMatches(`${member.full_name ?? `${member.first_name} ${member.last_name}`} ${member.email}`, query),
+          )
         : members;
       return fromArray(filtered, trimUser, page, per_page);
     },
@@ -65,7 +74,8 @@ export const peopleTools: Tool[] = [
     title: 'Get a member',
     area: 'people',
     effect: 'read',
-    description: 'Returns one member by id with their groups. Tallyfy allows this for admins only; others get a permission error (use get_organization_users instead).',
+    description:
+      'Returns one member by id with their groups. Tallyfy allows this for admins only; others get a permission error (use get_organization_users instead).',
     input: { user_id: userId },
     run: async ({ user_id }, { client, signal }) => trimUser(await client.users.get(user_id, { with: 'groups' }, signal)),
   }),
@@ -81,7 +91,12 @@ export const peopleTools: Tool[] = [
       first_name: z.string().min(1).max(32).describe('First name, up to 32 characters.'),
       last_name: z.string().min(1).max(32).describe('Last name, up to 32 characters.'),
       role: roleArg.default('light').describe('Role: light, standard or admin. Default light.'),
-      message: z.string().min(1).max(5000).default('You have been invited to join our Tallyfy organization.').describe('Personal message included in the invitation email.'),
+      message: z
+        .string()
+        .min(1)
+        .max(5000)
+        .default('You have been invited to join our Tallyfy organization.')
+        .describe('Personal message included in the invitation email.'),
     },
     run: async (args, { client, signal }) => trimUser(await client.users.invite(args, signal)),
   }),
@@ -100,7 +115,8 @@ export const peopleTools: Tool[] = [
     title: 'List guests',
     area: 'people',
     effect: 'read',
-    description: 'Lists the guests of the organization (external people who can be assigned tasks by email) with company and associated members. `query` filters by email.',
+    description:
+      'Lists the guests of the organization (external people who can be assigned tasks by email) with company and associated members. `query` filters by email.',
     input: {
       query: z.string().min(1).max(100).optional().describe('Filter: part of an email address.'),
       page: pageArg,
@@ -140,7 +156,8 @@ export const peopleTools: Tool[] = [
     title: 'List groups',
     area: 'groups',
     effect: 'read',
-    description: 'Lists the groups (teams) of the organization with their member ids and guest emails. Group ids can be used as assignees of tasks and steps.',
+    description:
+      'Lists the groups (teams) of the organization with their member ids and guest emails. Group ids can be used as assignees of tasks and steps.',
     input: {
       query: z.string().min(1).max(100).optional().describe('Filter: part of a group name.'),
       page: pageArg,

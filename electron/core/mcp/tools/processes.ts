@@ -2,15 +2,21 @@ import { z } from 'zod';
 
 import type { FieldOption, PrerunField } from '../../tallyfy/types';
 import { defineTool, ToolInputError, type Tool } from '../defineTool';
+
 import { detailRun, fromPage, hexId, pageArg, perPageArg, trimRun, userId } from './common';
 
 /** Finds the option a value names (by id, or by text ignoring case). */
 function option(field: PrerunField, value: unknown): FieldOption {
   const options = field.options ?? [];
-  const wanted = value && typeof value === 'object' ? ((value as { text?: unknown; id?: unknown }).text ?? (value as { id?: unknown }).id) : value;
-  const found = options.find((item) => item.id === wanted || (typeof wanted === 'string' && item.text.toLowerCase() === wanted.trim().toLowerCase()));
+  const wanted =
+    value && typeof value === 'object' ? ((value as { text?: unknown; id?: unknown }).text ?? (value as { id?: unknown }).id) : value;
+  const found = options.find(
+    (item) => item.id === wanted || (typeof wanted === 'string' && item.text.toLowerCase() === wanted.trim().toLowerCase()),
+  );
   if (!found) {
-    throw new ToolInputError(`"${String(wanted)}" is not an option of kick-off field "${field.label}". Options: ${options.map((item) => `"${item.text}"`).join(', ')}.`);
+    throw new ToolInputError(
+      `"${String(wanted)}" is not an option of kick-off field "${field.label}". Options: ${options.map((item) => `"${item.text}"`).join(', ')}.`,
+    );
   }
   return { id: found.id, text: found.text };
 }
@@ -26,7 +32,9 @@ export function encodeKickoff(fields: PrerunField[], values: Record<string, unkn
     const lower = key.trim().toLowerCase();
     const field = fields.find((item) => item.id === key || item.alias?.toLowerCase() === lower || item.label.toLowerCase() === lower);
     if (!field) {
-      throw new ToolInputError(`"${key}" is not a kick-off field of this template. Fields: ${fields.map((item) => `"${item.label}" (${item.id})`).join(', ') || 'none'}.`);
+      throw new ToolInputError(
+        `"${key}" is not a kick-off field of this template. Fields: ${fields.map((item) => `"${item.label}" (${item.id})`).join(', ') || 'none'}.`,
+      );
     }
     switch (field.field_type) {
       case 'dropdown':
@@ -62,7 +70,10 @@ export const processTools: Tool[] = [
     description:
       'Lists running and finished processes (runs), newest first, with status, progress and template. Filter by status (active, complete, problem, delayed, archived, starred), template, owner or a name query.',
     input: {
-      status: z.enum(['active', 'complete', 'problem', 'delayed', 'starred', 'archived']).optional().describe('Only processes in this state; archived ones appear only with status "archived".'),
+      status: z
+        .enum(['active', 'complete', 'problem', 'delayed', 'starred', 'archived'])
+        .optional()
+        .describe('Only processes in this state; archived ones appear only with status "archived".'),
       template_id: hexId('template').optional().describe('Only processes launched from this template.'),
       owner_ids: z.array(userId).optional().describe('Only processes owned by (or with tasks assigned to) these members.'),
       query: z.string().min(1).max(200).optional().describe('Part of the process name.'),
@@ -90,7 +101,8 @@ export const processTools: Tool[] = [
     title: 'Get a process',
     area: 'processes',
     effect: 'read',
-    description: 'Returns one process (run): status, progress, kick-off answers, its tasks with status and assignees, the next task due, and tags.',
+    description:
+      'Returns one process (run): status, progress, kick-off answers, its tasks with status and assignees, the next task due, and tags.',
     input: { run_id: runIdArg },
     run: async ({ run_id }, { client, signal }) => detailRun(await client.runs.get(run_id, { with: 'tasks,next_task,tags' }, signal)),
   }),
@@ -105,9 +117,15 @@ export const processTools: Tool[] = [
       template_id: hexId('template'),
       name: z.string().min(1).max(550).describe('Name of this process instance, e.g. "Vendor onboarding – Acme Supplies".'),
       summary: z.string().max(5000).optional().describe('Optional description of this instance.'),
-      kickoff: z.record(z.string(), z.unknown()).default({}).describe('Kick-off answers keyed by field label, alias or id, e.g. {"Vendor name":"Acme","Contract tier":"Gold"}.'),
+      kickoff: z
+        .record(z.string(), z.unknown())
+        .default({})
+        .describe('Kick-off answers keyed by field label, alias or id, e.g. {"Vendor name":"Acme","Contract tier":"Gold"}.'),
       owner_id: userId.optional().describe('Member who owns the process; default the launcher.'),
-      tags: z.array(z.string().regex(/^[0-9a-fA-F]{32}$/)).optional().describe('Tag ids to put on the process.'),
+      tags: z
+        .array(z.string().regex(/^[0-9a-fA-F]{32}$/))
+        .optional()
+        .describe('Tag ids to put on the process.'),
     },
     run: async ({ template_id, name, summary, kickoff, owner_id, tags }, { client, signal }) => {
       const template = await client.templates.get(template_id, { with: 'steps' }, signal);
@@ -116,7 +134,17 @@ export const processTools: Tool[] = [
       if (missing.length > 0) {
         throw new ToolInputError(`Required kick-off field(s) missing: ${missing.map((field) => `"${field.label}"`).join(', ')}.`);
       }
-      const run = await client.runs.launch({ checklist_id: template_id, name, ...(summary ? { summary } : {}), prerun, ...(owner_id ? { owner_id } : {}), ...(tags ? { tags } : {}) }, signal);
+      const run = await client.runs.launch(
+        {
+          checklist_id: template_id,
+          name,
+          ...(summary ? { summary } : {}),
+          prerun,
+          ...(owner_id ? { owner_id } : {}),
+          ...(tags ? { tags } : {}),
+        },
+        signal,
+      );
       const full = await client.runs.get(run.id, { with: 'tasks,next_task' }, signal);
       return detailRun(full);
     },
@@ -127,7 +155,8 @@ export const processTools: Tool[] = [
     area: 'processes',
     effect: 'write',
     idempotent: true,
-    description: "Renames a process, changes its summary or stars it. The process's member and group access is kept (it is re-sent, because Tallyfy would otherwise clear it).",
+    description:
+      "Renames a process, changes its summary or stars it. The process's member and group access is kept (it is re-sent, because Tallyfy would otherwise clear it).",
     input: {
       run_id: runIdArg,
       name: z.string().min(1).max(550).optional().describe('New name.'),
@@ -135,11 +164,18 @@ export const processTools: Tool[] = [
       starred: z.boolean().optional().describe('Star (true) or unstar (false).'),
     },
     run: async ({ run_id, name, summary, starred }, { client, signal }) => {
-      if (name === undefined && summary === undefined && starred === undefined) throw new ToolInputError('Nothing to change: give name, summary or starred.');
+      if (name === undefined && summary === undefined && starred === undefined)
+        throw new ToolInputError('Nothing to change: give name, summary or starred.');
       const current = await client.runs.get(run_id, undefined, signal);
       const updated = await client.runs.update(
         run_id,
-        { ...(name !== undefined ? { name } : {}), ...(summary !== undefined ? { summary } : {}), ...(starred !== undefined ? { starred } : {}), users: current.users ?? [], groups: current.groups ?? [] },
+        {
+          ...(name !== undefined ? { name } : {}),
+          ...(summary !== undefined ? { summary } : {}),
+          ...(starred !== undefined ? { starred } : {}),
+          users: current.users ?? [],
+          groups: current.groups ?? [],
+        },
         signal,
       );
       return trimRun(updated);

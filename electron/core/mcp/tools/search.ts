@@ -4,17 +4,32 @@ import type { TallyfyClient } from '../../tallyfy/client';
 import type { SearchHit, SearchType } from '../../tallyfy/types';
 import { defineTool, type Tool } from '../defineTool';
 import { pick } from '../toolOutput';
+
 import { pageArg } from './common';
 
 const queryArg = z.string().min(1).max(200).describe('Words to search for in names and titles.');
 const perPageArg = z.number().int().min(1).max(100).default(20).describe('Hits per type, 1–100. Default 20.');
-const labels: Record<string, string> = { blueprint: 'templates', process: 'processes', task: 'tasks', step: 'steps', capture: 'form_fields', snippet: 'snippets' };
+const labels: Record<string, string> = {
+  blueprint: 'templates',
+  process: 'processes',
+  task: 'tasks',
+  step: 'steps',
+  capture: 'form_fields',
+  snippet: 'snippets',
+};
 
 const trimHit = (hit: SearchHit): Record<string, unknown> =>
   pick(hit, ['id', 'name', 'title', 'status', 'type', 'run_id', 'deadline', 'owners', 'steps_count', 'is_oneoff_task', 'checklist_id']);
 
 /** Runs a search and reshapes it by friendly type name, filling in `run_id` on task hits (Tallyfy leaves it out). */
-async function search(client: TallyfyClient, text: string, on: SearchType[], page: number, perPage: number, signal: AbortSignal): Promise<Record<string, unknown>> {
+async function search(
+  client: TallyfyClient,
+  text: string,
+  on: SearchType[],
+  page: number,
+  perPage: number,
+  signal: AbortSignal,
+): Promise<Record<string, unknown>> {
   const result = await client.search(text, { on, page, per_page: perPage }, signal);
   const out: Record<string, unknown> = { query: text };
   for (const type of on) {
@@ -35,7 +50,10 @@ async function search(client: TallyfyClient, text: string, on: SearchType[], pag
     }
     const total = bucket?.meta?.pagination?.total ?? hits.length;
     const totalPages = bucket?.meta?.pagination?.total_pages ?? 1;
-    out[labels[type] ?? type] = { data: hits.map(trimHit), meta: { total, returned: hits.length, page, total_pages: totalPages, truncated: page < totalPages } };
+    out[labels[type] ?? type] = {
+      data: hits.map(trimHit),
+      meta: { total, returned: hits.length, page, total_pages: totalPages, truncated: page < totalPages },
+    };
   }
   return out;
 }
@@ -47,10 +65,17 @@ export const searchTools: Tool[] = [
     title: 'Search everything',
     area: 'search',
     effect: 'read',
-    description: 'Searches templates, processes and tasks at once (optionally steps and form fields) by name, grouped by kind. Task hits include their process id (run_id). Use it to find an id from a name.',
+    description:
+      'Searches templates, processes and tasks at once (optionally steps and form fields) by name, grouped by kind. Task hits include their process id (run_id). Use it to find an id from a name.',
     input: {
       query: queryArg,
-      types: z.array(z.enum(['blueprint', 'process', 'task', 'step', 'capture'])).min(1).default(['blueprint', 'process', 'task']).describe('Kinds to search: blueprint (templates), process, task, step, capture (form fields). Default templates, processes and tasks.'),
+      types: z
+        .array(z.enum(['blueprint', 'process', 'task', 'step', 'capture']))
+        .min(1)
+        .default(['blueprint', 'process', 'task'])
+        .describe(
+          'Kinds to search: blueprint (templates), process, task, step, capture (form fields). Default templates, processes and tasks.',
+        ),
       page: pageArg,
       per_page: perPageArg,
     },

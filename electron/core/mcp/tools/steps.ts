@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
-import type { Step } from '../../tallyfy/types';
 import type { StepInput } from '../../tallyfy/endpoints/templates';
+import type { Step } from '../../tallyfy/types';
 import { defineTool, ToolInputError, type Tool } from '../defineTool';
+
 import { hexId, trimStep, userId } from './common';
 import { stepOf, templateWithSteps } from './templates';
 
@@ -28,7 +29,8 @@ export const stepTools: Tool[] = [
     title: 'Add a step',
     area: 'steps',
     effect: 'write',
-    description: 'Adds a step to a template, at the end unless a position is given. Step types: task (default), approval (approve/reject), expiring (acknowledge), email.',
+    description:
+      'Adds a step to a template, at the end unless a position is given. Step types: task (default), approval (approve/reject), expiring (acknowledge), email.',
     input: {
       template_id: templateIdArg,
       title: z.string().min(1).max(600).describe('Step title: start with a verb, e.g. "Collect signed contract".'),
@@ -72,7 +74,8 @@ export const stepTools: Tool[] = [
       deadline: deadlineArg.optional(),
     },
     run: async ({ template_id, step_id, title, step_type, deadline }, { client, signal }) => {
-      if (title === undefined && step_type === undefined && deadline === undefined) throw new ToolInputError('Nothing to change: give title, step_type or deadline.');
+      if (title === undefined && step_type === undefined && deadline === undefined)
+        throw new ToolInputError('Nothing to change: give title, step_type or deadline.');
       const step = stepOf(await templateWithSteps(client, template_id, signal), step_id);
       const patch: Partial<StepInput> = {
         ...(title !== undefined ? { title } : {}),
@@ -89,7 +92,11 @@ export const stepTools: Tool[] = [
     effect: 'write',
     idempotent: true,
     description: "Replaces a step's description (instructions shown on every task made from it). Title and assignees are kept.",
-    input: { template_id: templateIdArg, step_id: stepIdArg, description: z.string().min(1).max(10_000).describe('The new description (plain text or HTML).') },
+    input: {
+      template_id: templateIdArg,
+      step_id: stepIdArg,
+      description: z.string().min(1).max(10_000).describe('The new description (plain text or HTML).'),
+    },
     run: async ({ template_id, step_id, description }, { client, signal }) => {
       const step = stepOf(await templateWithSteps(client, template_id, signal), step_id);
       return trimStep(await client.steps.update(template_id, step_id, stepBody(step, { summary: description }), signal));
@@ -101,13 +108,17 @@ export const stepTools: Tool[] = [
     area: 'steps',
     effect: 'write',
     idempotent: true,
-    description: 'Adds members, guests or groups to the owners of a template step (every future task from that step goes to them). Existing owners are kept.',
+    description:
+      'Adds members, guests or groups to the owners of a template step (every future task from that step goes to them). Existing owners are kept.',
     input: {
       template_id: templateIdArg,
       step_id: stepIdArg,
       users: z.array(userId).default([]).describe('Member ids to add.'),
       guests: z.array(z.email()).default([]).describe('Guest emails to add.'),
-      groups: z.array(z.string().regex(/^[0-9a-fA-F]{32}$/)).default([]).describe('Group ids to add.'),
+      groups: z
+        .array(z.string().regex(/^[0-9a-fA-F]{32}$/))
+        .default([])
+        .describe('Group ids to add.'),
     },
     run: async ({ template_id, step_id, users, guests, groups }, { client, signal }) => {
       if (users.length + guests.length + groups.length === 0) throw new ToolInputError('Give at least one of users, guests or groups.');
@@ -132,7 +143,10 @@ export const stepTools: Tool[] = [
       step_id: stepIdArg,
       users: z.array(userId).default([]).describe('Member ids to remove.'),
       guests: z.array(z.email()).default([]).describe('Guest emails to remove.'),
-      groups: z.array(z.string().regex(/^[0-9a-fA-F]{32}$/)).default([]).describe('Group ids to remove.'),
+      groups: z
+        .array(z.string().regex(/^[0-9a-fA-F]{32}$/))
+        .default([])
+        .describe('Group ids to remove.'),
     },
     run: async ({ template_id, step_id, users, guests, groups }, { client, signal }) => {
       if (users.length + guests.length + groups.length === 0) throw new ToolInputError('Give at least one of users, guests or groups.');
@@ -152,7 +166,11 @@ export const stepTools: Tool[] = [
     effect: 'write',
     idempotent: true,
     description: 'Moves a step to a new 1-based position in its template; the other steps shift. Returns the new order.',
-    input: { template_id: templateIdArg, step_id: stepIdArg, position: z.number().int().min(1).max(9999).describe('The new 1-based position.') },
+    input: {
+      template_id: templateIdArg,
+      step_id: stepIdArg,
+      position: z.number().int().min(1).max(9999).describe('The new 1-based position.'),
+    },
     run: async ({ template_id, step_id, position }, { client, signal }) => {
       const step = stepOf(await templateWithSteps(client, template_id, signal), step_id);
       await client.steps.update(template_id, step_id, stepBody(step, { position }), signal);
@@ -165,7 +183,8 @@ export const stepTools: Tool[] = [
     title: 'Delete a step',
     area: 'steps',
     effect: 'destructive',
-    description: 'Deletes a step and its form fields from a template. Refused while a rule or another step depends on it. Running processes keep their tasks.',
+    description:
+      'Deletes a step and its form fields from a template. Refused while a rule or another step depends on it. Running processes keep their tasks.',
     input: { template_id: templateIdArg, step_id: stepIdArg },
     run: async ({ template_id, step_id }, { client, signal }) => {
       await client.steps.delete(template_id, step_id, signal);

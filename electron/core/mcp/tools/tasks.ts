@@ -4,6 +4,7 @@ import type { TallyfyClient } from '../../tallyfy/client';
 import type { Owners, Task } from '../../tallyfy/types';
 import { parseDeadline } from '../deadline';
 import { defineTool, ToolInputError, ToolLookupError, type Tool } from '../defineTool';
+
 import { detailTask, fromPage, hexId, mergeOwners, ownersArg, pageArg, perPageArg, trimTask, userId } from './common';
 import { findGroup, findMember } from './people';
 
@@ -16,7 +17,12 @@ const taskStatusArg = z
 const statusQuery = (status: string): string | undefined => (status === 'all' ? undefined : status);
 
 /** The run a task belongs to (null for a one-off task), read from Tallyfy when not given. */
-export async function runIdOf(client: TallyfyClient, taskId: string, runId: string | undefined, signal: AbortSignal): Promise<string | null> {
+export async function runIdOf(
+  client: TallyfyClient,
+  taskId: string,
+  runId: string | undefined,
+  signal: AbortSignal,
+): Promise<string | null> {
   if (runId) return runId;
   return (await client.tasks.get(taskId, undefined, signal)).run_id ?? null;
 }
@@ -36,7 +42,9 @@ async function resolveDeadline(text: string, timezone: () => Promise<string | un
   return { utc: parsed.utc, local: parsed.local };
 }
 
-const runIdArg = hexId('process (run)').optional().describe('The process (run) id the task belongs to. Optional: looked up from the task when left out.');
+const runIdArg = hexId('process (run)')
+  .optional()
+  .describe('The process (run) id the task belongs to. Optional: looked up from the task when left out.');
 
 /** Tasks: listing, reading, creating, changing, completing and reopening. */
 export const taskTools: Tool[] = [
@@ -49,7 +57,12 @@ export const taskTools: Tool[] = [
       "Lists the signed-in member's own tasks (assigned to them directly or through a group), soonest deadline first, with status, deadline, process (run_id) and assignees. Default: incomplete tasks only. An incomplete task whose deadline has passed is overdue.",
     input: { status: taskStatusArg, page: pageArg, per_page: perPageArg },
     run: async ({ status, page, per_page }, { client, signal }) =>
-      fromPage(await client.tasks.listMine({ status: statusQuery(status), sort: 'deadline', page, per_page }, signal), trimTask, page, per_page),
+      fromPage(
+        await client.tasks.listMine({ status: statusQuery(status), sort: 'deadline', page, per_page }, signal),
+        trimTask,
+        page,
+        per_page,
+      ),
   }),
   defineTool({
     name: 'get_user_tasks',
@@ -95,9 +108,12 @@ export const taskTools: Tool[] = [
       if (!id) {
         if (!process_name) throw new ToolInputError('Give run_id or process_name.');
         const hits = (await client.search(process_name, { on: ['process'], per_page: 10 }, signal)).process?.data ?? [];
-        if (hits.length === 0) throw new ToolLookupError(`No process matches "${process_name}". Call get_organization_runs to list processes.`);
+        if (hits.length === 0)
+          throw new ToolLookupError(`No process matches "${process_name}". Call get_organization_runs to list processes.`);
         if (hits.length > 1 && !hits.some((hit) => (hit.name ?? '').toLowerCase() === process_name.toLowerCase())) {
-          throw new ToolLookupError(`"${process_name}" matches ${hits.length} processes: ${hits.map((hit) => `"${hit.name ?? hit.title}" (${hit.id})`).join(', ')}. Pass run_id.`);
+          throw new ToolLookupError(
+            `"${process_name}" matches ${hits.length} processes: ${hits.map((hit) => `"${hit.name ?? hit.title}" (${hit.id})`).join(', ')}. Pass run_id.`,
+          );
         }
         id = (hits.find((hit) => (hit.name ?? '').toLowerCase() === process_name.toLowerCase()) ?? hits[0])?.id;
       }
@@ -133,12 +149,18 @@ export const taskTools: Tool[] = [
       title: z.string().min(1).max(600).describe('What needs doing, as a short imperative.'),
       deadline: z.string().min(2).max(200).describe('When it is due, e.g. "next Friday 5pm" or "2026-12-01 17:00:00" (UTC).'),
       description: z.string().max(10_000).optional().describe('Details and instructions (plain text or HTML).'),
-      task_type: z.enum(['task', 'approval', 'expiring']).default('task').describe('task (do it), approval (approve or reject) or expiring (acknowledge before the deadline).'),
+      task_type: z
+        .enum(['task', 'approval', 'expiring'])
+        .default('task')
+        .describe('task (do it), approval (approve or reject) or expiring (acknowledge before the deadline).'),
       user_ids: z.array(userId).default([]).describe('Member ids to assign.'),
       user_emails: z.array(z.email()).default([]).describe('Member emails to assign (resolved to ids).'),
       user_names: z.array(z.string().min(2)).default([]).describe('Member names to assign (resolved; ambiguity is refused).'),
       guest_emails: z.array(z.email()).default([]).describe('Guest emails to assign (external people).'),
-      group_ids: z.array(z.string().regex(/^[0-9a-fA-F]{32}$/)).default([]).describe('Group ids to assign.'),
+      group_ids: z
+        .array(z.string().regex(/^[0-9a-fA-F]{32}$/))
+        .default([])
+        .describe('Group ids to assign.'),
       group_names: z.array(z.string().min(1)).default([]).describe('Group names to assign (resolved).'),
       run_id: hexId('process (run)').optional().describe('Attach the task to this running process instead of leaving it standalone.'),
     },
@@ -150,7 +172,9 @@ export const taskTools: Tool[] = [
       for (const name of args.group_names) groups.push((await findGroup(client, name, signal)).id);
       const owners: Owners = { users: [...new Set(users)], guests: [...new Set(args.guest_emails)], groups: [...new Set(groups)] };
       if (owners.users.length + owners.guests.length + owners.groups.length === 0) {
-        throw new ToolInputError('Assign the task to at least one person: user_ids, user_emails, user_names, guest_emails, group_ids or group_names.');
+        throw new ToolInputError(
+          'Assign the task to at least one person: user_ids, user_emails, user_names, guest_emails, group_ids or group_names.',
+        );
       }
       const deadline = await resolveDeadline(args.deadline, timezone);
       const task = await client.tasks.create(
@@ -174,22 +198,33 @@ export const taskTools: Tool[] = [
     effect: 'write',
     idempotent: true,
     description:
-      "Changes a task: title, description, deadline (natural language or exact UTC), assignees, or form-field answers (taskdata, keyed by the field ids from get_task). Assignee buckets you leave out are kept (they are read first, because Tallyfy would otherwise remove them). A completed task cannot be edited: reopen it first.",
+      'Changes a task: title, description, deadline (natural language or exact UTC), assignees, or form-field answers (taskdata, keyed by the field ids from get_task). Assignee buckets you leave out are kept (they are read first, because Tallyfy would otherwise remove them). A completed task cannot be edited: reopen it first.',
     input: {
       task_id: hexId('task'),
       run_id: runIdArg,
       title: z.string().min(1).max(600).optional().describe('New title.'),
       description: z.string().max(10_000).optional().describe('New description (replaces the old one).'),
       deadline: z.string().min(2).max(200).optional().describe('New deadline, e.g. "Monday 9am" or "2026-12-01 17:00:00" (UTC).'),
-      owners: ownersArg.optional().describe('New assignees per bucket (users, guests, groups); a bucket left out is kept. To add one person, pass the current list plus them.'),
-      taskdata: z.record(z.string(), z.unknown()).optional().describe('Form answers keyed by field id (from get_task). Text: a string; dropdown: {"id":n,"text":"…"}; radio: the option text; multiselect: [{"id":n,"text":"…","selected":true}].'),
+      owners: ownersArg
+        .optional()
+        .describe(
+          'New assignees per bucket (users, guests, groups); a bucket left out is kept. To add one person, pass the current list plus them.',
+        ),
+      taskdata: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .describe(
+          'Form answers keyed by field id (from get_task). Text: a string; dropdown: {"id":n,"text":"…"}; radio: the option text; multiselect: [{"id":n,"text":"…","selected":true}].',
+        ),
     },
     run: async ({ task_id, run_id, title, description, deadline, owners, taskdata }, { client, signal, timezone }) => {
       if (title === undefined && description === undefined && deadline === undefined && owners === undefined && taskdata === undefined) {
         throw new ToolInputError('Nothing to change: give title, description, deadline, owners or taskdata.');
       }
       const run = await runIdOf(client, task_id, run_id, signal);
-      const current = run ? await client.tasks.getInRun(run, task_id, undefined, signal) : await client.tasks.get(task_id, undefined, signal);
+      const current = run
+        ? await client.tasks.getInRun(run, task_id, undefined, signal)
+        : await client.tasks.get(task_id, undefined, signal);
       const due = deadline ? await resolveDeadline(deadline, timezone) : undefined;
       const body = {
         ...(title !== undefined ? { title } : {}),
@@ -203,7 +238,12 @@ export const taskTools: Tool[] = [
         : await client.tasks.updateOneOff(
             task_id,
             // One-off PUTs need title, deadline and owners every time.
-            { ...body, title: title ?? current.title, deadline: due?.utc ?? (current.deadline ?? '').replace('T', ' ').replace(/\.\d+Z$|Z$/, ''), owners: mergeOwners(current.owners, owners) },
+            {
+              ...body,
+              title: title ?? current.title,
+              deadline: due?.utc ?? (current.deadline ?? '').replace('T', ' ').replace(/\.\d+Z$|Z$/, ''),
+              owners: mergeOwners(current.owners, owners),
+            },
             signal,
           );
       return { task: trimTask(updated), ...(due?.local ? { deadline_local: due.local } : {}) };
@@ -215,7 +255,7 @@ export const taskTools: Tool[] = [
     area: 'tasks',
     effect: 'write',
     description:
-      'Marks a task complete. For an approval task pass is_approved (true approves, false rejects); it is required there. Completing fires the template\'s rules again if repeated, so do it once. Returns the completed task.',
+      "Marks a task complete. For an approval task pass is_approved (true approves, false rejects); it is required there. Completing fires the template's rules again if repeated, so do it once. Returns the completed task.",
     input: {
       task_id: hexId('task'),
       run_id: runIdArg,
@@ -231,7 +271,9 @@ export const taskTools: Tool[] = [
         throw new ToolInputError('An expiring task is acknowledged, not rejected: leave is_approved out.');
       }
       const input = task.task_type === 'approval' ? { is_approved } : {};
-      const done = run ? await client.tasks.complete(run, task_id, input, signal) : await client.tasks.completeOneOff(task_id, input, signal);
+      const done = run
+        ? await client.tasks.complete(run, task_id, input, signal)
+        : await client.tasks.completeOneOff(task_id, input, signal);
       return trimTask(done);
     },
   }),
@@ -240,7 +282,8 @@ export const taskTools: Tool[] = [
     title: 'Reopen a task',
     area: 'tasks',
     effect: 'write',
-    description: 'Reopens a completed task (back to in progress, approval cleared) and, when a reason is given, posts it as a comment on the task.',
+    description:
+      'Reopens a completed task (back to in progress, approval cleared) and, when a reason is given, posts it as a comment on the task.',
     input: {
       task_id: hexId('task'),
       run_id: runIdArg,

@@ -4,10 +4,15 @@ import type { TallyfyClient } from '../../tallyfy/client';
 import type { Step, Template } from '../../tallyfy/types';
 import { assessTemplateHealth } from '../analysis/templateHealth';
 import { defineTool, ToolInputError, ToolLookupError, type Tool } from '../defineTool';
+
 import { detailTemplate, fromPage, hexId, pageArg, perPageArg, trimCapture, trimStep, trimTemplate } from './common';
 
 /** A template with its steps, sorted by position. */
-export async function templateWithSteps(client: TallyfyClient, templateId: string, signal: AbortSignal): Promise<Template & { steps: { data: Step[] } }> {
+export async function templateWithSteps(
+  client: TallyfyClient,
+  templateId: string,
+  signal: AbortSignal,
+): Promise<Template & { steps: { data: Step[] } }> {
   const template = await client.templates.get(templateId, { with: 'steps,tags' }, signal);
   const steps = [...(template.steps?.data ?? [])].sort((a, b) => a.position - b.position);
   return { ...template, steps: { data: steps } };
@@ -17,7 +22,9 @@ export async function templateWithSteps(client: TallyfyClient, templateId: strin
 export function stepOf(template: Template, stepId: string): Step {
   const step = template.steps?.data.find((item) => item.id === stepId);
   if (!step) {
-    throw new ToolLookupError(`Step ${stepId} is not in template "${template.title}". Steps: ${(template.steps?.data ?? []).map((item) => `"${item.title}" (${item.id})`).join(', ') || 'none'}.`);
+    throw new ToolLookupError(
+      `Step ${stepId} is not in template "${template.title}". Steps: ${(template.steps?.data ?? []).map((item) => `"${item.title}" (${item.id})`).join(', ') || 'none'}.`,
+    );
   }
   return step;
 }
@@ -31,7 +38,8 @@ export const templateTools: Tool[] = [
     title: 'List templates',
     area: 'templates',
     effect: 'read',
-    description: 'Lists the templates (reusable process blueprints) of the organization with id, title, type and number of steps. `query` filters by title; archived templates are listed only with archived=true.',
+    description:
+      'Lists the templates (reusable process blueprints) of the organization with id, title, type and number of steps. `query` filters by title; archived templates are listed only with archived=true.',
     input: {
       query: z.string().min(1).max(250).optional().describe('Part of the template title.'),
       folder_id: hexId('folder').optional().describe('Only templates in this folder.'),
@@ -40,14 +48,20 @@ export const templateTools: Tool[] = [
       per_page: perPageArg,
     },
     run: async ({ query, folder_id, archived, page, per_page }, { client, signal }) =>
-      fromPage(await client.templates.list({ q: query, folder: folder_id, ...(archived ? { archived: 'only' } : {}), page, per_page }, signal), trimTemplate, page, per_page),
+      fromPage(
+        await client.templates.list({ q: query, folder: folder_id, ...(archived ? { archived: 'only' } : {}), page, per_page }, signal),
+        trimTemplate,
+        page,
+        per_page,
+      ),
   }),
   defineTool({
     name: 'get_template',
     title: 'Get a template',
     area: 'templates',
     effect: 'read',
-    description: 'Returns one template with its steps (assignees, deadlines, form fields), kick-off fields and tags. Identify it by template_id or template_name (found through search).',
+    description:
+      'Returns one template with its steps (assignees, deadlines, form fields), kick-off fields and tags. Identify it by template_id or template_name (found through search).',
     input: {
       template_id: templateIdArg.optional(),
       template_name: z.string().min(2).max(250).optional().describe('Title (or part of it) of the template, if you do not know its id.'),
@@ -60,7 +74,10 @@ export const templateTools: Tool[] = [
         const exact = hits.filter((hit) => hit.title.toLowerCase() === template_name.toLowerCase());
         const chosen = exact.length === 1 ? exact : hits;
         if (chosen.length === 0) throw new ToolLookupError(`No template matches "${template_name}". Call get_all_templates to list them.`);
-        if (chosen.length > 1) throw new ToolLookupError(`"${template_name}" matches ${chosen.length} templates: ${chosen.map((hit) => `"${hit.title}" (${hit.id})`).join(', ')}. Pass template_id.`);
+        if (chosen.length > 1)
+          throw new ToolLookupError(
+            `"${template_name}" matches ${chosen.length} templates: ${chosen.map((hit) => `"${hit.title}" (${hit.id})`).join(', ')}. Pass template_id.`,
+          );
         id = chosen[0]?.id;
       }
       if (!id) throw new ToolLookupError('The template could not be found.');
@@ -72,7 +89,8 @@ export const templateTools: Tool[] = [
     title: "List a template's steps",
     area: 'templates',
     effect: 'read',
-    description: "Lists a template's steps in order with type, assignees, deadline and form fields (field ids are used by the form-field tools).",
+    description:
+      "Lists a template's steps in order with type, assignees, deadline and form fields (field ids are used by the form-field tools).",
     input: { template_id: templateIdArg },
     run: async ({ template_id }, { client, signal }) => {
       const template = await templateWithSteps(client, template_id, signal);
@@ -84,9 +102,13 @@ export const templateTools: Tool[] = [
     title: 'List kick-off fields',
     area: 'kickoff',
     effect: 'read',
-    description: "Lists a template's kick-off form fields (asked when a process is launched) with id, label, type, required and options. launch_process takes answers keyed by these labels or ids.",
+    description:
+      "Lists a template's kick-off form fields (asked when a process is launched) with id, label, type, required and options. launch_process takes answers keyed by these labels or ids.",
     input: { template_id: templateIdArg },
-    run: async ({ template_id }, { client, signal }) => ({ template_id, fields: (await client.prerun.list(template_id, signal)).map(trimCapture) }),
+    run: async ({ template_id }, { client, signal }) => ({
+      template_id,
+      fields: (await client.prerun.list(template_id, signal)).map(trimCapture),
+    }),
   }),
   defineTool({
     name: 'create_template',
@@ -96,7 +118,10 @@ export const templateTools: Tool[] = [
     description: 'Creates an empty template. Add steps with add_step_to_template and kick-off fields with add_kickoff_field afterwards.',
     input: {
       title: z.string().min(1).max(250).describe('Template title, e.g. "Employee onboarding".'),
-      type: z.enum(['procedure', 'form', 'document']).default('procedure').describe('procedure (steps people do; default), form (a form to fill) or document.'),
+      type: z
+        .enum(['procedure', 'form', 'document'])
+        .default('procedure')
+        .describe('procedure (steps people do; default), form (a form to fill) or document.'),
       summary: z.string().max(5000).optional().describe('What the process is for.'),
       guidance: z.string().max(10_000).optional().describe('Instructions for whoever launches or runs it.'),
     },
@@ -108,7 +133,8 @@ export const templateTools: Tool[] = [
     area: 'templates',
     effect: 'write',
     idempotent: true,
-    description: "Changes a template's title, summary or guidance. The template's member and group access is kept (re-sent, because Tallyfy would otherwise clear it).",
+    description:
+      "Changes a template's title, summary or guidance. The template's member and group access is kept (re-sent, because Tallyfy would otherwise clear it).",
     input: {
       template_id: templateIdArg,
       title: z.string().min(1).max(250).optional().describe('New title.'),
@@ -116,11 +142,18 @@ export const templateTools: Tool[] = [
       guidance: z.string().max(10_000).optional().describe('New guidance.'),
     },
     run: async ({ template_id, title, summary, guidance }, { client, signal }) => {
-      if (title === undefined && summary === undefined && guidance === undefined) throw new ToolInputError('Nothing to change: give title, summary or guidance.');
+      if (title === undefined && summary === undefined && guidance === undefined)
+        throw new ToolInputError('Nothing to change: give title, summary or guidance.');
       const current = await client.templates.get(template_id, {}, signal);
       const updated = await client.templates.update(
         template_id,
-        { title: title ?? current.title, users: current.users ?? [], groups: current.groups ?? [], ...(summary !== undefined ? { summary } : {}), ...(guidance !== undefined ? { guidance } : {}) },
+        {
+          title: title ?? current.title,
+          users: current.users ?? [],
+          groups: current.groups ?? [],
+          ...(summary !== undefined ? { summary } : {}),
+          ...(guidance !== undefined ? { guidance } : {}),
+        },
         signal,
       );
       return trimTemplate(updated);
@@ -141,7 +174,8 @@ export const templateTools: Tool[] = [
     area: 'templates',
     effect: 'destructive',
     idempotent: true,
-    description: 'Archives a template so it can no longer be launched (running processes are not affected). Recoverable with restore_template.',
+    description:
+      'Archives a template so it can no longer be launched (running processes are not affected). Recoverable with restore_template.',
     input: { template_id: templateIdArg },
     run: async ({ template_id }, { client, signal }) => {
       await client.templates.archive(template_id, signal);
