@@ -6,6 +6,7 @@ import { z } from 'zod';
 
 import type { Logger } from '../log/logger';
 import type { ToolHost } from '../mcp/toolHost';
+
 import { Conversation, type HistoryMessage, type ToolCatalog } from './conversation';
 import { directHelp, noApiKeyMessage, parseDirectCommand, type DirectCommand } from './directCommand';
 import { AgentError, toAgentError } from './errors';
@@ -196,10 +197,9 @@ export function createAgent(options: AgentOptions): Agent {
     const texts: string[] = [];
     let committed = false;
     let partial = '';
-    let round = 0;
     conversation.append({ role: 'user', content: input.query });
     try {
-      for (round = 1; round <= settings.maxRounds; round++) {
+      for (let round = 1; round <= settings.maxRounds; round++) {
         conversation.trim();
         const params: MessageCreateParamsStreaming = {
           model: settings.model,

@@ -1,4 +1,5 @@
 import type { ToolInfo } from '../mcp/toolHost';
+
 import type { ApprovalDecision, ApprovalPolicy, RequestApproval } from './events';
 
 /** True when a tool is read-only: its `readOnlyHint` annotation is exactly `true`. */

@@ -1,6 +1,7 @@
 import type { MessageParam, Tool } from '@anthropic-ai/sdk/resources/messages/messages';
 
 import type { ToolInfo } from '../mcp/toolHost';
+
 import { addUsage, emptyUsage, type AgentUsage } from './events';
 
 /** The history message shape the agent keeps (user and assistant turns only). */

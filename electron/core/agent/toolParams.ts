@@ -1,6 +1,7 @@
 import type { Tool } from '@anthropic-ai/sdk/resources/messages/messages';
 
 import type { ToolHost, ToolInfo } from '../mcp/toolHost';
+
 import type { ToolCatalog } from './conversation';
 
 /**

@@ -1,6 +1,7 @@
 import type { ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages/messages';
 
 import type { ToolHost, ToolInfo } from '../mcp/toolHost';
+
 import { askApproval, isReadOnly, needsApproval } from './approvals';
 import type { Conversation } from './conversation';
 import type { AgentEvent, ApprovalPolicy, RequestApproval, ToolCallRecord } from './events';

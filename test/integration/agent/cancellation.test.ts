@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AgentError } from '../../../electron/core/agent/errors';
 import { MemoryToolHost } from '../../../electron/core/agent/testing/memoryToolHost';
 import { lastUserText, textReply, toolReply } from '../../fakes/anthropic/replies';
+
 import { recorder, startAgentHarness, testUser } from './harness';
 
 let harness: Awaited<ReturnType<typeof startAgentHarness>>;
@@ -31,7 +32,7 @@ describe('agent cancellation', () => {
     const conversation = agent.createConversation();
     const controller = new AbortController();
     const rec = recorder();
-    const started = performance.now();
+    let abortedAt = 0;
     const failure = await agent
       .run({
         conversation,
@@ -41,13 +42,16 @@ describe('agent cancellation', () => {
         signal: controller.signal,
         onEvent: (event) => {
           rec.onEvent(event);
-          if (event.type === 'text_delta') controller.abort();
+          if (event.type === 'text_delta') {
+            abortedAt = performance.now();
+            controller.abort();
+          }
         },
       })
       .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(AgentError);
     expect((failure as AgentError).code).toBe('AGENT_CANCELLED');
-    expect(performance.now() - started).toBeLessThan(900); // the whole stream takes ≥ 1.6 s
+    expect(performance.now() - abortedAt).toBeLessThan(500); // the rest of the stream would take ≥ 1 s
     expect(rec.types().filter((type) => type === 'text_delta')).toHaveLength(1);
     expect(conversation.messages.map((message) => message.role)).toEqual(['user', 'assistant']);
     expect(String(conversation.messages[1]?.content)).toMatch(/^This is a long.*cancelled by the user/s);

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { createAgent } from '../../../electron/core/agent/agent';
-import { AgentError } from '../../../electron/core/agent/errors';
+import { type AgentError } from '../../../electron/core/agent/errors';
 import { MemoryToolHost } from '../../../electron/core/agent/testing/memoryToolHost';
+
 import { quietLogger, recorder, startAgentHarness, testUser } from './harness';
 
 let harness: Awaited<ReturnType<typeof startAgentHarness>>;

@@ -5,6 +5,7 @@ import { AgentError } from '../../../electron/core/agent/errors';
 import { MemoryToolHost } from '../../../electron/core/agent/testing/memoryToolHost';
 import { startFakeAnthropic } from '../../fakes/anthropic/fakeAnthropic';
 import { errorReply, lastToolResults, textReply, toolReply } from '../../fakes/anthropic/replies';
+
 import { quietLogger, recorder, startAgentHarness, testUser } from './harness';
 
 let harness: Awaited<ReturnType<typeof startAgentHarness>>;

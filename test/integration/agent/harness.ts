@@ -1,9 +1,9 @@
-import { startFakeAnthropic, type FakeAnthropic } from '../../fakes/anthropic/fakeAnthropic';
-import { createLogger } from '../../../electron/core/log/logger';
-import { SecretRegistry } from '../../../electron/core/log/redact';
 import { createAgent, type Agent, type AgentOptions } from '../../../electron/core/agent/agent';
 import type { AgentEvent, ApprovalDecision, ApprovalRequest } from '../../../electron/core/agent/events';
 import type { AgentUser } from '../../../electron/core/agent/systemPrompt';
+import { createLogger } from '../../../electron/core/log/logger';
+import { SecretRegistry } from '../../../electron/core/log/redact';
+import { startFakeAnthropic, type FakeAnthropic } from '../../fakes/anthropic/fakeAnthropic';
 
 /** The user every agent test asks as. */
 export const testUser: AgentUser = {

@@ -13,6 +13,7 @@ import { sandboxOrgs, sandboxTokens } from '../../../electron/core/tallyfy/sandb
 import { startSandbox, type Sandbox } from '../../../electron/core/tallyfy/sandbox/server';
 import { startFakeAnthropic, type FakeAnthropic } from '../../fakes/anthropic/fakeAnthropic';
 import { lastToolResults, textReply, toolReply } from '../../fakes/anthropic/replies';
+
 import { quietLogger, recorder } from './harness';
 
 let sandbox: Sandbox;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { MemoryToolHost } from '../../../electron/core/agent/testing/memoryToolHost';
 import { lastToolResults, textReply, toolReply } from '../../fakes/anthropic/replies';
+
 import { recorder, startAgentHarness, testUser } from './harness';
 
 let harness: Awaited<ReturnType<typeof startAgentHarness>>;
