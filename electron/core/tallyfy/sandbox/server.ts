@@ -14,7 +14,7 @@ import { peopleRoutes } from './routes/people';
 import { runRoutes } from './routes/runs';
 import { taskRoutes } from './routes/tasks';
 import { templateRoutes } from './routes/templates';
-import { parseSeed, type ParsedSeed, type SandboxSeed } from './seedSchema';
+import { loadSeedFile, parseSeed, type ParsedSeed, type SandboxSeed } from './seedSchema';
 import { createState, type SandboxState } from './state';
 import { tokenFingerprint } from './tokenId';
 
@@ -45,6 +45,8 @@ export interface SandboxOptions {
   port?: number;
   /** Initial data. Default {@link defaultSeed}. Validated; throws `SeedError` when invalid. */
   seed?: SandboxSeed | ParsedSeed;
+  /** A JSON seed file to load instead (docs/sandbox-seed.md); ignored when `seed` is given. Throws `SeedError`. */
+  seedFile?: string;
   /** Faults in force from the start. Default none. */
   faults?: FaultOptions;
   /** Clock for deadlines, overdue and timestamps. Default the real time. */
@@ -113,7 +115,11 @@ const unauthenticated = (): HttpError => new HttpError(401, { message: 'Unauthen
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
   const now = options.now ?? ((): Date => new Date());
-  const seed = parseSeed(options.seed ?? defaultSeed(now()), 'the seed option');
+  const seed = options.seed
+    ? parseSeed(options.seed, 'the seed option')
+    : options.seedFile
+      ? await loadSeedFile(options.seedFile)
+      : parseSeed(defaultSeed(now()), 'the default seed');
   let state = createState(seed, now);
   const requestLog: RequestLogEntry[] = [];
   const capacity = options.logCapacity ?? 5000;
