@@ -1,12 +1,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 
-function ChatPlaceholder() {
-  return <p>The web chat page is being built.</p>;
-}
+import './web.css';
+import { WebApp } from './WebApp';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <ChatPlaceholder />
+    <WebApp />
   </StrictMode>,
 );

@@ -1,0 +1,105 @@
+import { useEffect, useState, type ReactNode } from 'react';
+
+import './chat.css';
+import { ApprovalCard } from './ApprovalCard';
+import type { ChatClient } from './chatClient';
+import { Composer } from './Composer';
+import { MessageList } from './MessageList';
+import { useChatState } from './useChat';
+
+/** Suggestions shown in an empty conversation. */
+export const defaultSuggestions = [
+  'What tasks are assigned to me this week?',
+  'Which processes are running late?',
+  'List our templates and what they are for',
+  'Summarise the open tasks in my organization',
+];
+
+function Countdown({ at }: { at: number }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(timer);
+  }, []);
+  const seconds = Math.max(0, Math.ceil((at - now) / 1000));
+  return <>{seconds > 0 ? `in ${seconds} s` : 'now'}</>;
+}
+
+/**
+ * The whole chat for one signed-in session: banners (reconnecting, idle, ended), the messages
+ * with tool chips and streaming, the approval prompt, and the composer. Transport-agnostic: it
+ * only talks to a {@link ChatClient}.
+ */
+export function ChatView({
+  client,
+  greeting,
+  suggestions = defaultSuggestions,
+  onSignInAgain,
+}: {
+  client: ChatClient;
+  greeting?: ReactNode;
+  suggestions?: readonly string[];
+  onSignInAgain?: () => void;
+}) {
+  const state = useChatState(client);
+  const [seed, setSeed] = useState<{ text: string }>();
+  const running = state.runningQueryId !== undefined;
+  const ready = state.status === 'ready';
+  const empty = state.items.length === 0;
+  return (
+    <div className="chat">
+      {state.status === 'reconnecting' && (
+        <div className="banner banner-warning" role="status">
+          <span>
+            Connection lost. Reconnecting {state.reconnect ? <Countdown at={state.reconnect.at} /> : ''}… your conversation will pick up where it left off.
+          </span>
+          <button type="button" className="btn btn-small" onClick={() => client.retryNow()}>
+            Retry now
+          </button>
+        </div>
+      )}
+      {state.notice && state.status !== 'ended' && (
+        <div className={`banner banner-${state.notice.tone}`} role="status">
+          <span>{state.notice.message}</span>
+          {state.notice.expiresAt !== undefined && (
+            <button type="button" className="btn btn-small" onClick={() => client.stayActive()}>
+              Stay signed in
+            </button>
+          )}
+        </div>
+      )}
+      {state.status === 'ended' && (
+        <div className="banner banner-error" role="alert">
+          <span>{state.notice?.message ?? 'This session has ended.'}</span>
+          {onSignInAgain && (
+            <button type="button" className="btn btn-small" onClick={onSignInAgain}>
+              Sign in again
+            </button>
+          )}
+        </div>
+      )}
+      {empty ? (
+        <div className="empty">
+          <div className="empty-mark" aria-hidden="true">
+            T
+          </div>
+          <h2>{greeting ?? 'How can I help?'}</h2>
+          <p>Ask in plain words. The assistant works in Tallyfy with your own permissions and asks before it changes anything.</p>
+          <div className="suggestions">
+            {suggestions.map((text) => (
+              <button key={text} type="button" className="suggestion" disabled={!ready} onClick={() => setSeed({ text })}>
+                {text}
+              </button>
+            ))}
+          </div>
+        </div>
+      ) : (
+        <MessageList items={state.items} after={state.approval && <ApprovalCard approval={state.approval} onAnswer={(approved) => client.answerApproval(approved)} />} />
+      )}
+      <div className="composer-wrap">
+        <Composer disabled={!ready} running={running} onSend={(text) => client.ask(text)} onCancel={() => client.cancel()} seed={seed} />
+        <p className="composer-hint">Enter to send · Shift+Enter for a new line · answers can be wrong, check before you act</p>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+import { useEffect, useRef, useState } from 'react';
+
+/** The question box: Enter sends, Shift+Enter adds a line; Stop while an answer runs. */
+export function Composer({
+  disabled,
+  running,
+  onSend,
+  onCancel,
+  placeholder = 'Ask about your Tallyfy work…',
+  seed,
+}: {
+  disabled: boolean;
+  running: boolean;
+  onSend: (text: string) => boolean;
+  onCancel: () => void;
+  placeholder?: string;
+  /** Text to put in the box (a suggestion was picked); changes of identity trigger it. */
+  seed?: { text: string } | undefined;
+}) {
+  const [text, setText] = useState('');
+  const area = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (!seed) return;
+    setText(seed.text);
+    area.current?.focus();
+  }, [seed]);
+  useEffect(() => {
+    const element = area.current;
+    if (!element) return;
+    element.style.height = 'auto';
+    element.style.height = `${Math.min(element.scrollHeight, 200)}px`;
+  }, [text]);
+  useEffect(() => {
+    if (!disabled && !running) area.current?.focus();
+  }, [disabled, running]);
+  const send = (): void => {
+    if (text.trim() && onSend(text)) setText('');
+  };
+  return (
+    <form
+      className="composer"
+      onSubmit={(event) => {
+        event.preventDefault();
+        send();
+      }}
+    >
+      <textarea
+        ref={area}
+        rows={1}
+        value={text}
+        disabled={disabled}
+        placeholder={disabled ? 'Waiting for the connection…' : placeholder}
+        aria-label="Your question"
+        maxLength={16000}
+        onChange={(event) => setText(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+            event.preventDefault();
+            if (!running) send();
+          }
+        }}
+      />
+      {running ? (
+        <button type="button" className="btn btn-stop" onClick={onCancel} aria-label="Stop the answer">
+          <span className="stop-square" aria-hidden="true" /> Stop
+        </button>
+      ) : (
+        <button type="submit" className="btn btn-primary btn-send" disabled={disabled || !text.trim()} aria-label="Send">
+          Send
+        </button>
+      )}
+    </form>
+  );
+}

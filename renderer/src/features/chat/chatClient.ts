@@ -1,0 +1,464 @@
+import { allExtensions, decodeServerFrame, encodeFrame } from '../../../../shared/protocol';
+import type { ClientMessageInput, ServerMessage } from '../../../../shared/protocol';
+
+import { initialChatState, itemsFromTranscript, type ChatItem, type ChatState, type ToolChip } from './chatState';
+
+/** How the client signs in: a teammate's own key, or the desk user's local token. */
+export type ChatCredentials =
+  | { kind: 'key'; apiKey: string; orgId: string; accessCode?: string }
+  /** Fetches a fresh one-time `auth_local` token (and the URL to use) for every (re)connect. */
+  | { kind: 'local'; connect: () => Promise<{ wsUrl: string; localToken: string }> };
+
+/** The smallest WebSocket surface the client needs (the browser's, or `ws` in tests). */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+
+export interface ChatClientOptions {
+  /** The gateway's WebSocket URL (ignored for `local` credentials, which bring their own). */
+  url: string;
+  /** Default: `new WebSocket(url)`. */
+  createSocket?: (url: string) => SocketLike;
+  /** Where the resume ticket survives a page reload. Default: none. */
+  storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+  /** Client name sent at sign-in. Default `web`. */
+  clientName?: string;
+  /** Reconnect delays, ms, by attempt (the last repeats). Default 500, 1000, 2000, 4000, 8000. */
+  backoffMs?: readonly number[];
+  now?: () => number;
+}
+
+const resumeKey = 'tallyfy-chat.resume';
+/** Close codes after which reconnecting is pointless: quit, kicked, idle expiry, replaced, policy. */
+const finalCloseCodes = new Set([1000, 1008, 4000, 4001, 4002]);
+
+let idCounter = 0;
+/** Ids unique within the page (crypto.randomUUID needs a secure context, which LAN http is not). */
+export function newId(prefix: string): string {
+  idCounter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${idCounter.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * The chat protocol client: one signed-in session over a WebSocket, with streaming, tool chips,
+ * approvals, cancel, clear, and automatic reconnect that resumes the same session. UI-agnostic:
+ * read {@link getState}, {@link subscribe} to changes (fits `useSyncExternalStore`).
+ */
+export class ChatClient {
+  #state: ChatState = initialChatState;
+  readonly #listeners = new Set<() => void>();
+  #socket: SocketLike | undefined;
+  #credentials: ChatCredentials | undefined;
+  #resume: { sessionId: string; token: string } | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #attempt = 0;
+  #stopped = true;
+  readonly #now: () => number;
+
+  constructor(private readonly options: ChatClientOptions) {
+    this.#now = options.now ?? (() => Date.now());
+    const saved = options.storage?.getItem(resumeKey);
+    if (saved) {
+      try {
+        const parsed = JSON.parse(saved) as { sessionId?: unknown; token?: unknown };
+        if (typeof parsed.sessionId === 'string' && typeof parsed.token === 'string') this.#resume = { sessionId: parsed.sessionId, token: parsed.token };
+      } catch {
+        options.storage?.removeItem(resumeKey);
+      }
+    }
+  }
+
+  getState = (): ChatState => this.#state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  /** True when a saved resume ticket may restore a session without credentials (after a reload). */
+  get canResume(): boolean {
+    return this.#resume !== undefined;
+  }
+
+  #set(patch: Partial<ChatState> | ((state: ChatState) => Partial<ChatState>)): void {
+    const next = typeof patch === 'function' ? patch(this.#state) : patch;
+    this.#state = { ...this.#state, ...next };
+    for (const listener of this.#listeners) listener();
+  }
+
+  #updateItems(update: (items: ChatItem[]) => ChatItem[]): void {
+    this.#set((state) => ({ items: update(state.items) }));
+  }
+
+  #send(message: ClientMessageInput): boolean {
+    const socket = this.#socket;
+    if (!socket || socket.readyState !== 1) return false;
+    socket.send(encodeFrame(message as Record<string, unknown>));
+    return true;
+  }
+
+  #saveResume(sessionId: string, token: string | undefined): void {
+    if (!token) return;
+    this.#resume = { sessionId, token };
+    this.options.storage?.setItem(resumeKey, JSON.stringify(this.#resume));
+  }
+
+  #forgetResume(): void {
+    this.#resume = undefined;
+    this.options.storage?.removeItem(resumeKey);
+  }
+
+  /** Opens the socket just to learn what the server needs (e.g. an access code) before sign-in. */
+  probe(): void {
+    if (this.#socket) return;
+    this.#stopped = false;
+    void this.#open();
+  }
+
+  /** Signs in (connecting first if needed). Credentials stay in this object's memory only. */
+  signIn(credentials: ChatCredentials): void {
+    this.#credentials = credentials;
+    this.#forgetResume();
+    this.#stopped = false;
+    this.#set({ authError: undefined, notice: undefined, items: [] });
+    if (credentials.kind === 'local' || !this.#socket || this.#socket.readyState > 1) {
+      this.#closeSocket();
+      void this.#open();
+    } else if (this.#socket.readyState === 1) {
+      this.#authenticate();
+    }
+  }
+
+  /** Reconnects with the saved resume ticket (after a page reload). */
+  resumeSaved(): void {
+    if (!this.#resume) return;
+    this.#stopped = false;
+    this.#closeSocket();
+    void this.#open();
+  }
+
+  #authenticate(): void {
+    if (this.#resume) {
+      this.#set({ status: 'authenticating' });
+      this.#send({ type: 'resume', session_id: this.#resume.sessionId, resume_token: this.#resume.token, extensions: [...allExtensions] });
+      return;
+    }
+    const credentials = this.#credentials;
+    if (!credentials) {
+      this.#set({ status: 'connected' });
+      return;
+    }
+    this.#set({ status: 'authenticating' });
+    if (credentials.kind === 'key') {
+      this.#send({
+        type: 'auth',
+        api_key: credentials.apiKey,
+        org_id: credentials.orgId,
+        extensions: [...allExtensions],
+        client: this.options.clientName ?? 'web',
+        ...(credentials.accessCode ? { access_code: credentials.accessCode } : {}),
+      });
+    }
+  }
+
+  async #open(): Promise<void> {
+    this.#set({ status: this.#attempt > 0 ? 'reconnecting' : 'connecting' });
+    let url = this.options.url;
+    let localToken: string | undefined;
+    if (this.#credentials?.kind === 'local' && !this.#resume) {
+      try {
+        const local = await this.#credentials.connect();
+        url = local.wsUrl;
+        localToken = local.localToken;
+      } catch (error) {
+        this.#set({ status: 'offline', authError: { code: 'LOCAL_NOT_AVAILABLE', message: (error as Error).message } });
+        return;
+      }
+    }
+    if (this.#stopped) return;
+    const socket = this.options.createSocket ? this.options.createSocket(url) : (new WebSocket(url) as unknown as SocketLike);
+    this.#socket = socket;
+    socket.onmessage = (event) => {
+      if (this.#socket !== socket || typeof event.data !== 'string') return;
+      const decoded = decodeServerFrame(event.data);
+      if (decoded.ok) this.#handle(decoded.message, localToken);
+    };
+    socket.onclose = (event) => {
+      if (this.#socket !== socket) return;
+      this.#socket = undefined;
+      this.#onClose(event.code);
+    };
+    socket.onerror = () => undefined;
+  }
+
+  #onClose(code: number): void {
+    const state = this.#state;
+    const running = state.runningQueryId;
+    this.#set({ approval: undefined, runningQueryId: undefined });
+    if (running) this.#finishAssistant(running, (item) => ({ ...item, streaming: false }));
+    if (this.#stopped) {
+      this.#set({ status: 'offline' });
+      return;
+    }
+    if (finalCloseCodes.has(code)) {
+      this.#stopped = true;
+      this.#forgetResume();
+      this.#set({ status: code === 1000 ? 'offline' : 'ended', identity: code === 1000 ? undefined : state.identity });
+      return;
+    }
+    // Only worth retrying when there is something to restore or sign in with.
+    if (!this.#resume && !this.#credentials) {
+      this.#set({ status: 'offline' });
+      return;
+    }
+    const delays = this.options.backoffMs ?? [500, 1000, 2000, 4000, 8000];
+    const delay = delays[Math.min(this.#attempt, delays.length - 1)] ?? 1000;
+    this.#attempt += 1;
+    this.#set({ status: 'reconnecting', reconnect: { attempt: this.#attempt, at: this.#now() + delay } });
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#open(), delay);
+  }
+
+  /** Skips the reconnect wait. */
+  retryNow(): void {
+    if (this.#state.status !== 'reconnecting') return;
+    clearTimeout(this.#timer);
+    void this.#open();
+  }
+
+  #finishAssistant(queryId: string, update: (item: Extract<ChatItem, { kind: 'assistant' }>) => ChatItem): void {
+    this.#updateItems((items) => items.map((item) => (item.kind === 'assistant' && item.id === queryId ? update(item) : item)));
+  }
+
+  #assistant(queryId: string): void {
+    if (this.#state.items.some((item) => item.kind === 'assistant' && item.id === queryId)) return;
+    this.#updateItems((items) => [...items, { kind: 'assistant', id: queryId, text: '', streaming: true, tools: [], at: this.#now() }]);
+  }
+
+  #updateChip(queryId: string, callId: string, update: (chip: ToolChip | undefined) => ToolChip): void {
+    this.#assistant(queryId);
+    this.#finishAssistant(queryId, (item) => {
+      const index = item.tools.findIndex((chip) => chip.callId === callId);
+      const tools = [...item.tools];
+      if (index >= 0) tools[index] = update(tools[index]);
+      else tools.push(update(undefined));
+      return { ...item, tools };
+    });
+  }
+
+  #handle(message: ServerMessage, localToken: string | undefined): void {
+    const now = this.#now();
+    switch (message.type) {
+      case 'connection_established':
+        this.#set({ sessionId: message.session_id, accessCodeRequired: message.access_code_required === true });
+        if (localToken && this.#credentials?.kind === 'local' && !this.#resume) {
+          this.#set({ status: 'authenticating' });
+          this.#send({ type: 'auth_local', local_token: localToken, extensions: [...allExtensions] });
+        } else {
+          this.#authenticate();
+        }
+        return;
+      case 'auth_success':
+        this.#attempt = 0;
+        this.#saveResume(message.session_id, message.resume_token);
+        this.#set({
+          status: 'ready',
+          sessionId: message.session_id,
+          identity: { user: message.user, org: message.org },
+          extensions: message.extensions ?? [],
+          authError: undefined,
+          reconnect: undefined,
+        });
+        return;
+      case 'auth_error':
+        this.#credentials = undefined;
+        this.#set({ status: 'connected', authError: { code: message.code, message: message.message } });
+        return;
+      case 'resumed':
+        this.#attempt = 0;
+        this.#saveResume(message.session_id, message.resume_token);
+        this.#set((state) => ({
+          status: 'ready',
+          sessionId: message.session_id,
+          identity: { user: message.user, org: message.org },
+          extensions: message.extensions,
+          items: itemsFromTranscript(message.transcript, state.items),
+          runningQueryId: message.running_query_id,
+          reconnect: undefined,
+          notice: undefined,
+          authError: undefined,
+        }));
+        if (message.running_query_id) this.#assistant(message.running_query_id);
+        return;
+      case 'processing':
+        if (message.query_id) this.#assistant(message.query_id);
+        return;
+      case 'delta':
+        this.#assistant(message.query_id);
+        this.#finishAssistant(message.query_id, (item) => ({ ...item, text: item.text + message.text }));
+        return;
+      case 'tool_call':
+        this.#updateChip(message.query_id, message.call_id, () => ({
+          callId: message.call_id,
+          tool: message.tool,
+          args: message.args,
+          status: 'running',
+          ...(message.title ? { title: message.title } : {}),
+        }));
+        return;
+      case 'tool_result':
+        this.#updateChip(message.query_id, message.call_id, (chip) => ({
+          ...(chip ?? { callId: message.call_id, tool: message.tool, args: {} }),
+          status: message.status,
+          durationMs: message.duration_ms,
+          ...(message.summary ? { summary: message.summary } : {}),
+        }));
+        return;
+      case 'response': {
+        const queryId = message.query_id ?? newId('r');
+        this.#assistant(queryId);
+        this.#finishAssistant(queryId, (item) => ({ ...item, text: message.content, streaming: false }));
+        if (this.#state.runningQueryId === queryId || !message.query_id) this.#set({ runningQueryId: undefined, approval: undefined });
+        return;
+      }
+      case 'cancelled':
+        this.#finishAssistant(message.query_id, (item) => ({ ...item, streaming: false, cancelled: true }));
+        this.#set({ runningQueryId: undefined, approval: undefined });
+        return;
+      case 'approval_request':
+        this.#set({
+          approval: {
+            requestId: message.request_id,
+            queryId: message.query_id,
+            tool: message.tool,
+            args: message.args,
+            destructive: message.destructive,
+            message: message.message,
+            ...(message.title ? { title: message.title } : {}),
+          },
+        });
+        return;
+      case 'approval_resolved':
+        if (this.#state.approval?.requestId === message.request_id) this.#set({ approval: undefined });
+        return;
+      case 'idle_warning':
+        this.#set({ notice: { tone: 'warning', message: message.message, expiresAt: message.expires_at } });
+        return;
+      case 'info':
+        if (message.code === 'history_cleared') {
+          this.#set({ items: [] });
+          return;
+        }
+        if (message.code === 'shutdown' || message.code === 'kicked' || message.code === 'idle_expired' || message.code === 'stopped') {
+          this.#set({ notice: { tone: message.code === 'shutdown' ? 'info' : 'error', message: message.message } });
+          return;
+        }
+        if (message.code === 'goodbye') return;
+        this.#updateItems((items) => [...items, { kind: 'info', id: newId('i'), text: message.message, at: now, ...(message.code ? { code: message.code } : {}) }]);
+        return;
+      case 'error':
+        if (message.code === 'RESUME_FAILED') {
+          this.#forgetResume();
+          if (this.#credentials) {
+            this.#updateItems((items) => [...items, { kind: 'info', id: newId('i'), text: 'The earlier session had ended, so a new one was started.', at: now }]);
+            this.#authenticate();
+          } else {
+            this.#set({ status: 'connected', identity: undefined, items: [], authError: { code: 'RESUME_FAILED', message: 'Your session has ended. Sign in again.' } });
+          }
+          return;
+        }
+        if (message.query_id && this.#state.runningQueryId === message.query_id) {
+          this.#set({ runningQueryId: undefined, approval: undefined });
+          this.#updateItems((items) => items.filter((item) => !(item.kind === 'assistant' && item.id === message.query_id && !item.text && !item.tools.length)));
+          this.#finishAssistant(message.query_id, (item) => ({ ...item, streaming: false }));
+        }
+        this.#updateItems((items) => [...items, { kind: 'error', id: newId('e'), text: message.message, code: message.code, at: now }]);
+        return;
+      case 'welcome':
+      case 'pong':
+        return;
+    }
+  }
+
+  /** Asks a question. False when not signed in or a question is already running. */
+  ask(text: string): boolean {
+    const content = text.trim();
+    if (!content || this.#state.status !== 'ready' || this.#state.runningQueryId) return false;
+    const queryId = newId('q');
+    if (!this.#send({ type: 'query', content, query_id: queryId })) return false;
+    this.#updateItems((items) => [...items, { kind: 'user', id: `u-${queryId}`, text: content, at: this.#now() }]);
+    this.#set({ runningQueryId: queryId });
+    return true;
+  }
+
+  /** Answers the pending approval question. */
+  answerApproval(approved: boolean): void {
+    const approval = this.#state.approval;
+    if (!approval) return;
+    this.#send({ type: 'approval', request_id: approval.requestId, approved });
+    this.#set({ approval: undefined });
+  }
+
+  /** Stops the running question. */
+  cancel(): void {
+    const queryId = this.#state.runningQueryId;
+    if (queryId) this.#send({ type: 'cancel', query_id: queryId });
+  }
+
+  /** Empties the conversation (the server forgets it too). */
+  clear(): void {
+    if (this.#state.runningQueryId) return;
+    this.#send({ type: 'query', content: 'clear' });
+  }
+
+  /** Counts as activity: keeps an idle session open. */
+  stayActive(): void {
+    this.#send({ type: 'hello', extensions: [...allExtensions] });
+    this.#set({ notice: undefined });
+  }
+
+  /** Says goodbye (`quit`), forgets the credentials and the resume ticket. */
+  signOut(): void {
+    this.#send({ type: 'query', content: 'quit' });
+    this.#stopped = true;
+    this.#credentials = undefined;
+    this.#forgetResume();
+    clearTimeout(this.#timer);
+    this.#attempt = 0;
+    this.#set({ ...initialChatState, accessCodeRequired: this.#state.accessCodeRequired });
+    const socket = this.#socket;
+    this.#socket = undefined;
+    setTimeout(() => socket?.close(1000, 'signed out'), 200);
+  }
+
+  /** Back to the sign-in form after the server ended the session. */
+  reset(): void {
+    this.#closeSocket();
+    this.#credentials = undefined;
+    this.#forgetResume();
+    this.#attempt = 0;
+    this.#stopped = false;
+    this.#set({ ...initialChatState });
+    void this.#open();
+  }
+
+  #closeSocket(): void {
+    clearTimeout(this.#timer);
+    const socket = this.#socket;
+    this.#socket = undefined;
+    socket?.close(1000, 'client closing');
+  }
+
+  /** Closes everything (the component unmounts). */
+  dispose(): void {
+    this.#stopped = true;
+    this.#closeSocket();
+    this.#listeners.clear();
+  }
+}

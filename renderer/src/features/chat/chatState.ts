@@ -1,0 +1,93 @@
+import type { AuthErrorCode, ErrorCode, Extension, TranscriptEntry } from '../../../../shared/protocol';
+
+/** Where the connection stands, as the UI shows it. */
+export type ConnectionStatus =
+  /** Not connected and not trying (before sign-in, after sign-out). */
+  | 'offline'
+  /** Opening the socket. */
+  | 'connecting'
+  /** Open, waiting for the user's credentials. */
+  | 'connected'
+  /** Credentials (or a resume token) sent, waiting for the answer. */
+  | 'authenticating'
+  /** Signed in: questions can be asked. */
+  | 'ready'
+  /** The connection dropped; a new attempt is scheduled. */
+  | 'reconnecting'
+  /** Ended by the server for good (kicked, idle, signed in elsewhere): sign in again. */
+  | 'ended';
+
+/** One tool call shown as a chip under an answer. */
+export interface ToolChip {
+  callId: string;
+  tool: string;
+  title?: string;
+  args: Record<string, unknown>;
+  status: 'running' | 'ok' | 'error' | 'denied' | 'cancelled';
+  durationMs?: number;
+  summary?: string;
+}
+
+/** One entry of the visible conversation. */
+export type ChatItem =
+  | { kind: 'user'; id: string; text: string; at: number }
+  | { kind: 'assistant'; id: string; text: string; streaming: boolean; cancelled?: boolean; tools: ToolChip[]; at: number }
+  | { kind: 'info'; id: string; text: string; code?: string; at: number }
+  | { kind: 'error'; id: string; text: string; code: ErrorCode; at: number };
+
+/** An approval question waiting for the user. */
+export interface PendingApproval {
+  requestId: string;
+  queryId: string;
+  tool: string;
+  title?: string;
+  args: Record<string, unknown>;
+  destructive: boolean;
+  message: string;
+}
+
+/** Who is signed in. */
+export interface ChatIdentity {
+  user: { id: string; name: string; email: string; role?: string };
+  org: { id: string; name?: string };
+}
+
+/** Everything the chat UI renders. Immutable: every change is a new object. */
+export interface ChatState {
+  status: ConnectionStatus;
+  sessionId?: string;
+  identity?: ChatIdentity;
+  extensions: Extension[];
+  /** The server wants `access_code` at sign-in. */
+  accessCodeRequired: boolean;
+  authError?: { code: AuthErrorCode | 'RESUME_FAILED'; message: string };
+  items: ChatItem[];
+  /** The query being answered, if any. */
+  runningQueryId?: string;
+  approval?: PendingApproval;
+  /** A banner: the idle warning, a shutdown notice, why the session ended. */
+  notice?: { tone: 'warning' | 'error' | 'info'; message: string; expiresAt?: number };
+  /** While reconnecting: which attempt, and when the next one starts (ms since epoch). */
+  reconnect?: { attempt: number; at: number };
+}
+
+export const initialChatState: ChatState = { status: 'offline', extensions: [], accessCodeRequired: false, items: [] };
+
+/** Rebuilds the visible conversation from a `resumed` transcript, keeping the tool chips already known. */
+export function itemsFromTranscript(transcript: readonly TranscriptEntry[], previous: readonly ChatItem[]): ChatItem[] {
+  const chips = new Map<string, ToolChip[]>();
+  for (const item of previous) if (item.kind === 'assistant' && item.tools.length) chips.set(item.id, item.tools);
+  return transcript.map((entry, index): ChatItem => {
+    const id = entry.query_id ?? `t${index}`;
+    switch (entry.role) {
+      case 'user':
+        return { kind: 'user', id: `u-${id}`, text: entry.content, at: entry.at };
+      case 'assistant':
+        return { kind: 'assistant', id, text: entry.content, streaming: false, tools: chips.get(id) ?? [], at: entry.at };
+      case 'info':
+        return { kind: 'info', id: `i-${id}-${index}`, text: entry.content, at: entry.at };
+      case 'error':
+        return { kind: 'error', id: `e-${id}-${index}`, text: entry.content, code: 'AGENT_FAILED', at: entry.at };
+    }
+  });
+}

@@ -1,0 +1,109 @@
+import { useEffect, useMemo, useState } from 'react';
+
+import { ChatClient, ChatView, ConnectionBadge, useChatState } from '../features/chat';
+
+import { SignIn } from './SignIn';
+
+/** The gateway's WebSocket URL for this page (same host and port, `wss:` under https). */
+function socketUrl(): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/`;
+}
+
+/** `#code=…` in the invite link pre-fills the access code. */
+function accessCodeFromHash(): string | undefined {
+  const match = /(?:^|[#&])code=([^&]+)/.exec(location.hash);
+  return match?.[1] ? decodeURIComponent(match[1]) : undefined;
+}
+
+function firstName(name: string): string {
+  return name.split(/\s+/)[0] ?? name;
+}
+
+/** The web chat page: sign-in, then the chat, with the connection state always visible. */
+export function WebApp() {
+  const client = useMemo(() => new ChatClient({ url: socketUrl(), storage: sessionStorage, clientName: 'web' }), []);
+  const state = useChatState(client);
+  const [accessCode] = useState(accessCodeFromHash);
+  const [menuOpen, setMenuOpen] = useState(false);
+
+  useEffect(() => {
+    if (client.canResume) client.resumeSaved();
+    else client.probe();
+    return () => client.dispose();
+  }, [client]);
+
+  useEffect(() => {
+    document.title = state.identity ? `Tallyfy Assistant · ${state.identity.org.name ?? 'Chat'}` : 'Tallyfy Assistant';
+  }, [state.identity]);
+
+  const restoring = !state.identity && client.canResume && (state.status === 'connecting' || state.status === 'authenticating');
+  if (restoring) {
+    return (
+      <main className="splash" aria-busy="true">
+        <div className="brand-mark" aria-hidden="true">
+          T
+        </div>
+        <p>Restoring your session…</p>
+      </main>
+    );
+  }
+  if (!state.identity) {
+    return <SignIn state={state} initialAccessCode={accessCode} onSubmit={(values) => client.signIn({ kind: 'key', ...values })} />;
+  }
+  const { user, org } = state.identity;
+  return (
+    <div className="app-shell">
+      <header className="topbar">
+        <div className="topbar-brand">
+          <div className="brand-mark brand-mark-small" aria-hidden="true">
+            T
+          </div>
+          <div className="topbar-title">
+            <strong>Tallyfy Assistant</strong>
+            <span>{org.name ?? org.id}</span>
+          </div>
+        </div>
+        <div className="topbar-actions">
+          <ConnectionBadge status={state.status} />
+          <button
+            type="button"
+            className="topbar-button"
+            onClick={() => client.clear()}
+            disabled={state.status !== 'ready' || state.runningQueryId !== undefined || state.items.length === 0}
+            title="Start a new conversation"
+          >
+            New chat
+          </button>
+          <div className="user-menu">
+            <button type="button" className="user-button" onClick={() => setMenuOpen(!menuOpen)} aria-expanded={menuOpen} aria-label="Account">
+              <span className="user-avatar" aria-hidden="true">
+                {user.name.slice(0, 1).toUpperCase()}
+              </span>
+              <span className="user-name">{user.name}</span>
+            </button>
+            {menuOpen && (
+              <div className="user-popover" role="menu">
+                <div className="user-popover-id">
+                  <strong>{user.name}</strong>
+                  <span>{user.email}</span>
+                  {user.role && <span className="user-role">{user.role}</span>}
+                </div>
+                <button
+                  type="button"
+                  role="menuitem"
+                  onClick={() => {
+                    setMenuOpen(false);
+                    client.signOut();
+                  }}
+                >
+                  Sign out
+                </button>
+              </div>
+            )}
+          </div>
+        </div>
+      </header>
+      <ChatView client={client} greeting={`Hi ${firstName(user.name)}, how can I help?`} onSignInAgain={() => client.reset()} />
+    </div>
+  );
+}
