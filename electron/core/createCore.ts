@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Health } from '../../shared/types/health';
 import type { LocalChatConnection } from '../../shared/types/network';
 
+import { coreLiveSettingKeys, createCoreAdmin, type CoreAdmin } from './admin/coreAdmin';
 import { createAgent, type Agent } from './agent';
 import type { Config } from './config/config';
 import { startGatewayHttp, type GatewayHttp, type RouteHandler } from './gateway/httpServer';
@@ -21,6 +22,9 @@ import type { Clock } from './sessions/clock';
 import type { Authenticator, QueryEngine, ToolHostFactory } from './sessions/engine';
 import { SessionRegistry } from './sessions/registry';
 import { createTallyfyAuthenticator, createTallyfyToolHostFactory } from './sessions/tallyfyServices';
+import { startSandbox, type Sandbox } from './tallyfy/sandbox';
+import { effectiveConfig, openSettings } from './store/openSettings';
+import type { SettingsService } from './store/settingsService';
 import { appVersion, productName } from './version';
 
 /** What the core needs from its host (the Electron shell or the headless entry). */
@@ -36,6 +40,8 @@ export interface CoreOptions {
   webRoot?: string;
   /** Extra HTTP routes on the gateway port (the browser admin API). */
   routes?: RouteHandler[];
+  /** The admin's settings and secrets (electron-store + safeStorage in the app). Default: files under `config.dataDir`. */
+  settings?: SettingsService;
   /** Test seams: the clock, the query engine, the authenticator, the tool factory. */
   clock?: Clock;
   engine?: QueryEngine;
@@ -63,6 +69,10 @@ export interface Core {
   /** Every live session: the admin view's source (list, kick, subscribe, stats). */
   readonly sessions: SessionRegistry;
   readonly agent: Agent;
+  /** The admin's settings (saved values, masked secrets, the admin token). */
+  readonly settings: SettingsService;
+  /** The admin contract's handlers and events, and its browser transport (mounted at `/admin/api`, `/admin/events`). */
+  readonly admin: CoreAdmin;
   start(): Promise<CoreAddresses>;
   /** Stops every service; safe to call twice. `reason` is told to connected clients (closed with 1001). */
   stop(reason?: string): Promise<void>;
@@ -77,19 +87,6 @@ export interface Core {
   gatewayAccepting(): boolean;
   /** How the desktop chat pane reaches the desk user's own session: a loopback URL and a one-time `auth_local` token. */
   localChat(): LocalChatConnection;
-}
-
-/** The embedded Tallyfy sandbox, as the core uses it (issue 3's `startSandbox`). */
-export interface Sandbox {
-  url: string;
-  close(): Promise<void>;
-}
-
-// TEMPORARY until electron/core/tallyfy/sandbox/server.ts lands: resolved at run time.
-const sandboxModule = './tallyfy/sandbox/server';
-async function startSandbox(options: { port: number; seedFile?: string }): Promise<Sandbox> {
-  const loaded = (await import(/* @vite-ignore */ sandboxModule)) as { startSandbox(options: { port: number; seedFile?: string }): Promise<Sandbox> };
-  return loaded.startSandbox(options);
 }
 
 /** The browser build next to this checkout (`out/web`) or the packaged app (`../web`). */
@@ -107,7 +104,8 @@ export function generateAccessCode(): string {
 
 /** The composition root: builds every service from the config and wires them together. */
 export function createCore(options: CoreOptions): Core {
-  const { config } = options;
+  const settings = options.settings ?? openSettings(options.config, { liveKeys: coreLiveSettingKeys });
+  const config = effectiveConfig(options.config, settings, !isLoopbackBinding(options.config.host));
   const secrets = new SecretRegistry();
   const exposed = !isLoopbackBinding(config.host);
   const accessCode = config.accessCode ?? (exposed ? generateAccessCode() : undefined);
@@ -123,6 +121,7 @@ export function createCore(options: CoreOptions): Core {
   const agent = createAgent({
     logger,
     model: config.anthropicModel,
+    approvalPolicy: settings.current.approvalPolicy,
     fetch: httpFetch,
     ...(config.anthropicApiKey ? { apiKey: config.anthropicApiKey } : {}),
     ...(config.anthropicBaseUrl ? { baseURL: config.anthropicBaseUrl } : {}),
@@ -184,6 +183,23 @@ export function createCore(options: CoreOptions): Core {
     return { available: true, wsUrl: `ws://127.0.0.1:${port}/`, localToken };
   };
 
+  const admin = createCoreAdmin(
+    {
+      config,
+      health: () => health(),
+      sessions,
+      logs,
+      logger,
+      secrets,
+      gatewayPort: () => http?.port,
+      gatewayAccepting: () => ws?.accepting ?? false,
+      suspendGateway: (reason) => ws?.suspend(reason),
+      resumeGateway: () => ws?.resume(),
+      localChat: () => localChat(),
+    },
+    settings,
+  );
+
   return {
     config,
     logger,
@@ -191,6 +207,8 @@ export function createCore(options: CoreOptions): Core {
     logs,
     sessions,
     agent,
+    settings,
+    admin,
     health,
     addresses: () => addresses,
     sandbox: () => sandbox,
@@ -212,7 +230,8 @@ export function createCore(options: CoreOptions): Core {
           health,
           logger,
           webRoot: options.webRoot ?? defaultWebRoot(),
-          ...(options.routes ? { routes: options.routes } : {}),
+          routes: [(req, res, path) => admin.http.handleRequest(req, res, path), ...(options.routes ?? [])],
+          upgrades: [(req, socket, head) => admin.http.handleUpgrade(req, socket, head)],
         });
         ws = createWsGateway({
           registry: sessions,
@@ -220,7 +239,7 @@ export function createCore(options: CoreOptions): Core {
           logger,
           host: config.host,
           ...(accessCode && exposed ? { accessCode } : {}),
-          ...(options.allowedOrgIds ? { allowedOrgIds: options.allowedOrgIds } : {}),
+          ...(options.allowedOrgIds || settings.current.allowedOrgs.length > 0 ? { allowedOrgIds: options.allowedOrgIds ?? settings.current.allowedOrgs } : {}),
           ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
           ...(options.clock ? { clock: options.clock } : {}),
           local: {
@@ -242,12 +261,13 @@ export function createCore(options: CoreOptions): Core {
       addresses = {
         gatewayUrl: base,
         wsUrl: base.replace(/^http/, 'ws'),
-        adminUrl: `${base}/admin`,
+        adminUrl: `${base}/admin#token=${encodeURIComponent(admin.token())}`,
         mcpUrl: mcp.url,
         ...(sandbox ? { sandboxUrl: sandbox.url } : {}),
         ...(accessCode && exposed ? { accessCode } : {}),
       };
       state = 'ok';
+      admin.admin.gatewayChanged();
       logger.info({ gateway: addresses.gatewayUrl, mcp: mcp.url, sandbox: sandbox?.url }, 'core started');
       return addresses;
     },
@@ -255,6 +275,7 @@ export function createCore(options: CoreOptions): Core {
       stopping ??= (async () => {
         state = 'stopping';
         logger.info({ reason }, 'core stopping');
+        admin.close();
         await ws?.close(reason);
         if (!ws) sessions.close(reason);
         await http?.close();
