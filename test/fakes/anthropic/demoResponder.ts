@@ -42,9 +42,12 @@ export function demoResponder(request: FakeRequest): FakeReply {
     return textReply(`Here is what I found.\n\n${parts.join('\n\n')}`);
   }
   const query = lastUserText(request);
-  const tool = (request.body.tools ?? []).find(
+  const candidates = (request.body.tools ?? []).filter(
     (candidate) => taskTool.test(candidate.name) && !((candidate.input_schema?.required as unknown[] | undefined)?.length),
   );
+  // The user's own tasks first, then a plain task list, then anything else task-listing.
+  const rank = (name: string): number => (/my_?tasks/i.test(name) ? 0 : /^list_?tasks$/i.test(name) ? 1 : 2);
+  const tool = candidates.sort((a, b) => rank(a.name) - rank(b.name))[0];
   if (tool) return toolReply([{ name: tool.name, input: {} }], 'Let me look that up.');
   return textReply(`(demo model) You asked: "${query.slice(0, 200)}". No task-listing tool was offered, so I can only answer in words.`);
 }

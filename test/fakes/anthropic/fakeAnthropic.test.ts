@@ -160,3 +160,33 @@ describe('fake Anthropic server', () => {
     expect((second.content[0] as { text: string }).text).toContain('Approve invoice (active)');
   });
 });
+
+describe('fake Anthropic CLI', () => {
+  it('serves the demo responder on the port it prints', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fakes/anthropic/cli.ts', '--port', '0'], { cwd: new URL('../../..', import.meta.url).pathname, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (match?.[1]) resolve(match[1]);
+        });
+        child.once('exit', (code) => reject(new Error(`cli exited with ${code}`)));
+      });
+      const demo = new Anthropic({ apiKey: 'any-key', baseURL: url, maxRetries: 0 });
+      const reply = await demo.messages.create({
+        ...ask,
+        tools: [
+          { name: 'get_user_tasks', input_schema: { type: 'object' } },
+          { name: 'create_task', input_schema: { type: 'object', required: ['title'] } },
+          { name: 'get_my_tasks', input_schema: { type: 'object' } },
+        ],
+      });
+      expect(reply.content.find((block) => block.type === 'tool_use')).toMatchObject({ name: 'get_my_tasks', input: {} });
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
