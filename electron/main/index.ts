@@ -1,71 +1,151 @@
 /**
- * The Electron shell: single instance, one locked-down window, the core started in-process.
- * All server logic lives in electron/core; this file only wires it to the desktop.
+ * The Electron shell: single instance, one locked-down window that remembers its place, a tray
+ * with status and quick actions, the app menu, close-to-tray, and approval notifications. The
+ * core runs in-process; all server logic lives in electron/core.
  */
-import { app, type BrowserWindow, session } from 'electron';
+import { join } from 'node:path';
 
-import { createAdminHandlers } from '../core/admin/handlers';
+import { app, clipboard, type BrowserWindow, Notification, session, shell } from 'electron';
+
+import iconPath from '../../resources/icon.png?asset';
+import type { AdminPage } from '../../shared/ipc/contract';
+import { coreLiveSettingKeys } from '../core/admin/coreAdmin';
+import { dispatchAdmin, type AdminHandlers } from '../core/admin/dispatch';
 import { ConfigError, loadConfig } from '../core/config/config';
 import { createCore, type Core } from '../core/createCore';
+import { openSettings } from '../core/store/openSettings';
+import { overriddenKeys } from '../core/store/settingsService';
 
+import { installAppMenu } from './appMenu';
 import { registerIpc, sendAdminEvent } from './ipc/register';
+import { ApprovalNotifier } from './notifications';
+import { electronStores } from './platform/electronStores';
 import { contentSecurityPolicy } from './security';
+import { AppTray } from './tray';
+import { unavailableHandlers } from './unavailableHandlers';
 import { createMainWindow } from './window';
+import { loadWindowState, trackWindowState } from './windowState';
 
+const docsUrl = 'https://github.com/tallyfy/mcp-gateway#readme';
 let mainWindow: BrowserWindow | undefined;
 let core: Core | undefined;
+let tray: AppTray | undefined;
+let handlers: AdminHandlers = unavailableHandlers('The gateway is starting.');
+let quitting = false;
+let toldAboutTray = false;
 
-function showWindow(): void {
+const windowStateFile = (): string => join(app.getPath('userData'), 'window-state.json');
+
+function showWindow(page?: AdminPage): void {
   if (!mainWindow || mainWindow.isDestroyed()) {
-    mainWindow = createMainWindow({ baseDir: import.meta.dirname, ...(process.env.ELECTRON_RENDERER_URL ? { devServerUrl: process.env.ELECTRON_RENDERER_URL } : {}) });
+    const window = createMainWindow({
+      baseDir: import.meta.dirname,
+      state: loadWindowState(windowStateFile()),
+      icon: iconPath,
+      ...(process.env.ELECTRON_RENDERER_URL ? { devServerUrl: process.env.ELECTRON_RENDERER_URL } : {}),
+    });
+    trackWindowState(window, windowStateFile());
+    window.on('close', (event) => {
+      if (quitting) return;
+      // Close-to-tray: the gateway keeps serving teammates.
+      event.preventDefault();
+      window.hide();
+      if (!toldAboutTray && Notification.isSupported()) {
+        toldAboutTray = true;
+        new Notification({ title: 'Still running', body: 'The gateway keeps serving your team. Quit from the tray icon.' }).show();
+      }
+    });
+    mainWindow = window;
+    if (page) window.webContents.once('did-finish-load', () => sendAdminEvent(window.webContents, 'app.navigate', { page }));
     return;
   }
   if (mainWindow.isMinimized()) mainWindow.restore();
   mainWindow.show();
   mainWindow.focus();
+  if (page) sendAdminEvent(mainWindow.webContents, 'app.navigate', { page });
+}
+
+async function copyInviteLink(): Promise<void> {
+  const result = await dispatchAdmin(handlers, 'invite.get', {});
+  if (result.ok) clipboard.writeText((result.data as { url: string }).url);
+}
+
+async function setGateway(running: boolean): Promise<void> {
+  await dispatchAdmin(handlers, running ? 'gateway.start' : 'gateway.stop', {});
+  updateTray();
+}
+
+function updateTray(): void {
+  if (!tray || !core) return;
+  const health = core.health();
+  const stats = core.sessions.stats();
+  tray.update({ running: health.services.gateway.running, sessions: stats.authenticated, exposed: !/^127\.|^localhost$/.test(core.config.host) });
 }
 
 async function boot(): Promise<void> {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] } });
   });
-  let configError: string | undefined;
+  registerIpc(
+    () => handlers,
+    (contents) => !!mainWindow && !mainWindow.isDestroyed() && contents.id === mainWindow.webContents.id,
+  );
+  installAppMenu(
+    {
+      show: (page) => showWindow(page),
+      copyInviteLink: () => void copyInviteLink(),
+      toggleGateway: () => void setGateway(!(core?.gatewayAccepting() ?? false)),
+      openDocs: () => void shell.openExternal(docsUrl),
+      quit: () => app.quit(),
+    },
+    !!process.env.ELECTRON_RENDERER_URL,
+  );
+  tray = new AppTray(iconPath, {
+    open: () => showWindow(),
+    copyInviteLink: () => void copyInviteLink(),
+    startGateway: () => void setGateway(true),
+    stopGateway: () => void setGateway(false),
+    quit: () => app.quit(),
+  });
   try {
-    const { config } = loadConfig([], { ...process.env, GATEWAY_DATA_DIR: process.env.GATEWAY_DATA_DIR ?? app.getPath('userData') });
-    core = createCore({ config });
+    const env = { ...process.env, GATEWAY_DATA_DIR: process.env.GATEWAY_DATA_DIR ?? app.getPath('userData') };
+    const { config } = loadConfig([], env);
+    const stores = electronStores(config.dataDir);
+    const settings = openSettings(config, { settingsStore: stores.settings, secretStore: stores.secrets, overridden: overriddenKeys([], process.env), liveKeys: coreLiveSettingKeys });
+    const origins = ['file://', ...(process.env.ELECTRON_RENDERER_URL ? [new URL(process.env.ELECTRON_RENDERER_URL).origin] : [])];
+    core = createCore({ config, settings, allowedOrigins: origins });
+    handlers = core.admin.admin.handlers;
+    const notifier = new ApprovalNotifier({ visible: () => !!mainWindow && mainWindow.isVisible() && mainWindow.isFocused() }, () => showWindow('chat'));
+    core.admin.admin.events.subscribe((event, payload) => {
+      if (mainWindow && !mainWindow.isDestroyed()) sendAdminEvent(mainWindow.webContents, event, payload);
+      if (event === 'approvals.waiting') notifier.notify(payload as Parameters<ApprovalNotifier['notify']>[0]);
+      if (event === 'sessions.changed' || event === 'gateway.changed') updateTray();
+    });
     await core.start();
   } catch (error) {
-    configError = error instanceof ConfigError ? error.message : (error as Error).message;
+    const message = error instanceof ConfigError ? `The settings are invalid: ${error.message}` : (error as Error).message;
     core?.logger.error({ err: error }, 'core failed to start');
+    if (!core) handlers = unavailableHandlers(message);
   }
-  const handlers = createAdminHandlers({
-    health: () => {
-      if (!core) throw new Error(configError ?? 'The core is not running.');
-      return core.health();
-    },
-  });
-  registerIpc(handlers, (contents) => !!mainWindow && contents.id === mainWindow.webContents.id);
+  updateTray();
   showWindow();
-  const timer = setInterval(() => {
-    if (core && mainWindow && !mainWindow.isDestroyed()) sendAdminEvent(mainWindow.webContents, 'health.changed', core.health());
-  }, 1000);
-  app.on('before-quit', () => clearInterval(timer));
 }
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', showWindow);
-  app.on('activate', showWindow);
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
-  });
-  let quitting = false;
+  app.on('second-instance', () => showWindow());
+  app.on('activate', () => showWindow());
+  // The tray keeps the app alive with every window closed.
+  app.on('window-all-closed', () => undefined);
   app.on('before-quit', (event) => {
-    if (quitting || !core) return;
-    event.preventDefault();
     quitting = true;
-    void core.stop('the desktop app is quitting').finally(() => app.quit());
+    if (!core) return;
+    event.preventDefault();
+    const stopping = core;
+    core = undefined;
+    tray?.destroy();
+    void stopping.stop('the desktop app is quitting').finally(() => app.quit());
   });
   void app.whenReady().then(boot);
 }

@@ -1,8 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 
+import type { AdminBridge } from '../../shared/ipc/bridge';
+import type { ElectronMock } from '../main/testing/electronMock';
+
 vi.mock('electron', async () => (await import('../main/testing/electronMock')).createElectronMock());
 
-const electron = (await import('electron')) as unknown as ReturnType<typeof import('../main/testing/electronMock').createElectronMock>;
+const electron = (await import('electron')) as unknown as ElectronMock;
 await import('./index');
 const { ipcChannels } = await import('../../shared/ipc/bridge');
 
@@ -14,7 +17,7 @@ describe('the preload', () => {
   });
 
   it('forwards a request on the admin channel and delivers only the subscribed event', async () => {
-    const api = electron.contextBridge.exposed.get('api') as import('../../shared/ipc/bridge').AdminBridge;
+    const api = electron.contextBridge.exposed.get('api') as AdminBridge;
     expect(await api.request('health.get', {})).toEqual({ ok: true, data: 'from-main' });
     expect(electron.ipcRenderer.invoke).toHaveBeenCalledWith(ipcChannels.request, 'health.get', {});
     const seen: unknown[] = [];

@@ -1,19 +1,81 @@
 import { z } from 'zod';
 
 import { healthSchema } from '../types/health';
+import { logEntrySchema, logLevelSchema } from '../types/logs';
+import { gatewayStatusSchema, inviteSchema, localChatConnectionSchema, networkAddressSchema } from '../types/network';
+import { sessionSnapshotSchema } from '../types/session';
+import { settingsUpdateResultSchema, settingsUpdateSchema, settingsViewSchema } from '../types/settings';
+import { statsViewSchema } from '../types/stats';
+
+const none = z.object({}).strict();
+
+/** The admin view's pages (the desktop menu, tray and notifications can open one). */
+export const adminPageSchema = z.enum(['overview', 'sessions', 'stats', 'logs', 'chat', 'invite', 'settings']);
+export type AdminPage = z.infer<typeof adminPageSchema>;
+const sessionIdSchema = z.string().min(1).max(100);
 
 /**
  * The admin contract: every route the renderer may call, with its zod input and output schemas.
  * Served by `electron/core/admin` handlers over IPC (desktop) and HTTP (headless `/admin`).
- * Routes are named `noun.verb`.
+ * Routes are named `noun.verb`. Outputs never carry a secret or conversation text.
  */
 export const adminRoutes = {
-  'health.get': { input: z.object({}).strict(), output: healthSchema },
+  'health.get': { input: none, output: healthSchema },
+
+  /** Every open session (the desk user's `local` one included), newest first. */
+  'sessions.list': { input: none, output: z.object({ sessions: z.array(sessionSnapshotSchema) }) },
+  /** Closes a session; the teammate is told `reason`. `kicked` is false when it was already gone. */
+  'sessions.kick': {
+    input: z.object({ id: sessionIdSchema, reason: z.string().trim().min(1, 'give a reason').max(200) }).strict(),
+    output: z.object({ kicked: z.boolean() }),
+  },
+
+  'stats.get': { input: none, output: statsViewSchema },
+
+  /** Kept log entries after `afterSeq` at `level` or above, at most `limit` (default 500) newest. */
+  'logs.list': {
+    input: z
+      .object({ afterSeq: z.number().int().nonnegative().optional(), level: logLevelSchema.optional(), limit: z.number().int().min(1).max(1000).optional() })
+      .strict(),
+    output: z.object({ entries: z.array(logEntrySchema) }),
+  },
+
+  'settings.get': { input: none, output: settingsViewSchema },
+  /** Validates, persists and applies what can be applied at once; says what needs a restart. */
+  'settings.update': { input: settingsUpdateSchema, output: settingsUpdateResultSchema },
+  /** Replaces the access code with a fresh random one (teammates signed in stay signed in). */
+  'settings.regenerateAccessCode': { input: none, output: z.object({ accessCode: z.string() }) },
+
+  'invite.get': { input: none, output: inviteSchema },
+
+  'gateway.status': { input: none, output: gatewayStatusSchema },
+  /** Lets teammates connect again. */
+  'gateway.start': { input: none, output: gatewayStatusSchema },
+  /** Disconnects every teammate and refuses new ones; the admin view stays reachable. */
+  'gateway.stop': { input: none, output: gatewayStatusSchema },
+
+  /** This machine's IPv4 addresses, for the bind-address choice. */
+  'network.addresses': { input: none, output: z.object({ addresses: z.array(networkAddressSchema) }) },
+
+  /** How the local chat pane connects to the desk user's own session. */
+  'localChat.connect': { input: none, output: localChatConnectionSchema },
 } as const;
 
 /** Events the core pushes to the admin view. */
 export const adminEvents = {
   'health.changed': healthSchema,
+  /** The whole session list, at most every 250 ms while something changes. */
+  'sessions.changed': z.object({ sessions: z.array(sessionSnapshotSchema) }),
+  /** Every 2 s. */
+  'stats.changed': statsViewSchema,
+  /** New log entries, batched. */
+  'logs.appended': z.object({ entries: z.array(logEntrySchema) }),
+  'settings.changed': settingsViewSchema,
+  'gateway.changed': gatewayStatusSchema,
+  /** A session started waiting for an approval (the shell notifies for the desk user's own when its window is hidden). */
+  'approvals.waiting': z.object({ sessionId: z.string(), user: z.string(), tool: z.string(), local: z.boolean() }),
+  /** Desktop only: the app menu, tray or a notification asks the view to show a page. */
+  'app.navigate': z.object({ page: adminPageSchema }),
 } as const;
 
 export type AdminRoutes = typeof adminRoutes;

@@ -1,28 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
-import { healthSchema, type Health } from '../../../shared/types/health';
+import { healthSchema } from '../../../shared/types/health';
 
 import { AdminRouteError, dispatchAdmin } from './dispatch';
-import { createAdminHandlers } from './handlers';
-
-const health: Health = {
-  status: 'ok',
-  name: 'Tallyfy MCP Gateway',
-  version: '0.0.0',
-  uptimeSeconds: 3,
-  mode: 'sandbox',
-  agent: 'direct',
-  services: { gateway: { running: true }, mcp: { running: false }, sandbox: { running: true } },
-  sessions: { active: 0, peak: 0 },
-};
+import { adminFixture } from './testing/adminFixture';
 
 describe('dispatchAdmin', () => {
-  const handlers = createAdminHandlers({ health: () => health });
+  const fixture = adminFixture();
+  afterAll(() => fixture.admin.close());
+  const { handlers } = fixture.admin;
 
   it('runs a known route and returns its data', async () => {
     const result = await dispatchAdmin(handlers, 'health.get', {});
     expect(result.ok).toBe(true);
-    expect(healthSchema.parse(result.ok ? result.data : undefined).uptimeSeconds).toBe(3);
+    expect(healthSchema.parse(result.ok ? result.data : undefined).uptimeSeconds).toBe(1);
   });
 
   it('refuses an unknown route and bad input with stable codes', async () => {
@@ -32,6 +23,7 @@ describe('dispatchAdmin', () => {
 
   it('turns a handler failure into a result with secrets scrubbed', async () => {
     const failing = {
+      ...handlers,
       'health.get': () => {
         throw new AdminRouteError('BROKEN', 'failed with Bearer sk-ant-abcdefghijkl');
       },

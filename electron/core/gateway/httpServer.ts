@@ -7,6 +7,9 @@ import { close, listen } from '../net/listen';
 import { pageHeaders, serveStatic } from './staticFiles';
 import type { WsGateway } from './wsGateway';
 
+/** An extra WebSocket upgrade handler (the admin events mount here): true when it took the request. */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+
 /** An extra HTTP route handler (the admin API mounts here): true when it answered. */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, path: string) => boolean | Promise<boolean>;
 
@@ -20,6 +23,8 @@ export interface GatewayHttpOptions {
   webRoot?: string;
   /** Routes tried before the static files. */
   routes?: RouteHandler[];
+  /** Upgrade handlers tried before the WebSocket gateway. */
+  upgrades?: UpgradeHandler[];
 }
 
 export interface GatewayHttp {
@@ -75,6 +80,7 @@ export async function startGatewayHttp(options: GatewayHttpOptions): Promise<Gat
     });
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    for (const upgrade of options.upgrades ?? []) if (upgrade(req, socket, head)) return;
     if (ws) return ws.handleUpgrade(req, socket, head);
     socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });

@@ -1,11 +1,13 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+import type { ElectronMock } from '../testing/electronMock';
 
 vi.mock('electron', async () => (await import('../testing/electronMock')).createElectronMock());
 
-const electron = (await import('electron')) as unknown as ReturnType<typeof import('../testing/electronMock').createElectronMock>;
+const electron = (await import('electron')) as unknown as ElectronMock;
 const { FakeWebContents } = await import('../testing/electronMock');
 const { registerIpc, sendAdminEvent } = await import('./register');
-const { createAdminHandlers } = await import('../../core/admin/handlers');
+const { adminFixture } = await import('../../core/admin/testing/adminFixture');
 const { ipcChannels } = await import('../../../shared/ipc/bridge');
 
 const health = {
@@ -22,7 +24,9 @@ const health = {
 describe('registerIpc', () => {
   const trusted = new FakeWebContents();
   const stranger = new FakeWebContents();
-  registerIpc(createAdminHandlers({ health: () => health }), (contents) => contents.id === trusted.id);
+  const fixture = adminFixture({ health: () => health });
+  afterAll(() => fixture.admin.close());
+  registerIpc(() => fixture.admin.handlers, (contents) => contents.id === trusted.id);
   const handler = electron.ipcMain.handlers.get(ipcChannels.request)!;
   const call = (sender: InstanceType<typeof FakeWebContents>, route: unknown, input: unknown) =>
     handler({ sender, senderFrame: { url: 'file:///app/index.html' } }, route, input);

@@ -64,3 +64,6 @@ export function createElectronMock() {
     session: { defaultSession: { webRequest: { onHeadersReceived: vi.fn() } } },
   };
 }
+
+/** The mock's shape, for tests that read what the shell asked for. */
+export type ElectronMock = ReturnType<typeof createElectronMock>;

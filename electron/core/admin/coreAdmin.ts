@@ -1,0 +1,83 @@
+import type { Health } from '../../../shared/types/health';
+import type { LocalChatConnection } from '../../../shared/types/network';
+import type { Config } from '../config/config';
+import type { Logger, LogRing } from '../log/logger';
+import type { SecretRegistry } from '../log/redact';
+import type { SettingsService } from '../store/settingsService';
+
+import { createAdmin, type Admin, type CreateAdminOptions } from './createAdmin';
+import { createAdminHttp, type AdminHttp } from './http';
+import type { SessionDirectory } from './ports';
+
+/** Keys the core applies without a restart today (the desk user's credentials, read at sign-in). */
+export const coreLiveSettingKeys = ['tallyfyApiKey', 'tallyfyOrgId'] as const;
+
+/** What the admin needs from the composed core. */
+export interface CoreAdminHost {
+  /** The core's config object; live settings are written into it. */
+  config: Config;
+  health(): Health;
+  sessions: SessionDirectory;
+  logs: LogRing;
+  logger: Logger;
+  secrets: SecretRegistry;
+  /** The bound gateway port, once started. */
+  gatewayPort(): number | undefined;
+  gatewayAccepting(): boolean;
+  suspendGateway(reason: string): void;
+  resumeGateway(): void;
+  localChat(): LocalChatConnection;
+}
+
+/** The core's admin: the surface, its HTTP transport, and the token that guards it. */
+export interface CoreAdmin {
+  readonly admin: Admin;
+  readonly http: AdminHttp;
+  /** The browser admin token (flag/env, else saved, else generated and saved). */
+  token(): string;
+  close(): void;
+}
+
+/**
+ * Wires the admin surface to a composed core: gateway start/stop, the local chat, live settings
+ * (written into `host.config` and registered as secrets), and the browser transport.
+ */
+export function createCoreAdmin(host: CoreAdminHost, settings: SettingsService, extra: Pick<CreateAdminOptions, 'mdns' | 'timing' | 'network'> = {}): CoreAdmin {
+  const token = settings.adminToken();
+  host.secrets.add(token);
+  const admin = createAdmin({
+    health: () => host.health(),
+    sessions: host.sessions,
+    logs: host.logs,
+    logger: host.logger,
+    settings,
+    gateway: {
+      state: () => ({ running: host.gatewayAccepting(), host: host.config.host, port: host.gatewayPort() ?? host.config.port }),
+      start: async () => host.resumeGateway(),
+      stop: async (reason) => host.suspendGateway(reason),
+    },
+    localChat: () => host.localChat(),
+    ...extra,
+  });
+  const stopSettings = settings.subscribe(({ changed }) => {
+    if (changed.includes('tallyfyApiKey')) {
+      const key = settings.secret('tallyfyApiKey');
+      host.secrets.add(key);
+      host.config.tallyfyApiKey = key;
+    }
+    if (changed.includes('tallyfyOrgId')) host.config.tallyfyOrgId = settings.current.tallyfyOrgId || undefined;
+    if (changed.includes('anthropicApiKey')) host.secrets.add(settings.secret('anthropicApiKey'));
+    if (changed.includes('accessCode')) host.secrets.add(settings.current.accessCode);
+  });
+  const http = createAdminHttp({ handlers: admin.handlers, events: admin.events, token: () => token, logger: host.logger });
+  return {
+    admin,
+    http,
+    token: () => token,
+    close() {
+      stopSettings();
+      http.close();
+      admin.close();
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { adminRoutes } from '../../../shared/ipc/contract';
+import type { Invite } from '../../../shared/types/network';
+import type { SettingsUpdateResult } from '../../../shared/types/settings';
+import type { StatsView } from '../../../shared/types/stats';
+import type { SessionHooks } from '../sessions/session';
+
+import { dispatchAdmin } from './dispatch';
+import { adminFixture } from './testing/adminFixture';
+
+const fixtures: ReturnType<typeof adminFixture>[] = [];
+function setup(...args: Parameters<typeof adminFixture>) {
+  const fixture = adminFixture(...args);
+  fixtures.push(fixture);
+  return fixture;
+}
+afterEach(() => {
+  for (const fixture of fixtures.splice(0)) fixture.admin.close();
+});
+
+/** Calls a route like a transport does and checks the answer against the contract's output schema. */
+async function call(fixture: ReturnType<typeof adminFixture>, route: keyof typeof adminRoutes, input: unknown = {}) {
+  const result = await dispatchAdmin(fixture.admin.handlers, route, input);
+  if (!result.ok) throw new Error(`${route}: ${result.error.code} ${result.error.message}`);
+  return adminRoutes[route].output.parse(result.data) as never;
+}
+
+describe('admin handlers', () => {
+  it('lists signed-in sessions newest first, without credentials', async () => {
+    const fixture = setup();
+    fixture.signIn('alice');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    fixture.signIn('bob');
+    const { sessions } = await call(fixture, 'sessions.list') as { sessions: { user?: { name: string } }[] };
+    expect(sessions.map((session) => session.user?.name)).toEqual(['bob', 'alice']);
+    expect(JSON.stringify(sessions)).not.toContain('sandbox-alice');
+  });
+
+  it('kicks a session with a reason and says when there was none', async () => {
+    const fixture = setup();
+    const alice = fixture.signIn('alice');
+    expect(await call(fixture, 'sessions.kick', { id: alice.id, reason: 'Lunch break' })).toEqual({ kicked: true });
+    expect(fixture.registry.get(alice.id)).toBeUndefined();
+    expect(await call(fixture, 'sessions.kick', { id: alice.id, reason: 'again' })).toEqual({ kicked: false });
+    expect(fixture.logs.list().some((entry) => entry.msg === 'the admin closed a session')).toBe(true);
+    expect(await dispatchAdmin(fixture.admin.handlers, 'sessions.kick', { id: alice.id, reason: '' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+
+  it('reports stats with percentiles, tools, errors and cost per user', async () => {
+    const fixture = setup();
+    const alice = fixture.signIn('alice');
+    const hooks = (alice as unknown as { deps: { hooks: SessionHooks } }).deps.hooks;
+    for (const ms of [100, 200, 300, 400, 1000]) hooks.queryDone(alice, ms);
+    hooks.toolCall(alice, 'list_tasks', true);
+    hooks.toolCall(alice, 'list_tasks', false);
+    hooks.error(alice, 'RATE_LIMITED');
+    hooks.usage(alice, { inputTokens: 1_000_000, outputTokens: 100_000, cacheReadTokens: 0, cacheWriteTokens: 0 });
+    const stats = (await call(fixture, 'stats.get')) as StatsView;
+    expect(stats).toMatchObject({ active: 1, authenticated: 1, peak: 1, queries: 5, queriesPerMinute: 5, latencyP50Ms: 300, latencyP95Ms: 1000 });
+    expect(stats.toolCalls).toEqual([{ tool: 'list_tasks', count: 2, errors: 1 }]);
+    expect(stats.errors).toEqual([{ kind: 'RATE_LIMITED', count: 1 }]);
+    // Sonnet list price: $3/M input + $15/M output.
+    expect(stats.users).toEqual([expect.objectContaining({ name: 'alice', costUsd: 4.5 })]);
+    expect(stats.series.length).toBeGreaterThan(0);
+  });
+
+  it('lists redacted logs filtered by level and sequence', async () => {
+    const fixture = setup();
+    fixture.logger.info('first');
+    fixture.logger.warn({ apiKey: 'sk-ant-secret-value-123456' }, 'careful');
+    fixture.logger.flush();
+    const { entries } = (await call(fixture, 'logs.list', { level: 'warn' })) as { entries: { msg: string; seq: number }[] };
+    expect(entries.map((entry) => entry.msg)).toEqual(['careful']);
+    expect(JSON.stringify(entries)).not.toContain('sk-ant-secret-value-123456');
+    const after = (await call(fixture, 'logs.list', { afterSeq: entries[0]!.seq })) as { entries: unknown[] };
+    expect(after.entries).toEqual([]);
+  });
+
+  it('updates settings, persists them, and never returns a secret', async () => {
+    const fixture = setup();
+    const result = (await call(fixture, 'settings.update', {
+      idleTimeoutMinutes: 20,
+      allowedOrgs: ['a0000000000000000000000000000001'],
+      secrets: { anthropicApiKey: 'sk-ant-api03-verysecretkey-0000' },
+    })) as SettingsUpdateResult;
+    expect(result.settings.idleTimeoutMinutes).toBe(20);
+    expect(result.settings.secrets.anthropicApiKey).toMatchObject({ set: true, masked: '••••••••0000' });
+    expect(JSON.stringify(result)).not.toContain('verysecretkey');
+    expect(JSON.stringify(await call(fixture, 'settings.get'))).not.toContain('verysecretkey');
+    expect(await dispatchAdmin(fixture.admin.handlers, 'settings.update', { idleTimeoutMinutes: 0 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await dispatchAdmin(fixture.admin.handlers, 'settings.update', { host: 'not-an-ip' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await dispatchAdmin(fixture.admin.handlers, 'settings.update', { unknown: 1 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+
+  it('builds an invite with a QR code: loopback link when private, LAN link with the code when exposed', async () => {
+    const fixture = setup();
+    const local = (await call(fixture, 'invite.get')) as Invite;
+    expect(local).toMatchObject({ exposed: false, url: 'http://127.0.0.1:9555/' });
+    expect(local.accessCode).toBeUndefined();
+    expect(local.qrDataUrl).toMatch(/^data:image\/png;base64,/);
+    fixture.gatewayState.host = '0.0.0.0';
+    const { accessCode } = (await call(fixture, 'settings.regenerateAccessCode')) as { accessCode: string };
+    const shared = (await call(fixture, 'invite.get')) as Invite;
+    expect(shared).toMatchObject({ exposed: true, accessCode, urls: ['http://192.168.1.20:9555/'] });
+    expect(shared.url).toBe(`http://192.168.1.20:9555/#code=${accessCode}`);
+  });
+
+  it('stops and starts the gateway, advertising it over mDNS only while exposed and running', async () => {
+    const fixture = setup();
+    expect(await call(fixture, 'gateway.stop')).toMatchObject({ running: false, advertised: false });
+    expect(await call(fixture, 'gateway.start')).toMatchObject({ running: true, exposed: false, advertised: false });
+    expect(fixture.responders).toHaveLength(0);
+    fixture.gatewayState.host = '0.0.0.0';
+    fixture.admin.gatewayChanged();
+    expect(fixture.responders).toHaveLength(1);
+    expect(fixture.responders[0]!.published.map((item) => `${item.type}:${item.port}`)).toEqual(['tallyfy-gateway:9555', 'http:9555']);
+    expect(await call(fixture, 'gateway.stop')).toMatchObject({ running: false, advertised: false });
+    expect(fixture.responders[0]!.destroyed).toBe(true);
+    expect(await call(fixture, 'gateway.start')).toMatchObject({ running: true, exposed: true, advertised: true });
+  });
+
+  it('stopping the gateway closes the teammates sessions', async () => {
+    const fixture = setup();
+    fixture.signIn('alice');
+    await call(fixture, 'gateway.stop');
+    expect(fixture.registry.size).toBe(0);
+  });
+
+  it('lists network addresses and says when the local chat is unavailable', async () => {
+    const fixture = setup();
+    expect(await call(fixture, 'network.addresses')).toMatchObject({ addresses: [{ address: '127.0.0.1' }, { address: '192.168.1.20' }] });
+    expect(await call(fixture, 'localChat.connect')).toMatchObject({ available: false });
+    const withChat = setup({ localChat: () => ({ available: true, wsUrl: 'ws://127.0.0.1:1', localToken: 'once' }) });
+    expect(await call(withChat, 'localChat.connect')).toEqual({ available: true, wsUrl: 'ws://127.0.0.1:1', localToken: 'once' });
+  });
+});

@@ -1,0 +1,204 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+import { WebSocketServer, type WebSocket } from 'ws';
+
+import type { Logger } from '../log/logger';
+
+import { dispatchAdmin, type AdminHandlers } from './dispatch';
+import type { AdminEventHub } from './eventHub';
+
+/** The WebSocket subprotocol of the admin events; the token rides as a second one, `token.<token>`. */
+export const adminSubprotocol = 'gateway-admin';
+
+export interface AdminHttpOptions {
+  handlers: AdminHandlers;
+  events: Pick<AdminEventHub, 'subscribe'>;
+  /** The admin token (read on every request, so a changed token applies at once). */
+  token: () => string;
+  logger: Logger;
+  /** Largest request body, bytes. Default 64 KiB. */
+  maxBodyBytes?: number;
+  /** A socket whose unsent events exceed this is closed (1013), bytes. Default 4 MiB. */
+  maxBufferedBytes?: number;
+}
+
+/** The admin's HTTP half: `POST /admin/api/<route>` and the `/admin/events` WebSocket. */
+export interface AdminHttp {
+  /** Answers `/admin/api/*`; false for any other path (the caller goes on). */
+  handleRequest(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean>;
+  /** Takes the `/admin/events` upgrade; false for any other path. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Open event sockets. */
+  readonly connections: number;
+  /** Closes every event socket (1001). */
+  close(): void;
+}
+
+/** Compares two strings in constant time (over their SHA-256, so lengths do not leak). */
+export function tokensMatch(given: string, expected: string): boolean {
+  const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+  return expected.length > 0 && timingSafeEqual(digest(given), digest(expected));
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': String(Buffer.byteLength(text)),
+    'x-content-type-options': 'nosniff',
+    ...extra,
+  });
+  res.end(text);
+}
+
+const failure = (code: string, message: string) => ({ ok: false, error: { code, message } });
+
+function readBody(req: IncomingMessage, limit: number): Promise<string | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > limit) {
+        done = true;
+        resolve('too-large');
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!done) resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', reject);
+  });
+}
+
+/** True when a browser request comes from a page of this same host (or from no page at all). */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The browser transport of the admin contract, for the headless server. Every call needs the
+ * admin token (`Authorization: Bearer …`; on the event socket the `token.<token>` subprotocol,
+ * since browsers cannot set headers there), compared in constant time. Answers are the same
+ * `{ok, data}` / `{ok:false, error}` results as over IPC.
+ */
+export function createAdminHttp(options: AdminHttpOptions): AdminHttp {
+  const maxBody = options.maxBodyBytes ?? 64 * 1024;
+  const maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024;
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 4 * 1024,
+    perMessageDeflate: false,
+    // Answer with the plain subprotocol, never echo the token.
+    handleProtocols: (protocols) => (protocols.has(adminSubprotocol) ? adminSubprotocol : false),
+  });
+
+  const authorized = (header: string | undefined): boolean => {
+    const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+    return !!match?.[1] && tokensMatch(match[1], options.token());
+  };
+
+  wss.on('connection', (ws: WebSocket) => {
+    const unsubscribe = options.events.subscribe((event, payload) => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (ws.bufferedAmount > maxBuffered) {
+        ws.close(1013, 'too slow');
+        return;
+      }
+      ws.send(JSON.stringify({ event, payload }));
+    });
+    const ping = setInterval(() => ws.ping(), 30_000);
+    ping.unref();
+    ws.on('close', () => {
+      clearInterval(ping);
+      unsubscribe();
+    });
+    ws.on('error', () => ws.terminate());
+    // The event socket is one-way; anything the page sends is ignored.
+  });
+
+  return {
+    async handleRequest(req, res, path) {
+      if (!path.startsWith('/admin/api/')) return false;
+      if (req.method !== 'POST') {
+        sendJson(res, 405, failure('METHOD_NOT_ALLOWED', 'Use POST for admin routes.'), { allow: 'POST' });
+        return true;
+      }
+      if (!sameOrigin(req)) {
+        sendJson(res, 403, failure('FORBIDDEN_ORIGIN', 'The admin API answers only its own page.'));
+        return true;
+      }
+      if (!authorized(req.headers.authorization)) {
+        sendJson(res, 401, failure('UNAUTHORIZED', 'The admin token is missing or wrong. Open the admin link the server printed at start-up.'), {
+          'www-authenticate': 'Bearer',
+        });
+        return true;
+      }
+      const body = await readBody(req, maxBody);
+      if (body === 'too-large') {
+        sendJson(res, 413, failure('TOO_LARGE', `The request body is larger than ${maxBody} bytes.`));
+        return true;
+      }
+      let input: unknown = {};
+      if (body.trim() !== '') {
+        try {
+          input = JSON.parse(body);
+        } catch {
+          sendJson(res, 400, failure('INVALID_JSON', 'The request body is not valid JSON.'));
+          return true;
+        }
+      }
+      const route = decodeURIComponent(path.slice('/admin/api/'.length));
+      const result = await dispatchAdmin(options.handlers, route, input);
+      sendJson(res, result.ok ? 200 : result.error.code === 'UNKNOWN_ROUTE' ? 404 : result.error.code === 'INVALID_INPUT' ? 400 : 200, result);
+      return true;
+    },
+
+    handleUpgrade(req, socket, head) {
+      const path = (req.url ?? '/').split('?')[0];
+      if (path !== '/admin/events') return false;
+      const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+        .split(',')
+        .map((item) => item.trim());
+      const token = offered.find((item) => item.startsWith('token.'))?.slice('token.'.length) ?? '';
+      const refuse = (status: string): void => {
+        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      };
+      if (!sameOrigin(req)) {
+        options.logger.info({ origin: req.headers.origin }, 'admin events upgrade refused: foreign origin');
+        refuse('403 Forbidden');
+        return true;
+      }
+      if (!offered.includes(adminSubprotocol) || !tokensMatch(token, options.token())) {
+        options.logger.info('admin events upgrade refused: missing or wrong admin token');
+        refuse('401 Unauthorized');
+        return true;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      return true;
+    },
+
+    get connections() {
+      return wss.clients.size;
+    },
+
+    close() {
+      for (const ws of wss.clients) ws.close(1001, 'server shutting down');
+      wss.close();
+    },
+  };
+}

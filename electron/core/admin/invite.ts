@@ -1,0 +1,39 @@
+import QRCode from 'qrcode';
+
+import type { Invite, NetworkAddress } from '../../../shared/types/network';
+
+import { isLoopbackHost, reachableUrls } from './network';
+import type { GatewayState } from './ports';
+
+export interface InviteInput {
+  gateway: GatewayState;
+  addresses: readonly NetworkAddress[];
+  accessCode?: string | undefined;
+  mdnsName?: string | undefined;
+}
+
+/** Adds the access code to a web chat URL as `#code=…` (a fragment: never sent to a server or logged). */
+export function withAccessCode(url: string, accessCode: string | undefined): string {
+  return accessCode ? `${url}#code=${encodeURIComponent(accessCode)}` : url;
+}
+
+/**
+ * What the admin shares with teammates: the web chat link (with the access code when the gateway
+ * is on the LAN), every reachable URL, and the link as a QR code PNG data URL (256 px).
+ */
+export async function buildInvite(input: InviteInput): Promise<Invite> {
+  const exposed = !isLoopbackHost(input.gateway.host);
+  const urls = reachableUrls(input.gateway.host, input.gateway.port, input.addresses);
+  const code = exposed ? input.accessCode : undefined;
+  const url = withAccessCode(urls[0] ?? `http://127.0.0.1:${input.gateway.port}/`, code);
+  const qrDataUrl = await QRCode.toDataURL(url, { errorCorrectionLevel: 'M', margin: 1, width: 256, color: { dark: '#1d2330', light: '#ffffff' } });
+  return {
+    exposed,
+    running: input.gateway.running,
+    url,
+    urls,
+    ...(code ? { accessCode: code } : {}),
+    qrDataUrl,
+    ...(input.mdnsName ? { mdnsName: input.mdnsName } : {}),
+  };
+}

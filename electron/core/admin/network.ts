@@ -1,0 +1,31 @@
+import { networkInterfaces } from 'node:os';
+
+import type { NetworkAddress } from '../../../shared/types/network';
+
+type Interfaces = ReturnType<typeof networkInterfaces>;
+
+/** This machine's IPv4 addresses, LAN ones first, then loopback. */
+export function networkAddresses(interfaces: Interfaces = networkInterfaces()): NetworkAddress[] {
+  const out: NetworkAddress[] = [];
+  for (const [name, items] of Object.entries(interfaces)) {
+    for (const item of items ?? []) {
+      if (item.family === 'IPv4') out.push({ interface: name, address: item.address, internal: item.internal });
+    }
+  }
+  return out.sort((a, b) => Number(a.internal) - Number(b.internal) || a.interface.localeCompare(b.interface));
+}
+
+/** True when `host` is a loopback address (only this machine can connect). */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** The URLs teammates can use to reach a gateway bound to `host`:`port`. */
+export function reachableUrls(host: string, port: number, addresses: readonly NetworkAddress[]): string[] {
+  if (isLoopbackHost(host)) return [`http://127.0.0.1:${port}/`];
+  if (host === '0.0.0.0' || host === '::') {
+    const lan = addresses.filter((item) => !item.internal).map((item) => `http://${item.address}:${port}/`);
+    return lan.length > 0 ? lan : [`http://127.0.0.1:${port}/`];
+  }
+  return [`http://${host}:${port}/`];
+}
