@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 
 import { sandboxOrgs, sandboxTokens, startSandbox, type Sandbox } from '../../electron/core/tallyfy/sandbox';
+
 import { registerTallyfyContract } from './tallyfyContract';
 
 let sandbox: Sandbox;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { SecretRegistry } from '../log/redact';
+
 import { createTallyfyClient, type TallyfyClientOptions } from './client';
 import {
   TallyfyAbortedError,

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 
 import { SecretRegistry } from '../log/redact';
+
 import { commentsApi, type CommentsApi } from './endpoints/comments';
 import type { EndpointContext, ListQuery } from './endpoints/context';
 import { foldersApi, searchApi, tagsApi, type FoldersApi, type SearchOptions, type TagsApi } from './endpoints/organize';
 import { groupsApi, guestsApi, usersApi, type GroupsApi, type GuestsApi, type UsersApi } from './endpoints/people';
 import { runsApi, type RunsApi } from './endpoints/runs';
+import { tasksApi, type TasksApi } from './endpoints/tasks';
 import {
   automationsApi,
   capturesApi,
@@ -18,7 +20,6 @@ import {
   type StepsApi,
   type TemplatesApi,
 } from './endpoints/templates';
-import { tasksApi, type TasksApi } from './endpoints/tasks';
 import { createHttpTransport, type RequestInfo, type RequestOptions } from './http';
 import { hasMorePages, normalisePagination } from './pagination';
 import { defaultRetryPolicy } from './retry';

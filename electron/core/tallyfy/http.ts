@@ -1,5 +1,6 @@
 import { genericSecrets, type SecretRegistry } from '../log/redact';
-import { createTallyfyError, parseErrorBody, codeForStatus, TallyfyError } from './errors';
+
+import { createTallyfyError, parseErrorBody, codeForStatus, type TallyfyError } from './errors';
 import { backoffDelayMs, isRetryableNetworkError, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry';
 
 /** A query value: arrays are sent comma-joined (`with=a,b`); undefined/null are left out. */

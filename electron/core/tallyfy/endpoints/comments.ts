@@ -1,4 +1,5 @@
 import type { Comment, CommentLabel, Task } from '../types';
+
 import { seg, type EndpointContext } from './context';
 
 /** Body of a comment create/update. `content` may hold `@[userId]` mentions. */

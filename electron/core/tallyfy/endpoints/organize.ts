@@ -1,4 +1,5 @@
 import type { Folder, FolderObject, Page, SearchResult, SearchType, Tag } from '../types';
+
 import { seg, type EndpointContext, type ListQuery } from './context';
 
 /** Tag endpoints (tallyfy-api.md §3.10). */

@@ -1,4 +1,5 @@
 import type { Group, Guest, Page, Role, User } from '../types';
+
 import { seg, type EndpointContext, type ListQuery } from './context';
 
 /** Body of `POST /users/invite`. */

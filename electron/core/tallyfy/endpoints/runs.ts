@@ -1,4 +1,5 @@
 import type { Capture, Owners, Page, Run } from '../types';
+
 import { seg, type EndpointContext, type ListQuery } from './context';
 
 /** Body of a launch (`POST /runs`). `prerun` is an OBJECT keyed by kick-off field timeline id. */

@@ -1,4 +1,5 @@
 import type { Owners, Page, Task } from '../types';
+
 import { seg, type EndpointContext, type ListQuery } from './context';
 
 /** Body of a one-off task (`POST /tasks`). `deadline` is `"YYYY-MM-DD HH:MM:SS"` UTC. */

@@ -1,4 +1,5 @@
 import type { Automation, AutomationAction, AutomationCondition, Capture, Page, PrerunField, Step, Template } from '../types';
+
 import { seg, type EndpointContext, type ListQuery } from './context';
 
 /** Body of `POST /checklists`. */

@@ -17,7 +17,7 @@ export function parseCliArgs(argv: string[]): { host: string; port: number; seed
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new Error(`${(error as Error).message.split('\n')[0] ?? 'bad arguments'} — ${usage}`);
+    throw new Error(`${(error as Error).message.split('\n')[0] ?? 'bad arguments'} — ${usage}`, { cause: error });
   }
   if (values.help) throw new Error(usage);
   const port = values.port === undefined ? 8100 : Number(values.port);

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 
 import { close, listen, urlHost } from '../../net/listen';
+
 import { defaultSeed } from './defaultSeed';
 import { FaultController, type FaultOptions } from './faults';
 import { HttpError } from './respond';
@@ -162,7 +163,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return;
     }
 
-    let status = 500;
+    let status: number;
     try {
       const reply = await route(req, method, url, path, token, who);
       status = reply.status ?? 200;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { notFound, validate, validationError } from '../respond';
 import { threadOut } from '../serialize';
 import type { SeedThread } from '../state';
+
 import { findTask, item, route, type Route, type RouteContext } from './context';
 
 const commentSchema = z.object({

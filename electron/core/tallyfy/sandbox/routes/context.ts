@@ -1,6 +1,6 @@
 import { forbidden, notFound } from '../respond';
-import type { OrgStore, SandboxState, SeedRun, SeedTask, SeedTemplate, SeedUser } from '../state';
 import type { EmptyLinks } from '../respond';
+import type { OrgStore, SandboxState, SeedRun, SeedTask, SeedTemplate, SeedUser } from '../state';
 
 /** What a route handler receives. */
 export interface RouteContext {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { includes, notFound, paginate, validate, validationError } from '../respond';
 import { tagOut } from '../serialize';
 import type { SeedFolder, SeedTag } from '../state';
+
 import { item, route, type Route, type RouteContext } from './context';
 
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'The color format is invalid.');

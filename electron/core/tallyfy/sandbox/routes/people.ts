@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { HttpError, badRequest, forbidden, includes, notFound, paginate, validate, validationError } from '../respond';
 import { groupOut, guestOut, userOut } from '../serialize';
 import type { SeedGroup, SeedGuest, SeedUser } from '../state';
+
 import { item, requireAdmin, route, type Route, type RouteContext } from './context';
 
 const roleSchema = z.enum(['admin', 'standard', 'light']);

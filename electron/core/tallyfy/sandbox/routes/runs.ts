@@ -4,6 +4,7 @@ import { checkFieldValues, missingRequired } from '../fieldValues';
 import { HttpError, forbidden, includes, paginate, validate, validationError } from '../respond';
 import { runOut } from '../serialize';
 import type { SeedRun, SeedTask } from '../state';
+
 import { findRun, findTemplate, item, listParam, parseApiDate, route, type Reply, type Route, type RouteContext } from './context';
 import { replaceOwners } from './tasks';
 

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { checkFieldValues } from '../fieldValues';
 import { HttpError, includes, notFound, paginate, validate, validationError } from '../respond';
 import { hasOpenProblem, isOverdue, taskOut } from '../serialize';
-import type { OrgStore, SeedRun, SeedTask } from '../state';
+import type { OrgStore, SeedCapture, SeedRun, SeedTask } from '../state';
+
 import { findRun, findTask, item, listParam, parseApiDate, route, type Reply, type Route, type RouteContext } from './context';
 
 const ownersInput = z.object({
@@ -122,7 +123,7 @@ function listTasks(ctx: RouteContext, tasks: SeedTask[], defaultPerPage = 10): R
   return { body: { ...page, data: page.data.map((task) => taskOut(ctx.org, task, ctx.now, withs)) } };
 }
 
-function stepFields(org: OrgStore, task: SeedTask): import('../state').SeedCapture[] {
+function stepFields(org: OrgStore, task: SeedTask): SeedCapture[] {
   if (!task.run_id) return [];
   const run = org.runs.find((candidate) => candidate.id === task.run_id);
   const template = org.templates.find((candidate) => candidate.id === run?.checklist_id);

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
-import { fieldTypeSchema } from '../seedSchema';
 import { forbidden, includes, notFound, paginate, validate, validationError } from '../respond';
+import { fieldTypeSchema } from '../seedSchema';
 import { captureOut, stepOut, templateOut } from '../serialize';
 import type { SeedAutomation, SeedCapture, SeedStep, SeedTemplate } from '../state';
+
 import { findTemplate, item, requireTemplateEditor, route, type Reply, type Route, type RouteContext } from './context';
 
 const optionInput = z.looseObject({ id: z.number().int(), text: z.string().min(1) });
