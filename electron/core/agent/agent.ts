@@ -86,6 +86,7 @@ export interface Agent {
 
 const querySchema = z.string().trim().min(1, 'The question is empty.').max(100_000, 'The question is too long (100,000 characters at most).');
 const ephemeral = { type: 'ephemeral' } as const;
+const stopReasons = new Set<string>(['end_turn', 'max_tokens', 'stop_sequence', 'refusal', 'pause_turn']);
 
 /** The history as sent: the last turn's last block carries the rolling cache breakpoint. Copies one turn only. */
 function withRollingBreakpoint(messages: readonly HistoryMessage[]): MessageParam[] {
@@ -192,7 +193,7 @@ export function createAgent(options: AgentOptions): Agent {
     const { conversation } = input;
     const catalog = await catalogFor(conversation, input.tools);
     const system: TextBlockParam[] = [{ type: 'text', text: buildSystemPrompt(input.user), cache_control: ephemeral }];
-    const startLength = conversation.messages.length;
+    const start = conversation.mark();
     const records: ToolCallRecord[] = [];
     const texts: string[] = [];
     let committed = false;
@@ -243,7 +244,7 @@ export function createAgent(options: AgentOptions): Agent {
         if (calls.length === 0) {
           let text = texts.join('\n\n');
           if (reply.stopReason === 'max_tokens') text += `${text ? '\n\n' : ''}_(The answer was cut off at the length limit. Ask me to continue.)_`;
-          return { text, usage, rounds: round, toolCalls: records, stopReason: reply.stopReason as AgentStopReason };
+          return { text, usage, rounds: round, toolCalls: records, stopReason: stopReasons.has(reply.stopReason) ? (reply.stopReason as AgentStopReason) : 'end_turn' };
         }
         const results = await runToolCalls(calls, toolContext(input, catalog, signal, round, emit, records));
         conversation.append({ role: 'user', content: results });
@@ -259,8 +260,9 @@ export function createAgent(options: AgentOptions): Agent {
       if (error.code === 'AGENT_CANCELLED' && partial) {
         conversation.append({ role: 'assistant', content: `${partial}\n\n_(cancelled by the user)_` });
       } else if (!committed) {
-        conversation.truncate(startLength);
+        conversation.rollback(start);
       }
+      conversation.closeDanglingToolUse(error.code === 'AGENT_CANCELLED' ? 'Cancelled by the user before this tool ran.' : 'Not run: the query failed.');
       throw error;
     }
   }

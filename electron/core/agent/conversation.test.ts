@@ -79,3 +79,36 @@ describe('Conversation', () => {
     expect(conversation.allowedTools.size).toBe(0);
   });
 });
+
+describe('Conversation rollback', () => {
+  it('undoes a failed query even when it was merged into the previous turn or the history was trimmed since', () => {
+    const conversation = new Conversation(300);
+    conversation.append({ role: 'user', content: 'q1' });
+    conversation.append({ role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'x', input: {} }] });
+    const toolTurn: HistoryMessage = { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'cancelled' }] };
+    conversation.append(toolTurn);
+    const mark = conversation.mark();
+    conversation.append({ role: 'user', content: 'q2' }); // merged
+    conversation.rollback(mark);
+    expect(conversation.messages).toHaveLength(3);
+    expect(conversation.messages[2]).toBe(toolTurn);
+
+    conversation.append({ role: 'assistant', content: 'a1' });
+    for (const id of ['b', 'c']) exchange(conversation, id, 400);
+    const before = conversation.mark();
+    conversation.append({ role: 'user', content: `q3 ${big(10)}` });
+    expect(conversation.trim()).toBeGreaterThan(0);
+    conversation.rollback(before);
+    expect(String(conversation.messages.at(-1)?.content)).toBe('answer c');
+  });
+
+  it('answers a dangling tool_use so the history stays valid', () => {
+    const conversation = new Conversation();
+    conversation.append({ role: 'user', content: 'q' });
+    conversation.append({ role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_9', name: 'x', input: {} }] });
+    conversation.closeDanglingToolUse('Not run.');
+    expect(pairsIntact(conversation.messages)).toBe(true);
+    conversation.closeDanglingToolUse('again'); // nothing dangling: no change
+    expect(conversation.messages).toHaveLength(3);
+  });
+});

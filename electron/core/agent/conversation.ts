@@ -62,6 +62,8 @@ export class Conversation {
   readonly #messages: HistoryMessage[] = [];
   readonly #chars: number[] = [];
   #totalChars = 0;
+  /** Turns dropped by trimming so far (lets a rollback find its place after a trim). */
+  #dropped = 0;
   /** Usage summed over every query of this conversation (survives `clear()`). */
   readonly usage: AgentUsage = emptyUsage();
   /** Queries answered (or attempted) in this conversation. */
@@ -117,7 +119,31 @@ export class Conversation {
     this.#totalChars += chars;
   }
 
-  /** @internal Drops turns after the first `length` (rolls back a failed query). */
+  /** @internal A point to roll back to: the length and the last turn (which a merge may replace). */
+  mark(): { length: number; last: HistoryMessage | undefined; dropped: number } {
+    return { length: this.#messages.length, last: this.#messages.at(-1), dropped: this.#dropped };
+  }
+
+  /** @internal Undoes everything appended since `mark` (a failed query), allowing for trimming since. */
+  rollback(mark: { length: number; last: HistoryMessage | undefined; dropped: number }): void {
+    const length = Math.max(0, mark.length - (this.#dropped - mark.dropped));
+    this.truncate(length);
+    if (length > 0 && mark.last && this.#messages[length - 1] !== mark.last) this.#replaceLast(mark.last);
+  }
+
+  /**
+   * @internal Answers a trailing assistant turn's `tool_use` blocks that have no `tool_result` yet
+   * (only possible after an unexpected failure), so the history stays valid for the API.
+   */
+  closeDanglingToolUse(text: string): void {
+    const last = this.#messages.at(-1);
+    if (!last || last.role !== 'assistant' || typeof last.content === 'string') return;
+    const ids = last.content.filter((block) => block.type === 'tool_use').map((block) => (block as { id: string }).id);
+    if (ids.length === 0) return;
+    this.append({ role: 'user', content: ids.map((id) => ({ type: 'tool_result' as const, tool_use_id: id, content: text, is_error: true })) });
+  }
+
+  /** @internal Drops turns after the first `length`. */
   truncate(length: number): void {
     while (this.#messages.length > length) {
       this.#messages.pop();
@@ -155,6 +181,7 @@ export class Conversation {
     this.#messages.splice(0, cut);
     const dropped = this.#chars.splice(0, cut);
     for (const chars of dropped) this.#totalChars -= chars;
+    this.#dropped += cut;
     return cut;
   }
 
