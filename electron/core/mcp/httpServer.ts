@@ -122,7 +122,7 @@ class RefusedError extends Error {
  *   `cacheTtlMs`; a refused token gets 401, a token outside the org 403, both with a JSON-RPC
  *   error body.
  * - Stateless mode: each POST gets a fresh MCP server bound to that credential set's cached
- *   Tallyfy client (≈0.5 ms). No session to hijack, leak or expire, any number of clients, and
+ *   Tallyfy client (≈1 ms). No session to hijack, leak or expire, any number of clients, and
  *   the caller's credentials are checked on every request. GET and DELETE answer 405.
  */
 export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {

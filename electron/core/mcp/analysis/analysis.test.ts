@@ -100,6 +100,30 @@ describe('assessTemplateHealth', () => {
     expect(health.improvement_plan[0]?.phase).toMatch(/Fix now/);
   });
 
+  it('counts duplicate, conflicting and orphaned rules against the automation score', () => {
+    const steps = [step(1, 'Approve terms'), step(2, 'Send welcome email'), step(3, 'Set up in ERP')];
+    const [approve, welcome, erp] = steps.map((item) => item.id) as [string, string, string];
+    const clean = assessTemplateHealth(template(steps, [rule(1, [approve, 'approved'], [['show', welcome]])]));
+    const messy = assessTemplateHealth(
+      template(steps, [
+        rule(1, [approve, 'approved'], [['show', welcome]]),
+        rule(2, [approve, 'approved'], [['show', welcome]]),
+        rule(3, [approve, 'rejected'], [['hide', erp]]),
+        rule(4, [approve, 'rejected'], [['show', erp]]),
+        rule(5, [hex(777), 'completed'], [['show', erp]]),
+      ]),
+    );
+    expect(clean.categories.automation.score).toBe(20);
+    expect(messy.categories.automation.score).toBe(20 - 5 - 5 - 3);
+    const findings = messy.issues
+      .filter((item) => item.category === 'automation')
+      .map((item) => item.finding)
+      .join('\n');
+    expect(findings).toMatch(/no longer exist/);
+    expect(findings).toMatch(/contradict/);
+    expect(findings).toMatch(/identical rules: "rule 1" = "rule 2"/);
+  });
+
   it('rates by the documented thresholds', () => {
     expect([95, 80, 65, 45, 10].map(ratingFor)).toEqual(['excellent', 'good', 'fair', 'poor', 'critical']);
   });

@@ -1,5 +1,7 @@
 import type { Step, Template } from '../../tallyfy/types';
 
+import { suggestConsolidation } from './automationAnalysis';
+
 /** One finding of the health assessment: what is wrong, how much it matters, what to do. */
 export interface HealthIssue {
   category: HealthCategory;
@@ -202,15 +204,35 @@ export function assessTemplateHealth(template: Template): TemplateHealth {
       'Consider rules to hide steps that do not apply, or to assign and set deadlines from kick-off answers.',
     );
   }
-  const stepIds = new Set(steps.map((step) => step.id));
-  const orphans = rules.filter((rule) => (rule.then_actions ?? []).some((action) => !stepIds.has(action.target_step_id)));
+  const consolidation = suggestConsolidation(template).suggestions;
+  const orphans = consolidation.filter((item) => item.type === 'orphaned_rule');
   if (orphans.length > 0) {
     automation.score -= 5;
     issue(
       'automation',
       'high',
-      `${orphans.length} rule(s) act on steps that no longer exist.`,
+      `${orphans.length} rule(s) refer to steps or fields that no longer exist.`,
       'Delete or retarget these rules (suggest_automation_consolidation lists them).',
+    );
+  }
+  const conflicts = consolidation.filter((item) => item.type === 'conflict');
+  if (conflicts.length > 0) {
+    automation.score -= 5;
+    issue(
+      'automation',
+      'high',
+      conflicts.map((item) => item.description).join(' '),
+      'Decide which outcome is intended and delete or change the contradicting rule.',
+    );
+  }
+  const duplicates = consolidation.filter((item) => item.type === 'exact_duplicate');
+  if (duplicates.length > 0) {
+    automation.score -= 3;
+    issue(
+      'automation',
+      'medium',
+      `${duplicates.length} group(s) of identical rules: ${duplicates.map((item) => item.rules.map((rule) => `"${rule.alias}"`).join(' = ')).join('; ')}.`,
+      'Keep one rule of each group and delete the copies.',
     );
   }
   automation.score = Math.max(0, automation.score);
