@@ -28,7 +28,7 @@ export type HttpFetch = typeof fetch & {
   close(): void;
 };
 
-type Body = string | Uint8Array;
+type Body = Uint8Array;
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 const nullBodyStatuses = new Set([101, 204, 205, 304]);
@@ -40,22 +40,23 @@ function abortReason(signal: AbortSignal): unknown {
 /** The body as bytes or a string, or `undefined` when it is of a kind only the fallback handles. */
 function plainBody(body: RequestInit['body']): Body | null | undefined {
   if (body === undefined || body === null) return null;
-  if (typeof body === 'string') return body;
+  // Encoded once here: the length comes for free and the socket writes the bytes without encoding again.
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
   if (body instanceof Uint8Array) return body;
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-  if (body instanceof URLSearchParams) return body.toString();
+  if (body instanceof URLSearchParams) return Buffer.from(body.toString(), 'utf8');
   return undefined;
 }
 
-function outgoingHeaders(headers: RequestInit['headers'], body: Body | null): OutgoingHttpHeaders {
+function outgoingHeaders(headers: RequestInit['headers'], body: Body | null, defaultType: string | undefined): OutgoingHttpHeaders {
   const out: Record<string, string> = {};
   if (headers instanceof Headers) headers.forEach((value, name) => (out[name] = value));
   else if (Array.isArray(headers)) for (const [name, value] of headers) out[String(name).toLowerCase()] = String(value);
   else if (headers) for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name.toLowerCase()] = String(value);
   if (body !== null) {
-    if (!('content-type' in out) && typeof body === 'string') out['content-type'] = 'text/plain;charset=UTF-8';
-    out['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
+    if (!('content-type' in out) && defaultType) out['content-type'] = defaultType;
+    out['content-length'] = String(body.byteLength);
   }
   if (!('accept' in out)) out.accept = '*/*';
   return out;
@@ -206,7 +207,8 @@ export function createHttpFetch(options: HttpFetchOptions = {}): HttpFetch {
     const signal = init.signal;
     if (signal?.aborted) throw abortReason(signal);
     const method = (init.method ?? 'GET').toUpperCase();
-    const res = await send(url, method, outgoingHeaders(init.headers, body), body, signal, false);
+    const defaultType = typeof init.body === 'string' ? 'text/plain;charset=UTF-8' : init.body instanceof URLSearchParams ? 'application/x-www-form-urlencoded;charset=UTF-8' : undefined;
+    const res = await send(url, method, outgoingHeaders(init.headers, body, defaultType), body, signal, false);
     const status = res.statusCode ?? 0;
     if (redirectStatuses.has(status) && res.headers.location && init.redirect !== 'manual') {
       res.resume();

@@ -1,0 +1,170 @@
+/**
+ * `npm run bench -- [--clients 200] [--sections 1,2,3,4] [--seconds 10] [--sessions 1000,5000] [--profile DIR] [--gateway-fetch lean|global]`
+ *
+ * Measures the gateway on loopback beside baselines taken in the same run, prints one table and
+ * writes bench/results.json. Sections: 1 query overhead, 2 capacity, 3 MCP transports, 4 cost.
+ * Every loop is bounded in count and time; helper processes are stopped at the end.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+import { runCapacitySection, type CapacityResult } from './sections/capacity';
+import { runCostSection, type CostResult } from './sections/cost';
+import { runMcpSection, type McpResult } from './sections/mcp';
+import { runOverheadSection, type OverheadResult } from './sections/overhead';
+import { round } from './lib/stats';
+
+/** The issue's targets on a 2-core machine. */
+export const targets = {
+  gatewayCpuPerQueryVsClientWork: 1.5,
+  bytesPerIdleSession: 64 * 1024,
+  inProcessToolCallP50Ms: 0.2,
+  cachedVsUncachedBilledInput: 0.3,
+};
+
+const { values } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '200' },
+    sections: { type: 'string', default: '1,2,3,4' },
+    seconds: { type: 'string', default: '10' },
+    sessions: { type: 'string', default: '1000,5000' },
+    'gateway-fetch': { type: 'string', default: 'lean' },
+    'mcp-calls': { type: 'string', default: '2000' },
+    profile: { type: 'string' },
+  },
+});
+const sections = new Set(values.sections.split(',').map((part) => part.trim()));
+const clients = Number(values.clients);
+const seconds = Number(values.seconds);
+if (!Number.isInteger(clients) || clients < 1 || clients > 5000) throw new Error('--clients must be 1–5000');
+if (!Number.isFinite(seconds) || seconds < 1 || seconds > 300) throw new Error('--seconds must be 1–300');
+const gatewayFetch = values['gateway-fetch'] === 'global' ? 'global' : 'lean';
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+interface Row {
+  section: string;
+  metric: string;
+  value: string;
+  baseline?: string;
+  ratio?: string;
+  target?: string;
+  met?: boolean;
+}
+const rows: Row[] = [];
+const results: {
+  startedAt: string;
+  machine: { cpus: number; model: string; node: string };
+  options: Record<string, unknown>;
+  overhead?: OverheadResult;
+  capacity?: CapacityResult;
+  mcp?: McpResult;
+  cost?: CostResult;
+  targets: typeof targets;
+  verdicts: Array<{ target: string; value: number; limit: number; met: boolean }>;
+} = {
+  startedAt: new Date().toISOString(),
+  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '?', node: process.version },
+  options: { clients, seconds, sections: [...sections], gatewayFetch, sessions: values.sessions },
+  targets,
+  verdicts: [],
+};
+const verdict = (target: string, value: number, limit: number): boolean => {
+  const met = value <= limit;
+  results.verdicts.push({ target, value, limit, met });
+  return met;
+};
+const ms = (value: number): string => `${round(value, value < 1 ? 3 : 2)} ms`;
+const kib = (bytes: number): string => `${round(bytes / 1024, 1)} KiB`;
+
+if (sections.has('1')) {
+  log(`§1 query overhead: ${clients} clients, ${seconds} s…`);
+  const o = await runOverheadSection(
+    { clients, warmupMs: Math.min(5000, seconds * 500), measureMs: seconds * 1000, clientWorkIterations: 1000, gatewayFetch, ...(values.profile ? { profileDir: values.profile } : {}) },
+    log,
+  );
+  results.overhead = o;
+  const builtin = o.clientWork.find((entry) => entry.fetch === 'global');
+  const lean = o.clientWork.find((entry) => entry.fetch === 'lean');
+  const same = o.clientWork.find((entry) => entry.fetch === gatewayFetch);
+  rows.push({ section: '1 overhead', metric: `queries/s (${o.clients} clients, ${o.gateway.queries} queries, ${o.gateway.errors} errors)`, value: String(round(o.gateway.queriesPerSecond, 1)), baseline: `echo ${round(o.echo.perSecond, 0)}/s` });
+  rows.push({ section: '1 overhead', metric: 'query latency p50 / p95 / p99', value: `${ms(o.gateway.latency.p50)} / ${ms(o.gateway.latency.p95)} / ${ms(o.gateway.latency.p99)}`, baseline: `echo ${ms(o.echo.latency.p50)} / ${ms(o.echo.latency.p95)} / ${ms(o.echo.latency.p99)}` });
+  if (builtin && lean) {
+    rows.push({ section: '1 overhead', metric: '(b) client work CPU/query: built-in fetch → lean fetch', value: ms(lean.cpuMsPerQuery), baseline: ms(builtin.cpuMsPerQuery), ratio: `${round(lean.cpuMsPerQuery / builtin.cpuMsPerQuery, 2)}×` });
+  }
+  rows.push({ section: '1 overhead', metric: '(a) ws echo server CPU/round trip', value: ms(o.echo.cpuMsPerRoundTrip) });
+  rows.push({
+    section: '1 overhead',
+    metric: `gateway CPU/query (${gatewayFetch} fetch) vs (b) same fetch`,
+    value: ms(o.gateway.cpuMsPerQuery),
+    baseline: same ? ms(same.cpuMsPerQuery) : '?',
+    ratio: `${round(o.ratioToClientWork, 2)}×`,
+    target: `≤ ${targets.gatewayCpuPerQueryVsClientWork}×`,
+    met: verdict('gateway CPU/query ÷ (b)', o.ratioToClientWork, targets.gatewayCpuPerQueryVsClientWork),
+  });
+  rows.push({ section: '1 overhead', metric: 'gateway CPU/query vs (b) built-in fetch', value: ms(o.gateway.cpuMsPerQuery), baseline: builtin ? ms(builtin.cpuMsPerQuery) : '?', ratio: `${round(o.ratioToClientWorkBuiltinFetch, 2)}×` });
+  rows.push({ section: '1 overhead', metric: 'gateway CPU/query vs (a) echo', value: ms(o.gateway.cpuMsPerQuery), baseline: ms(o.echo.cpuMsPerRoundTrip), ratio: `${round(o.ratioToEcho, 0)}×` });
+}
+
+if (sections.has('2')) {
+  const counts = values.sessions.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0 && n <= 10_000);
+  log(`§2 capacity: ${counts.join(', ')} idle authenticated sessions…`);
+  const c = await runCapacitySection(counts, log);
+  results.capacity = c;
+  for (const point of c.points) {
+    const last = point === c.points.at(-1);
+    rows.push({
+      section: '2 capacity',
+      metric: `RSS / heap per idle session at ${point.sessions}`,
+      value: `${kib(point.rssBytesPerSession)} / ${kib(point.heapBytesPerSession)}`,
+      target: last ? '≤ 64 KiB' : undefined,
+      met: last ? verdict(`RSS per idle session at ${point.sessions}`, point.rssBytesPerSession, targets.bytesPerIdleSession) : undefined,
+    });
+    rows.push({ section: '2 capacity', metric: `connect + sign-in rate (to ${point.sessions})`, value: `${round(point.signIn.perSecond, 0)}/s` });
+  }
+}
+
+if (sections.has('3')) {
+  log('§3 MCP transports…');
+  const m = await runMcpSection(Number(values['mcp-calls']));
+  results.mcp = m;
+  const line = (latency: McpResult['inProcess']): string => `${ms(latency.p50)} / ${ms(latency.p95)}`;
+  rows.push({
+    section: '3 MCP',
+    metric: `${m.tool} in-process p50 / p95`,
+    value: line(m.inProcess),
+    target: `p50 ≤ ${targets.inProcessToolCallP50Ms} ms`,
+    met: verdict('in-process tool call p50 (ms)', m.inProcess.p50, targets.inProcessToolCallP50Ms),
+  });
+  rows.push({ section: '3 MCP', metric: `${m.tool} Streamable HTTP, JSON p50 / p95`, value: line(m.httpJson), baseline: `in-process ${ms(m.inProcess.p50)}`, ratio: `${round(m.httpJson.p50 / m.inProcess.p50, 1)}×` });
+  rows.push({ section: '3 MCP', metric: `${m.tool} Streamable HTTP, SSE p50 / p95`, value: line(m.httpSse), baseline: `JSON ${ms(m.httpJson.p50)}`, ratio: `${round(m.httpSse.p50 / m.httpJson.p50, 2)}×` });
+}
+
+if (sections.has('4')) {
+  log('§4 cost…');
+  const k = await runCostSection();
+  results.cost = k;
+  rows.push({ section: '4 cost', metric: `tool list (${k.toolCount} tools) / system prompt, tokens`, value: `${k.toolListTokens} / ${k.systemPromptTokens}` });
+  rows.push({
+    section: '4 cost',
+    metric: `${k.turns}-turn conversation, billed input (token equivalents)`,
+    value: `${round(k.cached.billedInputEquivalent, 0)} cached`,
+    baseline: `${k.uncached.billedInputEquivalent} uncached`,
+    ratio: `${round(k.ratio * 100, 1)}%`,
+    target: `≤ ${targets.cachedVsUncachedBilledInput * 100}%`,
+    met: verdict('cached ÷ uncached billed input', k.ratio, targets.cachedVsUncachedBilledInput),
+  });
+  rows.push({ section: '4 cost', metric: 'cached run: input / cache write / cache read tokens', value: `${k.cached.inputTokens} / ${k.cached.cacheCreationInputTokens} / ${k.cached.cacheReadInputTokens}` });
+}
+
+const headers = ['section', 'metric', 'value', 'baseline', 'ratio', 'target', ''];
+const table = rows.map((row) => [row.section, row.metric, row.value, row.baseline ?? '', row.ratio ?? '', row.target ?? '', row.met === undefined ? '' : row.met ? 'met' : 'MISSED']);
+const widths = headers.map((header, i) => Math.max(header.length, ...table.map((cells) => (cells[i] ?? '').length)));
+const format = (cells: string[]): string => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+process.stdout.write(`\n${format(headers)}\n${widths.map((width) => '-'.repeat(width)).join('  ')}\n${table.map(format).join('\n')}\n`);
+process.stdout.write(`\n${results.machine.cpus} × ${results.machine.model}, Node ${results.machine.node}. Loopback only; sandbox and fake Anthropic at zero latency.\n`);
+const out = fileURLToPath(new URL('./results.json', import.meta.url));
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(`Wrote ${out}\n`);
+process.exit(0);
