@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 
 import type { PendingApproval } from './chatState';
+import { toolLabel } from './ToolChipView';
 
 function display(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
@@ -15,7 +16,7 @@ export function ApprovalCard({ approval, onAnswer }: { approval: PendingApproval
     <div className={`approval ${approval.destructive ? 'approval-destructive' : ''}`} role="alertdialog" aria-labelledby="approval-title">
       <div className="approval-head">
         <span className="approval-badge">{approval.destructive ? 'Destructive action' : 'Approval needed'}</span>
-        <h3 id="approval-title">{approval.title ?? approval.tool.replace(/_/g, ' ')}</h3>
+        <h3 id="approval-title">{approval.title ?? toolLabel(approval.tool)}</h3>
       </div>
       <p className="approval-text">The assistant wants to run this in Tallyfy with your account. Nothing happens until you allow it.</p>
       {args.length > 0 && (

@@ -24,7 +24,6 @@ function Assistant({ item }: { item: Extract<ChatItem, { kind: 'assistant' }> })
           </div>
         )}
         {item.text && <Markdown text={item.text} />}
-        {item.streaming && item.text && <span className="caret" aria-hidden="true" />}
         {thinking && (
           <div className="thinking" aria-label="Thinking">
             <span />

@@ -8,8 +8,10 @@ const statusLabel: Record<ToolChip['status'], string> = {
   cancelled: 'cancelled',
 };
 
-function pretty(name: string): string {
-  return name.replace(/_/g, ' ');
+/** `get_my_tasks` → `Get my tasks`. */
+export function toolLabel(name: string): string {
+  const words = name.replace(/_/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 function argsLine(args: Record<string, unknown>): string {
@@ -27,7 +29,7 @@ export function ToolChipView({ chip }: { chip: ToolChip }) {
       <span className="tool-icon" aria-hidden="true">
         {chip.status === 'running' ? <span className="spinner" /> : chip.status === 'ok' ? '✓' : chip.status === 'error' ? '!' : '×'}
       </span>
-      <span className="tool-name">{chip.title ?? pretty(chip.tool)}</span>
+      <span className="tool-name">{chip.title ?? toolLabel(chip.tool)}</span>
       <span className="tool-meta">
         {statusLabel[chip.status]}
         {chip.durationMs !== undefined && chip.status !== 'running' && chip.status !== 'denied' ? ` · ${chip.durationMs < 1000 ? `${chip.durationMs} ms` : `${(chip.durationMs / 1000).toFixed(1)} s`}` : ''}

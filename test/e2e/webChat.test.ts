@@ -1,0 +1,136 @@
+import { mkdtempSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { sandboxOrgs, sandboxTokens } from '../../electron/core/tallyfy/sandbox';
+import { summarise } from '../fakes/anthropic/demoResponder';
+import { startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic/fakeAnthropic';
+import { lastToolResults, lastUserText, textReply, toolReply, type FakeRequest, type FakeReply } from '../fakes/anthropic/replies';
+import { startServe, type ServeProcess } from '../helpers/serveProcess';
+import { launchChromium, screenshotDir, startProxy, type CuttableProxy } from './support';
+
+/**
+ * The scripted model: a question about tasks calls `get_my_tasks` and summarises it (streamed
+ * slowly enough to watch); a request to tag calls `create_tag`, a write that needs approval.
+ */
+function model(request: FakeRequest): FakeReply {
+  const results = lastToolResults(request);
+  const toolNames = (request.body.messages ?? [])
+    .flatMap((message) => (Array.isArray(message.content) ? message.content : []))
+    .filter((block) => block.type === 'tool_use')
+    .map((block) => String(block.name));
+  if (results.length) {
+    if (toolNames.at(-1) === 'create_tag') {
+      return textReply(results[0]!.is_error ? `That did not work: ${results[0]!.content}` : 'Done: I created the tag **E2E Review** for you.');
+    }
+    return textReply(`Here are your tasks.\n\n${summarise(results[0]!.content)}\n\nAnything you want me to do with them?`, { eventDelayMs: 25 });
+  }
+  if (/tag/i.test(lastUserText(request))) return toolReply([{ name: 'create_tag', input: { title: 'E2E Review', color: '#0f7b5f' } }], 'I will create that tag.');
+  return toolReply([{ name: 'get_my_tasks', input: {} }], 'Let me look that up.');
+}
+
+let fake: FakeAnthropic;
+let serve: ServeProcess;
+let browser: Browser;
+let proxy: CuttableProxy;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  await mkdir(screenshotDir, { recursive: true });
+  fake = await startFakeAnthropic({ fallback: model });
+  serve = startServe(['--sandbox', '--port', '0', '--mcp-port', '0'], {
+    env: { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'x', GATEWAY_DATA_DIR: mkdtempSync(join(tmpdir(), 'gw-e2e-')) },
+  });
+  await serve.ready;
+  // The browser goes through a proxy that the test can cut, to see reconnect and resume.
+  proxy = await startProxy(Number(new URL(serve.url('Web chat')).port));
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1200, height: 820 } });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await proxy?.close();
+  serve?.child.kill('SIGTERM');
+  await serve?.exited;
+  await fake?.close();
+});
+
+describe('the web chat page in chromium', () => {
+  it('signs in as alice, streams an answer built from a tool call with a tool chip, approves a write, and survives a dropped connection', async () => {
+    await page.goto(`http://127.0.0.1:${proxy.port}/`);
+    await page.waitForSelector('.signin-card');
+    await page.waitForSelector('.conn[data-status="connected"]');
+    await page.screenshot({ path: join(screenshotDir, 'chat-signin.png') });
+
+    await page.fill('input[name=api_key]', 'not-a-real-key');
+    await page.fill('input[name=org_id]', sandboxOrgs.acme);
+    await page.click('.signin-submit');
+    await expect.poll(() => page.textContent('.signin-error')).toMatch(/did not accept/);
+
+    await page.fill('input[name=api_key]', sandboxTokens.alice);
+    await page.click('.signin-submit');
+    await page.waitForSelector('.empty h2');
+    expect(await page.textContent('.empty h2')).toContain('Hi Alice');
+    expect(await page.textContent('.topbar-title')).toContain('Acme Operations');
+
+    await page.fill('textarea', 'What tasks do I have?');
+    await page.keyboard.press('Enter');
+    // Streaming: part of the answer is on screen while the message is still busy.
+    await page.waitForSelector('.msg-assistant[aria-busy="true"] .md', { timeout: 15_000 });
+    const chip = page.locator('.tool-chip[data-tool="get_my_tasks"]');
+    await chip.waitFor();
+    await page.waitForSelector('.msg-assistant[aria-busy="false"]', { timeout: 15_000 });
+    expect(await chip.getAttribute('data-status')).toBe('ok');
+    const answer = await page.textContent('.msg-assistant .md');
+    expect(answer).toContain('Here are your tasks.');
+    expect(answer).toMatch(/found:|Nothing found/);
+    await page.screenshot({ path: join(screenshotDir, 'chat-answer.png') });
+
+    await page.fill('textarea', 'Please tag this as E2E Review');
+    await page.keyboard.press('Enter');
+    const approval = page.locator('.approval');
+    await approval.waitFor({ timeout: 15_000 });
+    expect(await approval.textContent()).toContain('E2E Review');
+    await page.screenshot({ path: join(screenshotDir, 'chat-approval.png') });
+    await approval.locator('button', { hasText: 'Allow' }).click();
+    await page.locator('.tool-chip[data-tool="create_tag"][data-status="ok"]').waitFor({ timeout: 15_000 });
+    await expect.poll(async () => page.locator('.msg-assistant .md').last().textContent(), { timeout: 15_000 }).toContain('created the tag');
+    // The tag really exists in the sandbox, made with alice's token.
+    const sandboxUrl = serve.url('Sandbox');
+    const tags = (await (
+      await fetch(`${sandboxUrl}/organizations/${sandboxOrgs.acme}/tags`, { headers: { authorization: `Bearer ${sandboxTokens.alice}`, 'x-tallyfy-client': 'APIClient', accept: 'application/json' } })
+    ).json()) as { data: Array<{ title: string }> };
+    expect(tags.data.map((tag) => tag.title)).toContain('E2E Review');
+    await page.screenshot({ path: join(screenshotDir, 'chat-approved.png') });
+
+    // Drop the connection: the page says so, reconnects, resumes the same session and keeps the conversation.
+    const before = await page.locator('.msg').count();
+    proxy.cut();
+    await page.waitForSelector('.banner-warning', { timeout: 5000 });
+    await page.screenshot({ path: join(screenshotDir, 'chat-reconnecting.png') });
+    await page.waitForSelector('.conn[data-status="ready"]', { timeout: 15_000 });
+    expect(await page.locator('.msg').count()).toBe(before);
+    expect(await page.locator('.tool-chip[data-tool="get_my_tasks"]').count()).toBe(1);
+    const health = (await (await fetch(serve.url('Health'))).json()) as { sessions: { active: number } };
+    expect(health.sessions.active).toBe(1);
+
+    // Still usable after the resume, then a fresh conversation.
+    await page.fill('textarea', 'And my tasks again?');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.tool-chip[data-tool="get_my_tasks"][data-status="ok"]').count(), { timeout: 15_000 }).toBe(2);
+    await page.waitForSelector('.msg-assistant[aria-busy="false"] >> nth=2', { timeout: 15_000 });
+    await page.click('button:has-text("New chat")');
+    await page.waitForSelector('.empty');
+
+    await page.setViewportSize({ width: 390, height: 760 });
+    await page.screenshot({ path: join(screenshotDir, 'chat-mobile-empty.png') });
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+});
