@@ -22,9 +22,9 @@ import type { Clock } from './sessions/clock';
 import type { Authenticator, QueryEngine, ToolHostFactory } from './sessions/engine';
 import { SessionRegistry } from './sessions/registry';
 import { createTallyfyAuthenticator, createTallyfyToolHostFactory } from './sessions/tallyfyServices';
-import { startSandbox, type Sandbox } from './tallyfy/sandbox';
 import { effectiveConfig, openSettings } from './store/openSettings';
 import type { SettingsService } from './store/settingsService';
+import { startSandbox, type Sandbox } from './tallyfy/sandbox';
 import { appVersion, productName } from './version';
 
 /** What the core needs from its host (the Electron shell or the headless entry). */
@@ -129,8 +129,10 @@ export function createCore(options: CoreOptions): Core {
   // The Tallyfy URL is the sandbox's in --sandbox mode, known only after start.
   let tallyfyApiUrl = config.tallyfyApiUrl;
   const services = (): { baseUrl: string; secrets: SecretRegistry; logger: Logger } => ({ baseUrl: tallyfyApiUrl, secrets, logger });
-  const authenticate: Authenticator = options.authenticate ?? ((credentials, signal) => createTallyfyAuthenticator(services())(credentials, signal));
-  const toolHostFactory: ToolHostFactory = options.toolHostFactory ?? ((credentials) => createTallyfyToolHostFactory(services())(credentials));
+  const authenticate: Authenticator =
+    options.authenticate ?? ((credentials, signal) => createTallyfyAuthenticator(services())(credentials, signal));
+  const toolHostFactory: ToolHostFactory =
+    options.toolHostFactory ?? ((credentials) => createTallyfyToolHostFactory(services())(credentials));
   const sessions = new SessionRegistry({
     secrets,
     logger,
@@ -174,7 +176,8 @@ export function createCore(options: CoreOptions): Core {
 
   const localChat = (): LocalChatConnection => {
     if (!addresses || !ws) return { available: false, reason: 'The gateway is not running.' };
-    if (!config.tallyfyApiKey || !config.tallyfyOrgId) return { available: false, reason: 'Set your Tallyfy API key and organization id in Settings to chat here.' };
+    if (!config.tallyfyApiKey || !config.tallyfyOrgId)
+      return { available: false, reason: 'Set your Tallyfy API key and organization id in Settings to chat here.' };
     const now = Date.now();
     for (const [token, expires] of localTokens) if (expires < now) localTokens.delete(token);
     const localToken = randomBytes(24).toString('base64url');
@@ -239,7 +242,9 @@ export function createCore(options: CoreOptions): Core {
           logger,
           host: config.host,
           ...(accessCode && exposed ? { accessCode } : {}),
-          ...(options.allowedOrgIds || settings.current.allowedOrgs.length > 0 ? { allowedOrgIds: options.allowedOrgIds ?? settings.current.allowedOrgs } : {}),
+          ...(options.allowedOrgIds || settings.current.allowedOrgs.length > 0
+            ? { allowedOrgIds: options.allowedOrgIds ?? settings.current.allowedOrgs }
+            : {}),
           ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
           ...(options.clock ? { clock: options.clock } : {}),
           local: {
@@ -248,7 +253,8 @@ export function createCore(options: CoreOptions): Core {
               localTokens.delete(token);
               return expires !== undefined && expires >= Date.now();
             },
-            credentials: () => (config.tallyfyApiKey && config.tallyfyOrgId ? { apiKey: config.tallyfyApiKey, orgId: config.tallyfyOrgId } : undefined),
+            credentials: () =>
+              config.tallyfyApiKey && config.tallyfyOrgId ? { apiKey: config.tallyfyApiKey, orgId: config.tallyfyOrgId } : undefined,
           },
         });
         http.attachWebSocket(ws);

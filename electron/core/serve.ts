@@ -32,7 +32,9 @@ export function banner(config: Config, addresses: CoreAddresses): string {
   lines.push(`  Admin        ${addresses.adminUrl}`);
   if (addresses.mcpUrl) lines.push(`  MCP          ${addresses.mcpUrl}`);
   lines.push(`  Health       ${addresses.gatewayUrl}/healthz`);
-  lines.push(`  Claude       ${config.anthropicApiKey ? config.anthropicModel : 'no ANTHROPIC_API_KEY: direct tool mode (/tools, /tool NAME {json})'}`);
+  lines.push(
+    `  Claude       ${config.anthropicApiKey ? config.anthropicModel : 'no ANTHROPIC_API_KEY: direct tool mode (/tools, /tool NAME {json})'}`,
+  );
   if (config.sandbox) {
     lines.push('');
     lines.push(`  Sandbox      ${addresses.sandboxUrl ?? 'embedded'} (offline Tallyfy, demo data)`);

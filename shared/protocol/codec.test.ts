@@ -23,7 +23,10 @@ describe('decodeClientFrame', () => {
     expect(missing).toMatchObject({ ok: false, code: 'BAD_MESSAGE' });
     expect(!missing.ok && missing.message).toContain('org_id');
     expect(decodeClientFrame('{"type":"query","content":""}')).toMatchObject({ ok: false, code: 'BAD_MESSAGE' });
-    expect(decodeClientFrame(JSON.stringify({ type: 'query', content: 'x'.repeat(16_001) }))).toMatchObject({ ok: false, code: 'BAD_MESSAGE' });
+    expect(decodeClientFrame(JSON.stringify({ type: 'query', content: 'x'.repeat(16_001) }))).toMatchObject({
+      ok: false,
+      code: 'BAD_MESSAGE',
+    });
     expect(decodeClientFrame('{"type":"approval","request_id":"r","approved":"yes"}')).toMatchObject({ ok: false, code: 'BAD_MESSAGE' });
   });
 
@@ -34,7 +37,7 @@ describe('decodeClientFrame', () => {
 
   it('never throws on random input', () => {
     let seed = 7;
-    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const pieces = ['{', '}', '"type"', ':', '"query"', '"auth"', ',', '"content"', '1', 'null', '[', ']', '"\\u0000"', 'true'];
     for (let i = 0; i < 2000; i += 1) {
       let text = '';

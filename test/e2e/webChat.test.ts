@@ -11,6 +11,7 @@ import { summarise } from '../fakes/anthropic/demoResponder';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic/fakeAnthropic';
 import { lastToolResults, lastUserText, textReply, toolReply, type FakeRequest, type FakeReply } from '../fakes/anthropic/replies';
 import { startServe, type ServeProcess } from '../helpers/serveProcess';
+
 import { launchChromium, screenshotDir, startProxy, type CuttableProxy } from './support';
 
 /**
@@ -25,11 +26,16 @@ function model(request: FakeRequest): FakeReply {
     .map((block) => String(block.name));
   if (results.length) {
     if (toolNames.at(-1) === 'create_tag') {
-      return textReply(results[0]!.is_error ? `That did not work: ${results[0]!.content}` : 'Done: I created the tag **E2E Review** for you.');
+      return textReply(
+        results[0]!.is_error ? `That did not work: ${results[0]!.content}` : 'Done: I created the tag **E2E Review** for you.',
+      );
     }
-    return textReply(`Here are your tasks.\n\n${summarise(results[0]!.content)}\n\nAnything you want me to do with them?`, { eventDelayMs: 25 });
+    return textReply(`Here are your tasks.\n\n${summarise(results[0]!.content)}\n\nAnything you want me to do with them?`, {
+      eventDelayMs: 25,
+    });
   }
-  if (/tag/i.test(lastUserText(request))) return toolReply([{ name: 'create_tag', input: { title: 'E2E Review', color: '#0f7b5f' } }], 'I will create that tag.');
+  if (/tag/i.test(lastUserText(request)))
+    return toolReply([{ name: 'create_tag', input: { title: 'E2E Review', color: '#0f7b5f' } }], 'I will create that tag.');
   return toolReply([{ name: 'get_my_tasks', input: {} }], 'Let me look that up.');
 }
 
@@ -101,11 +107,15 @@ describe('the web chat page in chromium', () => {
     await page.screenshot({ path: join(screenshotDir, 'chat-approval.png') });
     await approval.locator('button', { hasText: 'Allow' }).click();
     await page.locator('.tool-chip[data-tool="create_tag"][data-status="ok"]').waitFor({ timeout: 15_000 });
-    await expect.poll(async () => page.locator('.msg-assistant .md').last().textContent(), { timeout: 15_000 }).toContain('created the tag');
+    await expect
+      .poll(async () => page.locator('.msg-assistant .md').last().textContent(), { timeout: 15_000 })
+      .toContain('created the tag');
     // The tag really exists in the sandbox, made with alice's token.
     const sandboxUrl = serve.url('Sandbox');
     const tags = (await (
-      await fetch(`${sandboxUrl}/organizations/${sandboxOrgs.acme}/tags`, { headers: { authorization: `Bearer ${sandboxTokens.alice}`, 'x-tallyfy-client': 'APIClient', accept: 'application/json' } })
+      await fetch(`${sandboxUrl}/organizations/${sandboxOrgs.acme}/tags`, {
+        headers: { authorization: `Bearer ${sandboxTokens.alice}`, 'x-tallyfy-client': 'APIClient', accept: 'application/json' },
+      })
     ).json()) as { data: Array<{ title: string }> };
     expect(tags.data.map((tag) => tag.title)).toContain('E2E Review');
     await page.screenshot({ path: join(screenshotDir, 'chat-approved.png') });

@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { FakeClock } from '../../electron/core/sessions/clock';
 import type { RunInput } from '../../electron/core/sessions/engine';
-import { TestClient } from './support/wsClient';
+
 import { countingToolFactory, scriptedEngine, startTestGateway, type TestGateway } from './support/testGateway';
+import { TestClient } from './support/wsClient';
 
 let gateway: TestGateway | undefined;
 afterEach(async () => {
@@ -33,7 +34,12 @@ const richEngine = scriptedEngine(async (input: RunInput) => {
   input.emit({ kind: 'tool_end', callId: 'c1', tool: 'list_tasks', status: 'ok', durationMs: 4 });
   input.emit({ kind: 'usage', usage: { inputTokens: 100, outputTokens: 20 } });
   if (input.query.startsWith('complete')) {
-    const approved = await input.requestApproval({ tool: 'complete_task', title: 'Complete task', args: { task_id: 't1' }, destructive: false });
+    const approved = await input.requestApproval({
+      tool: 'complete_task',
+      title: 'Complete task',
+      args: { task_id: 't1' },
+      destructive: false,
+    });
     return approved ? `${outcome.text}; completed` : `${outcome.text}; not completed`;
   }
   return outcome.text;
@@ -44,7 +50,10 @@ describe('protocol extensions', () => {
     const tools = countingToolFactory();
     gateway = await startTestGateway({ engine: richEngine, toolHostFactory: tools });
     const client = await TestClient.open(gateway.url);
-    const success = await client.request({ type: 'auth', api_key: 'tok-alice', org_id: 'org-a', extensions: all, client: 'test' }, 'auth_success');
+    const success = await client.request(
+      { type: 'auth', api_key: 'tok-alice', org_id: 'org-a', extensions: all, client: 'test' },
+      'auth_success',
+    );
     expect(success.extensions).toEqual(all);
     expect(typeof success.resume_token).toBe('string');
     expect(tools.built).toBe(0);
@@ -62,7 +71,9 @@ describe('protocol extensions', () => {
     client.send({ type: 'query', content: 'complete t1', query_id: 'q2' });
     const ask = await request;
     expect(ask).toMatchObject({ query_id: 'q2', tool: 'complete_task', title: 'Complete task', destructive: false });
-    expect(await client.request({ type: 'approval', request_id: 'nope', approved: true }, 'error')).toMatchObject({ code: 'NO_PENDING_APPROVAL' });
+    expect(await client.request({ type: 'approval', request_id: 'nope', approved: true }, 'error')).toMatchObject({
+      code: 'NO_PENDING_APPROVAL',
+    });
     const resolved = client.next('approval_resolved');
     const done = client.next('response');
     client.send({ type: 'approval', request_id: ask.request_id, approved: true });
@@ -112,7 +123,8 @@ describe('protocol extensions', () => {
         await new Promise<void>((resolve) => (release = resolve));
         return 'slow answer';
       }
-      if (input.query === 'approve me') return (await input.requestApproval({ tool: 'delete_run', args: { run_id: 'r1' }, destructive: true })) ? 'deleted' : 'kept';
+      if (input.query === 'approve me')
+        return (await input.requestApproval({ tool: 'delete_run', args: { run_id: 'r1' }, destructive: true })) ? 'deleted' : 'kept';
       return `echo ${input.query}`;
     });
     gateway = await startTestGateway({ engine });
@@ -127,8 +139,13 @@ describe('protocol extensions', () => {
     await expect.poll(() => gateway!.registry.get(String(success.session_id))?.running).toBe(false);
 
     const second = await TestClient.open(gateway.url);
-    expect(await second.request({ type: 'resume', session_id: success.session_id, resume_token: 'wrong' }, 'error')).toMatchObject({ code: 'RESUME_FAILED' });
-    const resumed = await second.request({ type: 'resume', session_id: success.session_id, resume_token: success.resume_token, extensions: all }, 'resumed');
+    expect(await second.request({ type: 'resume', session_id: success.session_id, resume_token: 'wrong' }, 'error')).toMatchObject({
+      code: 'RESUME_FAILED',
+    });
+    const resumed = await second.request(
+      { type: 'resume', session_id: success.session_id, resume_token: success.resume_token, extensions: all },
+      'resumed',
+    );
     expect(resumed).toMatchObject({ session_id: success.session_id, user: { name: 'Dave Beta' } });
     expect((resumed.transcript as Array<{ role: string; content: string }>).map((entry) => `${entry.role}:${entry.content}`)).toEqual([
       'user:hi',
@@ -153,7 +170,9 @@ describe('protocol extensions', () => {
     expect((await answer).content).toBe('deleted');
     // The spent token no longer works.
     const fourth = await TestClient.open(gateway.url);
-    expect(await fourth.request({ type: 'resume', session_id: success.session_id, resume_token: success.resume_token }, 'error')).toMatchObject({ code: 'RESUME_FAILED' });
+    expect(
+      await fourth.request({ type: 'resume', session_id: success.session_id, resume_token: success.resume_token }, 'error'),
+    ).toMatchObject({ code: 'RESUME_FAILED' });
     third.close();
     fourth.close();
   });

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { originalServerTypes } from '../../shared/protocol';
-import { TestClient } from './support/wsClient';
+
 import { scriptedEngine, startTestGateway, type TestGateway } from './support/testGateway';
+import { TestClient } from './support/wsClient';
 
 let gateway: TestGateway | undefined;
 afterEach(async () => {

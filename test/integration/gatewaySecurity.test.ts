@@ -2,8 +2,8 @@ import { request as httpRequest } from 'node:http';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { TestClient } from './support/wsClient';
 import { startTestGateway, type TestGateway } from './support/testGateway';
+import { TestClient } from './support/wsClient';
 
 let gateway: TestGateway | undefined;
 afterEach(async () => {
@@ -18,7 +18,13 @@ function upgradeStatus(port: number, headers: Record<string, string>, path = '/'
       host: '127.0.0.1',
       port,
       path,
-      headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers },
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        ...headers,
+      },
     });
     req.on('upgrade', (_res, socket) => {
       socket.destroy();
@@ -50,16 +56,36 @@ describe('frame handling', () => {
     expect(await binary).toMatchObject({ code: 'BINARY_NOT_SUPPORTED' });
 
     let seed = 42;
-    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const alphabet = ['{', '}', '[', ']', '"type"', ':', '"query"', '"auth"', '"content"', ',', '"x"', '1e999', 'null', '\u0000', '"\\ud800"', ' '];
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const alphabet = [
+      '{',
+      '}',
+      '[',
+      ']',
+      '"type"',
+      ':',
+      '"query"',
+      '"auth"',
+      '"content"',
+      ',',
+      '"x"',
+      '1e999',
+      'null',
+      '\u0000',
+      '"\\ud800"',
+      ' ',
+    ];
     const count = 300;
     for (let i = 0; i < count; i += 1) {
       let text = '';
       for (let j = Math.floor(random() * 20); j > 0; j -= 1) text += alphabet[Math.floor(random() * alphabet.length)];
       fuzzer.send(text || '{}');
     }
-    await expect.poll(() => fuzzer.frames.filter((frame) => frame.type === 'error').length, { timeout: 5000 }).toBeGreaterThanOrEqual(count + 6);
-    for (const frame of fuzzer.frames.filter((item) => item.type === 'error')) expect(['BAD_JSON', 'BAD_MESSAGE', 'UNKNOWN_TYPE', 'BINARY_NOT_SUPPORTED', 'NOT_AUTHENTICATED']).toContain(frame.code);
+    await expect
+      .poll(() => fuzzer.frames.filter((frame) => frame.type === 'error').length, { timeout: 5000 })
+      .toBeGreaterThanOrEqual(count + 6);
+    for (const frame of fuzzer.frames.filter((item) => item.type === 'error'))
+      expect(['BAD_JSON', 'BAD_MESSAGE', 'UNKNOWN_TYPE', 'BINARY_NOT_SUPPORTED', 'NOT_AUTHENTICATED']).toContain(frame.code);
 
     // The fuzzer can still sign in; the bystander never saw anything.
     await fuzzer.request({ type: 'auth', api_key: 'tok-alice', org_id: 'org-a' }, 'auth_success');
@@ -107,7 +133,9 @@ describe('upgrade checks (the HTTP upgrade event)', () => {
     expect(await upgradeStatus(gateway.port, { host, origin: `http://127.0.0.1:1` })).toBe(403);
     expect(await upgradeStatus(gateway.port, { host, origin: 'null' })).toBe(403);
     // DNS rebinding: a page on evil.example resolving to 127.0.0.1 sends Host: evil.example.
-    expect(await upgradeStatus(gateway.port, { host: `evil.example:${gateway.port}`, origin: `http://evil.example:${gateway.port}` })).toBe(403);
+    expect(await upgradeStatus(gateway.port, { host: `evil.example:${gateway.port}`, origin: `http://evil.example:${gateway.port}` })).toBe(
+      403,
+    );
     expect(await upgradeStatus(gateway.port, { host }, '/elsewhere')).toBe(404);
     await expect.poll(() => gateway!.registry.size).toBe(0);
   });
@@ -128,21 +156,39 @@ describe('sign-in rules when shared on the network', () => {
     });
     const client = await TestClient.open(gateway.url);
     expect(client.frames[0]).toMatchObject({ access_code_required: true });
-    expect(await client.request({ type: 'auth', api_key: 'tok-alice', org_id: 'org-a' }, 'auth_error')).toMatchObject({ code: 'ACCESS_CODE_REQUIRED' });
-    expect(await client.request({ type: 'auth', api_key: 'tok-alice', org_id: 'org-a', access_code: 'open-sesame' }, 'auth_success')).toMatchObject({
+    expect(await client.request({ type: 'auth', api_key: 'tok-alice', org_id: 'org-a' }, 'auth_error')).toMatchObject({
+      code: 'ACCESS_CODE_REQUIRED',
+    });
+    expect(
+      await client.request({ type: 'auth', api_key: 'tok-alice', org_id: 'org-a', access_code: 'open-sesame' }, 'auth_success'),
+    ).toMatchObject({
       user: { email: 'alice@acme.test' },
     });
 
     const dave = await TestClient.open(gateway.url);
-    expect(await dave.request({ type: 'auth', api_key: 'tok-dave', org_id: 'org-b', access_code: 'open-sesame' }, 'auth_error')).toMatchObject({ code: 'ORG_NOT_ALLOWED' });
-    expect(await dave.request({ type: 'auth', api_key: 'tok-dave', org_id: 'org-a', access_code: 'wrong' }, 'auth_error')).toMatchObject({ code: 'ACCESS_CODE_INVALID' });
-    expect(await dave.request({ type: 'auth', api_key: 'tok-nobody', org_id: 'org-a', access_code: 'open-sesame' }, 'auth_error')).toMatchObject({ code: 'INVALID_CREDENTIALS' });
-    expect(await dave.request({ type: 'auth', api_key: 'tok-bob', org_id: 'org-a', access_code: 'open-sesame' }, 'auth_error')).toMatchObject({ code: 'TOO_MANY_ATTEMPTS' });
+    expect(
+      await dave.request({ type: 'auth', api_key: 'tok-dave', org_id: 'org-b', access_code: 'open-sesame' }, 'auth_error'),
+    ).toMatchObject({ code: 'ORG_NOT_ALLOWED' });
+    expect(await dave.request({ type: 'auth', api_key: 'tok-dave', org_id: 'org-a', access_code: 'wrong' }, 'auth_error')).toMatchObject({
+      code: 'ACCESS_CODE_INVALID',
+    });
+    expect(
+      await dave.request({ type: 'auth', api_key: 'tok-nobody', org_id: 'org-a', access_code: 'open-sesame' }, 'auth_error'),
+    ).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect(
+      await dave.request({ type: 'auth', api_key: 'tok-bob', org_id: 'org-a', access_code: 'open-sesame' }, 'auth_error'),
+    ).toMatchObject({ code: 'TOO_MANY_ATTEMPTS' });
     expect((await dave.waitClose()).code).toBe(1008);
     // The signed-in session is untouched, and the access code never reaches the logs.
     expect(await client.request({ type: 'ping' }, 'pong')).toEqual({ type: 'pong' });
     expect(gateway.logLines.join('')).not.toContain('open-sesame');
-    expect(gateway.registry.stats().errors).toMatchObject({ ACCESS_CODE_REQUIRED: 1, ORG_NOT_ALLOWED: 1, ACCESS_CODE_INVALID: 1, INVALID_CREDENTIALS: 1, TOO_MANY_ATTEMPTS: 1 });
+    expect(gateway.registry.stats().errors).toMatchObject({
+      ACCESS_CODE_REQUIRED: 1,
+      ORG_NOT_ALLOWED: 1,
+      ACCESS_CODE_INVALID: 1,
+      INVALID_CREDENTIALS: 1,
+      TOO_MANY_ATTEMPTS: 1,
+    });
     client.close();
   });
 

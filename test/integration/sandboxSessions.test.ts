@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { sandboxOrgs, sandboxTokens, tokenFingerprint } from '../../electron/core/tallyfy/sandbox';
 import { lastToolResults, textReply, toolReply, type FakeRequest } from '../fakes/anthropic/replies';
+
 import { startSandboxCore, type SandboxCore } from './support/sandboxCore';
 import { TestClient } from './support/wsClient';
 
@@ -30,16 +31,32 @@ describe('the gateway on the sandbox with the agent', () => {
     running = await startSandboxCore();
     running.fake.setFallback(whoAmIModel);
     const client = await TestClient.open(running.addresses.wsUrl);
-    expect(await client.request({ type: 'auth', api_key: 'sandbox-nobody', org_id: sandboxOrgs.acme }, 'auth_error')).toMatchObject({ code: 'INVALID_CREDENTIALS' });
-    expect(await client.request({ type: 'auth', api_key: sandboxTokens.dave, org_id: sandboxOrgs.acme }, 'auth_error')).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect(await client.request({ type: 'auth', api_key: 'sandbox-nobody', org_id: sandboxOrgs.acme }, 'auth_error')).toMatchObject({
+      code: 'INVALID_CREDENTIALS',
+    });
+    expect(await client.request({ type: 'auth', api_key: sandboxTokens.dave, org_id: sandboxOrgs.acme }, 'auth_error')).toMatchObject({
+      code: 'INVALID_CREDENTIALS',
+    });
     const success = await client.request({ type: 'auth', api_key: sandboxTokens.alice, org_id: sandboxOrgs.acme }, 'auth_success');
-    expect(success).toMatchObject({ user: { name: 'Alice Nguyen', email: 'alice@acme.example', role: 'admin' }, org: { id: sandboxOrgs.acme, name: 'Acme Operations' } });
+    expect(success).toMatchObject({
+      user: { name: 'Alice Nguyen', email: 'alice@acme.example', role: 'admin' },
+      org: { id: sandboxOrgs.acme, name: 'Acme Operations' },
+    });
     const response = await client.request({ type: 'query', content: 'Who am I?' }, 'response', 15_000);
     expect(response.content).toContain('alice@acme.example');
-    expect(client.types().filter((type) => !['connection_established', 'auth_error', 'auth_success', 'processing', 'response', 'info', 'error', 'pong'].includes(type))).toEqual([]);
+    expect(
+      client
+        .types()
+        .filter(
+          (type) =>
+            !['connection_established', 'auth_error', 'auth_success', 'processing', 'response', 'info', 'error', 'pong'].includes(type),
+        ),
+    ).toEqual([]);
     // The tool ran against the sandbox with alice's own token.
     const aliceId = tokenFingerprint(sandboxTokens.alice);
-    expect(running.sandbox.requestLog.some((entry) => entry.tokenId === aliceId && entry.path.endsWith('/me') && entry.status === 200)).toBe(true);
+    expect(
+      running.sandbox.requestLog.some((entry) => entry.tokenId === aliceId && entry.path.endsWith('/me') && entry.status === 200),
+    ).toBe(true);
     const health = running.core.health();
     expect(health.services.sandbox.running).toBe(true);
     expect(health.services.mcp.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
@@ -59,7 +76,9 @@ describe('the gateway on the sandbox with the agent', () => {
       }),
     );
     expect(running.core.sessions.stats()).toMatchObject({ active: 50, authenticated: 50 });
-    const answers = await Promise.all(sessions.map(({ client }) => client.request({ type: 'query', content: 'Who am I?' }, 'response', 20_000)));
+    const answers = await Promise.all(
+      sessions.map(({ client }) => client.request({ type: 'query', content: 'Who am I?' }, 'response', 20_000)),
+    );
     answers.forEach((answer, index) => {
       const own = sessions[index]!.user;
       expect(answer.content).toContain(own.email);
@@ -80,7 +99,9 @@ describe('the gateway on the sandbox with the agent', () => {
     // Every session's tool call reached Tallyfy with its own token: per user, one tool `me` per session.
     for (const user of users) {
       const count = sessions.filter((session) => session.user === user).length;
-      const meCalls = log.filter((entry) => entry.tokenId === tokenFingerprint(user.token) && entry.path === `/organizations/${user.org}/me`).length;
+      const meCalls = log.filter(
+        (entry) => entry.tokenId === tokenFingerprint(user.token) && entry.path === `/organizations/${user.org}/me`,
+      ).length;
       expect(meCalls).toBeGreaterThanOrEqual(2 * count); // sign-in check + the tool call, per session
     }
     expect(running.core.sessions.stats().toolCalls.get_me).toEqual({ count: 50, errors: 0 });

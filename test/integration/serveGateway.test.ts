@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sandboxOrgs, sandboxTokens } from '../../electron/core/tallyfy/sandbox';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic/fakeAnthropic';
 import { startServe, type ServeProcess } from '../helpers/serveProcess';
+
 import { TestClient } from './support/wsClient';
 
 let serve: ServeProcess | undefined;
@@ -29,14 +30,20 @@ describe('npm run serve -- --sandbox (a separate process)', () => {
     expect(banner).toContain('sandbox-alice');
     expect(banner).toMatch(/MCP\s+http:\/\/127\.0\.0\.1:\d+\/mcp/);
     const client = await TestClient.open(serve.url('WebSocket'));
-    expect(await client.request({ type: 'auth', api_key: 'wrong-key', org_id: sandboxOrgs.acme }, 'auth_error')).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect(await client.request({ type: 'auth', api_key: 'wrong-key', org_id: sandboxOrgs.acme }, 'auth_error')).toMatchObject({
+      code: 'INVALID_CREDENTIALS',
+    });
     const success = await client.request({ type: 'auth', api_key: sandboxTokens.alice, org_id: sandboxOrgs.acme }, 'auth_success');
     expect(success.user).toMatchObject({ name: 'Alice Nguyen', email: 'alice@acme.example' });
     await client.request({ type: 'query', content: 'What tasks do I have?' }, 'processing');
     const response = await client.next('response', 15_000);
     expect(response.content).toMatch(/Here is what I found/);
     expect(response.content).toMatch(/found:|Nothing found/);
-    const toolCall = fake.messageRequests.find((request) => request.body.messages?.some((message) => Array.isArray(message.content) && message.content.some((block) => block.type === 'tool_result')));
+    const toolCall = fake.messageRequests.find((request) =>
+      request.body.messages?.some(
+        (message) => Array.isArray(message.content) && message.content.some((block) => block.type === 'tool_result'),
+      ),
+    );
     expect(toolCall).toBeDefined();
     expect(client.types()).toEqual(['connection_established', 'auth_error', 'auth_success', 'processing', 'response']);
 

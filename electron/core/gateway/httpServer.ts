@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { Health } from '../../../shared/types/health';
 import type { Logger } from '../log/logger';
 import { close, listen } from '../net/listen';
+
 import { pageHeaders, serveStatic } from './staticFiles';
 import type { WsGateway } from './wsGateway';
 

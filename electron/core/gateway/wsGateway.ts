@@ -12,6 +12,7 @@ import { AuthFailure, type Authenticator, type Credentials } from '../sessions/e
 import { SignInLimiter, TokenBucket, defaultMessageRateLimit, type AttemptLimit, type RateLimit } from '../sessions/rateLimiter';
 import type { SessionRegistry } from '../sessions/registry';
 import type { Session, SessionChannel } from '../sessions/session';
+
 import { checkUpgrade, isLoopbackBinding, isLoopbackHost } from './upgradeGuard';
 
 /** The desk user's own sign-in (`auth_local`), for the desktop app's chat pane. */
@@ -190,14 +191,19 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         session.send({ type: 'welcome', session_id: session.id, extensions: [...session.extensions] });
       },
       auth: async (message) => {
-        if (session.authenticated) return session.sendError('ALREADY_AUTHENTICATED', 'This session is already signed in. Open a new connection to sign in as someone else.');
+        if (session.authenticated)
+          return session.sendError(
+            'ALREADY_AUTHENTICATED',
+            'This session is already signed in. Open a new connection to sign in as someone else.',
+          );
         if (authPending) return session.sendError('AUTH_IN_PROGRESS', 'A sign-in is already being checked; wait for its answer.');
         if (limiter.blocked(address)) {
           authError('TOO_MANY_ATTEMPTS', 'Too many failed sign-ins from this address. Wait a few minutes, then try again.');
           return channel.close(closeCodes.policy, 'too many sign-in attempts');
         }
         if (accessCodeRequired) {
-          if (!message.access_code) return authError('ACCESS_CODE_REQUIRED', 'This gateway is shared on the network: enter the access code your admin gave you.');
+          if (!message.access_code)
+            return authError('ACCESS_CODE_REQUIRED', 'This gateway is shared on the network: enter the access code your admin gave you.');
           if (!safeEqual(message.access_code, options.accessCode!)) {
             limiter.fail(address);
             return authError('ACCESS_CODE_INVALID', 'The access code is wrong. Ask the gateway admin for the current code.');
@@ -239,7 +245,10 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         const target = registry.get(message.session_id);
         if (!target || target === session || !target.authenticated || !target.checkResumeToken(message.resume_token)) {
           limiter.fail(address);
-          return session.sendError('RESUME_FAILED', 'That session cannot be resumed (it ended, expired, or the token is wrong). Sign in again.');
+          return session.sendError(
+            'RESUME_FAILED',
+            'That session cannot be resumed (it ended, expired, or the token is wrong). Sign in again.',
+          );
         }
         const fresh = session;
         session = target;
@@ -266,7 +275,8 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       if (!bucket.take()) {
         dropped += 1;
         registry.countError('RATE_LIMITED');
-        if (dropped === 1 || dropped % 20 === 0) sendRaw({ type: 'error', code: 'RATE_LIMITED', message: 'Too many messages: slow down. Messages sent too fast are dropped.' });
+        if (dropped === 1 || dropped % 20 === 0)
+          sendRaw({ type: 'error', code: 'RATE_LIMITED', message: 'Too many messages: slow down. Messages sent too fast are dropped.' });
         if (dropped > 200) channel.close(closeCodes.policy, 'message rate');
         return;
       }
@@ -319,9 +329,15 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       socket.on('error', () => socket.destroy());
       if (closing) return reject(socket, 503, 'The gateway is shutting down.');
       if (suspended) return reject(socket, 503, 'The gateway admin has stopped the gateway for now.');
-      const verdict = checkUpgrade(request, { host: options.host, ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}) });
+      const verdict = checkUpgrade(request, {
+        host: options.host,
+        ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+      });
       if (!verdict.ok) {
-        logger.info({ status: verdict.status, origin: request.headers.origin, address: remoteAddress(request) }, 'WebSocket upgrade refused');
+        logger.info(
+          { status: verdict.status, origin: request.headers.origin, address: remoteAddress(request) },
+          'WebSocket upgrade refused',
+        );
         return reject(socket, verdict.status, verdict.message);
       }
       wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request, verdict.browser));
@@ -333,7 +349,9 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       registry.close(reason);
       const open = [...wss.clients];
       await Promise.race([
-        Promise.all(open.map((ws) => (ws.readyState === ws.CLOSED ? undefined : new Promise<void>((done) => ws.once('close', () => done()))))),
+        Promise.all(
+          open.map((ws) => (ws.readyState === ws.CLOSED ? undefined : new Promise<void>((done) => ws.once('close', () => done())))),
+        ),
         new Promise((done) => setTimeout(done, 2000).unref()),
       ]);
       for (const ws of wss.clients) ws.terminate();

@@ -1,5 +1,6 @@
 import type { Agent, AgentEvent, AgentUser } from '../agent';
 import type { ToolHost, ToolInfo } from '../mcp/toolHost';
+
 import type { EngineConversation, Identity, QueryEngine, QueryEvent, RunInput } from './engine';
 
 /**
@@ -49,7 +50,14 @@ function forward(event: AgentEvent, emit: (event: QueryEvent) => void, started: 
       return;
     case 'tool_denied':
       if (!started.has(event.id)) emit({ kind: 'tool_start', callId: event.id, tool: event.name, args: {} });
-      emit({ kind: 'tool_end', callId: event.id, tool: event.name, status: 'denied', durationMs: 0, summary: `Not run (${event.reason === 'user' ? 'declined' : event.reason}).` });
+      emit({
+        kind: 'tool_end',
+        callId: event.id,
+        tool: event.name,
+        status: 'denied',
+        durationMs: 0,
+        summary: `Not run (${event.reason === 'user' ? 'declined' : event.reason}).`,
+      });
       return;
     case 'round_finished':
       emit({

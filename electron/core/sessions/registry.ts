@@ -2,6 +2,7 @@ import type { GatewayStats } from '../../../shared/types/gatewayStats';
 import type { ClientKind, SessionSnapshot, Usage } from '../../../shared/types/session';
 import type { Logger } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
+
 import { systemClock, type Clock, type ClockTimer } from './clock';
 import type { QueryEngine, ToolHostFactory } from './engine';
 import { Session, type SessionEndReason, type SessionHooks } from './session';
@@ -51,7 +52,17 @@ export class SessionRegistry {
   readonly #hooks: SessionHooks;
   #timer: ClockTimer | undefined;
   #closed = false;
-  #stats: GatewayStats = { active: 0, authenticated: 0, peak: 0, sessionsTotal: 0, queries: 0, latency: [], toolCalls: {}, errors: {}, tokensByUser: {} };
+  #stats: GatewayStats = {
+    active: 0,
+    authenticated: 0,
+    peak: 0,
+    sessionsTotal: 0,
+    queries: 0,
+    latency: [],
+    toolCalls: {},
+    errors: {},
+    tokensByUser: {},
+  };
 
   constructor(private readonly options: SessionRegistryOptions) {
     this.clock = options.clock ?? systemClock;

@@ -14,6 +14,7 @@ import {
 import type { Logger } from '../log/logger';
 import { redact, type SecretRegistry } from '../log/redact';
 import type { ToolHost } from '../mcp/toolHost';
+
 import type { Clock } from './clock';
 import type { ApprovalAsk, Credentials, EngineConversation, Identity, QueryEngine, QueryEvent, ToolHostFactory } from './engine';
 
@@ -75,7 +76,11 @@ export function displayArgs(args: Record<string, unknown>, secrets: SecretRegist
     if (Array.isArray(value)) return depth > 2 ? `[${value.length} items]` : value.slice(0, 10).map((item) => shorten(item, depth + 1));
     if (value && typeof value === 'object') {
       if (depth > 2) return '{…}';
-      return Object.fromEntries(Object.entries(value).slice(0, 20).map(([key, item]) => [key, shorten(item, depth + 1)]));
+      return Object.fromEntries(
+        Object.entries(value)
+          .slice(0, 20)
+          .map(([key, item]) => [key, shorten(item, depth + 1)]),
+      );
     }
     return value;
   };
@@ -303,11 +308,16 @@ export class Session {
     if (this.#approval?.mode === 'text') {
       if ((approvalAnswers.yes as readonly string[]).includes(command)) return this.#approval.settle(true, 'answered');
       if ((approvalAnswers.no as readonly string[]).includes(command)) return this.#approval.settle(false, 'answered');
-      return this.sendError('APPROVAL_PENDING', `Waiting for your answer about ${this.#approval.ask.tool}: reply "yes" to allow it or "no" to refuse.`, queryId);
+      return this.sendError(
+        'APPROVAL_PENDING',
+        `Waiting for your answer about ${this.#approval.ask.tool}: reply "yes" to allow it or "no" to refuse.`,
+        queryId,
+      );
     }
     if (command === queryCommands.quit) return this.end('quit');
     if (command === queryCommands.clear) {
-      if (this.#running) return this.sendError('BUSY', 'A query is still running: wait for its answer (or cancel it) before clearing the history.', queryId);
+      if (this.#running)
+        return this.sendError('BUSY', 'A query is still running: wait for its answer (or cancel it) before clearing the history.', queryId);
       this.#conversation?.clear();
       this.#transcript.length = 0;
       this.send({ type: 'info', code: 'history_cleared', message: 'Conversation history cleared.' });
@@ -394,7 +404,14 @@ export class Session {
         this.lastToolUseAt = this.deps.clock.now();
         this.#recentToolCalls.unshift({ id: event.callId, tool: event.tool, args, status: 'running', startedAt: this.deps.clock.now() });
         if (this.#recentToolCalls.length > recentToolCallLimit) this.#recentToolCalls.length = recentToolCallLimit;
-        this.send({ type: 'tool_call', query_id: queryId, call_id: event.callId, tool: event.tool, args, ...(event.title ? { title: event.title } : {}) });
+        this.send({
+          type: 'tool_call',
+          query_id: queryId,
+          call_id: event.callId,
+          tool: event.tool,
+          args,
+          ...(event.title ? { title: event.title } : {}),
+        });
         this.#setState('running_tool');
         this.deps.hooks.changed(this);
         return;
@@ -448,7 +465,12 @@ export class Session {
       const pending: PendingApproval = {
         requestId: randomUUID(),
         queryId,
-        ask: { tool: ask.tool, destructive: ask.destructive, args: displayArgs(ask.args, this.deps.secrets), ...(ask.title ? { title: ask.title } : {}) },
+        ask: {
+          tool: ask.tool,
+          destructive: ask.destructive,
+          args: displayArgs(ask.args, this.deps.secrets),
+          ...(ask.title ? { title: ask.title } : {}),
+        },
         mode: this.extensions.has('approvals') ? 'message' : 'text',
         settle: (approved, reason) => {
           if (this.#approval !== pending) return;
@@ -458,7 +480,11 @@ export class Session {
           ask.signal?.removeEventListener('abort', onWithdrawn);
           this.send({ type: 'approval_resolved', request_id: pending.requestId, approved, reason });
           if (pending.mode === 'text' && reason === 'answered') {
-            this.send({ type: 'info', code: approved ? 'approved' : 'denied', message: approved ? `Approved: running ${ask.tool}.` : `Refused: ${ask.tool} will not run.` });
+            this.send({
+              type: 'info',
+              code: approved ? 'approved' : 'denied',
+              message: approved ? `Approved: running ${ask.tool}.` : `Refused: ${ask.tool} will not run.`,
+            });
           }
           if (!this.#ended && this.#running) this.#setState(previousState === 'awaiting_approval' ? 'thinking' : previousState);
           this.touch();
@@ -495,7 +521,10 @@ export class Session {
   answerApproval(requestId: string, approved: boolean): void {
     this.touch();
     if (!this.#approval || this.#approval.requestId !== requestId) {
-      return this.sendError('NO_PENDING_APPROVAL', 'There is no approval question with that request_id waiting (it may have been answered or cancelled).');
+      return this.sendError(
+        'NO_PENDING_APPROVAL',
+        'There is no approval question with that request_id waiting (it may have been answered or cancelled).',
+      );
     }
     this.#approval.settle(approved, 'answered');
   }
@@ -534,7 +563,8 @@ export class Session {
     this.#channel = undefined;
     const notice = endNotices[reason](detail, Math.round(this.deps.idleTimeoutMs / 60_000));
     if (channel && notice) {
-      if (mayReceive('info', this.extensions, this.saidHello)) channel.send({ type: 'info', code: reason === 'quit' ? 'goodbye' : reason, message: notice.message });
+      if (mayReceive('info', this.extensions, this.saidHello))
+        channel.send({ type: 'info', code: reason === 'quit' ? 'goodbye' : reason, message: notice.message });
       channel.close(notice.code, notice.reason);
     }
     this.wipe();
@@ -579,7 +609,10 @@ export class Session {
   }
 }
 
-const endNotices: Record<SessionEndReason, (detail: string | undefined, idleMinutes: number) => { message: string; code: number; reason: string } | undefined> = {
+const endNotices: Record<
+  SessionEndReason,
+  (detail: string | undefined, idleMinutes: number) => { message: string; code: number; reason: string } | undefined
+> = {
   quit: () => ({ message: 'Goodbye!', code: closeCodes.normal, reason: 'goodbye' }),
   kicked: (detail) => ({
     message: `The gateway admin ended this session${detail ? `: ${detail}` : ''}. Sign in again if you need to continue.`,
@@ -596,7 +629,11 @@ const endNotices: Record<SessionEndReason, (detail: string | undefined, idleMinu
     code: closeCodes.goingAway,
     reason: 'gateway stopped',
   }),
-  shutdown: (detail) => ({ message: `The gateway is shutting down${detail ? ` (${detail})` : ''}. Reconnect when it is back.`, code: closeCodes.goingAway, reason: 'server shutting down' }),
+  shutdown: (detail) => ({
+    message: `The gateway is shutting down${detail ? ` (${detail})` : ''}. Reconnect when it is back.`,
+    code: closeCodes.goingAway,
+    reason: 'server shutting down',
+  }),
   disconnected: () => undefined,
   resume_expired: () => undefined,
 };

@@ -2,6 +2,7 @@ import type { Logger } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
 import { createInProcessToolHost } from '../mcp/inProcessToolHost';
 import { createTallyfyClient, isTallyfyError, type TallyfyClient } from '../tallyfy';
+
 import { AuthFailure, type Authenticator, type Credentials, type ToolHostFactory } from './engine';
 
 /** What the Tallyfy-backed session services need. */
@@ -19,8 +20,19 @@ export interface TallyfyServicesOptions {
 
 const orgIdPattern = /^[0-9a-f]{32}$/i;
 
-function clientFor(options: TallyfyServicesOptions, credentials: Credentials, extra: { timeoutMs?: number; maxRetries?: number } = {}): TallyfyClient {
-  return createTallyfyClient({ baseUrl: options.baseUrl, token: credentials.apiKey, orgId: credentials.orgId, secrets: options.secrets, ...(options.fetch ? { fetch: options.fetch } : {}), ...extra });
+function clientFor(
+  options: TallyfyServicesOptions,
+  credentials: Credentials,
+  extra: { timeoutMs?: number; maxRetries?: number } = {},
+): TallyfyClient {
+  return createTallyfyClient({
+    baseUrl: options.baseUrl,
+    token: credentials.apiKey,
+    orgId: credentials.orgId,
+    secrets: options.secrets,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...extra,
+  });
 }
 
 /**
@@ -31,7 +43,10 @@ function clientFor(options: TallyfyServicesOptions, credentials: Credentials, ex
 export function createTallyfyAuthenticator(options: TallyfyServicesOptions): Authenticator {
   return async (credentials, signal) => {
     if (!orgIdPattern.test(credentials.orgId)) {
-      throw new AuthFailure('INVALID_CREDENTIALS', 'The organization id should be the 32-character id from your Tallyfy URL (Settings > Organization).');
+      throw new AuthFailure(
+        'INVALID_CREDENTIALS',
+        'The organization id should be the 32-character id from your Tallyfy URL (Settings > Organization).',
+      );
     }
     const client = clientFor(options, credentials, { timeoutMs: options.authTimeoutMs ?? 15_000, maxRetries: 1 });
     try {
@@ -53,7 +68,10 @@ export function createTallyfyAuthenticator(options: TallyfyServicesOptions): Aut
       };
     } catch (error) {
       if (isTallyfyError(error, 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND')) {
-        throw new AuthFailure('INVALID_CREDENTIALS', 'Tallyfy did not accept this API key for this organization. Check both, or create a new personal access token in Tallyfy (Settings > Integrations > REST API).');
+        throw new AuthFailure(
+          'INVALID_CREDENTIALS',
+          'Tallyfy did not accept this API key for this organization. Check both, or create a new personal access token in Tallyfy (Settings > Integrations > REST API).',
+        );
       }
       options.logger.warn({ err: error }, 'Tallyfy sign-in check failed');
       throw new AuthFailure('TALLYFY_UNAVAILABLE', 'Tallyfy could not be reached to check your credentials. Try again in a moment.');
@@ -63,5 +81,6 @@ export function createTallyfyAuthenticator(options: TallyfyServicesOptions): Aut
 
 /** Builds a session's tool host: a Tallyfy client for its credentials and an in-process MCP server over it. */
 export function createTallyfyToolHostFactory(options: TallyfyServicesOptions): ToolHostFactory {
-  return async (credentials) => createInProcessToolHost(clientFor(options, credentials), { secrets: options.secrets, logger: options.logger });
+  return async (credentials) =>
+    createInProcessToolHost(clientFor(options, credentials), { secrets: options.secrets, logger: options.logger });
 }

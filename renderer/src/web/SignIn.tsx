@@ -46,7 +46,10 @@ export function SignIn({
             <p>Your team&apos;s AI helper for Tallyfy</p>
           </div>
         </div>
-        <p className="signin-lead">Sign in with your own Tallyfy credentials. The assistant acts with your permissions, and your key stays in this tab&apos;s memory only.</p>
+        <p className="signin-lead">
+          Sign in with your own Tallyfy credentials. The assistant acts with your permissions, and your key stays in this tab&apos;s memory
+          only.
+        </p>
         <label className="field">
           <span>API key</span>
           <div className="field-row">
@@ -61,7 +64,12 @@ export function SignIn({
               placeholder="Your personal access token"
               onChange={(event) => setApiKey(event.target.value)}
             />
-            <button type="button" className="field-toggle" onClick={() => setShowKey(!showKey)} aria-label={showKey ? 'Hide the key' : 'Show the key'}>
+            <button
+              type="button"
+              className="field-toggle"
+              onClick={() => setShowKey(!showKey)}
+              aria-label={showKey ? 'Hide the key' : 'Show the key'}
+            >
               {showKey ? 'Hide' : 'Show'}
             </button>
           </div>
@@ -108,8 +116,8 @@ export function SignIn({
         <details className="signin-help">
           <summary>Where do I find these?</summary>
           <p>
-            In Tallyfy, open <strong>Settings → Integrations → REST API</strong> to copy your personal access token. Your organization ID is the
-            32-character code in that page (and in your Tallyfy web address).
+            In Tallyfy, open <strong>Settings → Integrations → REST API</strong> to copy your personal access token. Your organization ID is
+            the 32-character code in that page (and in your Tallyfy web address).
           </p>
         </details>
         <div className="signin-foot">

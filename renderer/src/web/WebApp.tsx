@@ -75,7 +75,13 @@ export function WebApp() {
             New chat
           </button>
           <div className="user-menu">
-            <button type="button" className="user-button" onClick={() => setMenuOpen(!menuOpen)} aria-expanded={menuOpen} aria-label="Account">
+            <button
+              type="button"
+              className="user-button"
+              onClick={() => setMenuOpen(!menuOpen)}
+              aria-expanded={menuOpen}
+              aria-label="Account"
+            >
               <span className="user-avatar" aria-hidden="true">
                 {user.name.slice(0, 1).toUpperCase()}
               </span>

@@ -1,29 +1,52 @@
 import { Writable } from 'node:stream';
 
-import { createWsGateway, type WsGatewayOptions } from '../../../electron/core/gateway/wsGateway';
 import { startGatewayHttp, type GatewayHttp } from '../../../electron/core/gateway/httpServer';
+import { createWsGateway, type WsGatewayOptions } from '../../../electron/core/gateway/wsGateway';
 import { createLogger, type Logger } from '../../../electron/core/log/logger';
 import { SecretRegistry } from '../../../electron/core/log/redact';
 import type { Clock } from '../../../electron/core/sessions/clock';
-import { AuthFailure, type Authenticator, type EngineConversation, type Identity, type QueryEngine, type RunInput, type ToolHostFactory } from '../../../electron/core/sessions/engine';
+import {
+  AuthFailure,
+  type Authenticator,
+  type EngineConversation,
+  type Identity,
+  type QueryEngine,
+  type RunInput,
+  type ToolHostFactory,
+} from '../../../electron/core/sessions/engine';
 import { SessionRegistry, type SessionRegistryOptions } from '../../../electron/core/sessions/registry';
 
 /** Test identities: token → who it is. */
 export const testUsers: Record<string, Identity & { orgId: string }> = {
-  'tok-alice': { orgId: 'org-a', user: { id: '1', name: 'Alice Admin', email: 'alice@acme.test', role: 'admin' }, org: { id: 'org-a', name: 'Acme' } },
-  'tok-bob': { orgId: 'org-a', user: { id: '2', name: 'Bob Standard', email: 'bob@acme.test', role: 'standard' }, org: { id: 'org-a', name: 'Acme' } },
-  'tok-dave': { orgId: 'org-b', user: { id: '4', name: 'Dave Beta', email: 'dave@beta.test', role: 'admin' }, org: { id: 'org-b', name: 'Beta' } },
+  'tok-alice': {
+    orgId: 'org-a',
+    user: { id: '1', name: 'Alice Admin', email: 'alice@acme.test', role: 'admin' },
+    org: { id: 'org-a', name: 'Acme' },
+  },
+  'tok-bob': {
+    orgId: 'org-a',
+    user: { id: '2', name: 'Bob Standard', email: 'bob@acme.test', role: 'standard' },
+    org: { id: 'org-a', name: 'Acme' },
+  },
+  'tok-dave': {
+    orgId: 'org-b',
+    user: { id: '4', name: 'Dave Beta', email: 'dave@beta.test', role: 'admin' },
+    org: { id: 'org-b', name: 'Beta' },
+  },
 };
 
 /** Accepts the tokens of {@link testUsers} for their own org only. */
 export const fakeAuthenticator: Authenticator = async (credentials) => {
   const found = testUsers[credentials.apiKey];
-  if (!found || found.orgId !== credentials.orgId) throw new AuthFailure('INVALID_CREDENTIALS', 'Tallyfy did not accept this API key for this organization.');
+  if (!found || found.orgId !== credentials.orgId)
+    throw new AuthFailure('INVALID_CREDENTIALS', 'Tallyfy did not accept this API key for this organization.');
   return { user: found.user, org: found.org };
 };
 
 /** A query engine whose answers come from `script` (per query), with the conversation's past queries. */
-export function scriptedEngine(script: (input: RunInput, history: string[]) => Promise<string> | string): QueryEngine & { opened: Identity[] } {
+export function scriptedEngine(
+  script: (input: RunInput, history: string[]) => Promise<string> | string,
+): QueryEngine & { opened: Identity[] } {
   const opened: Identity[] = [];
   return {
     opened,

@@ -60,7 +60,13 @@ export class TestClient {
   /** The next frame (of `type`, when given) after the last one awaited. Rejects after `timeoutMs`. */
   next<T extends Frame = Frame>(type?: string, timeoutMs = 5000): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "${type ?? 'any'}" frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.map((frame) => frame.type))}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(`no "${type ?? 'any'}" frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.map((frame) => frame.type))}`),
+          ),
+        timeoutMs,
+      );
       this.#waiters.push({
         type,
         from: this.#cursor,

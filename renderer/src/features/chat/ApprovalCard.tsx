@@ -33,7 +33,12 @@ export function ApprovalCard({ approval, onAnswer }: { approval: PendingApproval
         <button type="button" className="btn btn-ghost" onClick={() => onAnswer(false)}>
           Deny
         </button>
-        <button type="button" ref={allow} className={`btn ${approval.destructive ? 'btn-danger' : 'btn-primary'}`} onClick={() => onAnswer(true)}>
+        <button
+          type="button"
+          ref={allow}
+          className={`btn ${approval.destructive ? 'btn-danger' : 'btn-primary'}`}
+          onClick={() => onAnswer(true)}
+        >
           Allow
         </button>
       </div>

@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 
 import './chat.css';
 import { ApprovalCard } from './ApprovalCard';
@@ -42,7 +42,8 @@ export function ChatView({
   onSignInAgain?: () => void;
 }) {
   const state = useChatState(client);
-  const [seed, setSeed] = useState<{ text: string }>();
+  const [draft, setDraft] = useState('');
+  const input = useRef<HTMLTextAreaElement>(null);
   const running = state.runningQueryId !== undefined;
   const ready = state.status === 'ready';
   const empty = state.items.length === 0;
@@ -51,7 +52,8 @@ export function ChatView({
       {state.status === 'reconnecting' && (
         <div className="banner banner-warning" role="status">
           <span>
-            Connection lost. Reconnecting {state.reconnect ? <Countdown at={state.reconnect.at} /> : ''}… your conversation will pick up where it left off.
+            Connection lost. Reconnecting {state.reconnect ? <Countdown at={state.reconnect.at} /> : ''}… your conversation will pick up
+            where it left off.
           </span>
           <button type="button" className="btn btn-small" onClick={() => client.retryNow()}>
             Retry now
@@ -87,17 +89,37 @@ export function ChatView({
           <p>Ask in plain words. The assistant works in Tallyfy with your own permissions and asks before it changes anything.</p>
           <div className="suggestions">
             {suggestions.map((text) => (
-              <button key={text} type="button" className="suggestion" disabled={!ready} onClick={() => setSeed({ text })}>
+              <button
+                key={text}
+                type="button"
+                className="suggestion"
+                disabled={!ready}
+                onClick={() => {
+                  setDraft(text);
+                  input.current?.focus();
+                }}
+              >
                 {text}
               </button>
             ))}
           </div>
         </div>
       ) : (
-        <MessageList items={state.items} after={state.approval && <ApprovalCard approval={state.approval} onAnswer={(approved) => client.answerApproval(approved)} />} />
+        <MessageList
+          items={state.items}
+          after={state.approval && <ApprovalCard approval={state.approval} onAnswer={(approved) => client.answerApproval(approved)} />}
+        />
       )}
       <div className="composer-wrap">
-        <Composer disabled={!ready} running={running} onSend={(text) => client.ask(text)} onCancel={() => client.cancel()} seed={seed} />
+        <Composer
+          disabled={!ready}
+          running={running}
+          onSend={(text) => client.ask(text)}
+          onCancel={() => client.cancel()}
+          text={draft}
+          setText={setDraft}
+          inputRef={input}
+        />
         <p className="composer-hint">Enter to send · Shift+Enter for a new line · answers can be wrong, check before you act</p>
       </div>
     </div>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, type RefObject } from 'react';
 
 /** The question box: Enter sends, Shift+Enter adds a line; Stop while an answer runs. */
 export function Composer({
@@ -7,32 +7,31 @@ export function Composer({
   onSend,
   onCancel,
   placeholder = 'Ask about your Tallyfy work…',
-  seed,
+  text,
+  setText,
+  inputRef,
 }: {
   disabled: boolean;
   running: boolean;
   onSend: (text: string) => boolean;
   onCancel: () => void;
   placeholder?: string;
-  /** Text to put in the box (a suggestion was picked); changes of identity trigger it. */
-  seed?: { text: string } | undefined;
+  /** The draft, owned by the parent (so a picked suggestion can fill it). */
+  text: string;
+  setText: (text: string) => void;
+  inputRef?: RefObject<HTMLTextAreaElement | null>;
 }) {
-  const [text, setText] = useState('');
-  const area = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => {
-    if (!seed) return;
-    setText(seed.text);
-    area.current?.focus();
-  }, [seed]);
+  const ownRef = useRef<HTMLTextAreaElement>(null);
+  const area = inputRef ?? ownRef;
   useEffect(() => {
     const element = area.current;
     if (!element) return;
     element.style.height = 'auto';
     element.style.height = `${Math.min(element.scrollHeight, 200)}px`;
-  }, [text]);
+  }, [text, area]);
   useEffect(() => {
     if (!disabled && !running) area.current?.focus();
-  }, [disabled, running]);
+  }, [disabled, running, area]);
   const send = (): void => {
     if (text.trim() && onSend(text)) setText('');
   };

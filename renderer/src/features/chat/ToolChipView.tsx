@@ -32,7 +32,9 @@ export function ToolChipView({ chip }: { chip: ToolChip }) {
       <span className="tool-name">{chip.title ?? toolLabel(chip.tool)}</span>
       <span className="tool-meta">
         {statusLabel[chip.status]}
-        {chip.durationMs !== undefined && chip.status !== 'running' && chip.status !== 'denied' ? ` · ${chip.durationMs < 1000 ? `${chip.durationMs} ms` : `${(chip.durationMs / 1000).toFixed(1)} s`}` : ''}
+        {chip.durationMs !== undefined && chip.status !== 'running' && chip.status !== 'denied'
+          ? ` · ${chip.durationMs < 1000 ? `${chip.durationMs} ms` : `${(chip.durationMs / 1000).toFixed(1)} s`}`
+          : ''}
       </span>
     </span>
   );

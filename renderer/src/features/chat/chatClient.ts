@@ -67,7 +67,8 @@ export class ChatClient {
     if (saved) {
       try {
         const parsed = JSON.parse(saved) as { sessionId?: unknown; token?: unknown };
-        if (typeof parsed.sessionId === 'string' && typeof parsed.token === 'string') this.#resume = { sessionId: parsed.sessionId, token: parsed.token };
+        if (typeof parsed.sessionId === 'string' && typeof parsed.token === 'string')
+          this.#resume = { sessionId: parsed.sessionId, token: parsed.token };
       } catch {
         options.storage?.removeItem(resumeKey);
       }
@@ -360,22 +361,35 @@ export class ChatClient {
           return;
         }
         if (message.code === 'goodbye') return;
-        this.#updateItems((items) => [...items, { kind: 'info', id: newId('i'), text: message.message, at: now, ...(message.code ? { code: message.code } : {}) }]);
+        this.#updateItems((items) => [
+          ...items,
+          { kind: 'info', id: newId('i'), text: message.message, at: now, ...(message.code ? { code: message.code } : {}) },
+        ]);
         return;
       case 'error':
         if (message.code === 'RESUME_FAILED') {
           this.#forgetResume();
           if (this.#credentials) {
-            this.#updateItems((items) => [...items, { kind: 'info', id: newId('i'), text: 'The earlier session had ended, so a new one was started.', at: now }]);
+            this.#updateItems((items) => [
+              ...items,
+              { kind: 'info', id: newId('i'), text: 'The earlier session had ended, so a new one was started.', at: now },
+            ]);
             this.#authenticate();
           } else {
-            this.#set({ status: 'connected', identity: undefined, items: [], authError: { code: 'RESUME_FAILED', message: 'Your session has ended. Sign in again.' } });
+            this.#set({
+              status: 'connected',
+              identity: undefined,
+              items: [],
+              authError: { code: 'RESUME_FAILED', message: 'Your session has ended. Sign in again.' },
+            });
           }
           return;
         }
         if (message.query_id && this.#state.runningQueryId === message.query_id) {
           this.#set({ runningQueryId: undefined, approval: undefined });
-          this.#updateItems((items) => items.filter((item) => !(item.kind === 'assistant' && item.id === message.query_id && !item.text && !item.tools.length)));
+          this.#updateItems((items) =>
+            items.filter((item) => !(item.kind === 'assistant' && item.id === message.query_id && !item.text && !item.tools.length)),
+          );
           this.#finishAssistant(message.query_id, (item) => ({ ...item, streaming: false }));
         }
         this.#updateItems((items) => [...items, { kind: 'error', id: newId('e'), text: message.message, code: message.code, at: now }]);
