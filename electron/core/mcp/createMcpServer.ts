@@ -30,7 +30,7 @@ export const serverInstructions =
 
 /**
  * Builds an MCP server whose tools all act through `client`, and only through it: one server per
- * credential set, so a session can never reach another's Tallyfy data. Cheap: about 1.1 ms with 78 tools (measured on 2 cores).
+ * credential set, so a session can never reach another's Tallyfy data. Cheap: about 1.1 ms with ~80 tools (measured on 2 cores).
  * Tool failures come back as `isError` results with Tallyfy's message and field errors, scrubbed
  * of secrets; a handler never throws through the protocol.
  */

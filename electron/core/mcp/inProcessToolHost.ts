@@ -29,7 +29,7 @@ export function toOutcome(result: CallToolResult): ToolOutcome {
 
 /**
  * A {@link ToolHost} over an MCP server bound to `client`, reached through a real MCP `Client`
- * over an in-memory linked transport pair. Built on demand (about 1 ms with 78 tools, measured): make one when
+ * over an in-memory linked transport pair. Built on demand (about 1 ms with all tools, measured): make one when
  * a session first needs tools and close it when the session idles. The tool list is fetched once.
  */
 export async function createInProcessToolHost(client: TallyfyClient, options: McpServerOptions = {}): Promise<ToolHost> {

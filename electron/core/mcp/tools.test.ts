@@ -539,6 +539,63 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
     args: { name: 'Legal', folder_type: 'run' },
     check: () => expect(acme().folders.find((folder) => folder.name === 'Legal')).toMatchObject({ folder_type: 'run' }),
   },
+  get_guest_tasks: {
+    args: { guest_email: sam },
+    check: ({ json }) => {
+      const got = json.data.map((item: { id: string }) => item.id);
+      expect(got).toContain(sid('a', 'd0', 44));
+      expect(got).not.toContain(sid('a', 'd0', 1)); // completed
+    },
+  },
+  reopen_kickoff_form: { args: { run_id: ids.vendorRun }, check: () => expect(run(ids.vendorRun)?.prerun_status).toBe('pending') },
+  update_group: {
+    args: { group_id: ids.financeGroup, add_members: [U.carol], remove_members: [U.alice] },
+    check: () =>
+      expect(acme().groups.find((group) => group.id === ids.financeGroup)).toMatchObject({
+        name: 'Finance Approvers',
+        members: [U.bob, U.carol],
+      }),
+  },
+  delete_group: {
+    args: { group_id: sid('a', '90', 2) },
+    check: () => expect(acme().groups.some((group) => group.id === sid('a', '90', 2))).toBe(false),
+  },
+  disable_user: { args: { user_id: U.bob }, check: () => expect(acme().users.find((user) => user.id === U.bob)?.status).toBe('disabled') },
+  enable_user: { args: { user_id: U.frank }, check: () => expect(acme().users.find((user) => user.id === U.frank)?.status).toBe('active') },
+  untag_template: {
+    args: { template_id: ids.vendorTemplate, tag_id: ids.vendorsTag },
+    check: () =>
+      expect(acme().tagLinks.some((link) => link.subject_id === ids.vendorTemplate && link.tag_id === ids.vendorsTag)).toBe(false),
+  },
+  add_object_to_folder: {
+    args: { folder_id: sid('a', 'f1', 3), object_id: ids.onboardingRun, object_type: 'run' },
+    check: () =>
+      expect(
+        acme().folderObjects.some((relation) => relation.folder_id === sid('a', 'f1', 3) && relation.subject_id === ids.onboardingRun),
+      ).toBe(true),
+  },
+  update_automation_rule: {
+    args: { template_id: ids.vendorTemplate, automation_id: sid('a', 'aa', 1), alias: 'Welcome vendors after approval' },
+    check: () => {
+      const rule = template(ids.vendorTemplate)?.automated_actions.find((item) => item.id === sid('a', 'aa', 1));
+      expect(rule?.automated_alias).toBe('Welcome vendors after approval');
+      expect(rule?.conditions).toEqual([
+        expect.objectContaining({ conditionable_id: approvalStep, operation: 'approved', statement: 'any_time' }),
+      ]);
+      expect(rule?.then_actions).toEqual([expect.objectContaining({ action_verb: 'show' })]);
+    },
+  },
+  get_step_dependencies: {
+    args: { template_id: ids.vendorTemplate, step_id: approvalStep },
+    check: ({ json }) => {
+      expect(json.outgoing).toHaveLength(4);
+      expect(json.complexity_analysis).toEqual({ score: 40, level: 'Medium' });
+    },
+  },
+  suggest_step_deadline: {
+    args: { template_id: ids.vendorTemplate, step_id: approvalStep },
+    check: ({ json }) => expect(json.suggested_deadline).toMatchObject({ value: 4, unit: 'hours' }),
+  },
 };
 
 describe('MCP tools against the sandbox', () => {
@@ -665,6 +722,11 @@ describe('bad arguments and Tallyfy errors', () => {
     expect(nobody.text).toMatch(/at least one person/);
     const ambiguous = await call(alice, 'get_user_tasks', { user_name: 'a' });
     expect(ambiguous.isError).toBe(true);
+  });
+
+  it('files a template into a folder through its folder_id, keeping its users and groups', async () => {
+    await ok('add_object_to_folder', { folder_id: sid('a', 'f1', 2), object_id: ids.vendorTemplate, object_type: 'template' });
+    expect(template(ids.vendorTemplate)).toMatchObject({ folder_id: sid('a', 'f1', 2), users: [U.alice], groups: [ids.financeGroup] });
   });
 
   it('refuses to delete a form field a rule depends on (Tallyfy 403 domain rule)', async () => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AutomationInput } from '../../tallyfy/endpoints/templates';
 import type { AutomationAction, AutomationCondition } from '../../tallyfy/types';
 import { analyzeAutomations, suggestConsolidation } from '../analysis/automationAnalysis';
-import { defineTool, ToolInputError, type Tool } from '../defineTool';
+import { defineTool, ToolInputError, ToolLookupError, type Tool } from '../defineTool';
 import { pick } from '../toolOutput';
 
 import { hexId, userId } from './common';
@@ -232,6 +232,96 @@ export const automationTools: Tool[] = [
         show_rules: show,
         hide_rules: hide,
         complexity: count > 3 ? 'Complex' : count >= 2 ? 'Moderate' : 'Simple',
+      };
+    },
+  }),
+  defineTool({
+    name: 'update_automation_rule',
+    title: 'Update an automation rule',
+    area: 'automations',
+    effect: 'write',
+    idempotent: true,
+    description:
+      'Changes an automation rule: its name, its WHEN conditions or its THEN actions (each list, when given, replaces the old one; what you leave out stays).',
+    input: {
+      template_id: templateIdArg,
+      automation_id: hexId('automation rule'),
+      alias: z.string().min(1).max(300).optional().describe('New name of the rule.'),
+      conditions: z.array(conditionArg).min(1).max(20).optional().describe('New WHEN part (replaces all conditions).'),
+      actions: z.array(actionArg).min(1).max(20).optional().describe('New THEN part (replaces all actions).'),
+    },
+    run: async ({ template_id, automation_id, alias, conditions, actions }, { client, signal }) => {
+      if (alias === undefined && conditions === undefined && actions === undefined)
+        throw new ToolInputError('Nothing to change: give alias, conditions or actions.');
+      const template = await templateWithSteps(client, template_id, signal);
+      const current = (template.automated_actions ?? []).find((rule) => rule.id === automation_id);
+      if (!current)
+        throw new ToolLookupError(
+          `Rule ${automation_id} is not on template "${template.title}". Call get_automation_rules to list its rules.`,
+        );
+      for (const action of actions ?? []) stepOf(template, action.target_step_id);
+      const name = alias ?? current.automated_alias;
+      const encoded = encodeRule(name, conditions ?? [], actions ?? []);
+      const strip = <T extends { id?: string }>(items: T[]): Omit<T, 'id'>[] => items.map(({ id: _id, ...rest }) => rest);
+      const rule = await client.automations.update(
+        template_id,
+        automation_id,
+        {
+          automated_alias: name,
+          conditions: conditions ? encoded.conditions : strip(current.conditions),
+          then_actions: actions ? encoded.then_actions : strip(current.then_actions),
+        },
+        signal,
+      );
+      return { id: rule.id, alias: rule.automated_alias, conditions: rule.conditions.length, actions: rule.then_actions.length };
+    },
+  }),
+  defineTool({
+    name: 'get_step_dependencies',
+    title: 'Show what a step depends on',
+    area: 'automations',
+    effect: 'read',
+    description:
+      'Shows how a template step is wired: rules triggered by it (outgoing), rules acting on it (incoming), its form fields used by rules, and a complexity score (10 per dependency, High above 70, Medium above 30). Check it before deleting or moving a step.',
+    input: { template_id: templateIdArg, step_id: hexId('step') },
+    run: async ({ template_id, step_id }, { client, signal }) => {
+      const template = await templateWithSteps(client, template_id, signal);
+      const step = stepOf(template, step_id);
+      const readable = analyzeAutomations(template).automations;
+      const describeRule = (id: string) => readable.find((rule) => rule.id === id);
+      const rules = template.automated_actions ?? [];
+      const fieldIds = new Set((step.captures ?? []).map((capture) => capture.id));
+      const outgoing = rules
+        .filter((rule) => rule.conditions.some((condition) => condition.conditionable_id === step_id))
+        .map((rule) => describeRule(rule.id));
+      const incoming = rules
+        .filter((rule) => rule.then_actions.some((action) => action.target_step_id === step_id))
+        .map((rule) => describeRule(rule.id));
+      const fieldRules = rules
+        .filter((rule) => rule.conditions.some((condition) => fieldIds.has(condition.conditionable_id)))
+        .map((rule) => describeRule(rule.id));
+      const deadlineDependents = template.steps.data
+        .filter((other) => other.deadline?.step === step_id)
+        .map((other) => ({ id: other.id, title: other.title }));
+      const count = outgoing.length + incoming.length + fieldRules.length + deadlineDependents.length;
+      const score = Math.min(100, 10 * count);
+      const recommendations: string[] = [];
+      if (outgoing.length + fieldRules.length > 0)
+        recommendations.push(
+          'Rules are triggered by this step or its fields: deleting it breaks them (Tallyfy refuses the delete until they are changed).',
+        );
+      if (incoming.length > 0) recommendations.push('Rules show, hide, assign or time this step: review them before changing its purpose.');
+      if (deadlineDependents.length > 0) recommendations.push('Other steps take their deadline from this one.');
+      if (count === 0) recommendations.push('Nothing depends on this step: it can be changed, moved or deleted safely.');
+      return {
+        step_id,
+        step_title: step.title,
+        outgoing,
+        incoming,
+        field_dependencies: fieldRules,
+        deadline_dependents: deadlineDependents,
+        complexity_analysis: { score, level: score > 70 ? 'High' : score > 30 ? 'Medium' : 'Low' },
+        recommendations,
       };
     },
   }),

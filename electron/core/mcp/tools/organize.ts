@@ -131,4 +131,47 @@ export const organizeTools: Tool[] = [
     },
     run: async (args, { client, signal }) => trimFolder(await client.folders.create(args, signal)),
   }),
+  defineTool({
+    name: 'untag_template',
+    title: 'Untag a template',
+    area: 'tags',
+    effect: 'write',
+    idempotent: true,
+    description: 'Takes a tag off a template; other tags stay. Refused when the template does not carry the tag.',
+    input: { template_id: hexId('template'), tag_id: hexId('tag') },
+    run: async ({ template_id, tag_id }, { client, signal }) => {
+      const template = await client.templates.get(template_id, { with: 'tags' }, signal);
+      const association = template.tags?.data.find((tag) => tag.id === tag_id);
+      if (!association?.association_id) throw new ToolLookupError(`The template does not carry tag ${tag_id}.`);
+      await client.tags.detach(association.association_id, signal);
+      return { untagged: true, template_id, tag_id };
+    },
+  }),
+  defineTool({
+    name: 'add_object_to_folder',
+    title: 'File into a folder',
+    area: 'folders',
+    effect: 'write',
+    description:
+      'Files a process (run) into a process folder, or moves a template into a template folder. Use get_process_folders / get_template_folders for folder ids.',
+    input: {
+      folder_id: hexId('folder'),
+      object_id: hexId('process or template').describe('The id of the process (run) or template to file.'),
+      object_type: z.enum(['run', 'template']).describe('run (a process) or template.'),
+    },
+    run: async ({ folder_id, object_id, object_type }, { client, signal }) => {
+      if (object_type === 'run') {
+        const relation = await client.folders.addObject(folder_id, object_id, 'Run', signal);
+        return { filed: true, folder_id, object_id, object_type, folder_object_id: relation.id };
+      }
+      // Templates are filed through their own folder_id (and a PUT re-sends title, users and groups).
+      const current = await client.templates.get(object_id, {}, signal);
+      await client.templates.update(
+        object_id,
+        { title: current.title, users: current.users ?? [], groups: current.groups ?? [], folder_id },
+        signal,
+      );
+      return { filed: true, folder_id, object_id, object_type };
+    },
+  }),
 ];

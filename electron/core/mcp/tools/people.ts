@@ -189,4 +189,67 @@ export const peopleTools: Tool[] = [
     },
     run: async (args, { client, signal }) => trimGroup(await client.groups.create(args, signal)),
   }),
+  defineTool({
+    name: 'update_group',
+    title: 'Update a group',
+    area: 'groups',
+    effect: 'write',
+    idempotent: true,
+    description:
+      'Renames a group, changes its description, or adds and removes members and guests. Members and guests you do not mention stay (the lists are read first, because Tallyfy replaces them).',
+    input: {
+      group_id: hexId('group'),
+      name: z.string().min(1).max(200).optional().describe('New unique name.'),
+      description: z.string().min(1).max(2000).optional().describe('New description.'),
+      add_members: z.array(userId).default([]).describe('Member ids to add.'),
+      remove_members: z.array(userId).default([]).describe('Member ids to remove.'),
+      add_guests: z.array(z.email()).default([]).describe('Guest emails to add.'),
+      remove_guests: z.array(z.email()).default([]).describe('Guest emails to remove.'),
+    },
+    run: async ({ group_id, name, description, add_members, remove_members, add_guests, remove_guests }, { client, signal }) => {
+      const current = await client.groups.get(group_id, signal);
+      const members = [...new Set([...(current.members ?? []), ...add_members])].filter((id) => !remove_members.includes(id));
+      const guests = [...new Set([...(current.guests ?? []), ...add_guests])].filter((email) => !remove_guests.includes(email));
+      const updated = await client.groups.update(
+        group_id,
+        { name: name ?? current.name, description: description ?? current.description, members, guests },
+        signal,
+      );
+      return trimGroup(updated);
+    },
+  }),
+  defineTool({
+    name: 'delete_group',
+    title: 'Delete a group',
+    area: 'groups',
+    effect: 'destructive',
+    idempotent: true,
+    description:
+      'Deletes a group. Its members stay in the organization, but tasks and steps assigned to the group lose that assignee. This cannot be undone.',
+    input: { group_id: hexId('group') },
+    run: async ({ group_id }, { client, signal }) => {
+      await client.groups.delete(group_id, signal);
+      return { deleted: true, group_id };
+    },
+  }),
+  defineTool({
+    name: 'disable_user',
+    title: 'Disable a member',
+    area: 'people',
+    effect: 'destructive',
+    idempotent: true,
+    description: 'Disables a member: they can no longer sign in, and their seat is freed. Admin only. Reversible with enable_user.',
+    input: { user_id: userId },
+    run: async ({ user_id }, { client, signal }) => trimUser(await client.users.disable(user_id, signal)),
+  }),
+  defineTool({
+    name: 'enable_user',
+    title: 'Enable a member',
+    area: 'people',
+    effect: 'write',
+    idempotent: true,
+    description: 'Re-enables a disabled member. Admin only; may fail when no seat is free.',
+    input: { user_id: userId },
+    run: async ({ user_id }, { client, signal }) => trimUser(await client.users.enable(user_id, signal)),
+  }),
 ];

@@ -210,4 +210,14 @@ export const processTools: Tool[] = [
     input: { run_id: runIdArg },
     run: async ({ run_id }, { client, signal }) => trimRun(await client.runs.completePrerun(run_id, signal)),
   }),
+  defineTool({
+    name: 'reopen_kickoff_form',
+    title: 'Reopen the kick-off form',
+    area: 'processes',
+    effect: 'write',
+    idempotent: true,
+    description: "Reopens a process's submitted kick-off form so its answers can be changed; submit it again with complete_kickoff_form.",
+    input: { run_id: runIdArg },
+    run: async ({ run_id }, { client, signal }) => trimRun(await client.runs.reopenPrerun(run_id, signal)),
+  }),
 ];

@@ -191,4 +191,38 @@ export const stepTools: Tool[] = [
       return { deleted: true, template_id, step_id };
     },
   }),
+  defineTool({
+    name: 'suggest_step_deadline',
+    title: 'Suggest a step deadline',
+    area: 'steps',
+    effect: 'read',
+    description:
+      "Suggests a deadline for a template step from what the step is about (review/approve: 4 hours; email/call: 1 day; test: 2 days; analyse: 3 days; document/report: 5 days; meeting: 1 week; otherwise 2 days), with the reason and the step's current deadline. Apply it with update_step.",
+    input: { template_id: templateIdArg, step_id: stepIdArg },
+    run: async ({ template_id, step_id }, { client, signal }) => {
+      const step = stepOf(await templateWithSteps(client, template_id, signal), step_id);
+      const text = `${step.title} ${step.summary ?? ''}`.toLowerCase();
+      const rules: [RegExp, { value: number; unit: 'hours' | 'days' | 'weeks' }, string][] = [
+        [
+          /\b(review|approv|sign[- ]?off|check)/,
+          { value: 4, unit: 'hours' },
+          'reviews and approvals should not block the process for long',
+        ],
+        [/\b(e-?mail|call|phone|notify|send)/, { value: 1, unit: 'days' }, 'messages and calls are quick to do'],
+        [/\b(test|qa|verify)/, { value: 2, unit: 'days' }, 'testing needs some time to set up and run'],
+        [/\b(analy[sz]|investigat|research|assess)/, { value: 3, unit: 'days' }, 'analysis needs time to gather and read information'],
+        [/\b(document|report|write|draft)/, { value: 5, unit: 'days' }, 'writing takes several working days'],
+        [/\b(meeting|workshop|interview)/, { value: 1, unit: 'weeks' }, 'meetings need calendars to line up'],
+      ];
+      const match = rules.find(([pattern]) => pattern.test(text));
+      const [, deadline, reason] = match ?? [undefined, { value: 2, unit: 'days' as const }, 'a sensible default for ordinary tasks'];
+      return {
+        step_id,
+        step_title: step.title,
+        current_deadline: step.deadline,
+        suggested_deadline: { ...deadline, option: 'from', step: 'start_run' },
+        reason,
+      };
+    },
+  }),
 ];

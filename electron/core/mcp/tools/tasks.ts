@@ -129,6 +129,22 @@ export const taskTools: Tool[] = [
     },
   }),
   defineTool({
+    name: 'get_guest_tasks',
+    title: "List a guest's tasks",
+    area: 'tasks',
+    effect: 'read',
+    description:
+      'Lists the tasks assigned to a guest (an external person, by email), soonest deadline first. Default: incomplete tasks. Tallyfy pages guest task lists at 10.',
+    input: { guest_email: z.email().describe("The guest's email address."), status: taskStatusArg, page: pageArg },
+    run: async ({ guest_email, status, page }, { client, signal }) => {
+      const guest = await client.guests.get(guest_email, undefined, signal);
+      // Tallyfy lists a guest's tasks by the code in their guest link.
+      const code = typeof guest.guest_code === 'string' ? guest.guest_code : (guest.link?.split('/').pop() ?? guest_email);
+      const result = await client.tasks.listForGuest(code, { status: statusQuery(status), sort: 'deadline', page }, signal);
+      return { guest_email, ...fromPage(result, trimTask, page, 10) };
+    },
+  }),
+  defineTool({
     name: 'get_task',
     title: 'Get a task',
     area: 'tasks',
