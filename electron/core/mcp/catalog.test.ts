@@ -121,6 +121,7 @@ describe('tool catalog', () => {
   it('is documented: docs/mcp.md lists every tool', () => {
     const doc = readFileSync(new URL('../../../docs/mcp.md', import.meta.url), 'utf8');
     for (const tool of allTools) expect(doc, tool.name).toContain(`\`${tool.name}\``);
+    expect(doc).toContain(`with ${allTools.length} Tallyfy tools`);
     // The table is generated: regenerate it (see docs/mcp.md) when tools change.
     // Prettier may pad the table; compare cell contents.
     const normalise = (text: string): string => text.replace(/ *\| */g, '|').replace(/-{3,}/g, '---');
