@@ -1,0 +1,89 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+
+import { loadConfig } from '../../../electron/core/config/config';
+import { createCore, type Core } from '../../../electron/core/createCore';
+import type { Sandbox, SandboxSeed } from '../../../electron/core/tallyfy/sandbox';
+import { startFakeAnthropic, type FakeAnthropic, type FakeAnthropicOptions } from '../../fakes/anthropic/fakeAnthropic';
+
+/** The product as `serve --sandbox` composes it, in this process, with the fake Anthropic server. */
+export interface Stack {
+  core: Core;
+  fake: FakeAnthropic;
+  sandbox: Sandbox;
+  /** `ws://127.0.0.1:PORT` */
+  url: string;
+  /** `http://127.0.0.1:PORT` */
+  httpUrl: string;
+  port: number;
+  dataDir: string;
+  /** The Anthropic key the core was given (a secret too). */
+  anthropicKey: string;
+  /** Every JSON log line the core wrote. */
+  logLines: string[];
+  /** Every file under the data dir (settings, secrets), with its contents. */
+  dataFiles(): Array<{ path: string; text: string }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts createCore on 127.0.0.1 (ephemeral ports) in sandbox mode, pointed at a fresh fake
+ * Anthropic server, logging into memory. `seed` replaces the sandbox seed; `flags` are extra serve flags.
+ */
+export async function startStack(options: { seed?: SandboxSeed; flags?: string[]; fake?: FakeAnthropicOptions; env?: NodeJS.ProcessEnv } = {}): Promise<Stack> {
+  const fake = await startFakeAnthropic(options.fake);
+  const dataDir = mkdtempSync(join(tmpdir(), 'gateway-hardening-'));
+  const flags = ['--sandbox', '--port', '0', '--mcp-port', '0', '--data-dir', dataDir];
+  if (options.seed) {
+    const seedFile = join(dataDir, 'seed.json');
+    writeFileSync(seedFile, JSON.stringify(options.seed));
+    flags.push('--sandbox-seed', seedFile);
+  }
+  const anthropicKey = `sk-ant-hardening-${Math.random().toString(36).slice(2)}`;
+  const { config } = loadConfig([...flags, ...(options.flags ?? [])], { ANTHROPIC_API_KEY: anthropicKey, ANTHROPIC_BASE_URL: fake.url, ...options.env });
+  const logLines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logLines.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
+  const core = createCore({ config, logDestination: destination });
+  const addresses = await core.start();
+  const sandbox = core.sandbox();
+  if (!sandbox) throw new Error('the core did not start its sandbox');
+  const port = Number(new URL(addresses.gatewayUrl).port);
+  let closed = false;
+  return {
+    core,
+    fake,
+    sandbox,
+    url: addresses.wsUrl,
+    httpUrl: addresses.gatewayUrl,
+    port,
+    dataDir,
+    anthropicKey,
+    logLines,
+    dataFiles() {
+      const out: Array<{ path: string; text: string }> = [];
+      const walk = (dir: string): void => {
+        for (const name of readdirSync(dir)) {
+          const path = join(dir, name);
+          if (statSync(path).isDirectory()) walk(path);
+          else out.push({ path, text: readFileSync(path, 'utf8') });
+        }
+      };
+      walk(dataDir);
+      return out;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await core.stop('test done');
+      await fake.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
