@@ -128,6 +128,14 @@ describe('MCP over Streamable HTTP', () => {
     await expect(connect(mcp.url, creds('sandbox-wrong-token'))).rejects.toThrow();
   });
 
+  it('remembers a refusal for a while instead of asking Tallyfy again', async () => {
+    const attempts = (): number =>
+      sandbox.requestLog.filter((entry) => entry.path === `/organizations/${sandboxOrgs.acme}/me` && entry.status === 401).length;
+    const before = attempts();
+    for (let i = 0; i < 5; i++) expect((await post(mcp.url, creds('sandbox-repeated-bad-token'))).status).toBe(401);
+    expect(attempts() - before).toBe(1);
+  });
+
   it("refuses dave's token on alice's organization (403)", async () => {
     const res = await post(mcp.url, creds(sandboxTokens.dave));
     expect(res.status).toBe(403);

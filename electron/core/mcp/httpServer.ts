@@ -25,6 +25,8 @@ export interface McpHttpOptions {
   cacheTtlMs?: number;
   /** Most credential sets kept at once; the least recently used goes first. Default 256. */
   maxCachedCredentials?: number;
+  /** How long Tallyfy's refusal of a credential set (401/403) is remembered, in ms, so a retrying client does not hammer Tallyfy. Default 10,000. */
+  refusalTtlMs?: number;
   /** `json` (default: one JSON body per POST, the fastest) or `sse` (an event stream per POST). */
   responseMode?: 'json' | 'sse';
   /** Largest request body in bytes. Default 1 MiB. */
@@ -131,6 +133,9 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
   const makeClient = options.createClient ?? createTallyfyClient;
   const keySecret = randomBytes(32);
   const cache = new Map<string, CacheEntry>();
+  const refusalTtl = options.refusalTtlMs ?? 10_000;
+  /** Recently refused credential sets (HMAC key → refusal and when it lapses). */
+  const refused = new Map<string, { error: RefusedError; until: number }>();
   const { logger, secrets } = options;
 
   const evict = (key: string): void => {
@@ -143,6 +148,7 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
     () => {
       const now = Date.now();
       for (const [key, entry] of cache) if (entry.expiresAt <= now) evict(key);
+      for (const [key, refusal] of refused) if (refusal.until <= now) refused.delete(key);
     },
     Math.max(1000, Math.min(ttl, 60_000)),
   );
@@ -168,6 +174,9 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
     }
     const token = match[1];
     const key = createHmac('sha256', keySecret).update(`${org.toLowerCase()}\n${token}`).digest('hex');
+    const refusal = refused.get(key);
+    if (refusal && refusal.until > Date.now()) throw refusal.error;
+    if (refusal) refused.delete(key);
     let entry = cache.get(key);
     if (entry && entry.expiresAt <= Date.now()) {
       evict(key);
@@ -200,19 +209,26 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
     try {
       await entry.verified;
     } catch (error) {
-      if (isTallyfyError(error, 'UNAUTHORIZED'))
-        throw new RefusedError(
+      let refusedError: RefusedError | undefined;
+      if (isTallyfyError(error, 'UNAUTHORIZED')) {
+        refusedError = new RefusedError(
           401,
           mcpHttpErrorCodes.unauthorized,
           'Tallyfy refused these credentials: check the API token (Authorization: Bearer) and try again.',
         );
-      if (isTallyfyError(error, 'FORBIDDEN', 'NOT_FOUND')) {
-        throw new RefusedError(
+      } else if (isTallyfyError(error, 'FORBIDDEN', 'NOT_FOUND')) {
+        refusedError = new RefusedError(
           403,
           mcpHttpErrorCodes.forbidden,
           'This Tallyfy token has no access to the organization in X-Tallyfy-Org-Id.',
         );
       }
+      if (refusedError) {
+        if (refused.size >= maxEntries) refused.clear();
+        refused.set(key, { error: refusedError, until: Date.now() + refusalTtl });
+        throw refusedError;
+      }
+      // Tallyfy unreachable or failing: not the caller's fault, so not remembered.
       throw new RefusedError(
         502,
         mcpHttpErrorCodes.upstream,
