@@ -65,7 +65,7 @@ describe('the redacting logger', () => {
   it('writes short human lines in pretty mode', () => {
     const out = capture();
     createLogger({ secrets: new SecretRegistry(), destination: out.stream, pretty: true }).info({ port: 9001 }, 'listening');
-    expect(out.text()).toMatch(/^\d\d:\d\d:\d\d INFO  listening {2}port=9001\n$/);
+    expect(out.text()).toMatch(/^\d\d:\d\d:\d\d INFO {2}listening {2}port=9001\n$/);
     expect(prettyLine({ time: 0, level: 'warn', msg: 'm', data: {} })).toBe('00:00:00 WARN  m\n');
   });
 });
