@@ -724,6 +724,23 @@ describe('bad arguments and Tallyfy errors', () => {
     expect(ambiguous.isError).toBe(true);
   });
 
+  it('handles one-off tasks: update re-sends title, deadline and owners; complete and reopen use the one-off routes', async () => {
+    const before = task(ids.oneOffTask);
+    await ok('update_task', { task_id: ids.oneOffTask, description: 'Compare four quotes.' });
+    expect(task(ids.oneOffTask)).toMatchObject({ title: 'Renew insurance policy', owners: before?.owners });
+    expect(new Date(task(ids.oneOffTask)?.deadline ?? 0).getTime()).toBe(new Date(before?.deadline ?? 0).getTime());
+    await ok('complete_task', { task_id: ids.oneOffTask });
+    expect(task(ids.oneOffTask)?.status).toBe('completed');
+    await ok('reopen_task', { task_id: ids.oneOffTask });
+    expect(task(ids.oneOffTask)?.status).not.toBe('completed');
+  });
+
+  it("reads deadlines in the caller's organization timezone", async () => {
+    const dave = await connect(sandboxTokens.dave, sandboxOrgs.beta);
+    const created = await ok('create_standalone_task', { title: 'Count pallets', deadline: 'tomorrow 8am', user_ids: [U.dave] }, dave);
+    expect(created.json.deadline_local).toMatch(/ 08:00 Europe\/London$/);
+  });
+
   it('files a template into a folder through its folder_id, keeping its users and groups', async () => {
     await ok('add_object_to_folder', { folder_id: sid('a', 'f1', 2), object_id: ids.vendorTemplate, object_type: 'template' });
     expect(template(ids.vendorTemplate)).toMatchObject({ folder_id: sid('a', 'f1', 2), users: [U.alice], groups: [ids.financeGroup] });
