@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -117,6 +118,28 @@ describe('frame handling', () => {
     expect(gateway.registry.stats().errors.RATE_LIMITED).toBeGreaterThanOrEqual(3);
     client.close();
     other.close();
+  });
+});
+
+describe('heartbeats', () => {
+  it('drop a peer that stops answering pings, and keep one that answers', async () => {
+    gateway = await startTestGateway({ gateway: { heartbeatMs: 60 } });
+    const live = await TestClient.open(gateway.url);
+    // A raw socket that completes the handshake and then never answers a ping.
+    const dead = connect(gateway.port, '127.0.0.1');
+    dead.on('error', () => undefined);
+    dead.resume(); // read (and ignore) whatever arrives, pings included
+    const closed = new Promise<void>((resolve) => dead.on('close', () => resolve()));
+    dead.write(
+      `GET / HTTP/1.1\r\nHost: 127.0.0.1:${gateway.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+        'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
+    await expect.poll(() => gateway!.registry.stats().sessionsTotal).toBe(2);
+    await closed;
+    await expect.poll(() => gateway!.registry.size).toBe(1);
+    expect(await live.request({ type: 'ping' }, 'pong')).toEqual({ type: 'pong' });
+    expect(live.closed).toBeUndefined();
+    live.close();
   });
 });
 
