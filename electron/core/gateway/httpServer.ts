@@ -22,6 +22,11 @@ export interface GatewayHttpOptions {
   logger: Logger;
   /** The browser build to serve (`out/web`): `/` chat, `/admin` admin, `/assets/*`. Default: none. */
   webRoot?: string;
+  /**
+   * Time a client has to send a request's headers (WebSocket upgrades included), ms; slower ones
+   * (slowloris) are disconnected. Default 10,000. Checked every second.
+   */
+  headersTimeoutMs?: number;
   /** Routes tried before the static files. */
   routes?: RouteHandler[];
   /** Upgrade handlers tried before the WebSocket gateway. */
@@ -73,7 +78,9 @@ export async function startGatewayHttp(options: GatewayHttpOptions): Promise<Gat
     }
     sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `Nothing at ${req.method} ${path}` } });
   };
-  const server = createServer((req, res) => {
+  // Node's defaults (60 s, checked every 30 s) let a trickling client hold a socket for up to 90 s.
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const server = createServer({ headersTimeout, requestTimeout: Math.max(headersTimeout, 60_000), connectionsCheckingInterval: Math.min(1000, headersTimeout) }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       options.logger.error({ err: error }, 'HTTP handler failed');
       if (!res.headersSent) sendJson(res, 500, { error: { code: 'INTERNAL', message: 'Something went wrong.' } });

@@ -42,6 +42,11 @@ export interface WsGatewayOptions {
   heartbeatMs?: number;
   /** Per-session message rate. Default 30 burst, 5/s. */
   rateLimit?: RateLimit;
+  /**
+   * Open sockets one client address may hold when the gateway is bound beyond loopback; more get
+   * HTTP 429 at upgrade. Default 32. Not applied on a loopback binding, where every peer is this machine.
+   */
+  maxConnectionsPerAddress?: number;
   /** Failed sign-ins per address. Default 10 per 15 minutes. */
   attemptLimit?: AttemptLimit;
   clock?: Clock;
@@ -82,6 +87,8 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
   const clock = options.clock ?? systemClock;
   const maxPayload = options.maxPayload ?? 64 * 1024;
   const accessCodeRequired = !isLoopbackBinding(options.host) && !!options.accessCode;
+  const perAddressCap = isLoopbackBinding(options.host) ? Infinity : (options.maxConnectionsPerAddress ?? 32);
+  const openPerAddress = new Map<string, number>();
   const limiter = new SignInLimiter(options.attemptLimit, clock);
   const wss = new WebSocketServer({ noServer: true, maxPayload, clientTracking: true, perMessageDeflate: false });
   const alive = new WeakMap<WebSocket, boolean>();
@@ -102,9 +109,11 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
   heartbeat.unref();
 
   function reject(socket: Duplex, status: number, message: string): void {
-    const body = JSON.stringify({ error: { code: status === 404 ? 'NOT_FOUND' : 'FORBIDDEN', message } });
+    const code = status === 404 ? 'NOT_FOUND' : status === 429 ? 'TOO_MANY_CONNECTIONS' : 'FORBIDDEN';
+    const body = JSON.stringify({ error: { code, message } });
+    const text = status === 404 ? 'Not Found' : status === 503 ? 'Service Unavailable' : status === 429 ? 'Too Many Requests' : 'Forbidden';
     socket.end(
-      `HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : status === 503 ? 'Service Unavailable' : 'Forbidden'}\r\n` +
+      `HTTP/1.1 ${status} ${text}\r\n` +
         `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   }
@@ -340,6 +349,23 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         );
         return reject(socket, verdict.status, verdict.message);
       }
+      const address = remoteAddress(request);
+      const held = openPerAddress.get(address) ?? 0;
+      if (held >= perAddressCap) {
+        logger.info({ address, held }, 'WebSocket upgrade refused: too many connections from one address');
+        return reject(socket, 429, 'Too many connections from this address. Close some, then try again.');
+      }
+      // Counted from the upgrade, so a burst of handshakes cannot slip past the cap.
+      openPerAddress.set(address, held + 1);
+      let counted = true;
+      const release = (): void => {
+        if (!counted) return;
+        counted = false;
+        const left = (openPerAddress.get(address) ?? 1) - 1;
+        if (left > 0) openPerAddress.set(address, left);
+        else openPerAddress.delete(address);
+      };
+      socket.once('close', release);
       wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request, verdict.browser));
     },
     async close(reason) {
