@@ -133,12 +133,24 @@ export const cancelledSchema = z.object({
   message: z.string(),
 });
 
+/** A tool call of an answer, as `resumed` replays it (no arguments, no data). */
+export const transcriptToolSchema = z.object({
+  call_id: z.string(),
+  tool: z.string(),
+  title: z.string().optional(),
+  status: z.enum(['running', 'ok', 'error', 'denied', 'cancelled']),
+  duration_ms: z.number().optional(),
+});
+export type TranscriptTool = z.infer<typeof transcriptToolSchema>;
+
 /** One entry of the visible conversation, as `resumed` replays it. */
 export const transcriptEntrySchema = z.object({
   role: z.enum(['user', 'assistant', 'info', 'error']),
   content: z.string(),
   query_id: z.string().optional(),
   at: z.number(),
+  /** The tool calls behind an assistant answer. */
+  tools: z.array(transcriptToolSchema).optional(),
 });
 export type TranscriptEntry = z.infer<typeof transcriptEntrySchema>;
 

@@ -34,6 +34,7 @@ function model(request: FakeRequest): FakeReply {
       eventDelayMs: 25,
     });
   }
+  if (/slow/i.test(lastUserText(request))) return textReply('This took far too long.', { delayMs: 20_000 });
   if (/tag/i.test(lastUserText(request)))
     return toolReply([{ name: 'create_tag', input: { title: 'E2E Review', color: '#0f7b5f' } }], 'I will create that tag.');
   return toolReply([{ name: 'get_my_tasks', input: {} }], 'Let me look that up.');
@@ -69,7 +70,7 @@ afterAll(async () => {
 });
 
 describe('the web chat page in chromium', () => {
-  it('signs in as alice, streams an answer built from a tool call with a tool chip, approves a write, and survives a dropped connection', async () => {
+  it('signs in as alice, streams an answer built from a tool call with a tool chip, approves a write, survives a dropped connection and a reload, and stops a slow answer', async () => {
     await page.goto(`http://127.0.0.1:${proxy.port}/`);
     await page.waitForSelector('.signin-card');
     await page.waitForSelector('.conn[data-status="connected"]');
@@ -131,11 +132,29 @@ describe('the web chat page in chromium', () => {
     const health = (await (await fetch(serve.url('Health'))).json()) as { sessions: { active: number } };
     expect(health.sessions.active).toBe(1);
 
+    // A reload restores the same session from the resume ticket (the key itself was never stored).
+    await page.reload();
+    await page.waitForSelector('.conn[data-status="ready"]', { timeout: 15_000 });
+    expect(await page.locator('.msg-user').count()).toBe(2);
+    expect(await page.locator('.tool-chip[data-status="ok"]').count()).toBe(2);
+    await expect.poll(async () => page.locator('.msg-assistant .md').last().textContent()).toContain('created the tag');
+    expect(((await (await fetch(serve.url('Health'))).json()) as { sessions: { active: number } }).sessions.active).toBe(1);
+
+    // Stop: a slow answer is cancelled and the conversation stays usable.
+    await page.fill('textarea', 'A slow question');
+    await page.keyboard.press('Enter');
+    await page.locator('.btn-stop').click();
+    await page.locator('.msg-note', { hasText: 'Stopped.' }).waitFor({ timeout: 10_000 });
+    await page.waitForSelector('.btn-send');
+
     // Still usable after the resume, then a fresh conversation.
     await page.fill('textarea', 'And my tasks again?');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('.tool-chip[data-tool="get_my_tasks"][data-status="ok"]').count(), { timeout: 15_000 }).toBe(2);
-    await page.waitForSelector('.msg-assistant[aria-busy="false"] >> nth=2', { timeout: 15_000 });
+    await expect
+      .poll(async () => page.locator('.msg-assistant .md').last().textContent(), { timeout: 15_000 })
+      .toContain('Here are your tasks.');
+    await page.waitForSelector('.btn-send');
     await page.click('button:has-text("New chat")');
     await page.waitForSelector('.empty');
 

@@ -234,6 +234,21 @@ describe('protocol extensions', () => {
     expect(gateway.secrets.size).toBe(0);
   });
 
+  it('closes a connection that never signs in after the sign-in timeout (fake clock)', async () => {
+    const clock = new FakeClock(Date.now());
+    gateway = await startTestGateway({ clock, registry: { signInTimeoutMs: 120_000, sweepIntervalMs: 1000 } });
+    const lurker = await TestClient.open(gateway.url);
+    const member = await TestClient.open(gateway.url);
+    await member.request({ type: 'auth', api_key: 'tok-alice', org_id: 'org-a' }, 'auth_success');
+    clock.advance(119_000);
+    expect(lurker.closed).toBeUndefined();
+    clock.advance(2000);
+    expect((await lurker.waitClose()).code).toBe(4001);
+    expect(member.closed).toBeUndefined();
+    expect(gateway.registry.size).toBe(1);
+    member.close();
+  });
+
   it('ends a detached session when its resume grace runs out', async () => {
     const clock = new FakeClock(Date.now());
     gateway = await startTestGateway({ clock, registry: { resumeGraceMs: 30_000, sweepIntervalMs: 1000 } });

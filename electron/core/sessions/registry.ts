@@ -26,6 +26,8 @@ export interface SessionRegistryOptions {
   toolReleaseMs?: number;
   /** How long a disconnected session that negotiated `resume` waits for its peer, ms. Default 2 minutes. */
   resumeGraceMs?: number;
+  /** A connection that has not signed in after this long is closed, ms. Default 10 minutes. */
+  signInTimeoutMs?: number;
   /** How often the reaper looks at sessions, ms. Default 5 s. */
   sweepIntervalMs?: number;
   /** How long an approval question waits, ms. Default 10 minutes. */
@@ -47,6 +49,7 @@ export class SessionRegistry {
   readonly idleWarningMs: number;
   readonly toolReleaseMs: number;
   readonly resumeGraceMs: number;
+  readonly signInTimeoutMs: number;
   readonly #sessions = new Map<string, Session>();
   readonly #listeners = new Set<(event: RegistryEvent) => void>();
   readonly #hooks: SessionHooks;
@@ -70,6 +73,7 @@ export class SessionRegistry {
     this.idleWarningMs = Math.min(options.idleWarningMs ?? 5 * 60_000, this.idleTimeoutMs / 2);
     this.toolReleaseMs = options.toolReleaseMs ?? 5 * 60_000;
     this.resumeGraceMs = options.resumeGraceMs ?? 2 * 60_000;
+    this.signInTimeoutMs = options.signInTimeoutMs ?? 10 * 60_000;
     const emitUpdated = (session: Session): void => {
       if (this.#sessions.has(session.id)) this.#emit({ type: 'updated', session: session.snapshot() });
     };
@@ -186,8 +190,9 @@ export class SessionRegistry {
   }
 
   /**
-   * One pass of the reaper: warns sessions close to idle expiry, ends expired ones, ends
-   * detached sessions whose resume grace ran out, and releases tool hosts nobody used lately.
+   * One pass of the reaper: warns sessions close to idle expiry, ends expired ones, closes
+   * connections that never signed in, ends detached sessions whose resume grace ran out, and
+   * releases tool hosts nobody used lately.
    * A running query counts as activity.
    */
   sweep(): void {
@@ -201,12 +206,16 @@ export class SessionRegistry {
         session.end('resume_expired');
         continue;
       }
+      if (!session.authenticated && now - session.connectedAt >= Math.min(this.signInTimeoutMs, this.idleTimeoutMs)) {
+        session.end('idle_expired');
+        continue;
+      }
       const expiresAt = session.lastActiveAt + this.idleTimeoutMs;
       if (now >= expiresAt) {
         session.end('idle_expired');
         continue;
       }
-      if (!session.idleWarned && now >= expiresAt - this.idleWarningMs) session.warnIdle(expiresAt);
+      if (session.authenticated && !session.idleWarned && now >= expiresAt - this.idleWarningMs) session.warnIdle(expiresAt);
       if (session.hasTools && now - session.lastToolUseAt >= this.toolReleaseMs) void session.releaseTools();
     }
   }

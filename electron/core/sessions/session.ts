@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
 import { approvalAnswers, closeCodes, mayReceive, queryCommands } from '../../../shared/protocol';
-import type { ErrorCode, Extension, ServerMessage, TranscriptEntry } from '../../../shared/protocol';
+import type { ErrorCode, Extension, ServerMessage, TranscriptEntry, TranscriptTool } from '../../../shared/protocol';
 import {
   emptyUsage,
   type ClientKind,
@@ -55,6 +55,8 @@ interface RunningQuery {
   queryId: string;
   controller: AbortController;
   startedAt: number;
+  /** This answer's tool calls, for the transcript. */
+  tools: TranscriptTool[];
 }
 
 interface PendingApproval {
@@ -338,7 +340,7 @@ export class Session {
     const identity = this.#identity;
     if (!conversation || !identity) return;
     const controller = new AbortController();
-    const running: RunningQuery = { queryId, controller, startedAt: this.deps.clock.now() };
+    const running: RunningQuery = { queryId, controller, startedAt: this.deps.clock.now(), tools: [] };
     this.#running = running;
     this.#stats.queries += 1;
     this.#record({ role: 'user', content, query_id: queryId });
@@ -361,13 +363,30 @@ export class Session {
         identity,
         tools: () => this.tools(),
         emit: (event) => {
-          if (this.#running === running && !controller.signal.aborted) this.#onEvent(queryId, event);
+          if (this.#running !== running || controller.signal.aborted) return;
+          if (event.kind === 'tool_start')
+            running.tools.push({
+              call_id: event.callId,
+              tool: event.tool,
+              status: 'running',
+              ...(event.title ? { title: event.title } : {}),
+            });
+          if (event.kind === 'tool_end') {
+            const tool = running.tools.find((item) => item.call_id === event.callId);
+            if (tool) Object.assign(tool, { status: event.status, duration_ms: event.durationMs });
+          }
+          this.#onEvent(queryId, event);
         },
         requestApproval: (ask) => this.#requestApproval(queryId, ask, controller.signal),
       });
       finish();
       if (controller.signal.aborted) return this.#sendCancelled(queryId);
-      this.#record({ role: 'assistant', content: outcome.text, query_id: queryId });
+      this.#record({
+        role: 'assistant',
+        content: outcome.text,
+        query_id: queryId,
+        ...(running.tools.length ? { tools: running.tools } : {}),
+      });
       this.send({ type: 'response', content: outcome.text, query_id: queryId });
     } catch (error) {
       finish();

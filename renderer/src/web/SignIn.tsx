@@ -20,7 +20,6 @@ export function SignIn({
   const [showKey, setShowKey] = useState(false);
   const keyInput = useRef<HTMLInputElement>(null);
   const busy = state.status === 'authenticating';
-  const offline = state.status === 'offline' || state.status === 'connecting' || state.status === 'reconnecting';
   useEffect(() => keyInput.current?.focus(), []);
   useEffect(() => {
     if (state.authError?.code === 'INVALID_CREDENTIALS') keyInput.current?.select();
@@ -104,7 +103,7 @@ export function SignIn({
             {state.authError.message}
           </div>
         )}
-        <button className="signin-submit" type="submit" disabled={busy || offline || !apiKey.trim() || !orgId.trim()}>
+        <button className="signin-submit" type="submit" disabled={busy || !apiKey.trim() || !orgId.trim()}>
           {busy ? (
             <>
               <span className="button-spinner" aria-hidden="true" /> Checking with Tallyfy…

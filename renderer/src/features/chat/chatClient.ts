@@ -130,6 +130,7 @@ export class ChatClient {
     this.#set({ authError: undefined, notice: undefined, items: [] });
     if (credentials.kind === 'local' || !this.#socket || this.#socket.readyState > 1) {
       this.#closeSocket();
+      this.#attempt = 0;
       void this.#open();
     } else if (this.#socket.readyState === 1) {
       this.#authenticate();
@@ -213,11 +214,7 @@ export class ChatClient {
       this.#set({ status: code === 1000 ? 'offline' : 'ended', identity: code === 1000 ? undefined : state.identity });
       return;
     }
-    // Only worth retrying when there is something to restore or sign in with.
-    if (!this.#resume && !this.#credentials) {
-      this.#set({ status: 'offline' });
-      return;
-    }
+    // With nothing to restore this only re-learns what the server needs (the sign-in form stays usable).
     const delays = this.options.backoffMs ?? [500, 1000, 2000, 4000, 8000];
     const delay = delays[Math.min(this.#attempt, delays.length - 1)] ?? 1000;
     this.#attempt += 1;

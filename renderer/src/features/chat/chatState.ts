@@ -83,7 +83,23 @@ export function itemsFromTranscript(transcript: readonly TranscriptEntry[], prev
       case 'user':
         return { kind: 'user', id: `u-${id}`, text: entry.content, at: entry.at };
       case 'assistant':
-        return { kind: 'assistant', id, text: entry.content, streaming: false, tools: chips.get(id) ?? [], at: entry.at };
+        return {
+          kind: 'assistant',
+          id,
+          text: entry.content,
+          streaming: false,
+          tools:
+            chips.get(id) ??
+            (entry.tools ?? []).map((tool) => ({
+              callId: tool.call_id,
+              tool: tool.tool,
+              args: {},
+              status: tool.status,
+              ...(tool.title ? { title: tool.title } : {}),
+              ...(tool.duration_ms !== undefined ? { durationMs: tool.duration_ms } : {}),
+            })),
+          at: entry.at,
+        };
       case 'info':
         return { kind: 'info', id: `i-${id}-${index}`, text: entry.content, at: entry.at };
       case 'error':
