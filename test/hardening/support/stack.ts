@@ -5,6 +5,9 @@ import { Writable } from 'node:stream';
 
 import { loadConfig } from '../../../electron/core/config/config';
 import { createCore, type Core } from '../../../electron/core/createCore';
+import { createInProcessToolHost } from '../../../electron/core/mcp/inProcessToolHost';
+import type { ToolHostFactory } from '../../../electron/core/sessions/engine';
+import { createTallyfyClient, type TallyfyClientOptions } from '../../../electron/core/tallyfy';
 import type { Sandbox, SandboxSeed } from '../../../electron/core/tallyfy/sandbox';
 import { startFakeAnthropic, type FakeAnthropic, type FakeAnthropicOptions } from '../../fakes/anthropic/fakeAnthropic';
 
@@ -32,7 +35,16 @@ export interface Stack {
  * Starts createCore on 127.0.0.1 (ephemeral ports) in sandbox mode, pointed at a fresh fake
  * Anthropic server, logging into memory. `seed` replaces the sandbox seed; `flags` are extra serve flags.
  */
-export async function startStack(options: { seed?: SandboxSeed; flags?: string[]; fake?: FakeAnthropicOptions; env?: NodeJS.ProcessEnv } = {}): Promise<Stack> {
+export async function startStack(
+  options: {
+    seed?: SandboxSeed;
+    flags?: string[];
+    fake?: FakeAnthropicOptions;
+    env?: NodeJS.ProcessEnv;
+    /** Overrides for the sessions' Tallyfy clients (e.g. short timeouts); the product's tool hosts otherwise. */
+    tallyfyClient?: Partial<Pick<TallyfyClientOptions, 'timeoutMs' | 'maxRetries' | 'retryBaseDelayMs' | 'maxRetryAfterMs'>>;
+  } = {},
+): Promise<Stack> {
   const fake = await startFakeAnthropic(options.fake);
   const dataDir = mkdtempSync(join(tmpdir(), 'gateway-hardening-'));
   const flags = ['--sandbox', '--port', '0', '--mcp-port', '0', '--data-dir', dataDir];
@@ -50,10 +62,19 @@ export async function startStack(options: { seed?: SandboxSeed; flags?: string[]
       callback();
     },
   });
-  const core = createCore({ config, logDestination: destination });
+  let sandboxUrl = '';
+  const toolHostFactory: ToolHostFactory | undefined = options.tallyfyClient
+    ? (credentials) =>
+        createInProcessToolHost(
+          createTallyfyClient({ baseUrl: sandboxUrl, token: credentials.apiKey, orgId: credentials.orgId, secrets: core.secrets, ...options.tallyfyClient }),
+          { secrets: core.secrets, logger: core.logger },
+        )
+    : undefined;
+  const core = createCore({ config, logDestination: destination, ...(toolHostFactory ? { toolHostFactory } : {}) });
   const addresses = await core.start();
   const sandbox = core.sandbox();
   if (!sandbox) throw new Error('the core did not start its sandbox');
+  sandboxUrl = sandbox.url;
   const port = Number(new URL(addresses.gatewayUrl).port);
   let closed = false;
   return {
