@@ -30,6 +30,8 @@ export type UserCost = z.infer<typeof userCostSchema>;
 
 /** What the Stats page shows. Never carries conversation text. */
 export const statsViewSchema = z.object({
+  /** When this view was computed, ms since the epoch (the core's clock). */
+  now: z.number(),
   uptimeSeconds: z.number(),
   active: z.number().int(),
   authenticated: z.number().int(),

@@ -98,6 +98,7 @@ export class StatsTracker {
       })
       .sort((a, b) => b.costUsd - a.costUsd || a.name.localeCompare(b.name));
     return {
+      now,
       uptimeSeconds: Math.round((now - this.#options.startedAt) / 1000),
       active: stats.active,
       authenticated: stats.authenticated,

@@ -1,14 +1,81 @@
-import { HealthPanel } from '../features/health/HealthPanel';
+import { useCallback, type ReactNode } from 'react';
 
-/** The admin view. Features are composed here and never import each other. */
+import type { AdminPage } from '../../../shared/ipc/contract';
+import { Icon, type IconName } from '../components/Icon';
+import { InvitePage } from '../features/invite/InvitePage';
+import { LogsPage } from '../features/logs/LogsPage';
+import { SessionsPage } from '../features/sessions/SessionsPage';
+import { GatewayControl } from '../features/settings/GatewayControl';
+import { SettingsPage } from '../features/settings/SettingsPage';
+import { StatsPage } from '../features/stats/StatsPage';
+import { useLiveRoute } from '../lib/api/useLive';
+import { useAdminEvent } from '../lib/api/useRoute';
+
+import { LocalChatPane } from './LocalChatPane';
+import { OverviewPage } from './OverviewPage';
+import { usePage } from './usePage';
+
+const nav: { page: AdminPage; label: string; icon: IconName }[] = [
+  { page: 'overview', label: 'Overview', icon: 'overview' },
+  { page: 'sessions', label: 'Sessions', icon: 'sessions' },
+  { page: 'stats', label: 'Stats', icon: 'stats' },
+  { page: 'logs', label: 'Logs', icon: 'logs' },
+  { page: 'chat', label: 'Chat', icon: 'chat' },
+  { page: 'invite', label: 'Invite', icon: 'invite' },
+  { page: 'settings', label: 'Settings', icon: 'settings' },
+];
+
+function SessionCount() {
+  const sessions = useLiveRoute('sessions.list', 'sessions.changed');
+  const count = sessions.data?.sessions.filter((session) => session.authenticated).length ?? 0;
+  return count > 0 ? <span className="nav-count">{count}</span> : null;
+}
+
+/** The admin view: a sidebar and one page. Features are composed here and never import each other. */
 export function App() {
+  const [page, go] = usePage();
+  useAdminEvent(
+    'app.navigate',
+    useCallback((payload: { page: AdminPage }) => go(payload.page), [go]),
+  );
+  const link = (target: AdminPage, label: string): ReactNode => (
+    <button type="button" className="btn btn-secondary" onClick={() => go(target)}>
+      {label}
+    </button>
+  );
   return (
-    <div className="app">
-      <header className="topbar">
-        <h1>Tallyfy MCP Gateway</h1>
-      </header>
-      <main className="content">
-        <HealthPanel />
+    <div className="layout">
+      <aside className="sidebar">
+        <div className="brand">
+          <div className="brand-logo" aria-hidden="true">
+            T
+          </div>
+          <div>
+            <div className="brand-name">Tallyfy</div>
+            <div className="brand-sub">MCP Gateway</div>
+          </div>
+        </div>
+        <nav aria-label="Pages">
+          {nav.map((item) => (
+            <button key={item.page} type="button" className={item.page === page ? 'nav-item active' : 'nav-item'} aria-current={item.page === page ? 'page' : undefined} onClick={() => go(item.page)} data-nav={item.page}>
+              <Icon name={item.icon} />
+              <span>{item.label}</span>
+              {item.page === 'sessions' && <SessionCount />}
+            </button>
+          ))}
+        </nav>
+        <div className="sidebar-foot">
+          <GatewayControl compact />
+        </div>
+      </aside>
+      <main className="main">
+        {page === 'overview' && <OverviewPage onOpen={go} />}
+        {page === 'sessions' && <SessionsPage emptyAction={link('invite', 'Invite teammates')} />}
+        {page === 'stats' && <StatsPage />}
+        {page === 'logs' && <LogsPage />}
+        {page === 'chat' && <LocalChatPane onOpenSettings={() => go('settings')} />}
+        {page === 'invite' && <InvitePage settingsLink={link('settings', 'Open settings')} />}
+        {page === 'settings' && <SettingsPage gatewayControl={<GatewayControl />} />}
       </main>
     </div>
   );

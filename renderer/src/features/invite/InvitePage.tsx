@@ -1,0 +1,99 @@
+import type { ReactNode } from 'react';
+
+import { CopyButton } from '../../components/CopyButton';
+import { Icon } from '../../components/Icon';
+import { PageHeader } from '../../components/PageHeader';
+import { StatusPill } from '../../components/StatusPill';
+import { useAdminEvent, useRoute } from '../../lib/api/useRoute';
+
+/**
+ * What to share with teammates: the link (with the access code on the LAN), its QR code, every
+ * address, and whether the gateway is advertised over mDNS. `settingsLink` leads to the bind
+ * address when the gateway is private to this computer.
+ */
+export function InvitePage({ settingsLink }: { settingsLink?: ReactNode }) {
+  const live = useRoute('invite.get', {});
+  const { reload } = live;
+  // The invite depends on the settings (bind address, access code) and the gateway's state.
+  useAdminEvent('settings.changed', reload);
+  useAdminEvent('gateway.changed', reload);
+  const invite = live.data;
+  if (!invite) {
+    return (
+      <section className="page" aria-label="Invite">
+        <PageHeader title="Invite teammates" />
+        {live.error ? <div className="callout callout-danger">Cannot build the invite: {live.error.message}</div> : <div className="card muted">Loading…</div>}
+      </section>
+    );
+  }
+  return (
+    <section className="page" aria-label="Invite">
+      <PageHeader title="Invite teammates" description="They open the link, sign in with their own Tallyfy API key, and chat. Nothing to install." />
+      {!invite.exposed && (
+        <div className="callout callout-warn" role="status">
+          <Icon name="warning" />
+          <div>
+            <strong>Only this computer can connect right now.</strong> The gateway listens on 127.0.0.1. To invite teammates on your network, choose “All networks” as the bind
+            address in Settings and restart.
+            {settingsLink && <div className="callout-action">{settingsLink}</div>}
+          </div>
+        </div>
+      )}
+      {!invite.running && (
+        <div className="callout callout-danger" role="status">
+          <Icon name="power" />
+          <div>
+            <strong>The gateway is stopped.</strong> Start it from the sidebar; the link works again at once.
+          </div>
+        </div>
+      )}
+      <div className="invite-grid">
+        <div className="card invite-qr">
+          <img src={invite.qrDataUrl} alt={`QR code for ${invite.url}`} width={232} height={232} data-testid="invite-qr" />
+          <p className="muted small">Scan with a phone camera to open the chat.</p>
+        </div>
+        <div className="card invite-main">
+          <h2 className="card-title">Link</h2>
+          <div className="copy-row">
+            <code className="link" data-testid="invite-url">
+              {invite.url}
+            </code>
+            <CopyButton text={invite.url} label="Copy link" className="btn btn-primary" />
+          </div>
+          {invite.accessCode && (
+            <>
+              <h2 className="card-title">Access code</h2>
+              <div className="copy-row">
+                <code className="access-code" data-testid="invite-code">
+                  {invite.accessCode}
+                </code>
+                <CopyButton text={invite.accessCode} label="Copy code" />
+              </div>
+              <p className="muted small">The link carries the code, so teammates who use it do not need to type it. Regenerate it in Settings to lock everyone else out.</p>
+            </>
+          )}
+          {invite.urls.length > 1 && (
+            <>
+              <h2 className="card-title">Other addresses of this computer</h2>
+              <ul className="url-list">
+                {invite.urls.slice(1).map((url) => (
+                  <li key={url} className="mono">
+                    {url}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          <h2 className="card-title">On the network</h2>
+          <p>
+            {invite.mdnsName ? (
+              <StatusPill tone="ok">Advertised over mDNS as “{invite.mdnsName}”</StatusPill>
+            ) : (
+              <StatusPill tone="muted">Not advertised (only while the gateway is on the LAN)</StatusPill>
+            )}
+          </p>
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,341 @@
+import { useMemo, useState, type ReactNode } from 'react';
+
+import {
+  settingsUpdateSchema,
+  type ApprovalPolicy,
+  type EditableSettings,
+  type SettingsUpdate,
+  type SettingsUpdateResult,
+  type SettingsView,
+} from '../../../../shared/types/settings';
+import { Icon } from '../../components/Icon';
+import { PageHeader } from '../../components/PageHeader';
+import { useAction, useLiveRoute } from '../../lib/api/useLive';
+import { useRoute } from '../../lib/api/useRoute';
+
+import { SecretField } from './SecretField';
+
+interface Draft {
+  host: string;
+  port: string;
+  mcpPort: string;
+  accessCode: string;
+  allowedOrgs: string;
+  idleTimeoutMinutes: string;
+  approvalPolicy: ApprovalPolicy;
+  anthropicModel: string;
+  tallyfyOrgId: string;
+  anthropicApiKey: string | null | undefined;
+  tallyfyApiKey: string | null | undefined;
+}
+
+const toDraft = (view: SettingsView): Draft => ({
+  host: view.host,
+  port: String(view.port),
+  mcpPort: String(view.mcpPort),
+  accessCode: view.accessCode ?? '',
+  allowedOrgs: view.allowedOrgs.join('\n'),
+  idleTimeoutMinutes: String(view.idleTimeoutMinutes),
+  approvalPolicy: view.approvalPolicy,
+  anthropicModel: view.anthropicModel,
+  tallyfyOrgId: view.tallyfyOrgId ?? '',
+  anthropicApiKey: undefined,
+  tallyfyApiKey: undefined,
+});
+
+/** The changes between the saved settings and the draft, as a `settings.update` input. */
+export function draftToUpdate(view: SettingsView, draft: Draft): Record<string, unknown> {
+  const next: Partial<Record<keyof EditableSettings, unknown>> = {
+    host: draft.host.trim(),
+    port: Number(draft.port),
+    mcpPort: Number(draft.mcpPort),
+    accessCode: draft.accessCode.trim() === '' ? null : draft.accessCode.trim(),
+    allowedOrgs: draft.allowedOrgs
+      .split(/[\s,]+/)
+      .map((item) => item.trim())
+      .filter(Boolean),
+    idleTimeoutMinutes: Number(draft.idleTimeoutMinutes),
+    approvalPolicy: draft.approvalPolicy,
+    anthropicModel: draft.anthropicModel.trim(),
+    tallyfyOrgId: draft.tallyfyOrgId.trim(),
+  };
+  const update: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(next)) {
+    const saved = (view as Record<string, unknown>)[key] ?? (key === 'accessCode' ? null : key === 'tallyfyOrgId' ? '' : undefined);
+    if (JSON.stringify(value) !== JSON.stringify(saved)) update[key] = value;
+  }
+  const secrets: Record<string, string | null> = {};
+  if (draft.anthropicApiKey !== undefined) secrets.anthropicApiKey = draft.anthropicApiKey;
+  if (draft.tallyfyApiKey !== undefined) secrets.tallyfyApiKey = draft.tallyfyApiKey;
+  if (Object.keys(secrets).length > 0) update.secrets = secrets;
+  return update;
+}
+
+const labels: Record<string, string> = {
+  host: 'bind address',
+  port: 'gateway port',
+  mcpPort: 'MCP port',
+  accessCode: 'access code',
+  allowedOrgs: 'allowed organizations',
+  idleTimeoutMinutes: 'idle timeout',
+  approvalPolicy: 'approval policy',
+  anthropicModel: 'model',
+  tallyfyOrgId: 'your organization id',
+  anthropicApiKey: 'Anthropic key',
+  tallyfyApiKey: 'your Tallyfy key',
+};
+
+const policies: { value: ApprovalPolicy; title: string; text: string }[] = [
+  { value: 'writes', title: 'Ask before changes', text: 'Recommended. Reading is free; anything that creates, edits or deletes asks first.' },
+  { value: 'all', title: 'Ask before every tool', text: 'The most careful: even lookups wait for a yes.' },
+  { value: 'never', title: 'Never ask', text: 'Tools run at once. Only for trusted teams and test data.' },
+];
+
+function Section({ title, description, children }: { title: string; description: string; children: ReactNode }) {
+  return (
+    <section className="settings-section card">
+      <div className="settings-intro">
+        <h2>{title}</h2>
+        <p className="muted">{description}</p>
+      </div>
+      <div className="settings-fields">{children}</div>
+    </section>
+  );
+}
+
+function Locked({ view, name }: { view: SettingsView; name: string }) {
+  if (!view.overridden.includes(name)) return null;
+  return (
+    <span className="badge" title="A flag or environment variable sets this; the saved value applies when it is gone.">
+      <Icon name="lock" size={12} /> set at start-up
+    </span>
+  );
+}
+
+/**
+ * The gateway's settings: network, access, assistant, the desk user's Tallyfy account. Validated
+ * with the contract's schema before sending; secrets are write-only; says what applied at once
+ * and what needs a restart. `gatewayControl` is the start/stop control composed by the app.
+ */
+export function SettingsPage({ gatewayControl }: { gatewayControl?: ReactNode }) {
+  const live = useLiveRoute('settings.get', 'settings.changed');
+  const addresses = useRoute('network.addresses', {});
+  const save = useAction('settings.update');
+  const regenerate = useAction('settings.regenerateAccessCode');
+  // Undefined until the admin edits something: the form then shows the saved values as they change.
+  const [edited, setDraft] = useState<Draft>();
+  const [outcome, setOutcome] = useState<SettingsUpdateResult>();
+  const view = live.data;
+  const draft = useMemo(() => edited ?? (view ? toDraft(view) : undefined), [edited, view]);
+
+  const update = useMemo(() => (view && draft ? draftToUpdate(view, draft) : {}), [view, draft]);
+  const validation = useMemo(() => settingsUpdateSchema.safeParse(update), [update]);
+  const errors = useMemo(() => {
+    const out: Record<string, string> = {};
+    if (!validation.success) for (const issue of validation.error.issues) out[String(issue.path[0] === 'secrets' ? issue.path[1] : issue.path[0])] ??= issue.message;
+    return out;
+  }, [validation]);
+  const dirty = Object.keys(update).length > 0;
+
+  if (!view || !draft) {
+    return (
+      <section className="page" aria-label="Settings">
+        <PageHeader title="Settings" />
+        {live.error ? <div className="callout callout-danger">Cannot read the settings: {live.error.message}</div> : <div className="card muted">Loading…</div>}
+      </section>
+    );
+  }
+
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]): void => {
+    setOutcome(undefined);
+    setDraft((current) => ({ ...(current ?? draft), [key]: value }));
+  };
+  const submit = async (): Promise<void> => {
+    if (!validation.success) return;
+    const result = await save.run(validation.data as SettingsUpdate);
+    if (result.ok) {
+      setOutcome(result.data);
+      setDraft(undefined);
+    }
+  };
+  const lan = (addresses.data?.addresses ?? []).filter((item) => !item.internal);
+  const hostOptions = [
+    { value: '127.0.0.1', label: 'This computer only (127.0.0.1)' },
+    { value: '0.0.0.0', label: 'All networks (0.0.0.0) — teammates can connect' },
+    ...lan.map((item) => ({ value: item.address, label: `Only ${item.interface} (${item.address})` })),
+  ];
+  if (!hostOptions.some((option) => option.value === draft.host)) hostOptions.push({ value: draft.host, label: draft.host });
+  const fieldError = (name: string) => errors[name] && <span className="field-error">{errors[name]}</span>;
+
+  return (
+    <section className="page" aria-label="Settings">
+      <PageHeader
+        title="Settings"
+        description={
+          <>
+            Saved in <span className="mono">{view.dataDir}</span> · keys {view.secretStorage === 'safeStorage' ? 'encrypted with your system keychain' : view.secretStorage === 'file' ? 'in a file only you can read (0600)' : 'in memory'}
+          </>
+        }
+        actions={
+          <>
+            <button type="button" className="btn btn-secondary" disabled={!dirty || save.pending} onClick={() => setDraft(undefined)}>
+              Discard
+            </button>
+            <button type="button" className="btn btn-primary" disabled={!dirty || !validation.success || save.pending} onClick={() => void submit()} data-testid="settings-save">
+              {save.pending ? 'Saving…' : 'Save changes'}
+            </button>
+          </>
+        }
+      />
+      {outcome && (
+        <div className={outcome.restartRequired.length ? 'callout callout-warn' : 'callout callout-ok'} role="status" data-testid="settings-outcome">
+          <Icon name={outcome.restartRequired.length ? 'refresh' : 'check'} />
+          <div>
+            <strong>Saved.</strong>
+            {outcome.applied.length > 0 && <> Applied now: {outcome.applied.map((key) => labels[key] ?? key).join(', ')}.</>}
+            {outcome.restartRequired.length > 0 && <> Takes effect after a restart: {outcome.restartRequired.map((key) => labels[key] ?? key).join(', ')}.</>}
+          </div>
+        </div>
+      )}
+      {save.error && <div className="callout callout-danger">{save.error.message}</div>}
+
+      {gatewayControl && (
+        <Section title="Gateway" description="Stopping disconnects every teammate and refuses new ones. This window and the admin view keep working.">
+          {gatewayControl}
+        </Section>
+      )}
+
+      <Section title="Network" description="Where teammates reach the gateway. Loopback keeps it on this computer; a LAN address shares it with your network.">
+        <label className="field">
+          <span className="field-label">
+            Bind address <Locked view={view} name="host" />
+          </span>
+          <select value={draft.host} onChange={(event) => set('host', event.target.value)} disabled={view.overridden.includes('host')} data-testid="settings-host">
+            {hostOptions.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+          {fieldError('host')}
+        </label>
+        <div className="field-row">
+          <label className="field">
+            <span className="field-label">
+              Gateway port <Locked view={view} name="port" />
+            </span>
+            <input type="number" min={0} max={65535} value={draft.port} onChange={(event) => set('port', event.target.value)} disabled={view.overridden.includes('port')} />
+            {fieldError('port')}
+          </label>
+          <label className="field">
+            <span className="field-label">
+              MCP port <Locked view={view} name="mcpPort" />
+            </span>
+            <input type="number" min={0} max={65535} value={draft.mcpPort} onChange={(event) => set('mcpPort', event.target.value)} disabled={view.overridden.includes('mcpPort')} />
+            {fieldError('mcpPort')}
+          </label>
+        </div>
+      </Section>
+
+      <Section title="Access" description="Who may sign in, and for how long an idle session stays open.">
+        <div className="field">
+          <span className="field-label">
+            Access code <Locked view={view} name="accessCode" />
+          </span>
+          <div className="secret-row">
+            <input type="text" value={draft.accessCode} placeholder="Generated when the gateway is shared" onChange={(event) => set('accessCode', event.target.value)} spellCheck={false} data-testid="settings-access-code" />
+            <button
+              type="button"
+              className="btn btn-secondary"
+              disabled={regenerate.pending}
+              onClick={() =>
+                void regenerate.run({}).then((result) => {
+                  if (result.ok) set('accessCode', result.data.accessCode);
+                })
+              }
+              data-testid="settings-regenerate"
+            >
+              <Icon name="refresh" size={16} /> Regenerate
+            </button>
+          </div>
+          <span className="field-hint">Asked of teammates when the gateway is on the LAN. Regenerating saves at once; people already signed in stay signed in.</span>
+          {fieldError('accessCode')}
+        </div>
+        <label className="field">
+          <span className="field-label">Allowed organizations</span>
+          <textarea rows={3} value={draft.allowedOrgs} placeholder="Any organization (one id per line to restrict)" onChange={(event) => set('allowedOrgs', event.target.value)} spellCheck={false} data-testid="settings-allowed-orgs" />
+          <span className="field-hint">Everyone spends your Anthropic key: restrict sign-in to your own Tallyfy organizations.</span>
+          {fieldError('allowedOrgs')}
+        </label>
+        <label className="field field-narrow">
+          <span className="field-label">
+            Idle timeout (minutes) <Locked view={view} name="idleTimeoutMinutes" />
+          </span>
+          <input type="number" min={1} max={1440} value={draft.idleTimeoutMinutes} onChange={(event) => set('idleTimeoutMinutes', event.target.value)} disabled={view.overridden.includes('idleTimeoutMinutes')} data-testid="settings-idle" />
+          {fieldError('idleTimeoutMinutes')}
+        </label>
+      </Section>
+
+      <Section title="Assistant" description="The Claude model everyone talks to, your Anthropic key, and when tools ask before they run.">
+        <label className="field">
+          <span className="field-label">
+            Model <Locked view={view} name="anthropicModel" />
+          </span>
+          <input type="text" list="models" value={draft.anthropicModel} onChange={(event) => set('anthropicModel', event.target.value)} disabled={view.overridden.includes('anthropicModel')} />
+          <datalist id="models">
+            <option value="claude-sonnet-4-5" />
+            <option value="claude-opus-4-1" />
+            <option value="claude-haiku-4-5" />
+          </datalist>
+          {fieldError('anthropicModel')}
+        </label>
+        <SecretField
+          key={`anthropic:${view.secrets.anthropicApiKey.masked ?? 'unset'}`}
+          label="Anthropic API key"
+          status={view.secrets.anthropicApiKey}
+          value={draft.anthropicApiKey}
+          onChange={(value) => set('anthropicApiKey', value)}
+          placeholder="sk-ant-…"
+          hint="Without a key the gateway runs tools directly (/tools, /tool NAME {json})."
+          testId="settings-anthropic-key"
+        />
+        {fieldError('anthropicApiKey')}
+        <fieldset className="field">
+          <legend className="field-label">Approvals</legend>
+          <div className="choice-list">
+            {policies.map((policy) => (
+              <label key={policy.value} className={draft.approvalPolicy === policy.value ? 'choice selected' : 'choice'}>
+                <input type="radio" name="approvalPolicy" value={policy.value} checked={draft.approvalPolicy === policy.value} onChange={() => set('approvalPolicy', policy.value)} />
+                <span>
+                  <strong>{policy.title}</strong>
+                  <span className="muted small">{policy.text}</span>
+                </span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      </Section>
+
+      <Section title="Your Tallyfy account" description="For your own chat in this app. Never lent to teammates: they sign in with their own keys.">
+        <label className="field">
+          <span className="field-label">
+            Organization id <Locked view={view} name="tallyfyOrgId" />
+          </span>
+          <input type="text" value={draft.tallyfyOrgId} onChange={(event) => set('tallyfyOrgId', event.target.value)} spellCheck={false} placeholder="e.g. a0000000000000000000000000000001" data-testid="settings-org" />
+          {fieldError('tallyfyOrgId')}
+        </label>
+        <SecretField
+          key={`tallyfy:${view.secrets.tallyfyApiKey.masked ?? 'unset'}`}
+          label="Tallyfy API key"
+          status={view.secrets.tallyfyApiKey}
+          value={draft.tallyfyApiKey}
+          onChange={(value) => set('tallyfyApiKey', value)}
+          placeholder="Your personal access token"
+          hint="Tallyfy → Settings → Integrations → REST API."
+          testId="settings-tallyfy-key"
+        />
+        {fieldError('tallyfyApiKey')}
+      </Section>
+    </section>
+  );
+}
