@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../../shared/protocol';
 import { createLogger } from '../log/logger';
 import { SecretRegistry } from '../log/redact';
+
 import { FakeClock } from './clock';
 import type { QueryEngine } from './engine';
 import { SessionRegistry, type RegistryEvent } from './registry';
