@@ -17,6 +17,7 @@ import { openSettings } from '../core/store/openSettings';
 import { overriddenKeys } from '../core/store/settingsService';
 
 import { installAppMenu } from './appMenu';
+import { hideOnClose } from './closeToTray';
 import { registerIpc, sendAdminEvent } from './ipc/register';
 import { ApprovalNotifier } from './notifications';
 import { electronStores } from './platform/electronStores';
@@ -45,16 +46,15 @@ function showWindow(page?: AdminPage): void {
       ...(process.env.ELECTRON_RENDERER_URL ? { devServerUrl: process.env.ELECTRON_RENDERER_URL } : {}),
     });
     trackWindowState(window, windowStateFile());
-    window.on('close', (event) => {
-      if (quitting) return;
-      // Close-to-tray: the gateway keeps serving teammates.
-      event.preventDefault();
-      window.hide();
-      if (!toldAboutTray && Notification.isSupported()) {
+    hideOnClose(
+      window,
+      () => quitting,
+      () => {
+        if (toldAboutTray || !Notification.isSupported()) return;
         toldAboutTray = true;
         new Notification({ title: 'Still running', body: 'The gateway keeps serving your team. Quit from the tray icon.' }).show();
-      }
-    });
+      },
+    );
     mainWindow = window;
     if (page) window.webContents.once('did-finish-load', () => sendAdminEvent(window.webContents, 'app.navigate', { page }));
     return;
