@@ -381,13 +381,15 @@ export class Session {
       });
       finish();
       if (controller.signal.aborted) return this.#sendCancelled(queryId);
+      // A model can only echo what it was shown, but no session's credentials may reach a client or the transcript.
+      const text = this.deps.secrets.scrubKnown(outcome.text);
       this.#record({
         role: 'assistant',
-        content: outcome.text,
+        content: text,
         query_id: queryId,
         ...(running.tools.length ? { tools: running.tools } : {}),
       });
-      this.send({ type: 'response', content: outcome.text, query_id: queryId });
+      this.send({ type: 'response', content: text, query_id: queryId });
     } catch (error) {
       finish();
       if (controller.signal.aborted) return this.#sendCancelled(queryId);
@@ -415,7 +417,7 @@ export class Session {
   #onEvent(queryId: string, event: QueryEvent): void {
     switch (event.kind) {
       case 'delta':
-        this.send({ type: 'delta', query_id: queryId, text: event.text });
+        this.send({ type: 'delta', query_id: queryId, text: this.deps.secrets.scrubKnown(event.text) });
         return;
       case 'tool_start': {
         const args = displayArgs(event.args, this.deps.secrets);

@@ -28,6 +28,9 @@ export interface Stack {
   logLines: string[];
   /** Every file under the data dir (settings, secrets), with its contents. */
   dataFiles(): Array<{ path: string; text: string }>;
+  /** Stops the core and the fake; keeps the data dir for inspection. */
+  stop(): Promise<void>;
+  /** {@link stop}, then deletes the data dir. */
   close(): Promise<void>;
 }
 
@@ -76,7 +79,12 @@ export async function startStack(
   if (!sandbox) throw new Error('the core did not start its sandbox');
   sandboxUrl = sandbox.url;
   const port = Number(new URL(addresses.gatewayUrl).port);
-  let closed = false;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await core.stop('test done');
+      await fake.close();
+    })());
   return {
     core,
     fake,
@@ -99,11 +107,9 @@ export async function startStack(
       walk(dataDir);
       return out;
     },
+    stop,
     async close() {
-      if (closed) return;
-      closed = true;
-      await core.stop('test done');
-      await fake.close();
+      await stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
