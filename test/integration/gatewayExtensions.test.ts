@@ -92,6 +92,28 @@ describe('protocol extensions', () => {
     client.close();
   });
 
+  it('never streams a credential, even split across deltas, nor puts one in the response', async () => {
+    const engine = scriptedEngine((input) => {
+      for (const piece of ['Your key is tok-a', 'li', 'ce and ', 'bob has tok-', 'bob.', ' Done'])
+        input.emit({ kind: 'delta', text: piece });
+      return 'Your key is tok-alice and bob has tok-bob. Done';
+    });
+    gateway = await startTestGateway({ engine });
+    const bob = await TestClient.open(gateway.url);
+    await bob.request({ type: 'auth', api_key: 'tok-bob', org_id: 'org-a' }, 'auth_success');
+    const client = await TestClient.open(gateway.url);
+    await client.request({ type: 'auth', api_key: 'tok-alice', org_id: 'org-a', extensions: ['stream'] }, 'auth_success');
+    const response = await client.request({ type: 'query', content: 'leak please' }, 'response');
+    const streamed = client.frames
+      .filter((frame) => frame.type === 'delta')
+      .map((frame) => String(frame.text))
+      .join('');
+    expect(streamed).toBe('Your key is [redacted] and bob has [redacted]. Done');
+    expect(response.content).toBe('Your key is [redacted] and bob has [redacted]. Done');
+    client.close();
+    bob.close();
+  });
+
   it('negotiates by hello (answered with welcome), cancels a running query, and refuses a cancel with nothing running', async () => {
     gateway = await startTestGateway({ engine: richEngine });
     const client = await TestClient.open(gateway.url);

@@ -57,6 +57,8 @@ interface RunningQuery {
   startedAt: number;
   /** This answer's tool calls, for the transcript. */
   tools: TranscriptTool[];
+  /** Streamed text held back because it may be the start of a credential (sent once it cannot be). */
+  heldText: string;
 }
 
 interface PendingApproval {
@@ -340,7 +342,7 @@ export class Session {
     const identity = this.#identity;
     if (!conversation || !identity) return;
     const controller = new AbortController();
-    const running: RunningQuery = { queryId, controller, startedAt: this.deps.clock.now(), tools: [] };
+    const running: RunningQuery = { queryId, controller, startedAt: this.deps.clock.now(), tools: [], heldText: '' };
     this.#running = running;
     this.#stats.queries += 1;
     this.#record({ role: 'user', content, query_id: queryId });
@@ -374,6 +376,15 @@ export class Session {
           if (event.kind === 'tool_end') {
             const tool = running.tools.find((item) => item.call_id === event.callId);
             if (tool) Object.assign(tool, { status: event.status, duration_ms: event.durationMs });
+          }
+          if (event.kind === 'delta') {
+            // A credential split across deltas must not slip through: hold any tail that could start one.
+            const text = running.heldText + event.text;
+            const cut = this.deps.secrets.heldTail(text);
+            running.heldText = text.slice(cut);
+            if (cut === 0) return;
+            this.#onEvent(queryId, { kind: 'delta', text: text.slice(0, cut) });
+            return;
           }
           this.#onEvent(queryId, event);
         },
