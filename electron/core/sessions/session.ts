@@ -345,7 +345,7 @@ export class Session {
     const running: RunningQuery = { queryId, controller, startedAt: this.deps.clock.now(), tools: [], heldText: '' };
     this.#running = running;
     this.#stats.queries += 1;
-    this.#record({ role: 'user', content, query_id: queryId });
+    this.#record({ role: 'user', content: this.deps.secrets.scrubKnown(content), query_id: queryId });
     this.#setState('thinking');
     this.send({ type: 'processing', message: 'Processing your query...', query_id: queryId });
     const finish = (): void => {
