@@ -241,10 +241,9 @@ export function createCore(options: CoreOptions): Core {
           authenticate,
           logger,
           host: config.host,
-          ...(accessCode && exposed ? { accessCode } : {}),
-          ...(options.allowedOrgIds || settings.current.allowedOrgs.length > 0
-            ? { allowedOrgIds: options.allowedOrgIds ?? settings.current.allowedOrgs }
-            : {}),
+          // Read live: the admin may regenerate the code or change the allow-list.
+          ...(accessCode && exposed ? { accessCode: () => settings.current.accessCode ?? accessCode } : {}),
+          allowedOrgIds: options.allowedOrgIds ?? (() => settings.current.allowedOrgs),
           ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
           ...(options.clock ? { clock: options.clock } : {}),
           local: {

@@ -155,12 +155,18 @@ describe('the browser admin at /admin', () => {
     await page.waitForSelector('.empty-state');
     await open('settings');
     await page.fill('[data-testid="settings-idle"]', '25');
-    await page.fill('[data-testid="settings-allowed-orgs"]', `${sandboxOrgs.acme}\n${sandboxOrgs.beta}`);
+    await page.fill('[data-testid="settings-allowed-orgs"]', sandboxOrgs.acme);
     await page.fill('[data-testid="settings-org"]', sandboxOrgs.acme);
     await page.fill('[data-testid="settings-tallyfy-key"]', sandboxTokens.alice);
     await page.click('[data-testid="settings-save"]');
     const outcome = await page.locator('[data-testid="settings-outcome"]').textContent();
-    expect(outcome).toContain('Applied now');
+    expect(outcome).toMatch(/Applied now: .*allowed organizations/);
+    expect(outcome).toMatch(/after a restart: idle timeout/);
+    // The allow-list applies at once: Beta Logistics can no longer sign in.
+    const dave = await TestClient.open(wsUrl);
+    clients.push(dave);
+    dave.send({ type: 'auth', api_key: sandboxTokens.dave, org_id: sandboxOrgs.beta });
+    expect(await dave.next('auth_error')).toMatchObject({ code: 'ORG_NOT_ALLOWED' });
     await page.waitForSelector('[data-testid="settings-tallyfy-key-masked"]');
     expect(await page.content()).not.toContain(sandboxTokens.alice);
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -187,9 +193,13 @@ describe('the browser admin at /admin', () => {
     await page.click('[data-nav="settings"]');
     await page.waitForSelector('[data-testid="settings-idle"]');
     expect(await page.inputValue('[data-testid="settings-idle"]')).toBe('25');
-    expect(await page.inputValue('[data-testid="settings-allowed-orgs"]')).toBe(`${sandboxOrgs.acme}\n${sandboxOrgs.beta}`);
+    expect(await page.inputValue('[data-testid="settings-allowed-orgs"]')).toBe(sandboxOrgs.acme);
     await page.waitForSelector('[data-testid="settings-tallyfy-key-masked"]');
     // The restarted core applies the saved allow-list: an org outside it is refused.
+    const dave = await TestClient.open(wsUrl);
+    clients.push(dave);
+    dave.send({ type: 'auth', api_key: sandboxTokens.dave, org_id: sandboxOrgs.beta });
+    expect(await dave.next('auth_error')).toMatchObject({ code: 'ORG_NOT_ALLOWED' });
     expect(pageErrors).toEqual([]);
   });
 });

@@ -9,8 +9,12 @@ import { createAdmin, type Admin, type CreateAdminOptions } from './createAdmin'
 import { createAdminHttp, type AdminHttp } from './http';
 import type { SessionDirectory } from './ports';
 
-/** Keys the core applies without a restart today (the desk user's credentials, read at sign-in). */
-export const coreLiveSettingKeys = ['tallyfyApiKey', 'tallyfyOrgId'] as const;
+/**
+ * Keys the core applies without a restart: the access code and allowed orgs (read at every
+ * sign-in) and the desk user's credentials (read when the local chat signs in). Host, ports,
+ * idle timeout, model, approval policy and the Anthropic key apply at the next start.
+ */
+export const coreLiveSettingKeys = ['accessCode', 'allowedOrgs', 'tallyfyApiKey', 'tallyfyOrgId'] as const;
 
 /** What the admin needs from the composed core. */
 export interface CoreAdminHost {

@@ -29,10 +29,10 @@ export interface WsGatewayOptions {
   logger: Logger;
   /** Interface the HTTP server is bound to (decides the loopback rules). */
   host: string;
-  /** Access code required at `auth` when the gateway is bound beyond loopback. */
-  accessCode?: string;
-  /** Restrict sign-in to these Tallyfy org ids. Default: any org. */
-  allowedOrgIds?: readonly string[];
+  /** Access code required at `auth` when the gateway is bound beyond loopback. A function is read at every connection (the admin may change it live). */
+  accessCode?: string | (() => string | undefined);
+  /** Restrict sign-in to these Tallyfy org ids. Default: any org. A function is read at every sign-in. */
+  allowedOrgIds?: readonly string[] | (() => readonly string[]);
   /** Extra browser origins allowed to connect. */
   allowedOrigins?: readonly string[];
   local?: LocalSignIn;
@@ -86,7 +86,9 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
   const { registry, logger } = options;
   const clock = options.clock ?? systemClock;
   const maxPayload = options.maxPayload ?? 64 * 1024;
-  const accessCodeRequired = !isLoopbackBinding(options.host) && !!options.accessCode;
+  const currentAccessCode = (): string | undefined => (typeof options.accessCode === 'function' ? options.accessCode() : options.accessCode);
+  const currentAllowedOrgs = (): readonly string[] | undefined => (typeof options.allowedOrgIds === 'function' ? options.allowedOrgIds() : options.allowedOrgIds);
+  const isAccessCodeRequired = (): boolean => !isLoopbackBinding(options.host) && !!currentAccessCode();
   const perAddressCap = isLoopbackBinding(options.host) ? Infinity : (options.maxConnectionsPerAddress ?? 32);
   const openPerAddress = new Map<string, number>();
   const limiter = new SignInLimiter(options.attemptLimit, clock);
@@ -147,7 +149,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       session_id: session.id,
       message: 'Connected to the Tallyfy MCP Gateway. Sign in with your Tallyfy API key and organization id.',
       extensions: [...allExtensions],
-      ...(accessCodeRequired ? { access_code_required: true } : {}),
+      ...(isAccessCodeRequired() ? { access_code_required: true } : {}),
     });
 
     const refuseUnauthenticated = (): boolean => {
@@ -210,15 +212,17 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
           authError('TOO_MANY_ATTEMPTS', 'Too many failed sign-ins from this address. Wait a few minutes, then try again.');
           return channel.close(closeCodes.policy, 'too many sign-in attempts');
         }
-        if (accessCodeRequired) {
+        const accessCode = isAccessCodeRequired() ? currentAccessCode() : undefined;
+        if (accessCode) {
           if (!message.access_code)
             return authError('ACCESS_CODE_REQUIRED', 'This gateway is shared on the network: enter the access code your admin gave you.');
-          if (!safeEqual(message.access_code, options.accessCode!)) {
+          if (!safeEqual(message.access_code, accessCode)) {
             limiter.fail(address);
             return authError('ACCESS_CODE_INVALID', 'The access code is wrong. Ask the gateway admin for the current code.');
           }
         }
-        if (options.allowedOrgIds?.length && !options.allowedOrgIds.includes(message.org_id)) {
+        const allowedOrgIds = currentAllowedOrgs();
+        if (allowedOrgIds?.length && !allowedOrgIds.includes(message.org_id)) {
           limiter.fail(address);
           return authError('ORG_NOT_ALLOWED', 'This gateway does not accept sign-ins for that organization. Ask the gateway admin.');
         }
@@ -322,7 +326,9 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
     get connections() {
       return wss.clients.size;
     },
-    accessCodeRequired,
+    get accessCodeRequired() {
+      return isAccessCodeRequired();
+    },
     get accepting() {
       return !closing && !suspended;
     },
