@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -37,11 +37,15 @@ async function stop(): Promise<void> {
   await serve.exited;
 }
 
-/** Saves a screenshot as a test artifact and for the README. */
+/**
+ * Saves a screenshot as a test artifact, and for the README under docs/screenshots when it has none
+ * yet or `UPDATE_SCREENSHOTS=1` (so an ordinary test run leaves the working tree clean).
+ */
 async function shot(name: string): Promise<void> {
   const file = join(screenshotDir, `admin-${name}.png`);
   await page.screenshot({ path: file });
-  copyFileSync(file, join(docsShots, `admin-${name}.png`));
+  const docs = join(docsShots, `admin-${name}.png`);
+  if (process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(docs)) copyFileSync(file, docs);
 }
 
 async function open(pageName: string): Promise<void> {
@@ -86,7 +90,6 @@ describe('the browser admin at /admin', () => {
     // The token leaves the address bar at once.
     expect(page.url()).not.toContain('token=');
     await page.waitForSelector('[data-testid="health-status"]');
-    await shot('overview');
   });
 
   it('shows a teammate within a second of sign-in and drops them when they quit', async () => {
@@ -132,6 +135,9 @@ describe('the browser admin at /admin', () => {
     await row('Carol').click();
     await page.waitForSelector('[data-testid="session-details"]');
     await shot('sessions');
+    await open('overview');
+    await page.waitForSelector('.glance-list li');
+    await shot('overview');
   });
 
   it('shows live redacted logs', async () => {

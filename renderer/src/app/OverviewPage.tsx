@@ -1,5 +1,6 @@
 import { PageHeader } from '../components/PageHeader';
 import { HealthPanel } from '../features/health/HealthPanel';
+import { SessionsGlance } from '../features/sessions/SessionsGlance';
 import { StatsKpis } from '../features/stats/StatsPage';
 import { useLiveRoute } from '../lib/api/useLive';
 
@@ -23,7 +24,16 @@ export function OverviewPage({ onOpen }: { onOpen: (page: 'sessions' | 'invite')
         }
       />
       {stats.data && <StatsKpis stats={stats.data} />}
-      <HealthPanel />
+      <div className="overview-grid">
+        <SessionsGlance
+          action={
+            <button type="button" className="btn btn-ghost btn-small" onClick={() => onOpen('sessions')}>
+              All sessions
+            </button>
+          }
+        />
+        <HealthPanel />
+      </div>
     </section>
   );
 }

@@ -10,6 +10,8 @@ function formatUptime(seconds: number): string {
   return h > 0 ? `${h}h ${m}m` : m > 0 ? `${m}m ${s}s` : `${s}s`;
 }
 
+const serviceLabels: Record<string, string> = { gateway: 'Gateway', mcp: 'MCP server', sandbox: 'Tallyfy sandbox' };
+
 /** The core's live health: version, uptime, mode and each service. */
 export function HealthPanel() {
   const initial = useRoute('health.get', {});
@@ -34,7 +36,7 @@ export function HealthPanel() {
         <dd>{health.agent === 'claude' ? 'Connected with an API key' : 'Direct tool mode (no API key)'}</dd>
         {Object.entries(health.services).map(([name, service]) => (
           <div key={name} className="fact-row">
-            <dt>{name}</dt>
+            <dt>{serviceLabels[name] ?? name}</dt>
             <dd>
               <span className={service.running ? 'dot on' : 'dot off'} /> {service.running ? (service.url ?? 'running') : (service.detail ?? 'off')}
             </dd>
