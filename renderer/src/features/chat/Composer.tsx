@@ -60,11 +60,11 @@ export function Composer({
         }}
       />
       {running ? (
-        <button type="button" className="btn btn-stop" onClick={onCancel} aria-label="Stop the answer">
+        <button key="stop" type="button" className="btn btn-stop" onClick={onCancel} aria-label="Stop the answer">
           <span className="stop-square" aria-hidden="true" /> Stop
         </button>
       ) : (
-        <button type="submit" className="btn btn-primary btn-send" disabled={disabled || !text.trim()} aria-label="Send">
+        <button key="send" type="submit" className="btn btn-primary btn-send" disabled={disabled || !text.trim()} aria-label="Send">
           Send
         </button>
       )}

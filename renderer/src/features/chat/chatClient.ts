@@ -93,6 +93,12 @@ export class ChatClient {
     for (const listener of this.#listeners) listener();
   }
 
+  /** Replaces the whole state (a merge would keep keys the new state leaves out, such as `identity`). */
+  #replace(state: ChatState): void {
+    this.#state = state;
+    for (const listener of this.#listeners) listener();
+  }
+
   #updateItems(update: (items: ChatItem[]) => ChatItem[]): void {
     this.#set((state) => ({ items: update(state.items) }));
   }
@@ -442,7 +448,7 @@ export class ChatClient {
     this.#forgetResume();
     clearTimeout(this.#timer);
     this.#attempt = 0;
-    this.#set({ ...initialChatState, accessCodeRequired: this.#state.accessCodeRequired });
+    this.#replace({ ...initialChatState, accessCodeRequired: this.#state.accessCodeRequired });
     const socket = this.#socket;
     this.#socket = undefined;
     setTimeout(() => socket?.close(1000, 'signed out'), 200);
@@ -455,7 +461,7 @@ export class ChatClient {
     this.#forgetResume();
     this.#attempt = 0;
     this.#stopped = false;
-    this.#set({ ...initialChatState });
+    this.#replace({ ...initialChatState });
     void this.#open();
   }
 
