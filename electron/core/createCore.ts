@@ -199,6 +199,8 @@ export function createCore(options: CoreOptions): Core {
       suspendGateway: (reason) => ws?.suspend(reason),
       resumeGateway: () => ws?.resume(),
       localChat: () => localChat(),
+      setIdleTimeout: (minutes) => sessions.setIdleTimeout(minutes),
+      configureAgent: (patch) => agent.configure(patch),
     },
     settings,
   );

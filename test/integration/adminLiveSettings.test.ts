@@ -4,10 +4,13 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { createAgent } from '../../electron/core/agent/agent';
+import { MemoryToolHost } from '../../electron/core/agent/testing/memoryToolHost';
 import { loadConfig } from '../../electron/core/config/config';
 import { memoryStores } from '../../electron/core/store/fileStores';
 import { SettingsService } from '../../electron/core/store/settingsService';
 
+import { quietLogger, startAgentHarness, testUser } from './agent/harness';
 import { startTestGateway, type TestGateway } from './support/testGateway';
 import { TestClient } from './support/wsClient';
 
@@ -58,5 +61,41 @@ describe('live settings on a running gateway', () => {
     expect(result.applied).toContain('allowedOrgs');
     expect(await signIn('tok-dave', 'org-b', code)).toMatchObject({ type: 'auth_error', code: 'ORG_NOT_ALLOWED' });
     expect(await signIn('tok-alice', 'org-a', code)).toMatchObject({ type: 'auth_success' });
+  });
+});
+
+describe('live settings in the agent and the registry', () => {
+  it('the agent takes a new Anthropic key, model and removal for the next query', async () => {
+    const harness = await startAgentHarness();
+    try {
+      const agent = createAgent({ baseURL: harness.fake.url, model: 'claude-sonnet-5-5', logger: quietLogger() });
+      const ask = () => agent.run({ conversation: agent.createConversation(), query: 'what are my tasks?', tools: new MemoryToolHost(), user: testUser });
+      expect((await ask()).stopReason).toBe('no_api_key');
+      agent.configure({ apiKey: 'sk-ant-test-key-123456', model: 'claude-haiku-4-5' });
+      expect(agent.hasApiKey).toBe(true);
+      expect(agent.model).toBe('claude-haiku-4-5');
+      const before = harness.fake.messageRequests.length;
+      expect((await ask()).stopReason).not.toBe('no_api_key');
+      expect(harness.fake.messageRequests.length).toBeGreaterThan(before);
+      expect(harness.fake.messageRequests.at(-1)!.body.model).toBe('claude-haiku-4-5');
+      agent.configure({ apiKey: null });
+      expect(agent.hasApiKey).toBe(false);
+      expect(() => agent.configure({ model: '' })).toThrow(/Invalid agent settings/);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('a new idle timeout applies to sessions already open', async () => {
+    const gateway = await startTestGateway();
+    try {
+      const session = gateway.registry.create({ kind: 'ws', address: '127.0.0.1' });
+      expect(session.snapshot().expiresAt - session.snapshot().lastActiveAt).toBe(60 * 60_000);
+      gateway.registry.setIdleTimeout(5);
+      expect(session.snapshot().expiresAt - session.snapshot().lastActiveAt).toBe(5 * 60_000);
+      expect(gateway.registry.idleWarningMs).toBeLessThanOrEqual(150_000);
+    } finally {
+      await gateway.close();
+    }
   });
 });

@@ -11,10 +11,20 @@ import type { SessionDirectory } from './ports';
 
 /**
  * Keys the core applies without a restart: the access code and allowed orgs (read at every
- * sign-in) and the desk user's credentials (read when the local chat signs in). Host, ports,
- * idle timeout, model, approval policy and the Anthropic key apply at the next start.
+ * sign-in), the desk user's credentials (read when the local chat signs in), the idle timeout
+ * (open sessions included), and the Anthropic key, model and approval policy (for queries that
+ * start from then on). Host and ports apply at the next start.
  */
-export const coreLiveSettingKeys = ['accessCode', 'allowedOrgs', 'tallyfyApiKey', 'tallyfyOrgId'] as const;
+export const coreLiveSettingKeys = [
+  'accessCode',
+  'allowedOrgs',
+  'tallyfyApiKey',
+  'tallyfyOrgId',
+  'idleTimeoutMinutes',
+  'anthropicApiKey',
+  'anthropicModel',
+  'approvalPolicy',
+] as const;
 
 /** What the admin needs from the composed core. */
 export interface CoreAdminHost {
@@ -31,6 +41,10 @@ export interface CoreAdminHost {
   suspendGateway(reason: string): void;
   resumeGateway(): void;
   localChat(): LocalChatConnection;
+  /** Applies a new idle timeout, minutes. */
+  setIdleTimeout(minutes: number): void;
+  /** Applies a new Anthropic key (`null` removes it), model or approval policy. */
+  configureAgent(patch: { apiKey?: string | null; model?: string; approvalPolicy?: 'writes' | 'all' | 'never' }): void;
 }
 
 /** The core's admin: the surface, its HTTP transport, and the token that guards it. */
@@ -70,8 +84,18 @@ export function createCoreAdmin(host: CoreAdminHost, settings: SettingsService, 
       host.config.tallyfyApiKey = key;
     }
     if (changed.includes('tallyfyOrgId')) host.config.tallyfyOrgId = settings.current.tallyfyOrgId || undefined;
-    if (changed.includes('anthropicApiKey')) host.secrets.add(settings.secret('anthropicApiKey'));
     if (changed.includes('accessCode')) host.secrets.add(settings.current.accessCode);
+    if (changed.includes('idleTimeoutMinutes')) host.setIdleTimeout(settings.current.idleTimeoutMinutes);
+    const agentPatch: Parameters<CoreAdminHost['configureAgent']>[0] = {};
+    if (changed.includes('anthropicApiKey')) {
+      const key = settings.secret('anthropicApiKey');
+      host.secrets.add(key);
+      host.config.anthropicApiKey = key;
+      agentPatch.apiKey = key ?? null;
+    }
+    if (changed.includes('anthropicModel')) agentPatch.model = settings.current.anthropicModel;
+    if (changed.includes('approvalPolicy')) agentPatch.approvalPolicy = settings.current.approvalPolicy;
+    if (Object.keys(agentPatch).length > 0) host.configureAgent(agentPatch);
   });
   const http = createAdminHttp({ handlers: admin.handlers, events: admin.events, token: () => token, logger: host.logger });
   return {

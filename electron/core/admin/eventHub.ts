@@ -3,6 +3,7 @@ import type { SessionSnapshot } from '../../../shared/types/session';
 
 import type { AdminContext } from './context';
 import { gatewayStatus } from './handlers';
+import type { SessionChange } from './ports';
 
 /** Receives every admin event. */
 export type AdminEventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -42,7 +43,7 @@ export class AdminEventHub {
     this.#timing = { healthMs: timing.healthMs ?? 1000, statsMs: timing.statsMs ?? 2000, sessionsMs: timing.sessionsMs ?? 250, logsMs: timing.logsMs ?? 100 };
     for (const session of context.sessions.list()) this.#states.set(session.id, session.state);
     // Approvals are watched even without listeners: the shell's notification listens through here.
-    this.#stops.push(context.sessions.subscribe(() => this.#sessionsChanged()));
+    this.#stops.push(context.sessions.subscribe((change) => this.#sessionsChanged(change)));
     this.#stops.push(context.settings.subscribe(() => this.emit('settings.changed', context.settings.view())));
   }
 
@@ -113,8 +114,8 @@ export class AdminEventHub {
     this.#logBatch = [];
   }
 
-  #sessionsChanged(): void {
-    this.#watchApprovals();
+  #sessionsChanged(change?: SessionChange): void {
+    this.#watchApprovals(change);
     if (this.#sessionsTimer) {
       this.#sessionsDirty = true;
       return;
@@ -139,15 +140,29 @@ export class AdminEventHub {
     this.emit('sessions.changed', { sessions: this.#context.sessions.list().sort((a, b) => b.connectedAt - a.connectedAt) });
   }
 
-  #watchApprovals(): void {
+  /** Announces sessions that just started waiting for an approval: from the change alone when given (O(1), this runs on every session update), else by scanning. */
+  #watchApprovals(change?: SessionChange): void {
+    if (change) {
+      if (change.type === 'removed') {
+        this.#states.delete(change.id);
+        return;
+      }
+      this.#noteState(change.session);
+      return;
+    }
     const next = new Map<string, SessionSnapshot['state']>();
     for (const session of this.#context.sessions.list()) {
       next.set(session.id, session.state);
-      if (session.state === 'awaiting_approval' && this.#states.get(session.id) !== 'awaiting_approval') {
-        const tool = session.recentToolCalls.findLast((call) => call.status === 'running')?.tool ?? 'a tool';
-        this.emit('approvals.waiting', { sessionId: session.id, user: session.user?.name ?? (session.kind === 'local' ? 'You' : 'A teammate'), tool, local: session.kind === 'local' });
-      }
+      this.#noteState(session);
     }
     this.#states = next;
+  }
+
+  #noteState(session: SessionSnapshot): void {
+    if (session.state === 'awaiting_approval' && this.#states.get(session.id) !== 'awaiting_approval') {
+      const tool = session.recentToolCalls.findLast((call) => call.status === 'running')?.tool ?? 'a tool';
+      this.emit('approvals.waiting', { sessionId: session.id, user: session.user?.name ?? (session.kind === 'local' ? 'You' : 'A teammate'), tool, local: session.kind === 'local' });
+    }
+    this.#states.set(session.id, session.state);
   }
 }

@@ -3,13 +3,19 @@ import type { LocalChatConnection } from '../../../shared/types/network';
 import type { SessionSnapshot } from '../../../shared/types/session';
 
 /** What the admin reads from the session registry (`SessionRegistry` satisfies it). */
+/** One session's change, as the registry reports it. */
+export type SessionChange = { type: 'added' | 'updated'; session: SessionSnapshot } | { type: 'removed'; id: string };
+
 export interface SessionDirectory {
   /** Snapshots of every live session. */
   list(): SessionSnapshot[];
   /** Ends a session; the peer is told `reason`. False when there is no such session. */
   kick(id: string, reason?: string): boolean;
-  /** Calls `listener` on every added/updated/removed session; returns the unsubscribe function. */
-  subscribe(listener: () => void): () => void;
+  /**
+   * Calls `listener` on every added/updated/removed session, with what changed when the directory
+   * knows it (the registry always does); returns the unsubscribe function.
+   */
+  subscribe(listener: (change?: SessionChange) => void): () => void;
   /** Aggregate statistics since start. */
   stats(): GatewayStats;
 }

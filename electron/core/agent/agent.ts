@@ -77,6 +77,11 @@ export interface Agent {
   /** A new conversation with the agent's history budget. */
   createConversation(): Conversation;
   /**
+   * Changes the key (`null` removes it), model or approval policy for the queries that start from
+   * now on (the admin's settings, applied without a restart). Throws `AGENT_INVALID_INPUT`.
+   */
+  configure(patch: { apiKey?: string | null; model?: string; approvalPolicy?: z.infer<typeof agentSettingsSchema>['approvalPolicy'] }): void;
+  /**
    * Answers one query: direct commands (`/tools`, `/tool NAME {json}`, `/help`) run without the model;
    * anything else goes to Claude with the tools. Rejects with {@link AgentError} (history stays
    * consistent and the conversation usable); the usage spent is added to the conversation either way.
@@ -122,17 +127,19 @@ function renderOutput(text: string): string {
 export function createAgent(options: AgentOptions): Agent {
   const parsed = agentSettingsSchema.safeParse(options);
   if (!parsed.success) throw new AgentError('AGENT_INVALID_INPUT', `Invalid agent settings: ${z.prettifyError(parsed.error)}`);
-  const settings = parsed.data;
+  let settings = parsed.data;
   const logger = options.logger.child({ component: 'agent' });
   const retry: RetryOptions = { maxRetries: settings.maxRetries, baseDelayMs: settings.retryBaseDelayMs, maxDelayMs: settings.maxRetryDelayMs };
-  const client = settings.apiKey
-    ? new Anthropic({
-        apiKey: settings.apiKey,
-        ...(settings.baseURL ? { baseURL: settings.baseURL } : {}),
-        maxRetries: 0, // the agent retries itself, so it can honour retry-after, report it and stop at a cap
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-      })
-    : null;
+  const makeClient = (apiKey: string | undefined): Anthropic | null =>
+    apiKey
+      ? new Anthropic({
+          apiKey,
+          ...(settings.baseURL ? { baseURL: settings.baseURL } : {}),
+          maxRetries: 0, // the agent retries itself, so it can honour retry-after, report it and stop at a cap
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        })
+      : null;
+  let client = makeClient(settings.apiKey);
 
   async function catalogFor(conversation: Conversation, host: ToolHost): Promise<ToolCatalog> {
     // Once per conversation, whatever host object carries the calls (the session may rebuild its host).
@@ -268,9 +275,21 @@ export function createAgent(options: AgentOptions): Agent {
   }
 
   return {
-    model: settings.model,
-    hasApiKey: client !== null,
+    get model() {
+      return settings.model;
+    },
+    get hasApiKey() {
+      return client !== null;
+    },
     createConversation: () => new Conversation(settings.historyTokenBudget),
+    configure(patch) {
+      const { apiKey, ...rest } = patch;
+      const next = agentSettingsSchema.safeParse({ ...settings, ...rest, apiKey: apiKey === null ? undefined : (apiKey ?? settings.apiKey) });
+      if (!next.success) throw new AgentError('AGENT_INVALID_INPUT', `Invalid agent settings: ${z.prettifyError(next.error)}`);
+      const keyChanged = next.data.apiKey !== settings.apiKey;
+      settings = next.data;
+      if (keyChanged) client = makeClient(settings.apiKey);
+    },
     async run(input: AgentRunInput): Promise<AgentRunResult> {
       const query = querySchema.safeParse(input.query);
       if (!query.success) throw new AgentError('AGENT_INVALID_INPUT', query.error.issues[0]?.message ?? 'Invalid question.');

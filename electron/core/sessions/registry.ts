@@ -45,8 +45,9 @@ const latencySampleLimit = 1000;
  */
 export class SessionRegistry {
   readonly clock: Clock;
-  readonly idleTimeoutMs: number;
-  readonly idleWarningMs: number;
+  /** Changed with {@link setIdleTimeout}. */
+  idleTimeoutMs: number;
+  idleWarningMs: number;
   readonly toolReleaseMs: number;
   readonly resumeGraceMs: number;
   readonly signInTimeoutMs: number;
@@ -116,6 +117,15 @@ export class SessionRegistry {
     };
   }
 
+  /**
+   * Changes the idle timeout (minutes) for every session, open ones included; the warning lead
+   * keeps its configured length, at most half the timeout. Sessions already past it close at the next sweep.
+   */
+  setIdleTimeout(minutes: number): void {
+    this.idleTimeoutMs = minutes * 60_000;
+    this.idleWarningMs = Math.min(this.options.idleWarningMs ?? 5 * 60_000, this.idleTimeoutMs / 2);
+  }
+
   /** Starts the idle reaper (every `sweepIntervalMs`). */
   start(): void {
     if (this.#timer || this.#closed) return;
@@ -125,6 +135,7 @@ export class SessionRegistry {
   /** Creates a session for a new connection (`web`/`ws`) or for the desk user's pane (`local`). */
   create(init: { kind: ClientKind; address: string }): Session {
     if (this.#closed) throw new Error('The session registry is closed.');
+    const idleTimeout = (): number => this.idleTimeoutMs;
     const session = new Session(init.kind, init.address, {
       clock: this.clock,
       secrets: this.options.secrets,
@@ -132,7 +143,10 @@ export class SessionRegistry {
       engine: this.options.engine,
       toolHostFactory: this.options.toolHostFactory,
       hooks: this.#hooks,
-      idleTimeoutMs: this.idleTimeoutMs,
+      // Read live, so a changed idle timeout applies to sessions already open.
+      get idleTimeoutMs() {
+        return idleTimeout();
+      },
       ...(this.options.approvalTimeoutMs !== undefined ? { approvalTimeoutMs: this.options.approvalTimeoutMs } : {}),
     });
     this.#sessions.set(session.id, session);
