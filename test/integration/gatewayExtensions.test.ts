@@ -282,4 +282,27 @@ describe('protocol extensions', () => {
     expect(gateway.registry.size).toBe(0);
     expect(gateway.secrets.size).toBe(0);
   });
+
+  it('ends a detached session after its grace even while its query hangs, aborting the query', async () => {
+    const clock = new FakeClock(Date.now());
+    let aborted = false;
+    const engine = scriptedEngine(
+      (input) =>
+        new Promise<string>((_resolve, reject) =>
+          input.signal.addEventListener('abort', () => {
+            aborted = true;
+            reject(new Error('aborted'));
+          }),
+        ),
+    );
+    gateway = await startTestGateway({ clock, engine, registry: { resumeGraceMs: 30_000, sweepIntervalMs: 1000 } });
+    const client = await TestClient.open(gateway.url);
+    await client.request({ type: 'auth', api_key: 'tok-alice', org_id: 'org-a', extensions: ['resume'] }, 'auth_success');
+    await client.request({ type: 'query', content: 'hang forever' }, 'processing');
+    client.ws.terminate();
+    await expect.poll(() => gateway!.registry.list()[0]?.detached).toBe(true);
+    clock.advance(31_000);
+    expect(gateway.registry.size).toBe(0);
+    await expect.poll(() => aborted).toBe(true);
+  });
 });

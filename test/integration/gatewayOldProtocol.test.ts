@@ -77,6 +77,19 @@ describe('an old-protocol client (original messages only)', () => {
     await expect.poll(() => gateway!.registry.size).toBe(0);
   });
 
+  it('quit works even while a plain-text approval question is open', async () => {
+    const engine = scriptedEngine(async (input) =>
+      (await input.requestApproval({ tool: 'delete_run', args: { run_id: 'r1' }, destructive: true })) ? 'deleted' : 'kept',
+    );
+    gateway = await startTestGateway({ engine });
+    const client = await TestClient.open(gateway.url);
+    await client.request({ type: 'auth', api_key: 'tok-alice', org_id: 'org-a' }, 'auth_success');
+    expect(await client.request({ type: 'query', content: 'delete run r1' }, 'info')).toMatchObject({ code: 'approval_needed' });
+    expect(await client.request({ type: 'query', content: 'quit' }, 'info')).toMatchObject({ code: 'goodbye' });
+    expect((await client.waitClose()).code).toBe(1000);
+    await expect.poll(() => gateway!.registry.size).toBe(0);
+  });
+
   it('refuses a second query while one runs, with BUSY, and answers the first', async () => {
     let release: () => void = () => undefined;
     const engine = scriptedEngine(async (input) => {

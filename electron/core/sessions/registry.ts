@@ -212,12 +212,12 @@ export class SessionRegistry {
   sweep(): void {
     const now = this.clock.now();
     for (const session of [...this.#sessions.values()]) {
-      if (session.running) {
-        session.lastActiveAt = Math.max(session.lastActiveAt, now - 1);
-        continue;
-      }
       if (session.detachedAt !== undefined && now - session.detachedAt >= this.resumeGraceMs) {
         session.end('resume_expired');
+        continue;
+      }
+      if (session.running) {
+        session.lastActiveAt = Math.max(session.lastActiveAt, now - 1);
         continue;
       }
       if (!session.authenticated && now - session.connectedAt >= Math.min(this.signInTimeoutMs, this.idleTimeoutMs)) {

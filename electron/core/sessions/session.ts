@@ -309,6 +309,7 @@ export class Session {
   async query(content: string, queryId: string = randomUUID()): Promise<void> {
     this.touch();
     const command = content.trim().toLowerCase();
+    if (command === queryCommands.quit) return this.end('quit');
     if (this.#approval?.mode === 'text') {
       if ((approvalAnswers.yes as readonly string[]).includes(command)) return this.#approval.settle(true, 'answered');
       if ((approvalAnswers.no as readonly string[]).includes(command)) return this.#approval.settle(false, 'answered');
@@ -318,7 +319,6 @@ export class Session {
         queryId,
       );
     }
-    if (command === queryCommands.quit) return this.end('quit');
     if (command === queryCommands.clear) {
       if (this.#running)
         return this.sendError('BUSY', 'A query is still running: wait for its answer (or cancel it) before clearing the history.', queryId);
