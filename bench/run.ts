@@ -30,6 +30,7 @@ const { values } = parseArgs({
     sections: { type: 'string', default: '1,2,3,4' },
     seconds: { type: 'string', default: '10' },
     sessions: { type: 'string', default: '1000,5000' },
+    gateway: { type: 'string', default: 'core' },
     'gateway-fetch': { type: 'string', default: 'lean' },
     'mcp-calls': { type: 'string', default: '2000' },
     profile: { type: 'string' },
@@ -40,6 +41,7 @@ const clients = Number(values.clients);
 const seconds = Number(values.seconds);
 if (!Number.isInteger(clients) || clients < 1 || clients > 5000) throw new Error('--clients must be 1–5000');
 if (!Number.isFinite(seconds) || seconds < 1 || seconds > 300) throw new Error('--seconds must be 1–300');
+const compose = values.gateway === 'parts' ? 'parts' : 'core';
 const gatewayFetch = values['gateway-fetch'] === 'global' ? 'global' : 'lean';
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -66,7 +68,7 @@ const results: {
 } = {
   startedAt: new Date().toISOString(),
   machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '?', node: process.version },
-  options: { clients, seconds, sections: [...sections], gatewayFetch, sessions: values.sessions },
+  options: { clients, seconds, sections: [...sections], gateway: compose, gatewayFetch, sessions: values.sessions },
   targets,
   verdicts: [],
 };
@@ -79,15 +81,15 @@ const ms = (value: number): string => `${round(value, value < 1 ? 3 : 2)} ms`;
 const kib = (bytes: number): string => `${round(bytes / 1024, 1)} KiB`;
 
 if (sections.has('1')) {
-  log(`§1 query overhead: ${clients} clients, ${seconds} s…`);
+  log(`§1 query overhead: ${clients} clients, ${seconds} s, gateway ${compose}…`);
   const o = await runOverheadSection(
-    { clients, warmupMs: Math.min(5000, seconds * 500), measureMs: seconds * 1000, clientWorkIterations: 1000, gatewayFetch, ...(values.profile ? { profileDir: values.profile } : {}) },
+    { clients, warmupMs: Math.min(5000, seconds * 500), measureMs: seconds * 1000, clientWorkIterations: 1000, compose, gatewayFetch, ...(values.profile ? { profileDir: values.profile } : {}) },
     log,
   );
   results.overhead = o;
   const builtin = o.clientWork.find((entry) => entry.fetch === 'global');
   const lean = o.clientWork.find((entry) => entry.fetch === 'lean');
-  const same = o.clientWork.find((entry) => entry.fetch === gatewayFetch);
+  const same = o.clientWork.find((entry) => entry.fetch === o.gateway.fetch);
   rows.push({ section: '1 overhead', metric: `queries/s (${o.clients} clients, ${o.gateway.queries} queries, ${o.gateway.errors} errors)`, value: String(round(o.gateway.queriesPerSecond, 1)), baseline: `echo ${round(o.echo.perSecond, 0)}/s` });
   rows.push({ section: '1 overhead', metric: 'query latency p50 / p95 / p99', value: `${ms(o.gateway.latency.p50)} / ${ms(o.gateway.latency.p95)} / ${ms(o.gateway.latency.p99)}`, baseline: `echo ${ms(o.echo.latency.p50)} / ${ms(o.echo.latency.p95)} / ${ms(o.echo.latency.p99)}` });
   if (builtin && lean) {
@@ -96,7 +98,7 @@ if (sections.has('1')) {
   rows.push({ section: '1 overhead', metric: '(a) ws echo server CPU/round trip', value: ms(o.echo.cpuMsPerRoundTrip) });
   rows.push({
     section: '1 overhead',
-    metric: `gateway CPU/query (${gatewayFetch} fetch) vs (b) same fetch`,
+    metric: `gateway CPU/query (${compose === 'core' ? 'createCore' : `parts, ${gatewayFetch} fetch`}) vs (b) with the agent's fetch`,
     value: ms(o.gateway.cpuMsPerQuery),
     baseline: same ? ms(same.cpuMsPerQuery) : '?',
     ratio: `${round(o.ratioToClientWork, 2)}×`,
@@ -110,7 +112,7 @@ if (sections.has('1')) {
 if (sections.has('2')) {
   const counts = values.sessions.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0 && n <= 10_000);
   log(`§2 capacity: ${counts.join(', ')} idle authenticated sessions…`);
-  const c = await runCapacitySection(counts, log);
+  const c = await runCapacitySection(counts, log, compose);
   results.capacity = c;
   for (const point of c.points) {
     const last = point === c.points.at(-1);

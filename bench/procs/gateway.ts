@@ -1,14 +1,24 @@
 /**
  * Bench helper process: the real gateway (HTTP + WebSocket + sessions + agent + in-process MCP +
- * Tallyfy client) composed from the same parts the product uses, pointed at the fake Anthropic
- * server and the sandbox. Reports its own CPU and memory over IPC so only the gateway is measured.
+ * Tallyfy client), pointed at the fake Anthropic server and the sandbox (both in another process).
+ * Reports its own CPU and memory over IPC so only the gateway is measured.
  *
- * argv: --anthropic URL --sandbox URL [--fetch lean|global]
+ * `--compose core` (default) runs the product itself: `createCore` with the config `serve` would
+ * build (`TALLYFY_API_URL` = the sandbox). `--compose parts` composes the same parts by hand so the
+ * `fetch` (`--fetch lean|global`) can be chosen for both the agent and the Tallyfy clients, and lifts
+ * the per-session message rate limit (for runs with few clients).
+ *
+ * argv: --anthropic URL --sandbox URL [--compose core|parts] [--fetch lean|global]
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 
 import { createAgent } from '../../electron/core/agent';
+import { loadConfig } from '../../electron/core/config/config';
+import { createCore } from '../../electron/core/createCore';
 import { startGatewayHttp } from '../../electron/core/gateway/httpServer';
 import { createWsGateway } from '../../electron/core/gateway/wsGateway';
 import { createLogger } from '../../electron/core/log/logger';
@@ -19,10 +29,18 @@ import { SessionRegistry } from '../../electron/core/sessions/registry';
 import { createTallyfyAuthenticator, createTallyfyToolHostFactory } from '../../electron/core/sessions/tallyfyServices';
 import { serveParent } from '../lib/child';
 
-const { values } = parseArgs({ options: { anthropic: { type: 'string' }, sandbox: { type: 'string' }, fetch: { type: 'string', default: 'lean' } } });
+const { values } = parseArgs({
+  options: { anthropic: { type: 'string' }, sandbox: { type: 'string' }, fetch: { type: 'string', default: 'lean' }, compose: { type: 'string', default: 'core' } },
+});
 if (!values.anthropic || !values.sandbox) throw new Error('gateway proc: --anthropic and --sandbox are required');
 
-const secrets = new SecretRegistry();
+interface Running {
+  url: string;
+  sessions: () => number;
+  connections: () => number;
+  stop: () => Promise<void>;
+}
+
 // Info-level JSON lines are formatted as in production, then dropped (not printed to the bench's terminal).
 let logLines = 0;
 const sink = new Writable({
@@ -31,43 +49,79 @@ const sink = new Writable({
     callback();
   },
 });
-const logger = createLogger({ secrets, destination: sink, level: 'info' });
-const fetch = values.fetch === 'lean' ? createHttpFetch() : undefined;
-const agent = createAgent({ apiKey: 'sk-bench', baseURL: values.anthropic, logger, ...(fetch ? { fetch } : {}) });
-const services = { baseUrl: values.sandbox, secrets, logger, ...(fetch ? { fetch } : {}) };
-const registry = new SessionRegistry({
-  secrets,
-  logger,
-  engine: createAgentEngine(agent),
-  toolHostFactory: createTallyfyToolHostFactory(services),
-});
-registry.start();
-const http = await startGatewayHttp({
-  host: '127.0.0.1',
-  port: 0,
-  logger,
-  health: () => ({
-    status: 'ok',
-    name: 'bench',
-    version: '0',
-    uptimeSeconds: 0,
-    mode: 'sandbox',
-    agent: 'claude',
-    services: { gateway: { running: true }, mcp: { running: false }, sandbox: { running: false } },
-    sessions: { active: registry.size, peak: registry.stats().peak },
-  }),
-});
-const ws = createWsGateway({
-  registry,
-  logger,
-  authenticate: createTallyfyAuthenticator(services),
-  host: '127.0.0.1',
-  // Sequential queries plus `clear` from one client exceed the product's 5 messages/s; the bench measures cost, not the limiter.
-  rateLimit: { capacity: 1000, refillPerSecond: 1000 },
-  attemptLimit: { maxFailures: 1_000_000, windowMs: 60_000 },
-});
-http.attachWebSocket(ws);
 
+async function startCore(): Promise<Running> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
+  const { config } = loadConfig(['--port', '0', '--mcp-port', '0', '--data-dir', dataDir], {
+    ANTHROPIC_API_KEY: 'sk-bench',
+    ANTHROPIC_BASE_URL: values.anthropic as string,
+    TALLYFY_API_URL: values.sandbox as string,
+  });
+  const core = createCore({ config, logDestination: sink });
+  const addresses = await core.start();
+  return {
+    url: addresses.wsUrl,
+    sessions: () => core.sessions.size,
+    connections: () => core.sessions.size,
+    stop: async () => {
+      await core.stop('bench done');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startParts(): Promise<Running> {
+  const secrets = new SecretRegistry();
+  const logger = createLogger({ secrets, destination: sink, level: 'info' });
+  const fetch = values.fetch === 'lean' ? createHttpFetch() : undefined;
+  const agent = createAgent({ apiKey: 'sk-bench', baseURL: values.anthropic, logger, ...(fetch ? { fetch } : {}) });
+  const services = { baseUrl: values.sandbox as string, secrets, logger, ...(fetch ? { fetch } : {}) };
+  const registry = new SessionRegistry({
+    secrets,
+    logger,
+    engine: createAgentEngine(agent),
+    toolHostFactory: createTallyfyToolHostFactory(services),
+  });
+  registry.start();
+  const http = await startGatewayHttp({
+    host: '127.0.0.1',
+    port: 0,
+    logger,
+    health: () => ({
+      status: 'ok',
+      name: 'bench',
+      version: '0',
+      uptimeSeconds: 0,
+      mode: 'sandbox',
+      agent: 'claude',
+      services: { gateway: { running: true }, mcp: { running: false }, sandbox: { running: false } },
+      sessions: { active: registry.size, peak: registry.stats().peak },
+    }),
+  });
+  const ws = createWsGateway({
+    registry,
+    logger,
+    authenticate: createTallyfyAuthenticator(services),
+    host: '127.0.0.1',
+    // Sequential queries plus `clear` from one client exceed the product's 5 messages/s; the bench measures cost, not the limiter.
+    rateLimit: { capacity: 1000, refillPerSecond: 1000 },
+    attemptLimit: { maxFailures: 1_000_000, windowMs: 60_000 },
+  });
+  http.attachWebSocket(ws);
+  return {
+    url: `ws://127.0.0.1:${http.port}`,
+    sessions: () => registry.size,
+    connections: () => ws.connections,
+    stop: async () => {
+      await ws.close('bench done');
+      await http.close();
+      registry.close();
+      fetch?.close();
+    },
+  };
+}
+
+const running = values.compose === 'parts' ? await startParts() : await startCore();
 const gc = (globalThis as { gc?: () => void }).gc;
 serveParent(
   {
@@ -75,15 +129,10 @@ serveParent(
     memory: () => {
       gc?.();
       gc?.();
-      return { ...process.memoryUsage(), sessions: registry.size, connections: ws.connections };
+      return { ...process.memoryUsage(), sessions: running.sessions(), connections: running.connections() };
     },
-    stats: () => ({ sessions: registry.size, connections: ws.connections, logLines }),
+    stats: () => ({ sessions: running.sessions(), connections: running.connections(), logLines }),
   },
-  { url: `ws://127.0.0.1:${http.port}`, pid: process.pid },
-  async () => {
-    await ws.close('bench done');
-    await http.close();
-    registry.close();
-    fetch?.close();
-  },
+  { url: running.url, pid: process.pid },
+  () => running.stop(),
 );

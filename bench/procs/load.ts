@@ -91,7 +91,11 @@ async function connect(args: { url: string; n: number; concurrency?: number }): 
   return { connected: clients.length, ms, perSecond: (added / ms) * 1000 };
 }
 
-async function run(args: { ms: number; query?: string; clear?: boolean }): Promise<{ queries: number; errors: number; ms: number; latency: ReturnType<typeof summarize> }> {
+/**
+ * Each client sends its next query as soon as the last is answered, but no sooner than
+ * `minIntervalMs` after the previous one started (to stay under a per-session message rate limit).
+ */
+async function run(args: { ms: number; query?: string; clear?: boolean; minIntervalMs?: number }): Promise<{ queries: number; errors: number; ms: number; latency: ReturnType<typeof summarize> }> {
   const samples: number[] = [];
   let errors = 0;
   const started = performance.now();
@@ -100,6 +104,7 @@ async function run(args: { ms: number; query?: string; clear?: boolean }): Promi
     clients.map(async (client) => {
       while (performance.now() < deadline) {
         const sent = performance.now();
+        const earliestNext = sent + (args.minIntervalMs ?? 0);
         client.ws.send(JSON.stringify({ type: 'query', content: args.query ?? 'What tasks do I have open?' }));
         const reply = await client.next(['response', 'error']);
         if (reply.type === 'response') samples.push(performance.now() - sent);
@@ -108,6 +113,8 @@ async function run(args: { ms: number; query?: string; clear?: boolean }): Promi
           client.ws.send(JSON.stringify({ type: 'query', content: 'clear' }));
           await client.next(['info', 'error']);
         }
+        const wait = earliestNext - performance.now();
+        if (wait > 0 && earliestNext < deadline) await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }),
   );
@@ -145,7 +152,7 @@ function closeAll(): number {
 serveParent(
   {
     connect: (args) => connect(args as { url: string; n: number }),
-    run: (args) => run(args as { ms: number }),
+    run: (args) => run(args as { ms: number; minIntervalMs?: number }),
     echo: (args) => echo(args as { url: string; n: number; ms: number; size: number }),
     close: () => closeAll(),
   },

@@ -31,13 +31,13 @@ export interface CapacityResult {
  * a time) up to each target count, left idle, and the gateway's memory (after two full GCs) is read
  * over IPC. Per-session figures are the growth over the gateway's own idle baseline, divided by the count.
  */
-export async function runCapacitySection(targets: number[], log: (line: string) => void): Promise<CapacityResult> {
+export async function runCapacitySection(targets: number[], log: (line: string) => void, compose: 'core' | 'parts' = 'core'): Promise<CapacityResult> {
   const children: BenchChild[] = [];
   try {
     const servers = await startChild<{ anthropicUrl: string; sandboxUrl: string }>('servers');
     children.push(servers);
     const gateway = await startChild<{ url: string }>('gateway', {
-      args: ['--anthropic', servers.ready.anthropicUrl, '--sandbox', servers.ready.sandboxUrl],
+      args: ['--anthropic', servers.ready.anthropicUrl, '--sandbox', servers.ready.sandboxUrl, '--compose', compose],
       execArgv: ['--expose-gc'],
     });
     children.push(gateway);

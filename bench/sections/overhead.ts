@@ -9,7 +9,9 @@ export interface OverheadOptions {
   measureMs: number;
   /** Iterations of baseline (b). */
   clientWorkIterations: number;
-  /** `fetch` the gateway's agent and Tallyfy clients use. */
+  /** `core`: the product's createCore; `parts`: the same parts composed by hand with `gatewayFetch`. */
+  compose: 'core' | 'parts';
+  /** `fetch` the gateway's agent and Tallyfy clients use (`parts` only; createCore uses the lean fetch for the agent). */
   gatewayFetch: 'lean' | 'global';
   /** Write a CPU profile of the gateway (and of (b)) into this directory. */
   profileDir?: string;
@@ -33,7 +35,7 @@ export interface ClientWork {
 export interface OverheadResult {
   clients: number;
   signIn: { connected: number; ms: number; perSecond: number };
-  gateway: { fetch: 'lean' | 'global'; queries: number; errors: number; seconds: number; queriesPerSecond: number; latency: Latency; cpuMsPerQuery: number };
+  gateway: { compose: 'core' | 'parts'; fetch: 'lean' | 'global'; queries: number; errors: number; seconds: number; queriesPerSecond: number; latency: Latency; cpuMsPerQuery: number };
   echo: { roundTrips: number; seconds: number; perSecond: number; latency: Latency; cpuMsPerRoundTrip: number };
   clientWork: ClientWork[];
   /** Gateway CPU per query ÷ (b) CPU per query, (b) with the same fetch as the gateway. */
@@ -65,7 +67,7 @@ export async function runOverheadSection(options: OverheadOptions, log: (line: s
     const { anthropicUrl, sandboxUrl } = servers.ready;
     const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
     const gateway = await startChild<{ url: string }>('gateway', {
-      args: ['--anthropic', anthropicUrl, '--sandbox', sandboxUrl, '--fetch', options.gatewayFetch],
+      args: ['--anthropic', anthropicUrl, '--sandbox', sandboxUrl, '--compose', options.compose, '--fetch', options.gatewayFetch],
       execArgv: profile,
     });
     children.push(gateway);
@@ -74,7 +76,9 @@ export async function runOverheadSection(options: OverheadOptions, log: (line: s
 
     // One query from one client, to capture exactly what a query sends upstream for (b).
     await load.call('connect', { url: gateway.ready.url, n: 1 });
-    await load.call('run', { ms: 200 });
+    // The product limits a session to 5 messages/s (30 burst): pace each client to 2 queries (+ 2 clears) per ~0.45 s.
+    const minIntervalMs = options.compose === 'core' ? 450 : 0;
+    await load.call('run', { ms: 200, minIntervalMs });
     const captured = await servers.call<{ messages: Array<Record<string, unknown>>; tallyfy: { method: string; path: string; query: string } | null }>('capture');
     await load.call('close');
     const [round1, round2] = captured.messages;
@@ -88,10 +92,10 @@ export async function runOverheadSection(options: OverheadOptions, log: (line: s
     log(`  signing in ${options.clients} clients…`);
     const signIn = await load.call<OverheadResult['signIn']>('connect', { url: gateway.ready.url, n: options.clients });
     log(`  warm-up ${options.warmupMs} ms…`);
-    await load.call('run', { ms: options.warmupMs });
+    await load.call('run', { ms: options.warmupMs, minIntervalMs });
     log(`  measuring ${options.measureMs} ms…`);
     const before = await gateway.call<CpuUsage>('cpu');
-    const run = await load.call<{ queries: number; errors: number; ms: number; latency: Latency }>('run', { ms: options.measureMs });
+    const run = await load.call<{ queries: number; errors: number; ms: number; latency: Latency }>('run', { ms: options.measureMs, minIntervalMs });
     const after = await gateway.call<CpuUsage>('cpu');
     await load.call('close');
     const gatewayCpuPerQuery = cpuMs(before, after) / Math.max(1, run.queries);
@@ -117,14 +121,16 @@ export async function runOverheadSection(options: OverheadOptions, log: (line: s
       clientWork.push({ fetch, ...result });
       await worker.stop();
     }
-    const same = clientWork.find((entry) => entry.fetch === options.gatewayFetch) as ClientWork;
+    const agentFetch = options.compose === 'core' ? 'lean' : options.gatewayFetch;
+    const same = clientWork.find((entry) => entry.fetch === agentFetch) as ClientWork;
     const builtin = clientWork.find((entry) => entry.fetch === 'global') as ClientWork;
     const echoCpu = cpuMs(echoBefore, echoAfter) / Math.max(1, echo.roundTrips);
     return {
       clients: options.clients,
       signIn,
       gateway: {
-        fetch: options.gatewayFetch,
+        compose: options.compose,
+        fetch: options.compose === 'core' ? 'lean' : options.gatewayFetch,
         queries: run.queries,
         errors: run.errors,
         seconds: run.ms / 1000,
