@@ -110,6 +110,7 @@ describe('the browser admin at /admin', () => {
     await row('Bob').waitFor({ timeout: 1000 });
     await row('Bob').locator('[data-testid="kick"]').click();
     await page.fill('[data-testid="kick-reason"]', 'Lunch break, back at 2');
+    await shot('kick');
     await page.click('[data-testid="kick-confirm"]');
     const closed = await bob.waitClose();
     expect(JSON.stringify(bob.frames)).toContain('Lunch break, back at 2');
@@ -188,6 +189,28 @@ describe('the browser admin at /admin', () => {
     await open('sessions');
     await page.waitForSelector('.tag-local');
   }, 40_000);
+
+  it('stops the gateway from the sidebar (teammates are told and dropped) and starts it again', async () => {
+    const carol = await signIn(sandboxTokens.carol);
+    await page.click('.sidebar [data-testid="gateway-toggle"]');
+    await page.waitForSelector('.sidebar .pill-danger');
+    await carol.waitClose();
+    await expect(TestClient.open(wsUrl)).rejects.toThrow();
+    await page.click('.sidebar [data-testid="gateway-toggle"]');
+    await page.waitForSelector('.sidebar .pill-ok');
+    await signIn(sandboxTokens.carol);
+  });
+
+  it('asks for the token when the page is opened without one', async () => {
+    const context = await browser.newContext();
+    const fresh = await context.newPage();
+    await fresh.goto(new URL('/admin', adminUrl).toString());
+    await fresh.waitForSelector('input[aria-label="Admin token"]');
+    await fresh.fill('input[aria-label="Admin token"]', new URL(adminUrl).hash.replace('#token=', ''));
+    await fresh.click('button[type=submit]');
+    await fresh.waitForSelector('section.page[aria-label="Overview"]');
+    await context.close();
+  });
 
   it('keeps the settings and the admin token across a restart', async () => {
     const token = new URL(adminUrl).hash;

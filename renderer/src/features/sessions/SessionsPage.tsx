@@ -63,10 +63,10 @@ export function SessionsPage({ emptyAction }: { emptyAction?: ReactNode }) {
       column.accessor('connectedAt', { header: 'Connected', cell: (info) => formatAgo(info.getValue(), now), sortDescFirst: true }),
       column.accessor('lastActiveAt', { header: 'Last active', cell: (info) => formatAgo(info.getValue(), now), sortDescFirst: true }),
       column.accessor('expiresAt', {
-        header: 'Idle expiry',
+        header: 'Expires in',
         cell: (info) => {
           const left = info.getValue() - now;
-          return <span className={left < 5 * 60_000 ? 'warn-text' : undefined}>{left > 0 ? `in ${formatDuration(left)}` : 'now'}</span>;
+          return <span className={left < 5 * 60_000 ? 'warn-text' : undefined}>{left > 0 ? formatDuration(left) : 'now'}</span>;
         },
       }),
       column.accessor('state', {
@@ -81,7 +81,7 @@ export function SessionsPage({ emptyAction }: { emptyAction?: ReactNode }) {
         },
       }),
       column.accessor((row) => row.stats.queries, { id: 'queries', header: 'Queries', meta: { numeric: true } }),
-      column.accessor((row) => row.stats.toolCalls, { id: 'toolCalls', header: 'Tools', meta: { numeric: true } }),
+      column.accessor((row) => row.stats.toolCalls, { id: 'toolCalls', header: 'Tool calls', meta: { numeric: true } }),
       column.accessor((row) => totalTokens(row), { id: 'tokens', header: 'Tokens', cell: (info) => formatNumber(info.getValue(), true), meta: { numeric: true } }),
       column.accessor((row) => row.stats.errors, {
         id: 'errors',
