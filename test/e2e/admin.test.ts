@@ -176,8 +176,9 @@ describe('the browser admin at /admin', () => {
     expect(await dave.next('auth_error')).toMatchObject({ code: 'ORG_NOT_ALLOWED' });
     await page.waitForSelector('[data-testid="settings-tallyfy-key-masked"]');
     expect(await page.content()).not.toContain(sandboxTokens.alice);
-    await page.evaluate(() => window.scrollTo(0, 0));
     await shot('settings');
+    await page.evaluate(() => document.querySelector('.main')?.scrollTo(0, 100_000));
+    await shot('settings-assistant');
 
     await open('chat');
     await page.waitForSelector('.chat textarea');
