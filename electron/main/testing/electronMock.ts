@@ -51,6 +51,10 @@ export class FakeBrowserWindow extends EventEmitter {
   show(): void {
     this.visible = true;
   }
+  isMinimized(): boolean {
+    return false;
+  }
+  restore(): void {}
   hide(): void {
     this.visible = false;
   }
@@ -152,7 +156,8 @@ export const fakeSafeStorage = {
   },
 };
 
-export function createElectronMock() {
+/** The mock of `electron`. `userData` is what `app.getPath` answers (default `/tmp`). */
+export function createElectronMock(options: { userData?: string } = {}) {
   const ipcHandlers = new Map<string, Handler>();
   const exposed = new Map<string, unknown>();
   return {
@@ -167,12 +172,21 @@ export function createElectronMock() {
     shell: { openExternal: vi.fn(() => Promise.resolve()) },
     ipcMain: {
       handle: (channel: string, handler: Handler) => ipcHandlers.set(channel, handler),
+      // electron-store registers one listener of its own.
+      on: vi.fn(),
       removeHandler: (channel: string) => ipcHandlers.delete(channel),
       handlers: ipcHandlers,
     },
     ipcRenderer: { invoke: vi.fn((..._args: unknown[]) => Promise.resolve({ ok: true, data: 'from-main' })), on: vi.fn(), removeListener: vi.fn() },
     contextBridge: { exposeInMainWorld: (key: string, value: unknown) => exposed.set(key, value), exposed },
-    app: { getPath: () => '/tmp', requestSingleInstanceLock: () => true, on: vi.fn(), whenReady: () => Promise.resolve(), quit: vi.fn() },
+    app: {
+      getPath: () => options.userData ?? '/tmp',
+      getVersion: () => '0.0.0-test',
+      requestSingleInstanceLock: () => true,
+      on: vi.fn(),
+      whenReady: () => Promise.resolve(),
+      quit: vi.fn(),
+    },
     session: { defaultSession: { webRequest: { onHeadersReceived: vi.fn() } } },
   };
 }
