@@ -6,7 +6,7 @@
  * Every loop is bounded in count and time; helper processes are stopped at the end.
  */
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -57,7 +57,7 @@ interface Row {
 const rows: Row[] = [];
 const results: {
   startedAt: string;
-  machine: { cpus: number; model: string; node: string };
+  machine: { cpus: number; model: string; node: string; loadAverageAtStart: number[]; loadAverageAtEnd?: number[] };
   options: Record<string, unknown>;
   overhead?: OverheadResult;
   capacity?: CapacityResult;
@@ -67,7 +67,7 @@ const results: {
   verdicts: Array<{ target: string; value: number; limit: number; met: boolean }>;
 } = {
   startedAt: new Date().toISOString(),
-  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '?', node: process.version },
+  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '?', node: process.version, loadAverageAtStart: loadavg() },
   options: { clients, seconds, sections: [...sections], gateway: compose, gatewayFetch, sessions: values.sessions },
   targets,
   verdicts: [],
@@ -83,7 +83,7 @@ const kib = (bytes: number): string => `${round(bytes / 1024, 1)} KiB`;
 if (sections.has('1')) {
   log(`§1 query overhead: ${clients} clients, ${seconds} s, gateway ${compose}…`);
   const o = await runOverheadSection(
-    { clients, warmupMs: Math.min(5000, seconds * 500), measureMs: seconds * 1000, clientWorkIterations: 1000, compose, gatewayFetch, ...(values.profile ? { profileDir: values.profile } : {}) },
+    { clients, warmupMs: Math.min(5000, seconds * 500), measureMs: seconds * 1000, clientWorkIterations: 800, compose, gatewayFetch, ...(values.profile ? { profileDir: values.profile } : {}) },
     log,
   );
   results.overhead = o;
@@ -94,6 +94,7 @@ if (sections.has('1')) {
   rows.push({ section: '1 overhead', metric: 'query latency p50 / p95 / p99', value: `${ms(o.gateway.latency.p50)} / ${ms(o.gateway.latency.p95)} / ${ms(o.gateway.latency.p99)}`, baseline: `echo ${ms(o.echo.latency.p50)} / ${ms(o.echo.latency.p95)} / ${ms(o.echo.latency.p99)}` });
   if (builtin && lean) {
     rows.push({ section: '1 overhead', metric: '(b) client work CPU/query: built-in fetch → lean fetch', value: ms(lean.cpuMsPerQuery), baseline: ms(builtin.cpuMsPerQuery), ratio: `${round(lean.cpuMsPerQuery / builtin.cpuMsPerQuery, 2)}×` });
+    rows.push({ section: '1 overhead', metric: '(b) runs before / after the gateway run (lean; built-in)', value: `${lean.cpuMsPerQueryRuns.map((v) => ms(v)).join(' / ')}; ${builtin.cpuMsPerQueryRuns.map((v) => ms(v)).join(' / ')}` });
   }
   rows.push({ section: '1 overhead', metric: '(a) ws echo server CPU/round trip', value: ms(o.echo.cpuMsPerRoundTrip) });
   rows.push({
@@ -165,7 +166,12 @@ const table = rows.map((row) => [row.section, row.metric, row.value, row.baselin
 const widths = headers.map((header, i) => Math.max(header.length, ...table.map((cells) => (cells[i] ?? '').length)));
 const format = (cells: string[]): string => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
 process.stdout.write(`\n${format(headers)}\n${widths.map((width) => '-'.repeat(width)).join('  ')}\n${table.map(format).join('\n')}\n`);
-process.stdout.write(`\n${results.machine.cpus} × ${results.machine.model}, Node ${results.machine.node}. Loopback only; sandbox and fake Anthropic at zero latency.\n`);
+results.machine.loadAverageAtEnd = loadavg();
+const load = (values: number[] | undefined): string => (values ?? []).map((value) => round(value, 2)).join(' ');
+process.stdout.write(
+  `\n${results.machine.cpus} × ${results.machine.model}, Node ${results.machine.node}. Loopback only; sandbox and fake Anthropic at zero latency.\n` +
+    `Load average at start ${load(results.machine.loadAverageAtStart)}, at end ${load(results.machine.loadAverageAtEnd)}: CPU-per-query figures drift when other work shares the cores.\n`,
+);
 const out = fileURLToPath(new URL('./results.json', import.meta.url));
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`Wrote ${out}\n`);

@@ -113,8 +113,9 @@ async function run(args: { ms: number; query?: string; clear?: boolean; minInter
           client.ws.send(JSON.stringify({ type: 'query', content: 'clear' }));
           await client.next(['info', 'error']);
         }
+        if (earliestNext >= deadline) break;
         const wait = earliestNext - performance.now();
-        if (wait > 0 && earliestNext < deadline) await new Promise((resolve) => setTimeout(resolve, wait));
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }),
   );

@@ -29,6 +29,8 @@ export interface ClientWork {
   cpuMsPerQuery: number;
   wallMsPerQuery: number;
   latency: Latency;
+  /** CPU per query of the run before and the run after the gateway measurement (their mean is `cpuMsPerQuery`). */
+  cpuMsPerQueryRuns: number[];
 }
 
 /** Section 1 result. */
@@ -89,6 +91,20 @@ export async function runOverheadSection(options: OverheadOptions, log: (line: s
     };
     const toolUse = ((round2.messages as Array<{ content: unknown }>).at(-2)?.content as Array<{ type: string; name?: string }> | undefined)?.find((block) => block.type === 'tool_use');
 
+    // (b) is measured before and after the gateway run and averaged, so drift in the machine's load hits both alike.
+    const measureClientWork = async (fetch: 'lean' | 'global', when: string): Promise<Omit<ClientWork, 'fetch' | 'cpuMsPerQueryRuns'>> => {
+      log(`  (b) client work, ${fetch} fetch (${when})…`);
+      const worker = await startChild('clientWork', {
+        args: ['--anthropic', anthropicUrl, '--sandbox', sandboxUrl, '--fetch', fetch],
+        execArgv: options.profileDir && when === 'after' ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}/clientWork-${fetch}`] : [],
+      });
+      children.push(worker);
+      const result = await worker.call<Omit<ClientWork, 'fetch' | 'cpuMsPerQueryRuns'>>('run', { recipe, iterations: options.clientWorkIterations, warmup: Math.min(300, options.clientWorkIterations) });
+      await worker.stop();
+      return result;
+    };
+    const clientWorkBefore = { global: await measureClientWork('global', 'before'), lean: await measureClientWork('lean', 'before') };
+
     log(`  signing in ${options.clients} clients…`);
     const signIn = await load.call<OverheadResult['signIn']>('connect', { url: gateway.ready.url, n: options.clients });
     log(`  warm-up ${options.warmupMs} ms…`);
@@ -109,18 +125,19 @@ export async function runOverheadSection(options: OverheadOptions, log: (line: s
     const echo = await load.call<{ roundTrips: number; ms: number; latency: Latency }>('echo', { url: echoServer.ready.url, n: options.clients, ms: options.measureMs, size });
     const echoAfter = await echoServer.call<CpuUsage>('cpu');
 
-    const clientWork: ClientWork[] = [];
-    for (const fetch of ['global', 'lean'] as const) {
-      log(`  (b) client work, ${fetch} fetch…`);
-      const worker = await startChild('clientWork', {
-        args: ['--anthropic', anthropicUrl, '--sandbox', sandboxUrl, '--fetch', fetch],
-        execArgv: options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}/clientWork-${fetch}`] : [],
-      });
-      children.push(worker);
-      const result = await worker.call<Omit<ClientWork, 'fetch'>>('run', { recipe, iterations: options.clientWorkIterations, warmup: Math.min(300, options.clientWorkIterations) });
-      clientWork.push({ fetch, ...result });
-      await worker.stop();
-    }
+    const clientWorkAfter = { global: await measureClientWork('global', 'after'), lean: await measureClientWork('lean', 'after') };
+    const clientWork: ClientWork[] = (['global', 'lean'] as const).map((fetch) => {
+      const runs = [clientWorkBefore[fetch], clientWorkAfter[fetch]];
+      const mean = (pick: (run: Omit<ClientWork, 'fetch' | 'cpuMsPerQueryRuns'>) => number): number => runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
+      return {
+        fetch,
+        iterations: runs.reduce((sum, run) => sum + run.iterations, 0),
+        cpuMsPerQuery: mean((run) => run.cpuMsPerQuery),
+        wallMsPerQuery: mean((run) => run.wallMsPerQuery),
+        latency: clientWorkAfter[fetch].latency,
+        cpuMsPerQueryRuns: runs.map((run) => run.cpuMsPerQuery),
+      };
+    });
     const agentFetch = options.compose === 'core' ? 'lean' : options.gatewayFetch;
     const same = clientWork.find((entry) => entry.fetch === agentFetch) as ClientWork;
     const builtin = clientWork.find((entry) => entry.fetch === 'global') as ClientWork;
