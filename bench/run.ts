@@ -10,11 +10,11 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { round } from './lib/stats';
 import { runCapacitySection, type CapacityResult } from './sections/capacity';
 import { runCostSection, type CostResult } from './sections/cost';
 import { runMcpSection, type McpResult } from './sections/mcp';
 import { runOverheadSection, type OverheadResult } from './sections/overhead';
-import { round } from './lib/stats';
 
 /** The targets on a 2-core machine. */
 export const targets = {

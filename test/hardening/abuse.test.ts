@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 
-import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 
 import { nextOf, TestClient } from './support/client';
 import { startLimitsGateway, type LimitsGateway } from './support/gateway';

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { startServe } from '../helpers/serveProcess';
 import { startFakeAnthropic } from '../fakes/anthropic/fakeAnthropic';
 import { errorReply, textReply, toolReply } from '../fakes/anthropic/replies';
-import { ask, nextOf, signIn, TestClient } from './support/client';
+import { startServe } from '../helpers/serveProcess';
+
+import { ask, nextOf, signIn, type TestClient } from './support/client';
 import { startStack, type Stack } from './support/stack';
 
 const acme = 'a0000000000000000000000000000001';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { tokenFingerprint } from '../../electron/core/tallyfy/sandbox';
+
 import { ask, signIn, type TestClient } from './support/client';
 import { startStack, type Stack } from './support/stack';
 import { seedWithUsers, type SeededUser } from './support/users';

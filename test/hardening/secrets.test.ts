@@ -3,6 +3,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { errorReply, textReply } from '../fakes/anthropic/replies';
+
 import { ask, nextOf, signIn, TestClient } from './support/client';
 import { startStack, type Stack } from './support/stack';
 import { seedWithUsers, type SeededUser } from './support/users';

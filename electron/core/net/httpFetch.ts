@@ -157,16 +157,15 @@ export function createHttpFetch(options: HttpFetchOptions = {}): HttpFetch {
       const secure = url.protocol === 'https:';
       const request = secure ? httpsRequest : httpRequest;
       let settled = false;
-      let req: ClientRequest | undefined;
+      const req: ClientRequest = request(url, { method, headers, agent: secure ? httpsAgent : httpAgent });
       const onAbort = (): void => {
         const reason = abortReason(signal as AbortSignal);
-        req?.destroy(reason instanceof Error ? reason : undefined);
+        req.destroy(reason instanceof Error ? reason : undefined);
         if (!settled) {
           settled = true;
           reject(reason);
         }
       };
-      req = request(url, { method, headers, agent: secure ? httpsAgent : httpAgent });
       signal?.addEventListener('abort', onAbort, { once: true });
       req.once('response', (res) => {
         settled = true;
@@ -188,7 +187,7 @@ export function createHttpFetch(options: HttpFetchOptions = {}): HttpFetch {
         signal?.removeEventListener('abort', onAbort);
         if (settled) return;
         settled = true;
-        const stale = req?.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+        const stale = req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
         if (stale && !retried) {
           send(url, method, headers, body, signal, true).then(resolve, reject);
           return;
