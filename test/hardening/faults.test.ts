@@ -4,11 +4,12 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { demoResponder } from '../fakes/anthropic/demoResponder';
 import { startFakeAnthropic } from '../fakes/anthropic/fakeAnthropic';
 import { errorReply, textReply, toolReply } from '../fakes/anthropic/replies';
 import { startServe } from '../helpers/serveProcess';
 
-import { ask, nextOf, signIn, type TestClient } from './support/client';
+import { ask, nextOf, signIn, TestClient } from './support/client';
 import { startStack, type Stack } from './support/stack';
 
 const acme = 'a0000000000000000000000000000001';
@@ -101,14 +102,41 @@ describe('faults: Tallyfy and Anthropic misbehaving, clients vanishing', () => {
     await stillUsable();
   });
 
+  it('a client that negotiated resume vanishes mid-query: the answer is kept and delivered after the reconnect', async () => {
+    const first = await TestClient.open(stack.url);
+    first.send({ type: 'auth', api_key: 'sandbox-carol', org_id: acme, extensions: ['resume'] });
+    const success = await nextOf(first, ['auth_success']);
+    let served = 0;
+    stack.fake.setFallback(() => {
+      served++;
+      return served === 1 ? toolReply([{ name: 'get_my_tasks', input: {} }], 'Looking…', { eventDelayMs: 100 }) : textReply('Carol, here is your list.');
+    });
+    try {
+      first.send({ type: 'query', content: 'What tasks do I have open?' });
+      await nextOf(first, ['processing']);
+      first.ws.terminate();
+      const id = String(success.session_id);
+      // The promised answer is still produced while the peer is away (two model rounds, one tool call).
+      await expect.poll(() => served, { timeout: 5000 }).toBe(2);
+      await expect.poll(() => stack.core.sessions.get(id)?.running, { timeout: 5000 }).toBe(false);
+      const second = await TestClient.open(stack.url);
+      const resumed = await second.request({ type: 'resume', session_id: id, resume_token: success.resume_token }, 'resumed');
+      const transcript = (resumed.transcript as Array<{ role: string; content: string }>).map((entry) => `${entry.role}:${entry.content}`);
+      expect(transcript.at(-1)).toContain('Carol, here is your list.');
+      expect(transcript).toContain('user:What tasks do I have open?');
+      second.close();
+    } finally {
+      stack.fake.setFallback(demoResponder);
+    }
+  });
+
   it('a client vanishing mid-query: the model call is abandoned and the session is released', async () => {
     const before = stack.core.sessions.size;
     const { client: leaving } = await signIn(stack.url, 'sandbox-bob', acme);
     expect(stack.core.sessions.size).toBe(before + 1);
     let served = 0;
-    stack.fake.script((request) => {
+    stack.fake.script(() => {
       served++;
-      void request;
       return toolReply([{ name: 'get_my_tasks', input: {} }], 'Looking…', { eventDelayMs: 100 });
     });
     leaving.send({ type: 'query', content: 'What tasks do I have open?' });
