@@ -32,6 +32,8 @@ export interface CoreOptions {
   config: Config;
   /** Where JSON log lines go besides the admin ring. Default standard error; `null` = nowhere. */
   logDestination?: NodeJS.WritableStream | null;
+  /** Write short human log lines instead of JSON (serve does when standard error is a terminal). Default false. */
+  logPretty?: boolean;
   /** Restrict teammates' sign-in to these Tallyfy org ids. Default: any org. */
   allowedOrgIds?: readonly string[];
   /** Extra browser origins allowed to open gateway sockets (e.g. the desktop window's). */
@@ -116,6 +118,7 @@ export function createCore(options: CoreOptions): Core {
     secrets,
     ring: logs,
     ...(options.logDestination !== undefined ? { destination: options.logDestination } : {}),
+    pretty: options.logPretty ?? false,
   });
   const httpFetch = createHttpFetch();
   const agent = createAgent({

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const core = createCore({ config });
+  const core = createCore({ config, logPretty: process.stderr.isTTY === true || process.env.GATEWAY_LOG_FORMAT === 'pretty' });
   let addresses: CoreAddresses;
   try {
     addresses = await core.start();
