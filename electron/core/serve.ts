@@ -62,7 +62,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const core = createCore({ config, logPretty: process.stderr.isTTY === true || process.env.GATEWAY_LOG_FORMAT === 'pretty' });
+  const logFormat = process.env.GATEWAY_LOG_FORMAT;
+  const core = createCore({ config, logPretty: logFormat === 'pretty' || (logFormat !== 'json' && process.stderr.isTTY === true) });
   let addresses: CoreAddresses;
   try {
     addresses = await core.start();
