@@ -95,6 +95,20 @@ const sources: Partial<Record<keyof Config, { flag?: keyof typeof flagOptions; e
 
 const booleanKeys = new Set<keyof Config>(['sandbox', 'debug']);
 
+/**
+ * The config keys a flag in `argv` or a non-empty environment variable sets: the settings file
+ * cannot change those while the process runs.
+ */
+export function overriddenKeys(argv: readonly string[], env: NodeJS.ProcessEnv): (keyof Config)[] {
+  return (Object.entries(sources) as [keyof Config, { flag?: string; env?: string }][])
+    .filter(
+      ([, source]) =>
+        (source.env !== undefined && (env[source.env] ?? '') !== '') ||
+        (source.flag !== undefined && argv.some((arg) => arg === `--${source.flag}` || arg.startsWith(`--${source.flag}=`))),
+    )
+    .map(([key]) => key);
+}
+
 /** Usage text for `serve --help`. */
 export const usage = `Usage: npm run serve -- [options]
 

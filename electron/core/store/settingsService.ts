@@ -17,26 +17,8 @@ import type { SecretStore, SettingsStore } from './ports';
 /** Every key that could be applied to a running core; host and ports always need a restart. */
 export const liveSettingKeys = ['accessCode', 'allowedOrgs', 'idleTimeoutMinutes', 'approvalPolicy', 'anthropicModel', 'tallyfyOrgId', 'anthropicApiKey', 'tallyfyApiKey'] as const;
 
-/** Each editable setting's flag and environment variable (mirrors config.ts's sources). */
-const overrideSources: Record<string, { flag?: string; env: string }> = {
-  host: { flag: '--host', env: 'GATEWAY_HOST' },
-  port: { flag: '--port', env: 'GATEWAY_PORT' },
-  mcpPort: { flag: '--mcp-port', env: 'GATEWAY_MCP_PORT' },
-  idleTimeoutMinutes: { flag: '--idle-timeout', env: 'GATEWAY_IDLE_TIMEOUT' },
-  accessCode: { flag: '--access-code', env: 'GATEWAY_ACCESS_CODE' },
-  anthropicModel: { env: 'ANTHROPIC_MODEL' },
-  tallyfyOrgId: { env: 'TALLYFY_ORG_ID' },
-  anthropicApiKey: { env: 'ANTHROPIC_API_KEY' },
-  tallyfyApiKey: { env: 'TALLYFY_API_KEY' },
-  adminToken: { flag: '--admin-token', env: 'GATEWAY_ADMIN_TOKEN' },
-};
-
 /** The settings whose value a flag or environment variable forces (and the settings cannot change). */
-export function overriddenKeys(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
-  return Object.entries(overrideSources)
-    .filter(([, source]) => (env[source.env] ?? '') !== '' || (source.flag !== undefined && argv.some((arg) => arg === source.flag || arg.startsWith(`${source.flag}=`))))
-    .map(([key]) => key);
-}
+export { overriddenKeys } from '../config/config';
 
 /** An access code teammates can type: 3 groups of 4 unambiguous characters, e.g. `K7QM-2XPA-9HTD`. */
 export function generateAccessCode(): string {
