@@ -90,7 +90,8 @@ if (sections.has('1')) {
   const builtin = o.clientWork.find((entry) => entry.fetch === 'global');
   const lean = o.clientWork.find((entry) => entry.fetch === 'lean');
   const same = o.clientWork.find((entry) => entry.fetch === o.gateway.fetch);
-  rows.push({ section: '1 overhead', metric: `queries/s (${o.clients} clients, ${o.gateway.queries} queries, ${o.gateway.errors} errors)`, value: String(round(o.gateway.queriesPerSecond, 1)), baseline: `echo ${round(o.echo.perSecond, 0)}/s` });
+  const cap = Number.isFinite(o.gateway.pacingCapPerSecond) ? `, pacing cap ${round(o.gateway.pacingCapPerSecond, 0)}/s` : '';
+  rows.push({ section: '1 overhead', metric: `queries/s (${o.clients} clients, ${o.gateway.queries} queries, ${o.gateway.errors} errors${cap})`, value: String(round(o.gateway.queriesPerSecond, 1)), baseline: `echo ${round(o.echo.perSecond, 0)}/s` });
   rows.push({ section: '1 overhead', metric: 'query latency p50 / p95 / p99', value: `${ms(o.gateway.latency.p50)} / ${ms(o.gateway.latency.p95)} / ${ms(o.gateway.latency.p99)}`, baseline: `echo ${ms(o.echo.latency.p50)} / ${ms(o.echo.latency.p95)} / ${ms(o.echo.latency.p99)}` });
   if (builtin && lean) {
     rows.push({ section: '1 overhead', metric: '(b) client work CPU/query: built-in fetch → lean fetch', value: ms(lean.cpuMsPerQuery), baseline: ms(builtin.cpuMsPerQuery), ratio: `${round(lean.cpuMsPerQuery / builtin.cpuMsPerQuery, 2)}×` });

@@ -37,7 +37,18 @@ export interface ClientWork {
 export interface OverheadResult {
   clients: number;
   signIn: { connected: number; ms: number; perSecond: number };
-  gateway: { compose: 'core' | 'parts'; fetch: 'lean' | 'global'; queries: number; errors: number; seconds: number; queriesPerSecond: number; latency: Latency; cpuMsPerQuery: number };
+  gateway: {
+    compose: 'core' | 'parts';
+    fetch: 'lean' | 'global';
+    /** Most queries/s the pacing allows (clients × 1000 / minIntervalMs); Infinity when unpaced. */
+    pacingCapPerSecond: number;
+    queries: number;
+    errors: number;
+    seconds: number;
+    queriesPerSecond: number;
+    latency: Latency;
+    cpuMsPerQuery: number;
+  };
   echo: { roundTrips: number; seconds: number; perSecond: number; latency: Latency; cpuMsPerRoundTrip: number };
   clientWork: ClientWork[];
   /** Gateway CPU per query ÷ (b) CPU per query, (b) with the same fetch as the gateway. */
@@ -81,15 +92,21 @@ export async function runOverheadSection(options: OverheadOptions, log: (line: s
     // The product limits a session to 5 messages/s (30 burst): pace each client to 2 queries (+ 2 clears) per ~0.45 s.
     const minIntervalMs = options.compose === 'core' ? 450 : 0;
     await load.call('run', { ms: 200, minIntervalMs });
-    const captured = await servers.call<{ messages: Array<Record<string, unknown>>; tallyfy: { method: string; path: string; query: string } | null }>('capture');
+    const captured = await servers.call<{
+      messages: Array<Record<string, unknown>>;
+      tallyfy: { method: string; path: string; query: string } | null;
+    }>('capture');
     await load.call('close');
     const [round1, round2] = captured.messages;
-    if (!round1 || !round2 || !captured.tallyfy) throw new Error('overhead: could not capture one query (is the demo responder calling a tool?)');
+    if (!round1 || !round2 || !captured.tallyfy)
+      throw new Error('overhead: could not capture one query (is the demo responder calling a tool?)');
     const recipe: Recipe = {
       messages: [round1, round2],
       tallyfy: { ...captured.tallyfy, token: 'sandbox-alice', orgId: 'a0000000000000000000000000000001' },
     };
-    const toolUse = ((round2.messages as Array<{ content: unknown }>).at(-2)?.content as Array<{ type: string; name?: string }> | undefined)?.find((block) => block.type === 'tool_use');
+    const toolUse = (
+      (round2.messages as Array<{ content: unknown }>).at(-2)?.content as Array<{ type: string; name?: string }> | undefined
+    )?.find((block) => block.type === 'tool_use');
 
     // (b) is measured before and after the gateway run and averaged, so drift in the machine's load hits both alike.
     const measureClientWork = async (fetch: 'lean' | 'global', when: string): Promise<Omit<ClientWork, 'fetch' | 'cpuMsPerQueryRuns'>> => {
@@ -99,7 +116,11 @@ export async function runOverheadSection(options: OverheadOptions, log: (line: s
         execArgv: options.profileDir && when === 'after' ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}/clientWork-${fetch}`] : [],
       });
       children.push(worker);
-      const result = await worker.call<Omit<ClientWork, 'fetch' | 'cpuMsPerQueryRuns'>>('run', { recipe, iterations: options.clientWorkIterations, warmup: Math.min(300, options.clientWorkIterations) });
+      const result = await worker.call<Omit<ClientWork, 'fetch' | 'cpuMsPerQueryRuns'>>('run', {
+        recipe,
+        iterations: options.clientWorkIterations,
+        warmup: Math.min(300, options.clientWorkIterations),
+      });
       await worker.stop();
       return result;
     };
@@ -111,7 +132,10 @@ export async function runOverheadSection(options: OverheadOptions, log: (line: s
     await load.call('run', { ms: options.warmupMs, minIntervalMs });
     log(`  measuring ${options.measureMs} ms…`);
     const before = await gateway.call<CpuUsage>('cpu');
-    const run = await load.call<{ queries: number; errors: number; ms: number; latency: Latency }>('run', { ms: options.measureMs, minIntervalMs });
+    const run = await load.call<{ queries: number; errors: number; ms: number; latency: Latency }>('run', {
+      ms: options.measureMs,
+      minIntervalMs,
+    });
     const after = await gateway.call<CpuUsage>('cpu');
     await load.call('close');
     const gatewayCpuPerQuery = cpuMs(before, after) / Math.max(1, run.queries);
@@ -122,13 +146,19 @@ export async function runOverheadSection(options: OverheadOptions, log: (line: s
     const size = JSON.stringify({ type: 'query', content: 'What tasks do I have open?' }).length;
     await load.call('echo', { url: echoServer.ready.url, n: options.clients, ms: Math.min(2000, options.warmupMs), size });
     const echoBefore = await echoServer.call<CpuUsage>('cpu');
-    const echo = await load.call<{ roundTrips: number; ms: number; latency: Latency }>('echo', { url: echoServer.ready.url, n: options.clients, ms: options.measureMs, size });
+    const echo = await load.call<{ roundTrips: number; ms: number; latency: Latency }>('echo', {
+      url: echoServer.ready.url,
+      n: options.clients,
+      ms: options.measureMs,
+      size,
+    });
     const echoAfter = await echoServer.call<CpuUsage>('cpu');
 
     const clientWorkAfter = { global: await measureClientWork('global', 'after'), lean: await measureClientWork('lean', 'after') };
     const clientWork: ClientWork[] = (['global', 'lean'] as const).map((fetch) => {
       const runs = [clientWorkBefore[fetch], clientWorkAfter[fetch]];
-      const mean = (pick: (run: Omit<ClientWork, 'fetch' | 'cpuMsPerQueryRuns'>) => number): number => runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
+      const mean = (pick: (run: Omit<ClientWork, 'fetch' | 'cpuMsPerQueryRuns'>) => number): number =>
+        runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
       return {
         fetch,
         iterations: runs.reduce((sum, run) => sum + run.iterations, 0),
@@ -147,6 +177,7 @@ export async function runOverheadSection(options: OverheadOptions, log: (line: s
       signIn,
       gateway: {
         compose: options.compose,
+        pacingCapPerSecond: minIntervalMs > 0 ? (options.clients * 1000) / minIntervalMs : Infinity,
         fetch: options.compose === 'core' ? 'lean' : options.gatewayFetch,
         queries: run.queries,
         errors: run.errors,
@@ -155,7 +186,13 @@ export async function runOverheadSection(options: OverheadOptions, log: (line: s
         latency: run.latency,
         cpuMsPerQuery: gatewayCpuPerQuery,
       },
-      echo: { roundTrips: echo.roundTrips, seconds: echo.ms / 1000, perSecond: (echo.roundTrips / echo.ms) * 1000, latency: echo.latency, cpuMsPerRoundTrip: echoCpu },
+      echo: {
+        roundTrips: echo.roundTrips,
+        seconds: echo.ms / 1000,
+        perSecond: (echo.roundTrips / echo.ms) * 1000,
+        latency: echo.latency,
+        cpuMsPerRoundTrip: echoCpu,
+      },
       clientWork,
       ratioToClientWork: gatewayCpuPerQuery / same.cpuMsPerQuery,
       ratioToClientWorkBuiltinFetch: gatewayCpuPerQuery / builtin.cpuMsPerQuery,
