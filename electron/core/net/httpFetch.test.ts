@@ -83,6 +83,17 @@ describe('createHttpFetch', () => {
     expect(connections()).toBe(1);
   });
 
+  it('keeps a streaming body open through a pause longer than the idle-socket timeout', async () => {
+    const { url } = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: 1\n\n');
+      setTimeout(() => res.end('data: 2\n\n'), 600);
+    });
+    const fetch = createHttpFetch({ idleTimeoutMs: 150 });
+    cleanups.push(() => fetch.close());
+    expect(await (await fetch(url)).text()).toBe('data: 1\n\ndata: 2\n\n');
+  });
+
   it('retries once on a new socket when the server closed the idle keep-alive socket', async () => {
     const { url, server, connections } = await serve((_req, res) => res.end('ok'));
     const fetch = createHttpFetch({ idleTimeoutMs: 60_000 });
