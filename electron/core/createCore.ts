@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { createWsGateway, type WsGateway } from './gateway/wsGateway';
 import { createLogger, LogRing, type LogEntry, type Logger } from './log/logger';
 import { SecretRegistry } from './log/redact';
 import { startMcpHttp, type McpHttp } from './mcp/httpServer';
+import { createRemoteToolHost } from './mcp/remoteToolHost';
 import { createHttpFetch } from './net/httpFetch';
 import { urlHost } from './net/listen';
 import { createAgentEngine } from './sessions/agentEngine';
@@ -23,7 +24,7 @@ import type { Authenticator, QueryEngine, ToolHostFactory } from './sessions/eng
 import { SessionRegistry } from './sessions/registry';
 import { createTallyfyAuthenticator, createTallyfyToolHostFactory } from './sessions/tallyfyServices';
 import { effectiveConfig, openSettings } from './store/openSettings';
-import type { SettingsService } from './store/settingsService';
+import { generateAccessCode, type SettingsService } from './store/settingsService';
 import { startSandbox, type Sandbox } from './tallyfy/sandbox';
 import { appVersion, productName } from './version';
 
@@ -98,12 +99,6 @@ export function defaultWebRoot(): string {
   return candidates.find((candidate) => existsSync(join(candidate, 'chat.html'))) ?? candidates[0]!;
 }
 
-/** A short access code that is easy to read out: `123-456`. */
-export function generateAccessCode(): string {
-  const digits = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  return `${digits.slice(0, 3)}-${digits.slice(3)}`;
-}
-
 /** The composition root: builds every service from the config and wires them together. */
 export function createCore(options: CoreOptions): Core {
   const settings = options.settings ?? openSettings(options.config, { liveKeys: coreLiveSettingKeys });
@@ -135,8 +130,12 @@ export function createCore(options: CoreOptions): Core {
   const services = (): { baseUrl: string; secrets: SecretRegistry; logger: Logger; fetch: typeof fetch } => ({ baseUrl: tallyfyApiUrl, secrets, logger, fetch: httpFetch });
   const authenticate: Authenticator =
     options.authenticate ?? ((credentials, signal) => createTallyfyAuthenticator(services())(credentials, signal));
+  const externalMcp = config.mcpServerUrl;
   const toolHostFactory: ToolHostFactory =
-    options.toolHostFactory ?? ((credentials) => createTallyfyToolHostFactory(services())(credentials));
+    options.toolHostFactory ??
+    (externalMcp
+      ? (credentials) => createRemoteToolHost({ url: externalMcp, apiKey: credentials.apiKey, orgId: credentials.orgId })
+      : (credentials) => createTallyfyToolHostFactory(services())(credentials));
   const sessions = new SessionRegistry({
     secrets,
     logger,

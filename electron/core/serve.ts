@@ -31,6 +31,7 @@ export function banner(config: Config, addresses: CoreAddresses): string {
   if (addresses.accessCode) lines.push(`  Access code  ${addresses.accessCode}  (teammates enter it at sign-in)`);
   lines.push(`  Admin        ${addresses.adminUrl}`);
   if (addresses.mcpUrl) lines.push(`  MCP          ${addresses.mcpUrl}`);
+  if (config.mcpServerUrl) lines.push(`  Tools        sessions use the external MCP server ${config.mcpServerUrl}`);
   lines.push(`  Health       ${addresses.gatewayUrl}/healthz`);
   lines.push(
     `  Claude       ${config.anthropicApiKey ? config.anthropicModel : 'no ANTHROPIC_API_KEY: direct tool mode (/tools, /tool NAME {json})'}`,

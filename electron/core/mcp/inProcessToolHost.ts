@@ -38,6 +38,14 @@ export async function createInProcessToolHost(client: TallyfyClient, options: Mc
   const mcpClient = new Client({ name: 'tallyfy-gateway-agent', version: appVersion });
   await server.connect(serverSide);
   await mcpClient.connect(clientSide);
+  return toolHostOverClient(mcpClient, () => server.close());
+}
+
+/**
+ * A {@link ToolHost} over a connected MCP `Client`: the tool list fetched once, tool failures and
+ * protocol errors returned as `isError` outcomes. `release` runs after the client closes.
+ */
+export function toolHostOverClient(mcpClient: Client, release: () => Promise<void> = async () => undefined): ToolHost {
   let closed = false;
   let tools: Promise<ToolInfo[]> | undefined;
   return {
@@ -66,7 +74,7 @@ export async function createInProcessToolHost(client: TallyfyClient, options: Mc
       if (closed) return;
       closed = true;
       await mcpClient.close();
-      await server.close();
+      await release();
     },
   };
 }
