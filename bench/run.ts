@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--clients 200] [--sections 1,2,3,4] [--seconds 10] [--sessions 1000,5000] [--profile DIR] [--gateway-fetch lean|global]`
+ * `npm run bench -- [--clients 200] [--sections 1,2,3,4 (or overhead,capacity,mcp,cost)] [--seconds 10] [--sessions 1000,5000] [--profile DIR] [--gateway-fetch lean|global]`
  *
  * Measures the gateway on loopback beside baselines taken in the same run, prints one table and
  * writes bench/results.json. Sections: 1 query overhead, 2 capacity, 3 MCP transports, 4 cost.
@@ -36,7 +36,9 @@ const { values } = parseArgs({
     profile: { type: 'string' },
   },
 });
-const sections = new Set(values.sections.split(',').map((part) => part.trim()));
+/** Section names accepted beside their numbers (`--sections mcp` = `--sections 3`). */
+const sectionNames: Record<string, string> = { overhead: '1', capacity: '2', mcp: '3', cost: '4' };
+const sections = new Set(values.sections.split(',').map((part) => sectionNames[part.trim().toLowerCase()] ?? part.trim()));
 const clients = Number(values.clients);
 const seconds = Number(values.seconds);
 if (!Number.isInteger(clients) || clients < 1 || clients > 5000) throw new Error('--clients must be 1–5000');
@@ -133,7 +135,7 @@ if (sections.has('3')) {
   log('§3 MCP transports…');
   const m = await runMcpSection(Number(values['mcp-calls']));
   results.mcp = m;
-  const line = (latency: McpResult['inProcess']): string => `${ms(latency.p50)} / ${ms(latency.p95)}`;
+  const line = (timing: McpResult['inProcess']): string => `${ms(timing.p50)} / ${ms(timing.p95)}`;
   rows.push({
     section: '3 MCP',
     metric: `${m.tool} in-process p50 / p95`,
@@ -143,6 +145,11 @@ if (sections.has('3')) {
   });
   rows.push({ section: '3 MCP', metric: `${m.tool} Streamable HTTP, JSON p50 / p95`, value: line(m.httpJson), baseline: `in-process ${ms(m.inProcess.p50)}`, ratio: `${round(m.httpJson.p50 / m.inProcess.p50, 1)}×` });
   rows.push({ section: '3 MCP', metric: `${m.tool} Streamable HTTP, SSE p50 / p95`, value: line(m.httpSse), baseline: `JSON ${ms(m.httpJson.p50)}`, ratio: `${round(m.httpSse.p50 / m.httpJson.p50, 2)}×` });
+  rows.push({
+    section: '3 MCP',
+    metric: `${m.tool} CPU/call (client + server), in-process / JSON / SSE`,
+    value: `${ms(m.inProcess.cpuMsPerCall)} / ${ms(m.httpJson.cpuMsPerCall)} / ${ms(m.httpSse.cpuMsPerCall)}`,
+  });
 }
 
 if (sections.has('4')) {

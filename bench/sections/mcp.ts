@@ -6,32 +6,39 @@ import { SecretRegistry } from '../../electron/core/log/redact';
 import { startMcpHttp } from '../../electron/core/mcp/httpServer';
 import { createInProcessToolHost } from '../../electron/core/mcp/inProcessToolHost';
 import { createTallyfyClient, type TallyfyClientOptions } from '../../electron/core/tallyfy';
-import { summarize, type Latency } from '../lib/stats';
+import { cpuMsSince, summarize, type Latency } from '../lib/stats';
 import { stubOrgId, stubTallyfyFetch, stubToken } from '../lib/stubTallyfy';
+
+/** Latency of the measured calls, and the CPU (user + system, ms) this process spent per call. */
+export interface McpTiming extends Latency {
+  /** Client and server share this process, so this is both sides' CPU per call. */
+  cpuMsPerCall: number;
+}
 
 /** Section 3 result: one tool call (`get_my_tasks`) over each transport, Tallyfy answered in memory. */
 export interface McpResult {
   tool: string;
   calls: number;
-  inProcess: Latency;
-  httpJson: Latency;
-  httpSse: Latency;
+  inProcess: McpTiming;
+  httpJson: McpTiming;
+  httpSse: McpTiming;
 }
 
 const tool = 'get_my_tasks';
 
-async function time(calls: number, warmup: number, once: () => Promise<void>): Promise<Latency> {
+async function time(calls: number, warmup: number, once: () => Promise<void>): Promise<McpTiming> {
   for (let i = 0; i < warmup; i++) await once();
   const samples: number[] = [];
+  const cpu = process.cpuUsage();
   for (let i = 0; i < calls; i++) {
     const started = performance.now();
     await once();
     samples.push(performance.now() - started);
   }
-  return summarize(samples);
+  return { ...summarize(samples), cpuMsPerCall: cpuMsSince(cpu) / Math.max(1, calls) };
 }
 
-async function overHttp(mode: 'json' | 'sse', calls: number): Promise<Latency> {
+async function overHttp(mode: 'json' | 'sse', calls: number): Promise<McpTiming> {
   const secrets = new SecretRegistry();
   const logger = createLogger({ secrets, destination: null, level: 'warn' });
   const http = await startMcpHttp({
