@@ -30,7 +30,8 @@ export const serverInstructions =
 
 /**
  * Builds an MCP server whose tools all act through `client`, and only through it: one server per
- * credential set, so a session can never reach another's Tallyfy data. Cheap: about 1.1 ms with ~80 tools (measured on 2 cores).
+ * credential set, so a session can never reach another's Tallyfy data. About 1 ms of CPU with ~90 tools (2 cores), so
+ * the HTTP endpoint pools them per credential set (`serverPool.ts`); a server may serve many requests in turn.
  * Tool failures come back as `isError` results with Tallyfy's message and field errors, scrubbed
  * of secrets; a handler never throws through the protocol.
  */
@@ -63,7 +64,12 @@ export function createMcpServer(client: TallyfyClient, options: McpServerOptions
         const ctx: ToolContext = {
           client,
           signal: extra.signal,
-          timezone: () => (timezone ??= readTimezone()),
+          // A failed lookup is not kept: the server may be pooled and serve later requests.
+          timezone: () =>
+            (timezone ??= readTimezone().then((zone) => {
+              if (zone === undefined) timezone = undefined;
+              return zone;
+            })),
         };
         const started = performance.now();
         try {

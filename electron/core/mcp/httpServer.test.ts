@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { createLogger, LogRing } from '../log/logger';
 import { SecretRegistry } from '../log/redact';
+import { createTallyfyClient } from '../tallyfy/client';
 import { sandboxOrgs, sandboxTokens, sandboxUserIds } from '../tallyfy/sandbox/defaultSeed';
 import { startSandbox, type Sandbox } from '../tallyfy/sandbox/server';
 
@@ -206,6 +207,160 @@ describe('MCP over Streamable HTTP', () => {
     expect(lines.length).toBeGreaterThan(10);
     expect(lines).not.toContain('sandbox-leaky-token-123');
     expect(lines).not.toContain(sandboxTokens.alice);
+  });
+});
+
+describe('MCP servers pooled per credential set', () => {
+  /** A raw tools/call POST (no initialize: the endpoint is stateless), answered as JSON. */
+  const callTool = async (url: string, token: string, name: string, id = 1): Promise<{ status: number; text: string }> => {
+    const res = await post(url, creds(token), { jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: {} } });
+    const body = JSON.parse(res.body) as { result?: unknown };
+    return { status: res.status, text: body.result === undefined ? res.body : textOf(body.result) };
+  };
+  const meId = (text: string): number => (JSON.parse(text) as { id: number }).id;
+
+  it('reuses the server for the next request with the same credentials', async () => {
+    const http = await startMcpHttp({ port: 0, tallyfyApiUrl: sandbox.url, logger: createLogger({ secrets, destination: null }), secrets });
+    try {
+      const alice = await connect(http.url, creds(sandboxTokens.alice));
+      await alice.listTools();
+      const built = http.serversBuilt();
+      expect(built).toBe(1);
+      for (let i = 0; i < 3; i++) expect(meId(textOf(await alice.callTool({ name: 'get_me', arguments: {} })))).toBe(sandboxUserIds.alice);
+      expect(meId((await callTool(http.url, sandboxTokens.alice, 'get_me')).text)).toBe(sandboxUserIds.alice);
+      expect(http.serversBuilt()).toBe(built);
+      expect(http.idleServers()).toBe(1);
+    } finally {
+      await http.close();
+    }
+  });
+
+  it('serves concurrent requests with the same credentials, each on its own server', async () => {
+    // Tallyfy answers /me/tasks only once both calls are in flight: serialised requests would hang.
+    let waiting: Array<() => void> = [];
+    const gatedFetch: typeof fetch = async (input, init) => {
+      if (String(input instanceof Request ? input.url : input).includes('/me/tasks')) {
+        await new Promise<void>((resolve) => {
+          waiting.push(resolve);
+          if (waiting.length === 2) {
+            for (const go of waiting) go();
+            waiting = [];
+          }
+        });
+      }
+      return fetch(input, init);
+    };
+    const http = await startMcpHttp({
+      port: 0,
+      tallyfyApiUrl: sandbox.url,
+      logger: createLogger({ secrets, destination: null }),
+      secrets,
+      createClient: (options) => createTallyfyClient({ ...options, fetch: gatedFetch }),
+    });
+    try {
+      expect((await callTool(http.url, sandboxTokens.alice, 'get_me')).status).toBe(200);
+      expect(http.serversBuilt()).toBe(1);
+      const [first, second] = await Promise.all([
+        callTool(http.url, sandboxTokens.alice, 'get_my_tasks', 2),
+        callTool(http.url, sandboxTokens.alice, 'get_my_tasks', 3),
+      ]);
+      expect([first.status, second.status]).toEqual([200, 200]);
+      expect(first.text).toBe(second.text);
+      expect((JSON.parse(first.text) as { data: unknown[] }).data.length).toBeGreaterThan(0);
+      expect(http.serversBuilt()).toBe(2);
+      expect(http.idleServers()).toBe(2);
+    } finally {
+      await http.close();
+    }
+  });
+
+  it('never lets two credential sets share a server', async () => {
+    const http = await startMcpHttp({ port: 0, tallyfyApiUrl: sandbox.url, logger: createLogger({ secrets, destination: null }), secrets });
+    try {
+      expect(meId((await callTool(http.url, sandboxTokens.alice, 'get_me')).text)).toBe(sandboxUserIds.alice);
+      expect([http.serversBuilt(), http.idleServers()]).toEqual([1, 1]);
+      // Alice's server is idle, yet bob gets one of his own…
+      expect(meId((await callTool(http.url, sandboxTokens.bob, 'get_me')).text)).toBe(sandboxUserIds.bob);
+      expect([http.serversBuilt(), http.idleServers()]).toEqual([2, 2]);
+      // …and each keeps answering as its own user, in any order.
+      for (const [token, id] of [
+        [sandboxTokens.bob, sandboxUserIds.bob],
+        [sandboxTokens.alice, sandboxUserIds.alice],
+        [sandboxTokens.bob, sandboxUserIds.bob],
+      ] as const) {
+        expect(meId((await callTool(http.url, token, 'get_me')).text)).toBe(id);
+      }
+      expect(http.serversBuilt()).toBe(2);
+      // A refused credential set gets no server at all.
+      expect((await callTool(http.url, sandboxTokens.dave, 'get_me')).status).toBe(403);
+      expect(http.serversBuilt()).toBe(2);
+    } finally {
+      await http.close();
+    }
+  });
+
+  it('drops the pooled servers when the credential set expires or is evicted', async () => {
+    const http = await startMcpHttp({
+      port: 0,
+      tallyfyApiUrl: sandbox.url,
+      logger: createLogger({ secrets, destination: null }),
+      secrets,
+      cacheTtlMs: 60,
+      maxCachedCredentials: 1,
+    });
+    try {
+      await callTool(http.url, sandboxTokens.alice, 'get_me');
+      expect([http.serversBuilt(), http.idleServers()]).toEqual([1, 1]);
+      await new Promise((resolve) => setTimeout(resolve, 90));
+      // Expired: re-verified, and served by a new server, not the expired set's.
+      expect(meId((await callTool(http.url, sandboxTokens.alice, 'get_me')).text)).toBe(sandboxUserIds.alice);
+      expect([http.serversBuilt(), http.idleServers(), http.cachedCredentials()]).toEqual([2, 1, 1]);
+      // Evicted (only one set fits): bob's arrival drops alice's pool.
+      expect(meId((await callTool(http.url, sandboxTokens.bob, 'get_me')).text)).toBe(sandboxUserIds.bob);
+      expect([http.serversBuilt(), http.idleServers(), http.cachedCredentials()]).toEqual([3, 1, 1]);
+    } finally {
+      await http.close();
+    }
+    expect(http.idleServers()).toBe(0);
+  });
+
+  it.each(['json', 'sse'] as const)('close() ends a request in flight instead of waiting for it (%s)', async (responseMode) => {
+    let arrived = (): void => undefined;
+    const inFlight = new Promise<void>((resolve) => (arrived = resolve));
+    const http = await startMcpHttp({
+      port: 0,
+      tallyfyApiUrl: sandbox.url,
+      logger: createLogger({ secrets, destination: null }),
+      secrets,
+      responseMode,
+      createClient: (options) =>
+        createTallyfyClient({
+          ...options,
+          fetch: async (input, init) => {
+            if (String(input instanceof Request ? input.url : input).includes('/me/tasks')) {
+              arrived();
+              await new Promise(() => undefined); // Tallyfy never answers
+            }
+            return fetch(input, init);
+          },
+        }),
+    });
+    const pending = post(http.url, creds(sandboxTokens.alice), {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'get_my_tasks', arguments: {} },
+    });
+    await inFlight;
+    expect(http.serversBuilt()).toBe(1);
+    await http.close();
+    const outcome = (await pending) as { status: number; body: string };
+    // SSE: the stream ends without an answer; JSON: an explicit 503 instead of a hang.
+    expect(outcome.body).not.toContain('"result"');
+    if (responseMode === 'json') {
+      expect(outcome.status).toBe(503);
+      expect(JSON.parse(outcome.body)).toMatchObject({ jsonrpc: '2.0', error: { code: -32011 } });
+    }
   });
 });
 

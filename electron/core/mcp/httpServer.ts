@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 
 import type { Logger } from '../log/logger';
@@ -11,6 +12,7 @@ import { isTallyfyError } from '../tallyfy/errors';
 import type { Me } from '../tallyfy/types';
 
 import { createMcpServer } from './createMcpServer';
+import { createMcpServerPool, type McpServerPool } from './serverPool';
 
 /** Options of {@link startMcpHttp}. */
 export interface McpHttpOptions {
@@ -33,6 +35,11 @@ export interface McpHttpOptions {
   maxBodyBytes?: number;
   /** Tallyfy client factory (tests inject timeouts). Default {@link createTallyfyClient}. */
   createClient?: typeof createTallyfyClient;
+  /**
+   * Idle MCP servers kept per cached credential set for the next request (each ≈128 KiB).
+   * Concurrent requests beyond this still get a server each; the extra ones are dropped when done. Default 2.
+   */
+  maxIdleServersPerCredential?: number;
 }
 
 /** A running MCP Streamable HTTP endpoint. */
@@ -42,6 +49,14 @@ export interface McpHttp {
   readonly url: string;
   /** Credential sets currently cached (for health and tests). */
   cachedCredentials(): number;
+  /** MCP servers built since start; a request served by a pooled server builds none (for health and tests). */
+  serversBuilt(): number;
+  /** MCP servers waiting in the cached credential sets' pools (for health and tests). */
+  idleServers(): number;
+  /**
+   * Stops listening and closes every pooled server. Requests in flight end now: an SSE stream
+   * closes, a JSON request still waiting for its answer gets 503 with a JSON-RPC error.
+   */
   close(): Promise<void>;
 }
 
@@ -52,6 +67,7 @@ export const mcpHttpErrorCodes = {
   notFound: -32004,
   methodNotAllowed: -32005,
   upstream: -32010,
+  shuttingDown: -32011,
   internal: -32603,
 } as const;
 
@@ -99,6 +115,8 @@ interface CacheEntry {
   /** Settles when `me()` has answered; rejects when the credentials are refused. */
   verified: Promise<Me>;
   expiresAt: number;
+  /** This credential set's MCP servers, all bound to `client`: never shared with another entry. */
+  servers: McpServerPool;
 }
 
 /** Why a request was refused before it reached MCP. */
@@ -123,9 +141,12 @@ class RefusedError extends Error {
  *   `GET /organizations/{org}/me` and cached (key: HMAC of token and org, never the token) for
  *   `cacheTtlMs`; a refused token gets 401, a token outside the org 403, both with a JSON-RPC
  *   error body.
- * - Stateless mode: each POST gets a fresh MCP server bound to that credential set's cached
- *   Tallyfy client (≈1 ms). No session to hijack, leak or expire, any number of clients, and
- *   the caller's credentials are checked on every request. GET and DELETE answer 405.
+ * - Stateless mode: each POST connects an MCP server bound to that credential set's cached
+ *   Tallyfy client to a fresh transport. Servers are pooled per credential set (one per
+ *   concurrent request, up to `maxIdleServersPerCredential` kept idle) and leave with the set
+ *   when it expires or is evicted, so a request reuses a built server instead of paying ≈1 ms
+ *   to build one. No session to hijack, leak or expire, any number of clients, and the caller's
+ *   credentials are checked on every request. GET and DELETE answer 405.
  */
 export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
   const ttl = options.cacheTtlMs ?? 300_000;
@@ -137,12 +158,18 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
   /** Recently refused credential sets (HMAC key → refusal and when it lapses). */
   const refused = new Map<string, { error: RefusedError; until: number }>();
   const { logger, secrets } = options;
+  const maxIdleServers = options.maxIdleServersPerCredential ?? 2;
+  let serversBuilt = 0;
+  /** Responses whose request is connected to an MCP server and not finished yet. */
+  const inFlight = new Set<ServerResponse>();
 
+  /** Drops a credential set; its pooled servers go now, those serving a request when it ends. */
   const evict = (key: string): void => {
     const entry = cache.get(key);
     if (!entry) return;
     cache.delete(key);
     secrets.remove(entry.token);
+    entry.servers.retire();
   };
   const sweep = setInterval(
     () => {
@@ -155,7 +182,7 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
   sweep.unref();
 
   /** The verified client for this request's credentials, or a {@link RefusedError}. */
-  const clientFor = async (req: IncomingMessage): Promise<{ client: TallyfyClient; key: string }> => {
+  const clientFor = async (req: IncomingMessage): Promise<{ entry: CacheEntry; key: string }> => {
     const authorization = header(req, 'authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     const org = (header(req, 'x-tallyfy-org-id') ?? header(req, 'x-organization-id') ?? '').trim();
@@ -189,7 +216,12 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
       }
       secrets.add(token);
       const client = makeClient({ baseUrl: options.tallyfyApiUrl, token, orgId: org, secrets, maxRetries: 1 });
-      const created: CacheEntry = { token, client, verified: client.me(), expiresAt: Date.now() + ttl };
+      const buildServer = (): McpServer => {
+        serversBuilt += 1;
+        return createMcpServer(client, { secrets, logger });
+      };
+      const servers = createMcpServerPool(buildServer, { maxIdle: maxIdleServers });
+      const created: CacheEntry = { token, client, verified: client.me(), expiresAt: Date.now() + ttl, servers };
       entry = created;
       cache.set(key, created);
       created.verified.then(
@@ -235,7 +267,7 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
         `Could not verify the credentials with Tallyfy: ${secrets.scrub(error instanceof Error ? error.message : String(error))}`,
       );
     }
-    return { client: entry.client, key };
+    return { entry, key };
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -260,7 +292,7 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
       });
       return;
     }
-    let bound: { client: TallyfyClient; key: string };
+    let bound: { entry: CacheEntry; key: string };
     try {
       bound = await clientFor(req);
     } catch (error) {
@@ -275,15 +307,19 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
       );
       return;
     }
-    const server = createMcpServer(bound.client, { secrets, logger });
+    // The caller left while its credentials were checked: nothing would ever close a transport.
+    if (res.closed) return;
+    const server = bound.entry.servers.acquire();
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: (options.responseMode ?? 'json') === 'json',
       maxRequestBodySize: options.maxBodyBytes ?? 1024 * 1024,
     });
+    inFlight.add(res);
+    // Closing the transport disconnects the server, which returns it to its pool.
     res.on('close', () => {
+      inFlight.delete(res);
       void transport.close();
-      void server.close();
     });
     await server.connect(transport);
     await transport.handleRequest(req, res);
@@ -302,9 +338,18 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
     port,
     url: `http://127.0.0.1:${port}/mcp`,
     cachedCredentials: () => cache.size,
+    serversBuilt: () => serversBuilt,
+    idleServers: () => [...cache.values()].reduce((sum, entry) => sum + entry.servers.idle(), 0),
     close: async () => {
       clearInterval(sweep);
+      const pools = [...cache.values()].map((entry) => entry.servers);
       for (const key of [...cache.keys()]) evict(key);
+      await Promise.all(pools.map((pool) => pool.close()));
+      // A closed transport ends SSE streams, but a JSON answer it was still waiting for never comes.
+      for (const res of inFlight) {
+        if (res.headersSent) res.destroy();
+        else sendRpcError(res, 503, mcpHttpErrorCodes.shuttingDown, 'The MCP endpoint is shutting down: try again in a moment.');
+      }
       await close(httpServer);
     },
   };

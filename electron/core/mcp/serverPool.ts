@@ -1,0 +1,101 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+
+/** Options of {@link createMcpServerPool}. */
+export interface McpServerPoolOptions {
+  /** Idle servers kept for reuse; a server released while this many wait is dropped. Default 2. */
+  maxIdle?: number;
+}
+
+/** The MCP servers of ONE credential set, reused across stateless requests. */
+export interface McpServerPool {
+  /**
+   * An idle server, or a freshly built one when every server is busy (so concurrent requests each
+   * get their own). Connect it to a fresh transport right away: it returns to the pool by itself
+   * when that transport closes, and until then no other caller gets it.
+   */
+  acquire(): McpServer;
+  /** Servers this pool has built. */
+  built(): number;
+  /** Servers waiting to be reused. */
+  idle(): number;
+  /** Servers connected to a transport now. */
+  busy(): number;
+  /**
+   * Stops reuse: idle servers are dropped now, busy ones when their transport closes, and
+   * {@link acquire} builds throwaway servers from then on. Requests in flight finish normally.
+   */
+  retire(): void;
+  /** {@link retire}, and closes the busy servers' transports too (ends requests in flight). */
+  close(): Promise<void>;
+}
+
+/** The client-specific state `Server` keeps from an `initialize` request (SDK 1.32.2 field names). */
+interface ClientInfoFields {
+  _clientCapabilities?: unknown;
+  _clientVersion?: unknown;
+}
+
+/**
+ * Clears what one request's client told the server (its `initialize` capabilities and name), so a
+ * reused server starts each request as a fresh one would. Everything else the SDK keeps per
+ * connection (response and progress handlers, timeouts, abort controllers, the transport) is
+ * already reset by `Protocol._onclose`, and a tool handler still running after its transport
+ * closed answers through the transport it captured, never the next request's.
+ */
+export function forgetClient(server: McpServer): void {
+  // The SDK offers no public reset; these are private fields of `Server` (checked by serverPool.test.ts).
+  const fields = server.server as unknown as ClientInfoFields;
+  fields._clientCapabilities = undefined;
+  fields._clientVersion = undefined;
+}
+
+/**
+ * A pool of `McpServer`s built by `build` (all bound to the same credential set). A server is in
+ * exactly one place: idle in the pool, or busy with one transport. Building an `McpServer` with
+ * ~90 tools costs about 1 ms of CPU and 128 KiB; reusing one costs nothing. The SDK allows a
+ * `Protocol` to `connect()` again once its transport has closed (`_onclose` clears `_transport`).
+ */
+export function createMcpServerPool(build: () => McpServer, options: McpServerPoolOptions = {}): McpServerPool {
+  const maxIdle = options.maxIdle ?? 2;
+  const idle: McpServer[] = [];
+  const busy = new Set<McpServer>();
+  let built = 0;
+  let retired = false;
+
+  const release = (server: McpServer): void => {
+    if (!busy.delete(server)) return;
+    forgetClient(server);
+    if (!retired && idle.length < maxIdle) idle.push(server);
+  };
+
+  const make = (): McpServer => {
+    const server = build();
+    built += 1;
+    // Called by the SDK after the transport closed and the server has let go of it.
+    server.server.onclose = () => release(server);
+    return server;
+  };
+
+  return {
+    acquire: () => {
+      let server = idle.pop();
+      // Defensive: a server still holding a transport is never handed out twice.
+      while (server?.isConnected()) server = idle.pop();
+      server ??= make();
+      busy.add(server);
+      return server;
+    },
+    built: () => built,
+    idle: () => idle.length,
+    busy: () => busy.size,
+    retire: () => {
+      retired = true;
+      idle.length = 0;
+    },
+    close: async () => {
+      retired = true;
+      idle.length = 0;
+      await Promise.allSettled([...busy].map((server) => server.close()));
+    },
+  };
+}
