@@ -45,11 +45,16 @@ export const queryMessageSchema = z.object({
 /** Original: application-level keep-alive; answered by `pong`. */
 export const pingMessageSchema = z.object({ type: z.literal('ping') });
 
-/** Extension `approvals`: the answer to an `approval_request`. */
+/**
+ * Extension `approvals`: the answer to an `approval_request`. `always: true` with `approved: true`
+ * also allows this tool for the rest of the session (only when the request said `allow_always`;
+ * otherwise it counts as a plain allow). Ignored with `approved: false`.
+ */
 export const approvalMessageSchema = z.object({
   type: z.literal('approval'),
   request_id: idSchema,
   approved: z.boolean(),
+  always: z.boolean().optional(),
 });
 
 /** Extension `cancel`: stop the running query. */
@@ -95,4 +100,6 @@ export const queryCommands = { clear: 'clear', quit: 'quit' } as const;
 export const approvalAnswers = {
   yes: ['yes', 'y', 'approve', 'ok', 'allow'],
   no: ['no', 'n', 'deny', 'reject', 'cancel'],
+  /** Yes, and do not ask again for this tool in this session (a plain yes when the server cannot remember it). */
+  always: ['always', 'always allow', 'allow always', 'yes always'],
 } as const;

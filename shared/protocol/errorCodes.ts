@@ -54,6 +54,8 @@ export const authErrorCodes = [
   'TALLYFY_UNAVAILABLE',
   /** A local (desk) sign-in that is not allowed here: not from this machine, bad token, or no desk credentials. */
   'LOCAL_NOT_AVAILABLE',
+  /** The gateway admin has stopped the gateway for teammates; only the desk user's own pane (`auth_local`) may sign in. */
+  'GATEWAY_STOPPED',
 ] as const;
 export type AuthErrorCode = (typeof authErrorCodes)[number];
 

@@ -57,8 +57,12 @@ export const responseSchema = z.object({
 export const infoSchema = z.object({
   type: z.literal('info'),
   message: z.string(),
-  /** Machine-readable reason, e.g. `history_cleared`, `approval_needed`, `goodbye`, `shutdown`. */
+  /** Machine-readable reason, e.g. `history_cleared`, `approval_needed`, `retrying`, `goodbye`, `shutdown`. */
   code: z.string().optional(),
+  /** The query this notice is about (`retrying`). */
+  query_id: z.string().optional(),
+  /** `retrying`: how long until the assistant tries again, ms. */
+  retry_in_ms: z.number().optional(),
 });
 
 export const errorSchema = z.object({
@@ -93,6 +97,12 @@ export const toolCallSchema = z.object({
   title: z.string().optional(),
   /** Arguments, shortened and with secrets redacted. */
   args: z.record(z.string(), z.unknown()),
+  /**
+   * `awaiting_approval` when the call waits for the user's yes (it runs once an `approval_resolved`
+   * with the same `call_id` says approved); absent or `running` when it is running. Still one
+   * `tool_call` and one `tool_result` per call.
+   */
+  status: z.enum(['awaiting_approval', 'running']).optional(),
 });
 
 export const toolResultSchema = z.object({
@@ -117,6 +127,10 @@ export const approvalRequestSchema = z.object({
   destructive: z.boolean(),
   /** The question, in words. */
   message: z.string(),
+  /** The `tool_call` this question is about (extension `tools`). */
+  call_id: z.string().optional(),
+  /** True when the answer may be `always: true`: allow this tool for the rest of the session. */
+  allow_always: z.boolean().optional(),
 });
 
 export const approvalResolvedSchema = z.object({
@@ -125,6 +139,10 @@ export const approvalResolvedSchema = z.object({
   approved: z.boolean(),
   /** Why it ended: the user's answer, a cancel, or the query ending. */
   reason: z.enum(['answered', 'cancelled', 'timeout']),
+  /** The `tool_call` it was about. */
+  call_id: z.string().optional(),
+  /** True when the tool is now allowed for the rest of the session. */
+  always: z.boolean().optional(),
 });
 
 export const cancelledSchema = z.object({

@@ -196,7 +196,12 @@ describe('the browser admin at /admin', () => {
     await page.click('.sidebar [data-testid="gateway-toggle"]');
     await page.waitForSelector('.sidebar .pill-danger');
     await carol.waitClose();
-    await expect(TestClient.open(wsUrl)).rejects.toThrow();
+    // Loopback still connects (the desk user's pane may sign in locally), but a teammate's sign-in is refused.
+    const refused = await TestClient.open(wsUrl);
+    clients.push(refused);
+    expect(await refused.request({ type: 'auth', api_key: sandboxTokens.carol, org_id: sandboxOrgs.acme }, 'auth_error')).toMatchObject({
+      code: 'GATEWAY_STOPPED',
+    });
     await page.click('.sidebar [data-testid="gateway-toggle"]');
     await page.waitForSelector('.sidebar .pill-ok');
     await signIn(sandboxTokens.carol);

@@ -62,7 +62,7 @@ describe('ChatClient (the web page protocol client) against the real gateway', (
       engine: scriptedEngine(async (input) => {
         input.emit({ kind: 'delta', text: 'Working… ' });
         input.emit({ kind: 'tool_start', callId: 'c1', tool: 'complete_task', args: { task_id: 't1' } });
-        const approved = await input.requestApproval({ tool: 'complete_task', args: { task_id: 't1' }, destructive: false });
+        const approved = (await input.requestApproval({ tool: 'complete_task', args: { task_id: 't1' }, destructive: false })) !== 'deny';
         input.emit({ kind: 'tool_end', callId: 'c1', tool: 'complete_task', status: approved ? 'ok' : 'denied', durationMs: 5 });
         return approved ? 'Completed.' : 'Left open.';
       }),

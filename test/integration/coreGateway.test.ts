@@ -74,9 +74,14 @@ describe('the core wiring', () => {
     expect((await replay.waitClose()).code).toBe(1001);
     expect(running.core.gatewayAccepting()).toBe(false);
     expect(running.core.health().services.gateway).toMatchObject({ running: false, detail: 'stopped by the admin' });
-    await expect(TestClient.open(running.addresses.wsUrl)).rejects.toThrow(/503/);
+    // Loopback upgrades still connect (the desk pane), but a teammate's sign-in on them is refused.
+    const sneaky = await TestClient.open(running.addresses.wsUrl);
+    expect(await sneaky.request({ type: 'auth', api_key: sandboxTokens.alice, org_id: sandboxOrgs.acme }, 'auth_error')).toMatchObject({
+      code: 'GATEWAY_STOPPED',
+    });
+    sneaky.close();
     expect(await local.request({ type: 'ping' }, 'pong')).toEqual({ type: 'pong' });
-    expect(running.core.sessions.list().map((session) => session.kind)).toEqual(['local']);
+    await expect.poll(() => running!.core.sessions.list().map((session) => session.kind)).toEqual(['local']);
 
     running.core.resumeGateway();
     const again = await TestClient.open(running.addresses.wsUrl);

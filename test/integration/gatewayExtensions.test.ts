@@ -34,12 +34,12 @@ const richEngine = scriptedEngine(async (input: RunInput) => {
   input.emit({ kind: 'tool_end', callId: 'c1', tool: 'list_tasks', status: 'ok', durationMs: 4 });
   input.emit({ kind: 'usage', usage: { inputTokens: 100, outputTokens: 20 } });
   if (input.query.startsWith('complete')) {
-    const approved = await input.requestApproval({
+    const approved = (await input.requestApproval({
       tool: 'complete_task',
       title: 'Complete task',
       args: { task_id: 't1' },
       destructive: false,
-    });
+    })) !== 'deny';
     return approved ? `${outcome.text}; completed` : `${outcome.text}; not completed`;
   }
   return outcome.text;
@@ -146,7 +146,7 @@ describe('protocol extensions', () => {
         return 'slow answer';
       }
       if (input.query === 'approve me')
-        return (await input.requestApproval({ tool: 'delete_run', args: { run_id: 'r1' }, destructive: true })) ? 'deleted' : 'kept';
+        return (await input.requestApproval({ tool: 'delete_run', args: { run_id: 'r1' }, destructive: true })) !== 'deny' ? 'deleted' : 'kept';
       return `echo ${input.query}`;
     });
     gateway = await startTestGateway({ engine });

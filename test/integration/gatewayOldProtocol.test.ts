@@ -17,7 +17,7 @@ describe('an old-protocol client (original messages only)', () => {
       if (input.query.includes('delete')) {
         input.emit({ kind: 'delta', text: 'Deleting…' });
         input.emit({ kind: 'tool_start', callId: 'c1', tool: 'delete_task', args: { task_id: 'abc' } });
-        const approved = await input.requestApproval({ tool: 'delete_task', args: { task_id: 'abc' }, destructive: true });
+        const approved = (await input.requestApproval({ tool: 'delete_task', args: { task_id: 'abc' }, destructive: true })) !== 'deny';
         input.emit({ kind: 'tool_end', callId: 'c1', tool: 'delete_task', status: approved ? 'ok' : 'denied', durationMs: 3 });
         return approved ? 'Deleted task abc.' : 'Left task abc alone.';
       }
@@ -79,7 +79,7 @@ describe('an old-protocol client (original messages only)', () => {
 
   it('quit works even while a plain-text approval question is open', async () => {
     const engine = scriptedEngine(async (input) =>
-      (await input.requestApproval({ tool: 'delete_run', args: { run_id: 'r1' }, destructive: true })) ? 'deleted' : 'kept',
+      (await input.requestApproval({ tool: 'delete_run', args: { run_id: 'r1' }, destructive: true })) !== 'deny' ? 'deleted' : 'kept',
     );
     gateway = await startTestGateway({ engine });
     const client = await TestClient.open(gateway.url);

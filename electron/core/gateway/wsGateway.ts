@@ -62,8 +62,11 @@ export interface WsGateway {
   /** True while new connections are accepted. */
   readonly accepting: boolean;
   /**
-   * Stops accepting teammates: refuses upgrades with 503 and ends every non-local session
-   * (told `reason`, closed with 1001). The desk user's `local` session stays. Undo with {@link resume}.
+   * Stops accepting teammates: refuses upgrades from other machines with 503 and ends every
+   * non-local session (told `reason`, closed with 1001). The desk user's `local` session stays,
+   * and loopback upgrades are still accepted so the desk pane can (re)connect with `auth_local`
+   * (or `resume` a local session); an `auth` on them gets `auth_error` `GATEWAY_STOPPED`.
+   * Undo with {@link resume}.
    */
   suspend(reason: string): void;
   resume(): void;
@@ -96,6 +99,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
   const alive = new WeakMap<WebSocket, boolean>();
   let closing = false;
   let suspended = false;
+  const stoppedMessage = 'The gateway admin has stopped the gateway for now: only the desk user can use it on this machine. Try again later.';
 
   const heartbeat = setInterval(() => {
     for (const ws of wss.clients) {
@@ -208,6 +212,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
             'This session is already signed in. Open a new connection to sign in as someone else.',
           );
         if (authPending) return session.sendError('AUTH_IN_PROGRESS', 'A sign-in is already being checked; wait for its answer.');
+        if (suspended) return authError('GATEWAY_STOPPED', stoppedMessage);
         if (limiter.blocked(address)) {
           authError('TOO_MANY_ATTEMPTS', 'Too many failed sign-ins from this address. Wait a few minutes, then try again.');
           return channel.close(closeCodes.policy, 'too many sign-in attempts');
@@ -256,7 +261,8 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
           return channel.close(closeCodes.policy, 'too many attempts');
         }
         const target = registry.get(message.session_id);
-        if (!target || target === session || !target.authenticated || !target.checkResumeToken(message.resume_token)) {
+        // While stopped only local sessions are left, so a teammate's resume fails like any ended session.
+        if (!target || target === session || !target.authenticated || (suspended && target.kind !== 'local') || !target.checkResumeToken(message.resume_token)) {
           limiter.fail(address);
           return session.sendError(
             'RESUME_FAILED',
@@ -275,7 +281,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       },
       approval: (message) => {
         if (refuseUnauthenticated()) return;
-        session.answerApproval(message.request_id, message.approved);
+        session.answerApproval(message.request_id, message.approved, message.always === true);
       },
       cancel: (message) => {
         if (refuseUnauthenticated()) return;
@@ -343,7 +349,8 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
     handleUpgrade(request, socket, head) {
       socket.on('error', () => socket.destroy());
       if (closing) return reject(socket, 503, 'The gateway is shutting down.');
-      if (suspended) return reject(socket, 503, 'The gateway admin has stopped the gateway for now.');
+      // The desk user's own pane (`auth_local`, loopback only) keeps working while the admin has stopped the gateway.
+      if (suspended && !isLoopbackHost(remoteAddress(request))) return reject(socket, 503, 'The gateway admin has stopped the gateway for now.');
       const verdict = checkUpgrade(request, {
         host: options.host,
         ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),

@@ -31,6 +31,19 @@ function forward(event: AgentEvent, emit: (event: QueryEvent) => void, started: 
     case 'text_delta':
       emit({ kind: 'delta', text: event.text });
       return;
+    case 'approval_requested':
+      // Shown as a chip awaiting approval; `tool_started` (same id) marks it running.
+      emit({
+        kind: 'tool_pending',
+        callId: event.toolId,
+        tool: event.toolName,
+        args: event.input,
+        ...(event.hints.title ? { title: event.hints.title } : {}),
+      });
+      return;
+    case 'retrying':
+      emit({ kind: 'retrying', attempt: event.attempt, delayMs: event.delayMs });
+      return;
     case 'tool_started':
       started.add(event.id);
       emit({ kind: 'tool_start', callId: event.id, tool: event.name, args: event.input });
@@ -108,20 +121,25 @@ export function createAgentEngine(agent: Agent): QueryEngine {
             signal: input.signal,
             onEvent: (event) => forward(event, current.emit, started),
             requestApproval: async (request) => {
-              const approved = await current.requestApproval({
+              const answer = await current.requestApproval({
                 tool: request.toolName,
                 args: request.input,
                 destructive: request.hints.destructiveHint === true,
                 signal: request.signal,
+                callId: request.toolId,
+                // The agent remembers "allow for the rest of the session" in this conversation.
+                allowAlways: true,
                 ...(request.hints.title ? { title: request.hints.title } : {}),
               });
-              return approved ? 'allow' : 'deny';
+              return answer === 'always' ? 'allow_session' : answer;
             },
           });
           return { text: result.text };
         },
         clear() {
+          // A fresh start: the history and the tools allowed for the rest of the session go together.
           conversation.clear();
+          conversation.resetApprovals();
         },
       };
     },

@@ -19,9 +19,13 @@ export interface Credentials {
   orgId: string;
 }
 
-/** Something the assistant did while answering, reported as it happens. */
+/**
+ * Something the assistant did while answering, reported as it happens. A call that needs approval
+ * is announced with `tool_pending` first; its later `tool_start` (same `callId`) marks it running.
+ */
 export type QueryEvent =
   | { kind: 'delta'; text: string }
+  | { kind: 'tool_pending'; callId: string; tool: string; title?: string; args: Record<string, unknown> }
   | { kind: 'tool_start'; callId: string; tool: string; title?: string; args: Record<string, unknown> }
   | {
       kind: 'tool_end';
@@ -32,7 +36,15 @@ export type QueryEvent =
       /** A short outcome (an error's message), never raw data. */
       summary?: string;
     }
-  | { kind: 'usage'; usage: Partial<Usage> };
+  | { kind: 'usage'; usage: Partial<Usage> }
+  /** The model is overloaded or rate-limited: the engine waits `delayMs` and tries again (attempt 1, 2, …). */
+  | { kind: 'retrying'; attempt: number; delayMs: number };
+
+/**
+ * The user's answer to an approval question: `always` = allow, and allow this tool for the rest
+ * of the session (offered only when the ask says `allowAlways`; otherwise it is a plain allow).
+ */
+export type ApprovalAnswer = 'allow' | 'always' | 'deny';
 
 /** A tool call that needs the user's yes before it runs. */
 export interface ApprovalAsk {
@@ -41,6 +53,10 @@ export interface ApprovalAsk {
   args: Record<string, unknown>;
   /** True when the tool deletes or irreversibly changes data. */
   destructive: boolean;
+  /** The call this is about (its `tool_pending` event), when the engine reported one. */
+  callId?: string;
+  /** True when the engine remembers an `always` answer for the rest of the session. */
+  allowAlways?: boolean;
   /** Aborted when the answer is no longer wanted (the engine's own timeout): the question is withdrawn. */
   signal?: AbortSignal;
 }
@@ -55,8 +71,8 @@ export interface RunInput {
   /** This session's tool host, built on first use and reused until the session idles. */
   tools(): Promise<ToolHost>;
   emit(event: QueryEvent): void;
-  /** Asks the user; resolves false on a no, a cancel or a timeout. */
-  requestApproval(ask: ApprovalAsk): Promise<boolean>;
+  /** Asks the user; resolves `deny` on a no, a cancel or a timeout. */
+  requestApproval(ask: ApprovalAsk): Promise<ApprovalAnswer>;
 }
 
 /** What a finished query answers: markdown. */
@@ -67,7 +83,7 @@ export interface RunOutcome {
 /** One session's conversation with the assistant (its history lives here). */
 export interface EngineConversation {
   run(input: RunInput): Promise<RunOutcome>;
-  /** Forgets the history. */
+  /** Forgets the history, and any tool the user allowed for the rest of the session. */
   clear(): void;
 }
 

@@ -16,7 +16,7 @@ import { redact, type SecretRegistry } from '../log/redact';
 import type { ToolHost } from '../mcp/toolHost';
 
 import type { Clock } from './clock';
-import type { ApprovalAsk, Credentials, EngineConversation, Identity, QueryEngine, QueryEvent, ToolHostFactory } from './engine';
+import type { ApprovalAnswer, ApprovalAsk, Credentials, EngineConversation, Identity, QueryEngine, QueryEvent, ToolHostFactory } from './engine';
 
 /** Where a session's messages go: one WebSocket (or any transport). */
 export interface SessionChannel {
@@ -59,6 +59,10 @@ interface RunningQuery {
   tools: TranscriptTool[];
   /** Streamed text held back because it may be the start of a credential (sent once it cannot be). */
   heldText: string;
+  /** Calls already shown with a `tool_call` (announced while awaiting approval, or started). */
+  announced: Set<string>;
+  /** Calls already counted as started (stats, admin list). */
+  started: Set<string>;
 }
 
 interface PendingApproval {
@@ -67,7 +71,7 @@ interface PendingApproval {
   ask: ApprovalAsk;
   /** `message`: an `approval_request` was sent; `text`: an `info` asked for a yes/no query. */
   mode: 'message' | 'text';
-  settle(approved: boolean, reason: 'answered' | 'cancelled' | 'timeout'): void;
+  settle(answer: ApprovalAnswer, reason: 'answered' | 'cancelled' | 'timeout'): void;
 }
 
 const transcriptLimit = 200;
@@ -89,6 +93,13 @@ export function displayArgs(args: Record<string, unknown>, secrets: SecretRegist
     return value;
   };
   return shorten(redact(args, secrets), 0) as Record<string, unknown>;
+}
+
+/** How to answer a plain-text approval question (old clients). */
+function replyHint(ask: Pick<ApprovalAsk, 'tool' | 'allowAlways'>): string {
+  return ask.allowAlways
+    ? `Reply "yes" to allow it, "always" to allow ${ask.tool} for the rest of this session, or "no" to refuse.`
+    : 'Reply "yes" to allow it or "no" to refuse.';
 }
 
 function describeArgs(args: Record<string, unknown>): string {
@@ -311,19 +322,18 @@ export class Session {
     const command = content.trim().toLowerCase();
     if (command === queryCommands.quit) return this.end('quit');
     if (this.#approval?.mode === 'text') {
-      if ((approvalAnswers.yes as readonly string[]).includes(command)) return this.#approval.settle(true, 'answered');
-      if ((approvalAnswers.no as readonly string[]).includes(command)) return this.#approval.settle(false, 'answered');
-      return this.sendError(
-        'APPROVAL_PENDING',
-        `Waiting for your answer about ${this.#approval.ask.tool}: reply "yes" to allow it or "no" to refuse.`,
-        queryId,
-      );
+      if ((approvalAnswers.yes as readonly string[]).includes(command)) return this.#approval.settle('allow', 'answered');
+      if ((approvalAnswers.always as readonly string[]).includes(command))
+        return this.#approval.settle(this.#approval.ask.allowAlways ? 'always' : 'allow', 'answered');
+      if ((approvalAnswers.no as readonly string[]).includes(command)) return this.#approval.settle('deny', 'answered');
+      return this.sendError('APPROVAL_PENDING', `Waiting for your answer about ${this.#approval.ask.tool}: ${replyHint(this.#approval.ask)}`, queryId);
     }
     if (command === queryCommands.clear) {
       if (this.#running)
         return this.sendError('BUSY', 'A query is still running: wait for its answer (or cancel it) before clearing the history.', queryId);
       this.#conversation?.clear();
       this.#transcript.length = 0;
+      // `clear` also forgets the tools allowed "for the rest of the session" (docs/protocol.md).
       this.send({ type: 'info', code: 'history_cleared', message: 'Conversation history cleared.' });
       return;
     }
@@ -342,7 +352,15 @@ export class Session {
     const identity = this.#identity;
     if (!conversation || !identity) return;
     const controller = new AbortController();
-    const running: RunningQuery = { queryId, controller, startedAt: this.deps.clock.now(), tools: [], heldText: '' };
+    const running: RunningQuery = {
+      queryId,
+      controller,
+      startedAt: this.deps.clock.now(),
+      tools: [],
+      heldText: '',
+      announced: new Set(),
+      started: new Set(),
+    };
     this.#running = running;
     this.#stats.queries += 1;
     this.#record({ role: 'user', content: this.deps.secrets.scrubKnown(content), query_id: queryId });
@@ -350,7 +368,7 @@ export class Session {
     this.send({ type: 'processing', message: 'Processing your query...', query_id: queryId });
     const finish = (): void => {
       if (this.#running === running) this.#running = undefined;
-      this.#approval?.settle(false, 'cancelled');
+      this.#approval?.settle('deny', 'cancelled');
       if (!this.#ended) this.#setState('idle');
       this.touch();
       const latency = this.deps.clock.now() - running.startedAt;
@@ -366,7 +384,7 @@ export class Session {
         tools: () => this.tools(),
         emit: (event) => {
           if (this.#running !== running || controller.signal.aborted) return;
-          if (event.kind === 'tool_start')
+          if ((event.kind === 'tool_start' || event.kind === 'tool_pending') && !running.tools.some((tool) => tool.call_id === event.callId))
             running.tools.push({
               call_id: event.callId,
               tool: event.tool,
@@ -383,10 +401,10 @@ export class Session {
             const cut = this.deps.secrets.heldTail(text);
             running.heldText = text.slice(cut);
             if (cut === 0) return;
-            this.#onEvent(queryId, { kind: 'delta', text: text.slice(0, cut) });
+            this.#onEvent(running, { kind: 'delta', text: text.slice(0, cut) });
             return;
           }
-          this.#onEvent(queryId, event);
+          this.#onEvent(running, event);
         },
         requestApproval: (ask) => this.#requestApproval(queryId, ask, controller.signal),
       });
@@ -425,27 +443,60 @@ export class Session {
     this.deps.hooks.changed(this);
   }
 
-  #onEvent(queryId: string, event: QueryEvent): void {
+  #onEvent(running: RunningQuery, event: QueryEvent): void {
+    const { queryId } = running;
     switch (event.kind) {
       case 'delta':
         this.send({ type: 'delta', query_id: queryId, text: this.deps.secrets.scrubKnown(event.text) });
         return;
-      case 'tool_start': {
-        const args = displayArgs(event.args, this.deps.secrets);
-        this.#stats.toolCalls += 1;
-        this.lastToolUseAt = this.deps.clock.now();
-        this.#recentToolCalls.unshift({ id: event.callId, tool: event.tool, args, status: 'running', startedAt: this.deps.clock.now() });
-        if (this.#recentToolCalls.length > recentToolCallLimit) this.#recentToolCalls.length = recentToolCallLimit;
+      case 'tool_pending': {
+        // The chip shows up while the approval question is open; the call is counted when it starts (or is refused).
+        if (running.announced.has(event.callId)) return;
+        running.announced.add(event.callId);
         this.send({
           type: 'tool_call',
           query_id: queryId,
           call_id: event.callId,
           tool: event.tool,
-          args,
+          args: displayArgs(event.args, this.deps.secrets),
+          status: 'awaiting_approval',
           ...(event.title ? { title: event.title } : {}),
         });
+        return;
+      }
+      case 'tool_start': {
+        if (running.started.has(event.callId)) return;
+        running.started.add(event.callId);
+        const args = displayArgs(event.args, this.deps.secrets);
+        this.#stats.toolCalls += 1;
+        this.lastToolUseAt = this.deps.clock.now();
+        this.#recentToolCalls.unshift({ id: event.callId, tool: event.tool, args, status: 'running', startedAt: this.deps.clock.now() });
+        if (this.#recentToolCalls.length > recentToolCallLimit) this.#recentToolCalls.length = recentToolCallLimit;
+        // A call announced while awaiting approval already has its one `tool_call`.
+        if (!running.announced.has(event.callId)) {
+          running.announced.add(event.callId);
+          this.send({
+            type: 'tool_call',
+            query_id: queryId,
+            call_id: event.callId,
+            tool: event.tool,
+            args,
+            ...(event.title ? { title: event.title } : {}),
+          });
+        }
         this.#setState('running_tool');
         this.deps.hooks.changed(this);
+        return;
+      }
+      case 'retrying': {
+        const seconds = Math.max(1, Math.ceil(event.delayMs / 1000));
+        this.send({
+          type: 'info',
+          code: 'retrying',
+          message: `Claude is busy, retrying in ${seconds} s…`,
+          query_id: queryId,
+          retry_in_ms: event.delayMs,
+        });
         return;
       }
       case 'tool_end': {
@@ -483,15 +534,15 @@ export class Session {
     }
   }
 
-  #requestApproval(queryId: string, ask: ApprovalAsk, signal: AbortSignal): Promise<boolean> {
-    if (signal.aborted || ask.signal?.aborted || this.#ended) return Promise.resolve(false);
-    this.#approval?.settle(false, 'cancelled');
-    return new Promise<boolean>((resolve) => {
+  #requestApproval(queryId: string, ask: ApprovalAsk, signal: AbortSignal): Promise<ApprovalAnswer> {
+    if (signal.aborted || ask.signal?.aborted || this.#ended) return Promise.resolve('deny');
+    this.#approval?.settle('deny', 'cancelled');
+    return new Promise<ApprovalAnswer>((resolve) => {
       const previousState = this.#state;
-      const timeout = setTimeout(() => pending.settle(false, 'timeout'), this.deps.approvalTimeoutMs ?? 10 * 60_000);
+      const timeout = setTimeout(() => pending.settle('deny', 'timeout'), this.deps.approvalTimeoutMs ?? 10 * 60_000);
       timeout.unref();
-      const onAbort = (): void => pending.settle(false, 'cancelled');
-      const onWithdrawn = (): void => pending.settle(false, 'timeout');
+      const onAbort = (): void => pending.settle('deny', 'cancelled');
+      const onWithdrawn = (): void => pending.settle('deny', 'timeout');
       signal.addEventListener('abort', onAbort, { once: true });
       ask.signal?.addEventListener('abort', onWithdrawn, { once: true });
       const pending: PendingApproval = {
@@ -502,25 +553,42 @@ export class Session {
           destructive: ask.destructive,
           args: displayArgs(ask.args, this.deps.secrets),
           ...(ask.title ? { title: ask.title } : {}),
+          ...(ask.callId ? { callId: ask.callId } : {}),
+          ...(ask.allowAlways ? { allowAlways: true } : {}),
         },
         mode: this.extensions.has('approvals') ? 'message' : 'text',
-        settle: (approved, reason) => {
+        settle: (given, reason) => {
           if (this.#approval !== pending) return;
           this.#approval = undefined;
           clearTimeout(timeout);
           signal.removeEventListener('abort', onAbort);
           ask.signal?.removeEventListener('abort', onWithdrawn);
-          this.send({ type: 'approval_resolved', request_id: pending.requestId, approved, reason });
+          // `always` is only honoured when the engine can remember it; otherwise it is a plain allow.
+          const answer: ApprovalAnswer = given === 'always' && !ask.allowAlways ? 'allow' : given;
+          const approved = answer !== 'deny';
+          this.send({
+            type: 'approval_resolved',
+            request_id: pending.requestId,
+            approved,
+            reason,
+            ...(ask.callId ? { call_id: ask.callId } : {}),
+            ...(answer === 'always' ? { always: true } : {}),
+          });
           if (pending.mode === 'text' && reason === 'answered') {
             this.send({
               type: 'info',
               code: approved ? 'approved' : 'denied',
-              message: approved ? `Approved: running ${ask.tool}.` : `Refused: ${ask.tool} will not run.`,
+              message:
+                answer === 'always'
+                  ? `Approved: running ${ask.tool}, and it will not ask again in this session.`
+                  : approved
+                    ? `Approved: running ${ask.tool}.`
+                    : `Refused: ${ask.tool} will not run.`,
             });
           }
           if (!this.#ended && this.#running) this.#setState(previousState === 'awaiting_approval' ? 'thinking' : previousState);
           this.touch();
-          resolve(approved);
+          resolve(answer);
         },
       };
       this.#approval = pending;
@@ -543,14 +611,19 @@ export class Session {
         destructive: ask.destructive,
         message: `${question} Allow it?`,
         ...(ask.title ? { title: ask.title } : {}),
+        ...(ask.callId ? { call_id: ask.callId } : {}),
+        ...(ask.allowAlways ? { allow_always: true } : {}),
       });
     } else {
-      this.send({ type: 'info', code: 'approval_needed', message: `${question} Reply "yes" to allow it or "no" to refuse.` });
+      this.send({ type: 'info', code: 'approval_needed', message: `${question} ${replyHint(ask)}` });
     }
   }
 
-  /** Answers the pending `approval_request` (extension `approvals`). */
-  answerApproval(requestId: string, approved: boolean): void {
+  /**
+   * Answers the pending `approval_request` (extension `approvals`). `always` with `approved`
+   * also allows the tool for the rest of the session, when the request offered it.
+   */
+  answerApproval(requestId: string, approved: boolean, always = false): void {
     this.touch();
     if (!this.#approval || this.#approval.requestId !== requestId) {
       return this.sendError(
@@ -558,7 +631,7 @@ export class Session {
         'There is no approval question with that request_id waiting (it may have been answered or cancelled).',
       );
     }
-    this.#approval.settle(approved, 'answered');
+    this.#approval.settle(approved ? (always ? 'always' : 'allow') : 'deny', 'answered');
   }
 
   /** Cancels the running query (any pending approval counts as a no). */
@@ -568,7 +641,7 @@ export class Session {
     if (!running || (queryId !== undefined && queryId !== running.queryId)) {
       return this.sendError('NOTHING_TO_CANCEL', 'No query is running, so there is nothing to cancel.', queryId);
     }
-    this.#approval?.settle(false, 'cancelled');
+    this.#approval?.settle('deny', 'cancelled');
     running.controller.abort(new Error('cancelled by the user'));
   }
 
@@ -590,7 +663,7 @@ export class Session {
     if (this.#ended) return;
     this.#ended = true;
     this.#running?.controller.abort(new Error(`session ended: ${reason}`));
-    this.#approval?.settle(false, 'cancelled');
+    this.#approval?.settle('deny', 'cancelled');
     const channel = this.#channel;
     this.#channel = undefined;
     const notice = endNotices[reason](detail, Math.round(this.deps.idleTimeoutMs / 60_000));
