@@ -150,6 +150,7 @@ if (sections.has('3')) {
     metric: `${m.tool} CPU/call (client + server), in-process / JSON / SSE`,
     value: `${ms(m.inProcess.cpuMsPerCall)} / ${ms(m.httpJson.cpuMsPerCall)} / ${ms(m.httpSse.cpuMsPerCall)}`,
   });
+  rows.push({ section: '3 MCP', metric: 'MCP servers built by the HTTP endpoint, JSON / SSE run', value: `${m.httpJson.serversBuilt} / ${m.httpSse.serversBuilt}`, baseline: `${m.calls} calls + warm-up each` });
 }
 
 if (sections.has('4')) {

@@ -20,8 +20,8 @@ export interface McpResult {
   tool: string;
   calls: number;
   inProcess: McpTiming;
-  httpJson: McpTiming;
-  httpSse: McpTiming;
+  httpJson: McpTiming & { serversBuilt: number };
+  httpSse: McpTiming & { serversBuilt: number };
 }
 
 const tool = 'get_my_tasks';
@@ -38,7 +38,8 @@ async function time(calls: number, warmup: number, once: () => Promise<void>): P
   return { ...summarize(samples), cpuMsPerCall: cpuMsSince(cpu) / Math.max(1, calls) };
 }
 
-async function overHttp(mode: 'json' | 'sse', calls: number): Promise<McpTiming> {
+/** `calls` tool calls over Streamable HTTP from one client; also how many MCP servers the endpoint built for them. */
+async function overHttp(mode: 'json' | 'sse', calls: number): Promise<McpTiming & { serversBuilt: number }> {
   const secrets = new SecretRegistry();
   const logger = createLogger({ secrets, destination: null, level: 'warn' });
   const http = await startMcpHttp({
@@ -55,10 +56,11 @@ async function overHttp(mode: 'json' | 'sse', calls: number): Promise<McpTiming>
   });
   try {
     await client.connect(transport);
-    return await time(calls, Math.min(200, calls), async () => {
+    const timing = await time(calls, Math.min(200, calls), async () => {
       const result = await client.callTool({ name: tool, arguments: {} });
       if (result.isError) throw new Error(`MCP ${mode}: ${JSON.stringify(result.content).slice(0, 200)}`);
     });
+    return { ...timing, serversBuilt: http.serversBuilt() };
   } finally {
     await client.close();
     await http.close();
