@@ -9,34 +9,51 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxOrgs, sandboxTokens } from '../../electron/core/tallyfy/sandbox';
 import { summarise } from '../fakes/anthropic/demoResponder';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic/fakeAnthropic';
-import { lastToolResults, lastUserText, textReply, toolReply, type FakeRequest, type FakeReply } from '../fakes/anthropic/replies';
+import {
+  errorReply,
+  lastToolResults,
+  lastUserText,
+  textReply,
+  toolReply,
+  type FakeRequest,
+  type FakeReply,
+} from '../fakes/anthropic/replies';
 import { startServe, type ServeProcess } from '../helpers/serveProcess';
 
 import { launchChromium, screenshotDir, startProxy, type CuttableProxy } from './support';
 
+let busyAnswered = false;
+
 /**
  * The scripted model: a question about tasks calls `get_my_tasks` and summarises it (streamed
- * slowly enough to watch); a request to tag calls `create_tag`, a write that needs approval.
+ * slowly enough to watch); "tag this as NAME" calls `create_tag`, a write that needs approval;
+ * a "busy" question is refused once with 529 (retry after 2 s), then answered.
  */
 function model(request: FakeRequest): FakeReply {
   const results = lastToolResults(request);
-  const toolNames = (request.body.messages ?? [])
+  const toolUses = (request.body.messages ?? [])
     .flatMap((message) => (Array.isArray(message.content) ? message.content : []))
-    .filter((block) => block.type === 'tool_use')
-    .map((block) => String(block.name));
+    .filter((block) => block.type === 'tool_use');
+  const toolNames = toolUses.map((block) => String(block.name));
   if (results.length) {
     if (toolNames.at(-1) === 'create_tag') {
-      return textReply(
-        results[0]!.is_error ? `That did not work: ${results[0]!.content}` : 'Done: I created the tag **E2E Review** for you.',
-      );
+      const title = String((toolUses.at(-1)?.input as { title?: unknown } | undefined)?.title);
+      return textReply(results[0]!.is_error ? `That did not work: ${results[0]!.content}` : `Done: I created the tag **${title}** for you.`);
     }
     return textReply(`Here are your tasks.\n\n${summarise(results[0]!.content)}\n\nAnything you want me to do with them?`, {
       eventDelayMs: 25,
     });
   }
   if (/slow/i.test(lastUserText(request))) return textReply('This took far too long.', { delayMs: 20_000 });
-  if (/tag/i.test(lastUserText(request)))
-    return toolReply([{ name: 'create_tag', input: { title: 'E2E Review', color: '#0f7b5f' } }], 'I will create that tag.');
+  if (/busy/i.test(lastUserText(request))) {
+    if (!busyAnswered) {
+      busyAnswered = true;
+      return errorReply(529, { headers: { 'retry-after': '2' } });
+    }
+    return textReply('Sorry for the wait: all good now.');
+  }
+  const tag = /tag this as ([\w ]+)/i.exec(lastUserText(request));
+  if (tag) return toolReply([{ name: 'create_tag', input: { title: tag[1]!.trim(), color: '#0f7b5f' } }], 'I will create that tag.');
   return toolReply([{ name: 'get_my_tasks', input: {} }], 'Let me look that up.');
 }
 
@@ -105,8 +122,12 @@ describe('the web chat page in chromium', () => {
     const approval = page.locator('.approval');
     await approval.waitFor({ timeout: 15_000 });
     expect(await approval.textContent()).toContain('E2E Review');
+    // The tool chip is already there, waiting for the answer.
+    await page.locator('.tool-chip[data-tool="create_tag"][data-status="awaiting_approval"]').waitFor();
     await page.screenshot({ path: join(screenshotDir, 'chat-approval.png') });
-    await approval.locator('button', { hasText: 'Allow' }).click();
+    const always = approval.locator('[data-testid="approval-always"]');
+    expect(await always.textContent()).toBe('Always allow Create a tag this session');
+    await always.click();
     await page.locator('.tool-chip[data-tool="create_tag"][data-status="ok"]').waitFor({ timeout: 15_000 });
     await expect
       .poll(async () => page.locator('.msg-assistant .md').last().textContent(), { timeout: 15_000 })
@@ -154,6 +175,39 @@ describe('the web chat page in chromium', () => {
     await expect
       .poll(async () => page.locator('.msg-assistant .md').last().textContent(), { timeout: 15_000 })
       .toContain('Here are your tasks.');
+    await page.waitForSelector('.btn-send');
+
+    // Claude is busy: a quiet notice in the answer while the server retries, then the answer.
+    await page.fill('textarea', 'Are you busy?');
+    await page.keyboard.press('Enter');
+    const retry = page.locator('.msg-assistant .msg-retry');
+    await retry.waitFor({ timeout: 10_000 });
+    expect(await retry.textContent()).toMatch(/^Claude is busy, retrying in \d+ s…$/);
+    await page.screenshot({ path: join(screenshotDir, 'chat-retrying.png') });
+    await expect
+      .poll(async () => page.locator('.msg-assistant .md').last().textContent(), { timeout: 15_000 })
+      .toContain('all good now');
+    expect(await retry.count()).toBe(0);
+    expect(await page.locator('.msg-info').count()).toBe(0);
+    await page.waitForSelector('.btn-send');
+
+    // create_tag was allowed for the rest of the session: the next one runs without asking.
+    await page.fill('textarea', 'Please tag this as E2E Second');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(async () => page.locator('.msg-assistant .md').last().textContent(), { timeout: 15_000 })
+      .toContain('created the tag E2E Second');
+    expect(await page.locator('.approval').count()).toBe(0);
+    await page.waitForSelector('.btn-send');
+
+    // A new chat forgets the grant: it asks again, and a refusal shows on the chip.
+    await page.click('button:has-text("New chat")');
+    await page.waitForSelector('.empty');
+    await page.fill('textarea', 'Please tag this as E2E Third');
+    await page.keyboard.press('Enter');
+    await approval.waitFor({ timeout: 15_000 });
+    await approval.locator('button', { hasText: 'Deny' }).click();
+    await page.locator('.tool-chip[data-tool="create_tag"][data-status="denied"]').waitFor({ timeout: 15_000 });
     await page.waitForSelector('.btn-send');
     await page.click('button:has-text("New chat")');
     await page.waitForSelector('.empty');

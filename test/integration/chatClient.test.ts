@@ -95,6 +95,64 @@ describe('ChatClient (the web page protocol client) against the real gateway', (
     await expect.poll(() => gateway!.registry.size).toBe(0);
   });
 
+  it('shows a chip awaiting approval that turns running then done, answers "always" when offered, and shows a retry notice until the answer streams', async () => {
+    let release: () => void = () => undefined;
+    const answers: string[] = [];
+    gateway = await startTestGateway({
+      engine: scriptedEngine(async (input) => {
+        input.emit({ kind: 'retrying', attempt: 1, delayMs: 1500 });
+        await new Promise<void>((resolve) => (release = resolve));
+        input.emit({ kind: 'delta', text: 'Working… ' });
+        input.emit({ kind: 'tool_pending', callId: 'c1', tool: 'create_tag', args: { title: 'X' } });
+        const answer = await input.requestApproval({ tool: 'create_tag', args: { title: 'X' }, destructive: false, callId: 'c1', allowAlways: true });
+        answers.push(answer);
+        if (answer === 'deny') {
+          input.emit({ kind: 'tool_start', callId: 'c1', tool: 'create_tag', args: { title: 'X' } });
+          input.emit({ kind: 'tool_end', callId: 'c1', tool: 'create_tag', status: 'denied', durationMs: 0 });
+          return 'Not created.';
+        }
+        input.emit({ kind: 'tool_start', callId: 'c1', tool: 'create_tag', args: { title: 'X' } });
+        await new Promise<void>((resolve) => (release = resolve));
+        input.emit({ kind: 'tool_end', callId: 'c1', tool: 'create_tag', status: 'ok', durationMs: 5 });
+        return 'Created.';
+      }),
+    });
+    const client = chatClient(gateway.url);
+    client.signIn({ kind: 'key', apiKey: 'tok-alice', orgId: 'org-a' });
+    await until(client, (state) => state.status === 'ready');
+    const chip = (state: ChatState) => {
+      const item = state.items.at(-1);
+      return item?.kind === 'assistant' ? item.tools[0] : undefined;
+    };
+
+    expect(client.ask('tag it')).toBe(true);
+    const busy = await until(client, (state) => state.retry !== undefined);
+    expect(busy.retry).toMatchObject({ queryId: busy.runningQueryId, message: 'Claude is busy, retrying in 2 s…' });
+    expect(busy.items.filter((item) => item.kind === 'info')).toEqual([]); // quiet: not a chat entry
+    release();
+    const asking = await until(client, (state) => state.approval !== undefined);
+    expect(asking.retry).toBeUndefined();
+    expect(chip(asking)).toMatchObject({ callId: 'c1', tool: 'create_tag', status: 'awaiting_approval' });
+    expect(asking.approval).toMatchObject({ callId: 'c1', allowAlways: true });
+    client.answerApproval('always');
+    expect(chip(await until(client, (state) => chip(state)?.status === 'running'))).toMatchObject({ callId: 'c1' });
+    expect(answers).toEqual(['always']);
+    release();
+    const done = await until(client, (state) => state.runningQueryId === undefined);
+    expect(chip(done)).toMatchObject({ status: 'ok' });
+    expect(done.items.at(-1)).toMatchObject({ text: 'Created.' });
+
+    // A refusal: the chip goes from awaiting approval to not allowed.
+    expect(client.ask('tag it again')).toBe(true);
+    await until(client, (state) => state.retry !== undefined);
+    release();
+    await until(client, (state) => state.approval !== undefined);
+    client.answerApproval(false);
+    const refused = await until(client, (state) => state.runningQueryId === undefined);
+    expect(chip(refused)).toMatchObject({ status: 'denied' });
+    expect(answers).toEqual(['always', 'deny']);
+  });
+
   it('reconnects after a drop and resumes the same session; a reload resumes from storage; a kick ends it for good', async () => {
     gateway = await startTestGateway();
     const proxy = await startProxy(gateway.port);

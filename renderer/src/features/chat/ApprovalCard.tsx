@@ -7,8 +7,11 @@ function display(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** The assistant asks before changing data: what, with which values, and Allow / Deny. */
-export function ApprovalCard({ approval, onAnswer }: { approval: PendingApproval; onAnswer: (approved: boolean) => void }) {
+/**
+ * The assistant asks before changing data: what, with which values, and Deny / Allow — plus
+ * "Always allow <tool> this session" when the server can remember it (`onAnswer('always')`).
+ */
+export function ApprovalCard({ approval, onAnswer }: { approval: PendingApproval; onAnswer: (answer: boolean | 'always') => void }) {
   const allow = useRef<HTMLButtonElement>(null);
   useEffect(() => allow.current?.focus(), [approval.requestId]);
   const args = Object.entries(approval.args);
@@ -33,6 +36,11 @@ export function ApprovalCard({ approval, onAnswer }: { approval: PendingApproval
         <button type="button" className="btn btn-ghost" onClick={() => onAnswer(false)}>
           Deny
         </button>
+        {approval.allowAlways && (
+          <button type="button" className="btn btn-ghost approval-always" data-testid="approval-always" onClick={() => onAnswer('always')}>
+            Always allow {approval.title ?? toolLabel(approval.tool)} this session
+          </button>
+        )}
         <button
           type="button"
           ref={allow}

@@ -107,7 +107,8 @@ export function ChatView({
       ) : (
         <MessageList
           items={state.items}
-          after={state.approval && <ApprovalCard approval={state.approval} onAnswer={(approved) => client.answerApproval(approved)} />}
+          {...(state.retry ? { retry: state.retry } : {})}
+          after={state.approval && <ApprovalCard approval={state.approval} onAnswer={(answer) => client.answerApproval(answer)} />}
         />
       )}
       <div className="composer-wrap">

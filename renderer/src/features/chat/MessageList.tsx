@@ -8,8 +8,9 @@ function time(at: number): string {
   return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
-function Assistant({ item }: { item: Extract<ChatItem, { kind: 'assistant' }> }) {
-  const thinking = item.streaming && !item.text && !item.tools.some((chip) => chip.status === 'running');
+function Assistant({ item, retry }: { item: Extract<ChatItem, { kind: 'assistant' }>; retry?: string }) {
+  const thinking =
+    item.streaming && !item.text && !item.tools.some((chip) => chip.status === 'running' || chip.status === 'awaiting_approval');
   return (
     <article className="msg msg-assistant" data-query={item.id} aria-busy={item.streaming}>
       <div className="avatar" aria-hidden="true">
@@ -31,6 +32,11 @@ function Assistant({ item }: { item: Extract<ChatItem, { kind: 'assistant' }> })
             <span />
           </div>
         )}
+        {retry && item.streaming && (
+          <div className="msg-retry" role="status">
+            {retry}
+          </div>
+        )}
         {item.cancelled && <div className="msg-note">Stopped.</div>}
         {!item.streaming && <time className="msg-time">{time(item.at)}</time>}
       </div>
@@ -38,8 +44,16 @@ function Assistant({ item }: { item: Extract<ChatItem, { kind: 'assistant' }> })
   );
 }
 
-/** The conversation, scrolled to the newest entry while the user is at the bottom. */
-export function MessageList({ items, after }: { items: readonly ChatItem[]; after?: ReactNode }) {
+/** The conversation, scrolled to the newest entry while the user is at the bottom. `retry` is shown quietly in its answer. */
+export function MessageList({
+  items,
+  after,
+  retry,
+}: {
+  items: readonly ChatItem[];
+  after?: ReactNode;
+  retry?: { queryId: string; message: string };
+}) {
   const end = useRef<HTMLDivElement>(null);
   const list = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
@@ -69,7 +83,7 @@ export function MessageList({ items, after }: { items: readonly ChatItem[]; afte
                 </article>
               );
             case 'assistant':
-              return <Assistant key={item.id} item={item} />;
+              return <Assistant key={item.id} item={item} {...(retry?.queryId === item.id ? { retry: retry.message } : {})} />;
             case 'info':
               return (
                 <div key={item.id} className="msg-info" data-code={item.code}>

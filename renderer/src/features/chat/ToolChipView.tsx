@@ -1,6 +1,7 @@
 import type { ToolChip } from './chatState';
 
 const statusLabel: Record<ToolChip['status'], string> = {
+  awaiting_approval: 'awaiting approval',
   running: 'running',
   ok: 'done',
   error: 'failed',
@@ -27,12 +28,22 @@ export function ToolChipView({ chip }: { chip: ToolChip }) {
   return (
     <span className={`tool-chip tool-${chip.status}`} title={tooltip} data-tool={chip.tool} data-status={chip.status}>
       <span className="tool-icon" aria-hidden="true">
-        {chip.status === 'running' ? <span className="spinner" /> : chip.status === 'ok' ? '✓' : chip.status === 'error' ? '!' : '×'}
+        {chip.status === 'running' ? (
+          <span className="spinner" />
+        ) : chip.status === 'awaiting_approval' ? (
+          '?'
+        ) : chip.status === 'ok' ? (
+          '✓'
+        ) : chip.status === 'error' ? (
+          '!'
+        ) : (
+          '×'
+        )}
       </span>
       <span className="tool-name">{chip.title ?? toolLabel(chip.tool)}</span>
       <span className="tool-meta">
         {statusLabel[chip.status]}
-        {chip.durationMs !== undefined && chip.status !== 'running' && chip.status !== 'denied'
+        {chip.durationMs !== undefined && chip.status !== 'running' && chip.status !== 'awaiting_approval' && chip.status !== 'denied'
           ? ` · ${chip.durationMs < 1000 ? `${chip.durationMs} ms` : `${(chip.durationMs / 1000).toFixed(1)} s`}`
           : ''}
       </span>

@@ -208,7 +208,7 @@ export class ChatClient {
   #onClose(code: number): void {
     const state = this.#state;
     const running = state.runningQueryId;
-    this.#set({ approval: undefined, runningQueryId: undefined });
+    this.#set({ approval: undefined, runningQueryId: undefined, retry: undefined });
     if (running) this.#finishAssistant(running, (item) => ({ ...item, streaming: false }));
     if (this.#stopped) {
       this.#set({ status: 'offline' });
@@ -256,6 +256,24 @@ export class ChatClient {
     });
   }
 
+  /** Chips still waiting or running when a query ends without their result (cancelled). */
+  #settleChips(queryId: string): void {
+    this.#finishAssistant(queryId, (item) =>
+      item.tools.some((chip) => chip.status === 'awaiting_approval' || chip.status === 'running')
+        ? {
+            ...item,
+            tools: item.tools.map((chip) =>
+              chip.status === 'awaiting_approval' || chip.status === 'running' ? { ...chip, status: 'cancelled' } : chip,
+            ),
+          }
+        : item,
+    );
+  }
+
+  #clearRetry(queryId?: string): void {
+    if (this.#state.retry && (queryId === undefined || this.#state.retry.queryId === queryId)) this.#set({ retry: undefined });
+  }
+
   #handle(message: ServerMessage, localToken: string | undefined): void {
     const now = this.#now();
     switch (message.type) {
@@ -294,6 +312,7 @@ export class ChatClient {
           extensions: message.extensions,
           items: itemsFromTranscript(message.transcript, state.items),
           runningQueryId: message.running_query_id,
+          retry: undefined,
           reconnect: undefined,
           notice: undefined,
           authError: undefined,
@@ -304,15 +323,17 @@ export class ChatClient {
         if (message.query_id) this.#assistant(message.query_id);
         return;
       case 'delta':
+        this.#clearRetry(message.query_id);
         this.#assistant(message.query_id);
         this.#finishAssistant(message.query_id, (item) => ({ ...item, text: item.text + message.text }));
         return;
       case 'tool_call':
+        this.#clearRetry(message.query_id);
         this.#updateChip(message.query_id, message.call_id, () => ({
           callId: message.call_id,
           tool: message.tool,
           args: message.args,
-          status: 'running',
+          status: message.status === 'awaiting_approval' ? 'awaiting_approval' : 'running',
           ...(message.title ? { title: message.title } : {}),
         }));
         return;
@@ -328,14 +349,24 @@ export class ChatClient {
         const queryId = message.query_id ?? newId('r');
         this.#assistant(queryId);
         this.#finishAssistant(queryId, (item) => ({ ...item, text: message.content, streaming: false }));
+        this.#settleChips(queryId);
+        this.#clearRetry(message.query_id);
         if (this.#state.runningQueryId === queryId || !message.query_id) this.#set({ runningQueryId: undefined, approval: undefined });
         return;
       }
       case 'cancelled':
         this.#finishAssistant(message.query_id, (item) => ({ ...item, streaming: false, cancelled: true }));
+        this.#settleChips(message.query_id);
+        this.#clearRetry(message.query_id);
         this.#set({ runningQueryId: undefined, approval: undefined });
         return;
       case 'approval_request':
+        // After a resume the chip may not be known yet: the question brings it back.
+        if (message.call_id)
+          this.#updateChip(message.query_id, message.call_id, (chip) => ({
+            ...(chip ?? { callId: message.call_id!, tool: message.tool, args: message.args, ...(message.title ? { title: message.title } : {}) }),
+            status: 'awaiting_approval',
+          }));
         this.#set({
           approval: {
             requestId: message.request_id,
@@ -344,17 +375,34 @@ export class ChatClient {
             args: message.args,
             destructive: message.destructive,
             message: message.message,
+            allowAlways: message.allow_always === true,
             ...(message.title ? { title: message.title } : {}),
+            ...(message.call_id ? { callId: message.call_id } : {}),
           },
         });
         return;
-      case 'approval_resolved':
-        if (this.#state.approval?.requestId === message.request_id) this.#set({ approval: undefined });
+      case 'approval_resolved': {
+        const pending = this.#state.approval;
+        if (pending?.requestId === message.request_id) this.#set({ approval: undefined });
+        const callId = message.call_id ?? (pending?.requestId === message.request_id ? pending.callId : undefined);
+        const queryId = pending?.queryId ?? this.#state.runningQueryId;
+        // Approved: the chip runs now (its tool_result follows). A refusal arrives as the chip's tool_result.
+        if (message.approved && callId && queryId)
+          this.#finishAssistant(queryId, (item) => ({
+            ...item,
+            tools: item.tools.map((chip) => (chip.callId === callId && chip.status === 'awaiting_approval' ? { ...chip, status: 'running' } : chip)),
+          }));
         return;
+      }
       case 'idle_warning':
         this.#set({ notice: { tone: 'warning', message: message.message, expiresAt: message.expires_at } });
         return;
       case 'info':
+        if (message.code === 'retrying') {
+          const queryId = message.query_id ?? this.#state.runningQueryId;
+          if (queryId) this.#set({ retry: { queryId, message: message.message, at: now + (message.retry_in_ms ?? 0) } });
+          return;
+        }
         if (message.code === 'history_cleared') {
           this.#set({ items: [] });
           return;
@@ -390,6 +438,8 @@ export class ChatClient {
         }
         if (message.query_id && this.#state.runningQueryId === message.query_id) {
           this.#set({ runningQueryId: undefined, approval: undefined });
+          this.#clearRetry(message.query_id);
+          this.#settleChips(message.query_id);
           this.#updateItems((items) =>
             items.filter((item) => !(item.kind === 'assistant' && item.id === message.query_id && !item.text && !item.tools.length)),
           );
@@ -414,11 +464,15 @@ export class ChatClient {
     return true;
   }
 
-  /** Answers the pending approval question. */
-  answerApproval(approved: boolean): void {
+  /**
+   * Answers the pending approval question: `true` allows it once, `'always'` also allows this
+   * tool for the rest of the session (when the question offered it), `false` refuses.
+   */
+  answerApproval(answer: boolean | 'always'): void {
     const approval = this.#state.approval;
     if (!approval) return;
-    this.#send({ type: 'approval', request_id: approval.requestId, approved });
+    const always = answer === 'always' && approval.allowAlways;
+    this.#send({ type: 'approval', request_id: approval.requestId, approved: answer !== false, ...(always ? { always: true } : {}) });
     this.#set({ approval: undefined });
   }
 

@@ -17,13 +17,13 @@ export type ConnectionStatus =
   /** Ended by the server for good (kicked, idle, signed in elsewhere): sign in again. */
   | 'ended';
 
-/** One tool call shown as a chip under an answer. */
+/** One tool call shown as a chip under an answer: waiting for the user's yes, running, or finished. */
 export interface ToolChip {
   callId: string;
   tool: string;
   title?: string;
   args: Record<string, unknown>;
-  status: 'running' | 'ok' | 'error' | 'denied' | 'cancelled';
+  status: 'awaiting_approval' | 'running' | 'ok' | 'error' | 'denied' | 'cancelled';
   durationMs?: number;
   summary?: string;
 }
@@ -44,6 +44,10 @@ export interface PendingApproval {
   args: Record<string, unknown>;
   destructive: boolean;
   message: string;
+  /** The tool chip this question is about. */
+  callId?: string;
+  /** The server accepts "always allow this tool for the rest of the session". */
+  allowAlways: boolean;
 }
 
 /** Who is signed in. */
@@ -65,6 +69,8 @@ export interface ChatState {
   /** The query being answered, if any. */
   runningQueryId?: string;
   approval?: PendingApproval;
+  /** The assistant is busy (Anthropic overloaded or rate-limited) and the server retries: shown quietly in the answer. */
+  retry?: { queryId: string; message: string; at: number };
   /** A banner: the idle warning, a shutdown notice, why the session ended. */
   notice?: { tone: 'warning' | 'error' | 'info'; message: string; expiresAt?: number };
   /** While reconnecting: which attempt, and when the next one starts (ms since epoch). */
