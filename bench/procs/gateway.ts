@@ -19,14 +19,13 @@ import { parseArgs } from 'node:util';
 import { createAgent } from '../../electron/core/agent';
 import { loadConfig } from '../../electron/core/config/config';
 import { createCore } from '../../electron/core/createCore';
-import { startGatewayHttp } from '../../electron/core/gateway/httpServer';
-import { createWsGateway } from '../../electron/core/gateway/wsGateway';
 import { createLogger } from '../../electron/core/log/logger';
 import { SecretRegistry } from '../../electron/core/log/redact';
 import { createHttpFetch } from '../../electron/core/net/httpFetch';
 import { createAgentEngine } from '../../electron/core/sessions/agentEngine';
 import { SessionRegistry } from '../../electron/core/sessions/registry';
 import { createTallyfyAuthenticator, createTallyfyToolHostFactory } from '../../electron/core/sessions/tallyfyServices';
+import { startLoopbackGateway } from '../../test/integration/support/loopbackGateway';
 import { serveParent } from '../lib/child';
 
 const { values } = parseArgs({
@@ -83,38 +82,24 @@ async function startParts(): Promise<Running> {
     toolHostFactory: createTallyfyToolHostFactory(services),
   });
   registry.start();
-  const http = await startGatewayHttp({
-    host: '127.0.0.1',
-    port: 0,
-    logger,
-    health: () => ({
-      status: 'ok',
-      name: 'bench',
-      version: '0',
-      uptimeSeconds: 0,
-      mode: 'sandbox',
-      agent: 'claude',
-      services: { gateway: { running: true }, mcp: { running: false }, sandbox: { running: false } },
-      sessions: { active: registry.size, peak: registry.stats().peak },
-    }),
-  });
-  const ws = createWsGateway({
+  const gateway = await startLoopbackGateway({
     registry,
     logger,
     authenticate: createTallyfyAuthenticator(services),
-    host: '127.0.0.1',
-    // Sequential queries plus `clear` from one client exceed the product's 5 messages/s; the bench measures cost, not the limiter.
-    rateLimit: { capacity: 1000, refillPerSecond: 1000 },
-    attemptLimit: { maxFailures: 1_000_000, windowMs: 60_000 },
+    name: 'bench',
+    agent: 'claude',
+    gateway: {
+      // Sequential queries plus `clear` from one client exceed the product's 5 messages/s; the bench measures cost, not the limiter.
+      rateLimit: { capacity: 1000, refillPerSecond: 1000 },
+      attemptLimit: { maxFailures: 1_000_000, windowMs: 60_000 },
+    },
   });
-  http.attachWebSocket(ws);
   return {
-    url: `ws://127.0.0.1:${http.port}`,
+    url: gateway.url,
     sessions: () => registry.size,
-    connections: () => ws.connections,
+    connections: () => gateway.ws.connections,
     stop: async () => {
-      await ws.close('bench done');
-      await http.close();
+      await gateway.close('bench done');
       registry.close();
       fetch?.close();
     },

@@ -1,7 +1,8 @@
-import { startGatewayHttp, type GatewayHttp, type GatewayHttpOptions } from '../../../electron/core/gateway/httpServer';
-import { createWsGateway, type WsGatewayOptions } from '../../../electron/core/gateway/wsGateway';
+import type { GatewayHttp, GatewayHttpOptions } from '../../../electron/core/gateway/httpServer';
+import type { WsGatewayOptions } from '../../../electron/core/gateway/wsGateway';
 import { SecretRegistry } from '../../../electron/core/log/redact';
 import { SessionRegistry } from '../../../electron/core/sessions/registry';
+import { startLoopbackGateway } from '../../integration/support/loopbackGateway';
 import { countingToolFactory, fakeAuthenticator, memoryLogger, scriptedEngine } from '../../integration/support/testGateway';
 
 /** The HTTP server + WebSocket gateway with test services, physically on 127.0.0.1, with any gateway policy. */
@@ -23,32 +24,19 @@ export async function startLimitsGateway(options: { gateway?: Partial<WsGatewayO
   const { logger, lines } = memoryLogger(secrets);
   const registry = new SessionRegistry({ secrets, logger, engine: scriptedEngine((input) => `You said: ${input.query}`), toolHostFactory: countingToolFactory() });
   registry.start();
-  const http = await startGatewayHttp({
-    host: '127.0.0.1',
-    port: 0,
+  const gateway = await startLoopbackGateway({
+    registry,
     logger,
-    health: () => ({
-      status: 'ok',
-      name: 'limits',
-      version: '0',
-      uptimeSeconds: 0,
-      mode: 'sandbox',
-      agent: 'direct',
-      services: { gateway: { running: true }, mcp: { running: false }, sandbox: { running: false } },
-      sessions: { active: registry.size, peak: registry.stats().peak },
-    }),
-    ...options.http,
+    authenticate: fakeAuthenticator,
+    name: 'limits',
+    ...(options.gateway ? { gateway: options.gateway } : {}),
+    ...(options.http ? { http: options.http } : {}),
   });
-  const ws = createWsGateway({ registry, logger, authenticate: fakeAuthenticator, host: '127.0.0.1', ...options.gateway });
-  http.attachWebSocket(ws);
   return {
-    url: `ws://127.0.0.1:${http.port}`,
-    http,
+    url: gateway.url,
+    http: gateway.http,
     registry,
     logLines: lines,
-    async close() {
-      await ws.close('test done');
-      await http.close();
-    },
+    close: () => gateway.close('test done'),
   };
 }

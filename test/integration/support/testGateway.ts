@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 
-import { startGatewayHttp, type GatewayHttp } from '../../../electron/core/gateway/httpServer';
-import { createWsGateway, type WsGatewayOptions } from '../../../electron/core/gateway/wsGateway';
+import type { GatewayHttp } from '../../../electron/core/gateway/httpServer';
+import type { WsGatewayOptions } from '../../../electron/core/gateway/wsGateway';
 import { createLogger, type Logger } from '../../../electron/core/log/logger';
 import { SecretRegistry } from '../../../electron/core/log/redact';
 import type { Clock } from '../../../electron/core/sessions/clock';
@@ -15,6 +15,8 @@ import {
   type ToolHostFactory,
 } from '../../../electron/core/sessions/engine';
 import { SessionRegistry, type SessionRegistryOptions } from '../../../electron/core/sessions/registry';
+
+import { startLoopbackGateway } from './loopbackGateway';
 
 /** Test identities: token → who it is. */
 export const testUsers: Record<string, Identity & { orgId: string }> = {
@@ -131,43 +133,22 @@ export async function startTestGateway(
     ...options.registry,
   });
   registry.start();
-  const host = options.gateway?.host ?? '127.0.0.1';
-  const http = await startGatewayHttp({
-    host: '127.0.0.1',
-    port: 0,
-    logger,
-    health: () => ({
-      status: 'ok',
-      name: 'test',
-      version: '0',
-      uptimeSeconds: 0,
-      mode: 'sandbox',
-      agent: 'direct',
-      services: { gateway: { running: true }, mcp: { running: false }, sandbox: { running: false } },
-      sessions: { active: registry.size, peak: registry.stats().peak },
-    }),
-    ...(options.webRoot ? { webRoot: options.webRoot } : {}),
-  });
-  const ws = createWsGateway({
+  const gateway = await startLoopbackGateway({
     registry,
     logger,
     authenticate: options.authenticate ?? fakeAuthenticator,
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...options.gateway,
-    host,
+    name: 'test',
+    gateway: { ...(options.clock ? { clock: options.clock } : {}), ...options.gateway },
+    http: options.webRoot ? { webRoot: options.webRoot } : {},
   });
-  http.attachWebSocket(ws);
   return {
-    url: `ws://127.0.0.1:${http.port}`,
-    httpUrl: `http://127.0.0.1:${http.port}`,
-    port: http.port,
+    url: gateway.url,
+    httpUrl: gateway.httpUrl,
+    port: gateway.port,
     registry,
     secrets,
     logLines: lines,
-    http,
-    async close(reason) {
-      await ws.close(reason);
-      await http.close();
-    },
+    http: gateway.http,
+    close: (reason) => gateway.close(reason),
   };
 }
