@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { SecretRegistry } from '../log/redact';
 
@@ -18,20 +18,11 @@ import {
   TallyfyValidationError,
 } from './errors';
 import type { RequestInfo } from './http';
-import { sandboxIds, sandboxOrgs, sandboxTokens, startSandbox, type Sandbox } from './sandbox';
+import { sandboxIds, sandboxOrgs, sandboxTokens } from './sandbox';
+import { useSandbox } from './sandbox/testing';
 
-let sandbox: Sandbox;
+const sandbox = useSandbox();
 const token = sandboxTokens.alice;
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(async () => {
-  await sandbox.close();
-});
-beforeEach(() => {
-  sandbox.reset();
-});
 
 function makeClient(overrides: Partial<TallyfyClientOptions> = {}) {
   const requests: RequestInfo[] = [];

@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { sandboxIds, sandboxOrgs, sandboxTokens, sandboxUserIds } from './defaultSeed';
-import { startSandbox, type Sandbox } from './server';
+import { useSandbox } from './testing';
 
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(async () => {
-  await sandbox.close();
-});
-beforeEach(() => {
-  sandbox.reset();
-});
+const sandbox = useSandbox();
 
 const acme = `/organizations/${sandboxOrgs.acme}`;
 
