@@ -30,6 +30,21 @@ describe('decodeClientFrame', () => {
     expect(decodeClientFrame('{"type":"approval","request_id":"r","approved":"yes"}')).toMatchObject({ ok: false, code: 'BAD_MESSAGE' });
   });
 
+  it('accepts an approval with or without `always` (older clients send none), and refuses a non-boolean one', () => {
+    expect(decodeClientFrame('{"type":"approval","request_id":"r","approved":true}')).toEqual({
+      ok: true,
+      message: { type: 'approval', request_id: 'r', approved: true },
+    });
+    expect(decodeClientFrame('{"type":"approval","request_id":"r","approved":true,"always":true}')).toEqual({
+      ok: true,
+      message: { type: 'approval', request_id: 'r', approved: true, always: true },
+    });
+    expect(decodeClientFrame('{"type":"approval","request_id":"r","approved":true,"always":"yes"}')).toMatchObject({
+      ok: false,
+      code: 'BAD_MESSAGE',
+    });
+  });
+
   it('keeps known extensions and drops unknown names', () => {
     const decoded = decodeClientFrame('{"type":"hello","extensions":["stream","teleport","tools","stream"]}');
     expect(decoded).toEqual({ ok: true, message: { type: 'hello', extensions: ['stream', 'tools'] } });
@@ -54,6 +69,18 @@ describe('server messages', () => {
     const message = { type: 'error', message: 'busy', code: 'BUSY' } as const;
     expect(decodeServerFrame(encodeFrame(message))).toEqual({ ok: true, message });
     expect(decodeServerFrame('{"type":"mystery"}')).toMatchObject({ ok: false, code: 'UNKNOWN_TYPE' });
+  });
+
+  it('decodes the additive fields (awaiting chip, always-allow, retry notice) and messages without them', () => {
+    const pending = { type: 'tool_call', query_id: 'q', call_id: 'c', tool: 'create_tag', args: {}, status: 'awaiting_approval' } as const;
+    expect(decodeServerFrame(encodeFrame(pending))).toEqual({ ok: true, message: pending });
+    expect(decodeServerFrame(encodeFrame({ ...pending, status: 'exploded' }))).toMatchObject({ ok: false });
+    const resolved = { type: 'approval_resolved', request_id: 'r', approved: true, reason: 'answered', call_id: 'c', always: true } as const;
+    expect(decodeServerFrame(encodeFrame(resolved))).toEqual({ ok: true, message: resolved });
+    const retry = { type: 'info', code: 'retrying', message: 'Claude is busy, retrying in 2 s…', query_id: 'q', retry_in_ms: 1500 } as const;
+    expect(decodeServerFrame(encodeFrame(retry))).toEqual({ ok: true, message: retry });
+    expect(decodeServerFrame('{"type":"auth_error","code":"GATEWAY_STOPPED","message":"stopped"}')).toMatchObject({ ok: true });
+    expect(decodeServerFrame('{"type":"approval_resolved","request_id":"r","approved":false,"reason":"timeout"}')).toMatchObject({ ok: true });
   });
 
   it('lets an extension-less client receive only the original types', () => {
