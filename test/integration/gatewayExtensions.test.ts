@@ -92,6 +92,30 @@ describe('protocol extensions', () => {
     client.close();
   });
 
+  it('an always-answer counts as a plain allow when the engine cannot remember it (no allow_always offered)', async () => {
+    const answers: string[] = [];
+    const engine = scriptedEngine(async (input) => {
+      input.emit({ kind: 'tool_pending', callId: 'c9', tool: 'delete_run', args: { run_id: 'r1' } });
+      const answer = await input.requestApproval({ tool: 'delete_run', args: { run_id: 'r1' }, destructive: true, callId: 'c9' });
+      answers.push(answer);
+      return answer;
+    });
+    gateway = await startTestGateway({ engine });
+    const client = await TestClient.open(gateway.url);
+    await client.request({ type: 'auth', api_key: 'tok-alice', org_id: 'org-a', extensions: ['tools', 'approvals'] }, 'auth_success');
+    const ask = await client.request({ type: 'query', content: 'delete it' }, 'approval_request');
+    expect(ask).toMatchObject({ call_id: 'c9', tool: 'delete_run' });
+    expect(ask.allow_always).toBeUndefined();
+    expect(client.frames.find((frame) => frame.type === 'tool_call')).toMatchObject({ call_id: 'c9', status: 'awaiting_approval' });
+    const resolved = client.next('approval_resolved');
+    const response = client.next('response');
+    client.send({ type: 'approval', request_id: ask.request_id, approved: true, always: true });
+    expect(await resolved).toEqual({ type: 'approval_resolved', request_id: ask.request_id, approved: true, reason: 'answered', call_id: 'c9' });
+    expect((await response).content).toBe('allow');
+    expect(answers).toEqual(['allow']);
+    client.close();
+  });
+
   it('never streams a credential, even split across deltas, nor puts one in the response', async () => {
     const engine = scriptedEngine((input) => {
       for (const piece of ['Your key is tok-a', 'li', 'ce and ', 'bob has tok-', 'bob.', ' Done'])
