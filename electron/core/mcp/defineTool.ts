@@ -33,7 +33,7 @@ export interface ToolContext {
   readonly client: TallyfyClient;
   /** Aborted when the MCP request is cancelled. */
   readonly signal: AbortSignal;
-  /** The org's IANA timezone (then the caller's), read once per server; undefined when neither is set. */
+  /** The org's IANA timezone (then the caller's), read once per server (a failed lookup is tried again next call); undefined when neither is set. */
   timezone(): Promise<string | undefined>;
 }
 

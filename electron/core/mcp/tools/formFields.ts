@@ -115,6 +115,25 @@ const updateShape = {
   validation: validationArg.optional(),
 };
 
+/** The changes an update tool takes (every field optional). */
+type FieldPatch = z.infer<z.ZodObject<typeof updateShape>>;
+
+/** The body that applies `patch` to `current`: label, type and required default to the current ones (options, columns: see {@link fieldBody}). */
+function patchedFieldBody(patch: FieldPatch, current: Capture | PrerunField): CaptureInput {
+  return fieldBody(
+    {
+      label: patch.label ?? current.label,
+      field_type: patch.field_type ?? current.field_type,
+      required: patch.required ?? current.required,
+      options: patch.options,
+      columns: patch.columns,
+      guidance: patch.guidance,
+      validation: patch.validation,
+    },
+    current,
+  );
+}
+
 /** Form fields on steps and on the kick-off form. */
 export const formFieldTools: Tool[] = [
   defineTool({
@@ -139,19 +158,7 @@ export const formFieldTools: Tool[] = [
     input: { template_id: templateIdArg, step_id: stepIdArg, field_id: fieldIdArg, ...updateShape },
     run: async ({ template_id, step_id, field_id, ...patch }, { client, signal }) => {
       const current = captureOf(stepOf(await templateWithSteps(client, template_id, signal), step_id), field_id);
-      const body = fieldBody(
-        {
-          label: patch.label ?? current.label,
-          field_type: patch.field_type ?? current.field_type,
-          required: patch.required ?? current.required,
-          options: patch.options,
-          columns: patch.columns,
-          guidance: patch.guidance,
-          validation: patch.validation,
-        },
-        current,
-      );
-      return trimCapture(await client.captures.update(template_id, step_id, field_id, body, signal));
+      return trimCapture(await client.captures.update(template_id, step_id, field_id, patchedFieldBody(patch, current), signal));
     },
   }),
   defineTool({
@@ -241,19 +248,7 @@ export const formFieldTools: Tool[] = [
     input: { template_id: templateIdArg, field_id: hexId('kick-off field'), ...updateShape },
     run: async ({ template_id, field_id, ...patch }, { client, signal }) => {
       const current = prerunOf(await client.prerun.list(template_id, signal), field_id);
-      const body = fieldBody(
-        {
-          label: patch.label ?? current.label,
-          field_type: patch.field_type ?? current.field_type,
-          required: patch.required ?? current.required,
-          options: patch.options,
-          columns: patch.columns,
-          guidance: patch.guidance,
-          validation: patch.validation,
-        },
-        current,
-      );
-      const fields = await client.prerun.update(template_id, field_id, body, signal);
+      const fields = await client.prerun.update(template_id, field_id, patchedFieldBody(patch, current), signal);
       return { field: trimCapture(prerunOf(fields, field_id)), fields: fields.map(trimCapture) };
     },
   }),

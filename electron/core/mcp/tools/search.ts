@@ -58,6 +58,17 @@ async function search(
   return out;
 }
 
+/** A search over one kind only: the arguments of `search_all` without `types`, the same output. */
+function searchOneType(type: SearchType, tool: Pick<Tool, 'name' | 'title' | 'description'>): Tool {
+  return defineTool({
+    ...tool,
+    area: 'search',
+    effect: 'read',
+    input: { query: queryArg, page: pageArg, per_page: perPageArg },
+    run: async ({ query, page, per_page }, { client, signal }) => search(client, query, [type], page, per_page, signal),
+  });
+}
+
 /** Universal search. */
 export const searchTools: Tool[] = [
   defineTool({
@@ -81,31 +92,19 @@ export const searchTools: Tool[] = [
     },
     run: async ({ query, types, page, per_page }, { client, signal }) => search(client, query, types, page, per_page, signal),
   }),
-  defineTool({
+  searchOneType('task', {
     name: 'search_for_tasks',
     title: 'Search tasks',
-    area: 'search',
-    effect: 'read',
     description: 'Searches tasks by title; each hit includes its process id (run_id).',
-    input: { query: queryArg, page: pageArg, per_page: perPageArg },
-    run: async ({ query, page, per_page }, { client, signal }) => search(client, query, ['task'], page, per_page, signal),
   }),
-  defineTool({
+  searchOneType('process', {
     name: 'search_for_processes',
     title: 'Search processes',
-    area: 'search',
-    effect: 'read',
     description: 'Searches processes (runs) by name; returns id, name and status of each hit.',
-    input: { query: queryArg, page: pageArg, per_page: perPageArg },
-    run: async ({ query, page, per_page }, { client, signal }) => search(client, query, ['process'], page, per_page, signal),
   }),
-  defineTool({
+  searchOneType('blueprint', {
     name: 'search_for_templates',
     title: 'Search templates',
-    area: 'search',
-    effect: 'read',
     description: 'Searches templates (blueprints) by title; returns id, title and number of steps of each hit.',
-    input: { query: queryArg, page: pageArg, per_page: perPageArg },
-    run: async ({ query, page, per_page }, { client, signal }) => search(client, query, ['blueprint'], page, per_page, signal),
   }),
 ];
