@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
@@ -51,6 +53,9 @@ async function overHttp(mode: 'json' | 'sse', calls: number): Promise<McpTiming 
     createClient: (options: TallyfyClientOptions) => createTallyfyClient({ ...options, fetch: stubTallyfyFetch }),
   });
   const client = new Client({ name: 'bench', version: '0' });
+  // The SDK's client transport passes one long-lived AbortSignal to every fetch, and undici keeps a
+  // listener on it per request until GC: harmless here, but thousands of calls trip Node's leak warning.
+  setMaxListeners(0);
   const transport = new StreamableHTTPClientTransport(new URL(http.url), {
     requestInit: { headers: { authorization: `Bearer ${stubToken}`, 'x-tallyfy-org-id': stubOrgId } },
   });

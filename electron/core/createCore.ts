@@ -134,7 +134,7 @@ export function createCore(options: CoreOptions): Core {
   const toolHostFactory: ToolHostFactory =
     options.toolHostFactory ??
     (externalMcp
-      ? (credentials) => createRemoteToolHost({ url: externalMcp, apiKey: credentials.apiKey, orgId: credentials.orgId })
+      ? (credentials) => createRemoteToolHost({ url: externalMcp, apiKey: credentials.apiKey, orgId: credentials.orgId, fetch: httpFetch })
       : (credentials) => createTallyfyToolHostFactory(services())(credentials));
   const sessions = new SessionRegistry({
     secrets,
