@@ -1,7 +1,4 @@
-import type { Health } from '../../../shared/types/health';
 import type { NetworkAddress } from '../../../shared/types/network';
-import type { Logger, LogRing } from '../log/logger';
-import type { SettingsService } from '../store/settingsService';
 
 import type { AdminContext } from './context';
 import type { AdminHandlers } from './dispatch';
@@ -9,16 +6,11 @@ import { AdminEventHub, type AdminEventTiming } from './eventHub';
 import { createAdminHandlers } from './handlers';
 import { LanAdvertiser } from './mdns';
 import { isLoopbackHost, networkAddresses } from './network';
-import type { GatewayControl, LocalChatPort, SessionDirectory } from './ports';
+import type { LocalChatPort } from './ports';
 import { StatsTracker } from './statsTracker';
 
-export interface CreateAdminOptions {
-  health(): Health;
-  sessions: SessionDirectory;
-  logs: LogRing;
-  logger: Logger;
-  settings: SettingsService;
-  gateway: GatewayControl;
+/** What the core hands the admin: the context's live parts, with defaults for the rest. */
+export interface CreateAdminOptions extends Pick<AdminContext, 'health' | 'sessions' | 'logs' | 'logger' | 'settings' | 'gateway'> {
   localChat?: LocalChatPort;
   /** Default: this machine's IPv4 addresses. */
   network?: () => NetworkAddress[];
