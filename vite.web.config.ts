@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
-const root = fileURLToPath(new URL('.', import.meta.url));
+const root = fileURLToPath(new URL('./renderer', import.meta.url));
 
 /**
  * The browser build the gateway serves: the web chat page at `/` (chat.html) and the admin
@@ -15,7 +15,7 @@ export default defineConfig({
   base: '/',
   plugins: [react()],
   build: {
-    outDir: resolve(root, '../out/web'),
+    outDir: fileURLToPath(new URL('./out/web', import.meta.url)),
     emptyOutDir: true,
     rollupOptions: {
       input: { admin: resolve(root, 'index.html'), chat: resolve(root, 'chat.html') },
