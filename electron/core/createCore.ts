@@ -206,6 +206,7 @@ export function createCore(options: CoreOptions): Core {
       configureAgent: (patch) => agent.configure(patch),
     },
     settings,
+    config.mdns ? {} : { mdns: null },
   );
 
   return {

@@ -34,6 +34,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig([], { GATEWAY_DATA_DIR: dataDir(), TALLYFY_API_URL: 'not a url' })).toThrow(/TALLYFY_API_URL/);
   });
 
+  it('turns mDNS advertising off with --no-mdns or GATEWAY_MDNS=false', () => {
+    expect(loadConfig([], { GATEWAY_DATA_DIR: dataDir() }).config.mdns).toBe(true);
+    expect(loadConfig(['--no-mdns'], { GATEWAY_DATA_DIR: dataDir() }).config.mdns).toBe(false);
+    expect(loadConfig([], { GATEWAY_DATA_DIR: dataDir(), GATEWAY_MDNS: 'false' }).config.mdns).toBe(false);
+  });
+
   it('explains a broken settings file', () => {
     const dir = dataDir();
     writeFileSync(join(dir, 'settings.json'), '{oops');

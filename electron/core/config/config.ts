@@ -28,6 +28,8 @@ export const configSchema = z.object({
   adminToken: z.string().min(16).max(256).optional(),
   /** Verbose logging. Default false. */
   debug: z.boolean().default(false),
+  /** Advertise the gateway on the LAN over mDNS while it is exposed. Default true; `--no-mdns` turns it off. */
+  mdns: z.boolean().default(true),
   /** Folder for settings and secrets. Default `~/.config/tallyfy-mcp-gateway` (env `GATEWAY_DATA_DIR`). */
   dataDir: z.string().min(1),
   /** Anthropic API key (env `ANTHROPIC_API_KEY`). Without it the gateway runs in direct tool mode. */
@@ -68,6 +70,7 @@ const flagOptions = {
   'access-code': { type: 'string' },
   'admin-token': { type: 'string' },
   debug: { type: 'boolean' },
+  'no-mdns': { type: 'boolean' },
   'data-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -83,6 +86,7 @@ const sources: Partial<Record<keyof Config, { flag?: keyof typeof flagOptions; e
   accessCode: { flag: 'access-code', env: 'GATEWAY_ACCESS_CODE' },
   adminToken: { flag: 'admin-token', env: 'GATEWAY_ADMIN_TOKEN' },
   debug: { flag: 'debug', env: 'GATEWAY_DEBUG' },
+  mdns: { env: 'GATEWAY_MDNS' },
   dataDir: { flag: 'data-dir', env: 'GATEWAY_DATA_DIR' },
   anthropicApiKey: { env: 'ANTHROPIC_API_KEY' },
   anthropicBaseUrl: { env: 'ANTHROPIC_BASE_URL' },
@@ -93,7 +97,7 @@ const sources: Partial<Record<keyof Config, { flag?: keyof typeof flagOptions; e
   mcpServerUrl: { env: 'MCP_SERVER_URL' },
 };
 
-const booleanKeys = new Set<keyof Config>(['sandbox', 'debug']);
+const booleanKeys = new Set<keyof Config>(['sandbox', 'debug', 'mdns']);
 
 /**
  * The config keys a flag in `argv` or a non-empty environment variable sets: the settings file
@@ -121,11 +125,12 @@ export const usage = `Usage: npm run serve -- [options]
   --access-code CODE     code teammates must enter when the gateway is on the LAN
   --admin-token TOKEN    token for the browser admin view (default: generated and kept)
   --data-dir DIR         settings folder (default ~/.config/tallyfy-mcp-gateway)
+  --no-mdns              do not advertise the gateway on the LAN over mDNS
   --debug                verbose logs
   -h, --help             this text
 
 Environment: GATEWAY_HOST, GATEWAY_PORT, GATEWAY_MCP_PORT, GATEWAY_SANDBOX, GATEWAY_IDLE_TIMEOUT,
-GATEWAY_ACCESS_CODE, GATEWAY_ADMIN_TOKEN, GATEWAY_DATA_DIR, GATEWAY_DEBUG, ANTHROPIC_API_KEY,
+GATEWAY_ACCESS_CODE, GATEWAY_ADMIN_TOKEN, GATEWAY_DATA_DIR, GATEWAY_DEBUG, GATEWAY_MDNS, ANTHROPIC_API_KEY,
 ANTHROPIC_BASE_URL, ANTHROPIC_MODEL, TALLYFY_API_URL, TALLYFY_API_KEY, TALLYFY_ORG_ID, MCP_SERVER_URL.`;
 
 /** The default settings folder, `GATEWAY_DATA_DIR` or `~/.config/tallyfy-mcp-gateway`. */
@@ -189,6 +194,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     const flagValue = source.flag ? flags[source.flag] : undefined;
     if (flagValue !== undefined) fromEnvAndFlags[key] = flagValue;
   }
+  if (flags['no-mdns'] === true) fromEnvAndFlags.mdns = false;
   const dataDir = resolve(String(fromEnvAndFlags.dataDir ?? defaultDataDir(env)));
   Object.assign(merged, readSettingsFile(dataDir), fromEnvAndFlags, { dataDir });
   const parsed = configSchema.safeParse(merged);
