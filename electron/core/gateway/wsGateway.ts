@@ -80,6 +80,11 @@ function safeEqual(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+/** An access code as people type it: case, spaces and dashes do not matter (`k7qm 2xpa 9htd` = `K7QM-2XPA-9HTD`). */
+export function normalizeAccessCode(code: string): string {
+  return code.replace(/[\s-]+/g, '').toUpperCase();
+}
+
 function remoteAddress(request: IncomingMessage): string {
   return (request.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
 }
@@ -221,7 +226,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         if (accessCode) {
           if (!message.access_code)
             return authError('ACCESS_CODE_REQUIRED', 'This gateway is shared on the network: enter the access code your admin gave you.');
-          if (!safeEqual(message.access_code, accessCode)) {
+          if (!safeEqual(normalizeAccessCode(message.access_code), normalizeAccessCode(accessCode))) {
             limiter.fail(address);
             return authError('ACCESS_CODE_INVALID', 'The access code is wrong. Ask the gateway admin for the current code.');
           }
