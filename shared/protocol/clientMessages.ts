@@ -10,8 +10,9 @@ const idSchema = z.string().min(1).max(100);
 /** Original: sign in with the teammate's own Tallyfy token and organization id. */
 export const authMessageSchema = z.object({
   type: z.literal('auth'),
-  api_key: z.string().min(1, 'api_key is required').max(4096),
-  org_id: z.string().min(1, 'org_id is required').max(100),
+  // Pasted credentials often carry a stray space or newline; org ids are lowercase hex in Tallyfy.
+  api_key: z.string().trim().min(1, 'api_key is required').max(4096),
+  org_id: z.string().trim().toLowerCase().min(1, 'org_id is required').max(100),
   /** Needed when the gateway is shared on the network. */
   access_code: z.string().max(128).optional(),
   /** Opt-in extensions (see extensions.ts); unknown names are ignored. */

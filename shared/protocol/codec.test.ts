@@ -13,6 +13,14 @@ describe('decodeClientFrame', () => {
     expect(decodeClientFrame('{"type":"ping"}')).toEqual({ ok: true, message: { type: 'ping' } });
   });
 
+  it('tidies pasted credentials: trims both, lowercases the org id, and still refuses blanks', () => {
+    expect(decodeClientFrame('{"type":"auth","api_key":" key\\n","org_id":" A0B1 "}')).toEqual({
+      ok: true,
+      message: { type: 'auth', api_key: 'key', org_id: 'a0b1' },
+    });
+    expect(decodeClientFrame('{"type":"auth","api_key":"   ","org_id":"o"}')).toMatchObject({ ok: false, code: 'BAD_MESSAGE' });
+  });
+
   it('gives stable codes for bad frames', () => {
     expect(decodeClientFrame('{nope')).toMatchObject({ ok: false, code: 'BAD_JSON' });
     expect(decodeClientFrame('[1,2]')).toMatchObject({ ok: false, code: 'BAD_MESSAGE' });
