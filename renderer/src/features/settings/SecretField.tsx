@@ -14,6 +14,7 @@ export function SecretField({
   onChange,
   placeholder,
   hint,
+  error,
   testId,
 }: {
   label: string;
@@ -23,6 +24,8 @@ export function SecretField({
   onChange: (value: string | null | undefined) => void;
   placeholder: string;
   hint?: string;
+  /** The validation message for a typed value. */
+  error?: string | undefined;
   testId?: string;
 }) {
   const [editing, setEditing] = useState(!status.set);
@@ -84,6 +87,7 @@ export function SecretField({
         </div>
       )}
       {hint && <span className="field-hint">{hint}</span>}
+      {error && <span className="field-error">{error}</span>}
     </div>
   );
 }

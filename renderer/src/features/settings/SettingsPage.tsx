@@ -44,7 +44,7 @@ const toDraft = (view: SettingsView): Draft => ({
 });
 
 /** The changes between the saved settings and the draft, as a `settings.update` input. */
-export function draftToUpdate(view: SettingsView, draft: Draft): Record<string, unknown> {
+function draftToUpdate(view: SettingsView, draft: Draft): Record<string, unknown> {
   const next: Partial<Record<keyof EditableSettings, unknown>> = {
     host: draft.host.trim(),
     port: Number(draft.port),
@@ -103,12 +103,46 @@ function Section({ title, description, children }: { title: string; description:
   );
 }
 
-function Locked({ view, name }: { view: SettingsView; name: string }) {
-  if (!view.overridden.includes(name)) return null;
+/**
+ * One setting: its label (with a "set at start-up" badge when `locked`, i.e. a flag or environment
+ * variable sets it), the control, an optional hint, and the validation `error`. A `label` element,
+ * or a `div` when the control holds more than one input (`group`).
+ */
+function Field({
+  label,
+  locked = false,
+  error,
+  hint,
+  narrow = false,
+  group = false,
+  children,
+}: {
+  label: string;
+  locked?: boolean;
+  error: string | undefined;
+  hint?: string;
+  narrow?: boolean;
+  group?: boolean;
+  children: ReactNode;
+}) {
+  const Tag = group ? 'div' : 'label';
   return (
-    <span className="badge" title="A flag or environment variable sets this; the saved value applies when it is gone.">
-      <Icon name="lock" size={12} /> set at start-up
-    </span>
+    <Tag className={narrow ? 'field field-narrow' : 'field'}>
+      <span className="field-label">
+        {label}
+        {locked && (
+          <>
+            {' '}
+            <span className="badge" title="A flag or environment variable sets this; the saved value applies when it is gone.">
+              <Icon name="lock" size={12} /> set at start-up
+            </span>
+          </>
+        )}
+      </span>
+      {children}
+      {hint && <span className="field-hint">{hint}</span>}
+      {error && <span className="field-error">{error}</span>}
+    </Tag>
   );
 }
 
@@ -165,7 +199,7 @@ export function SettingsPage({ gatewayControl }: { gatewayControl?: ReactNode })
     ...lan.map((item) => ({ value: item.address, label: `Only ${item.interface} (${item.address})` })),
   ];
   if (!hostOptions.some((option) => option.value === draft.host)) hostOptions.push({ value: draft.host, label: draft.host });
-  const fieldError = (name: string) => errors[name] && <span className="field-error">{errors[name]}</span>;
+  const locked = (name: keyof EditableSettings): boolean => view.overridden.includes(name);
 
   return (
     <section className="page" aria-label="Settings">
@@ -206,42 +240,33 @@ export function SettingsPage({ gatewayControl }: { gatewayControl?: ReactNode })
       )}
 
       <Section title="Network" description="Where teammates reach the gateway. Loopback keeps it on this computer; a LAN address shares it with your network.">
-        <label className="field">
-          <span className="field-label">
-            Bind address <Locked view={view} name="host" />
-          </span>
-          <select value={draft.host} onChange={(event) => set('host', event.target.value)} disabled={view.overridden.includes('host')} data-testid="settings-host">
+        <Field label="Bind address" locked={locked('host')} error={errors.host}>
+          <select value={draft.host} onChange={(event) => set('host', event.target.value)} disabled={locked('host')} data-testid="settings-host">
             {hostOptions.map((option) => (
               <option key={option.value} value={option.value}>
                 {option.label}
               </option>
             ))}
           </select>
-          {fieldError('host')}
-        </label>
+        </Field>
         <div className="field-row">
-          <label className="field">
-            <span className="field-label">
-              Gateway port <Locked view={view} name="port" />
-            </span>
-            <input type="number" min={0} max={65535} value={draft.port} onChange={(event) => set('port', event.target.value)} disabled={view.overridden.includes('port')} />
-            {fieldError('port')}
-          </label>
-          <label className="field">
-            <span className="field-label">
-              MCP port <Locked view={view} name="mcpPort" />
-            </span>
-            <input type="number" min={0} max={65535} value={draft.mcpPort} onChange={(event) => set('mcpPort', event.target.value)} disabled={view.overridden.includes('mcpPort')} />
-            {fieldError('mcpPort')}
-          </label>
+          <Field label="Gateway port" locked={locked('port')} error={errors.port}>
+            <input type="number" min={0} max={65535} value={draft.port} onChange={(event) => set('port', event.target.value)} disabled={locked('port')} />
+          </Field>
+          <Field label="MCP port" locked={locked('mcpPort')} error={errors.mcpPort}>
+            <input type="number" min={0} max={65535} value={draft.mcpPort} onChange={(event) => set('mcpPort', event.target.value)} disabled={locked('mcpPort')} />
+          </Field>
         </div>
       </Section>
 
       <Section title="Access" description="Who may sign in, and for how long an idle session stays open.">
-        <div className="field">
-          <span className="field-label">
-            Access code <Locked view={view} name="accessCode" />
-          </span>
+        <Field
+          label="Access code"
+          locked={locked('accessCode')}
+          error={errors.accessCode}
+          hint="Asked of teammates when the gateway is on the LAN. Regenerating saves at once; people already signed in stay signed in."
+          group
+        >
           <div className="secret-row">
             <input type="text" value={draft.accessCode} placeholder="Generated when the gateway is shared" onChange={(event) => set('accessCode', event.target.value)} spellCheck={false} data-testid="settings-access-code" />
             <button
@@ -258,37 +283,24 @@ export function SettingsPage({ gatewayControl }: { gatewayControl?: ReactNode })
               <Icon name="refresh" size={16} /> Regenerate
             </button>
           </div>
-          <span className="field-hint">Asked of teammates when the gateway is on the LAN. Regenerating saves at once; people already signed in stay signed in.</span>
-          {fieldError('accessCode')}
-        </div>
-        <label className="field">
-          <span className="field-label">Allowed organizations</span>
+        </Field>
+        <Field label="Allowed organizations" error={errors.allowedOrgs} hint="Everyone spends your Anthropic key: restrict sign-in to your own Tallyfy organizations.">
           <textarea rows={3} value={draft.allowedOrgs} placeholder="Any organization (one id per line to restrict)" onChange={(event) => set('allowedOrgs', event.target.value)} spellCheck={false} data-testid="settings-allowed-orgs" />
-          <span className="field-hint">Everyone spends your Anthropic key: restrict sign-in to your own Tallyfy organizations.</span>
-          {fieldError('allowedOrgs')}
-        </label>
-        <label className="field field-narrow">
-          <span className="field-label">
-            Idle timeout (minutes) <Locked view={view} name="idleTimeoutMinutes" />
-          </span>
-          <input type="number" min={1} max={1440} value={draft.idleTimeoutMinutes} onChange={(event) => set('idleTimeoutMinutes', event.target.value)} disabled={view.overridden.includes('idleTimeoutMinutes')} data-testid="settings-idle" />
-          {fieldError('idleTimeoutMinutes')}
-        </label>
+        </Field>
+        <Field label="Idle timeout (minutes)" locked={locked('idleTimeoutMinutes')} error={errors.idleTimeoutMinutes} narrow>
+          <input type="number" min={1} max={1440} value={draft.idleTimeoutMinutes} onChange={(event) => set('idleTimeoutMinutes', event.target.value)} disabled={locked('idleTimeoutMinutes')} data-testid="settings-idle" />
+        </Field>
       </Section>
 
       <Section title="Assistant" description="The Claude model everyone talks to, your Anthropic key, and when tools ask before they run.">
-        <label className="field">
-          <span className="field-label">
-            Model <Locked view={view} name="anthropicModel" />
-          </span>
-          <input type="text" list="models" value={draft.anthropicModel} onChange={(event) => set('anthropicModel', event.target.value)} disabled={view.overridden.includes('anthropicModel')} />
+        <Field label="Model" locked={locked('anthropicModel')} error={errors.anthropicModel}>
+          <input type="text" list="models" value={draft.anthropicModel} onChange={(event) => set('anthropicModel', event.target.value)} disabled={locked('anthropicModel')} />
           <datalist id="models">
             <option value="claude-sonnet-4-5" />
             <option value="claude-opus-4-1" />
             <option value="claude-haiku-4-5" />
           </datalist>
-          {fieldError('anthropicModel')}
-        </label>
+        </Field>
         <SecretField
           key={`anthropic:${view.secrets.anthropicApiKey.masked ?? 'unset'}`}
           label="Anthropic API key"
@@ -297,9 +309,9 @@ export function SettingsPage({ gatewayControl }: { gatewayControl?: ReactNode })
           onChange={(value) => set('anthropicApiKey', value)}
           placeholder="sk-ant-…"
           hint="Without a key the gateway runs tools directly (/tools, /tool NAME {json})."
+          error={errors.anthropicApiKey}
           testId="settings-anthropic-key"
         />
-        {fieldError('anthropicApiKey')}
         <fieldset className="field">
           <legend className="field-label">Approvals</legend>
           <div className="choice-list">
@@ -317,13 +329,9 @@ export function SettingsPage({ gatewayControl }: { gatewayControl?: ReactNode })
       </Section>
 
       <Section title="Your Tallyfy account" description="For your own chat in this app. Never lent to teammates: they sign in with their own keys.">
-        <label className="field">
-          <span className="field-label">
-            Organization id <Locked view={view} name="tallyfyOrgId" />
-          </span>
+        <Field label="Organization id" locked={locked('tallyfyOrgId')} error={errors.tallyfyOrgId}>
           <input type="text" value={draft.tallyfyOrgId} onChange={(event) => set('tallyfyOrgId', event.target.value)} spellCheck={false} placeholder="e.g. a0000000000000000000000000000001" data-testid="settings-org" />
-          {fieldError('tallyfyOrgId')}
-        </label>
+        </Field>
         <SecretField
           key={`tallyfy:${view.secrets.tallyfyApiKey.masked ?? 'unset'}`}
           label="Tallyfy API key"
@@ -332,9 +340,9 @@ export function SettingsPage({ gatewayControl }: { gatewayControl?: ReactNode })
           onChange={(value) => set('tallyfyApiKey', value)}
           placeholder="Your personal access token"
           hint="Tallyfy → Settings → Integrations → REST API."
+          error={errors.tallyfyApiKey}
           testId="settings-tallyfy-key"
         />
-        {fieldError('tallyfyApiKey')}
       </Section>
     </section>
   );
