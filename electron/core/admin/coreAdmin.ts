@@ -1,5 +1,6 @@
 import type { Health } from '../../../shared/types/health';
 import type { LocalChatConnection } from '../../../shared/types/network';
+import type { ApprovalPolicy } from '../../../shared/types/settings';
 import type { Config } from '../config/config';
 import type { Logger, LogRing } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
@@ -44,7 +45,7 @@ export interface CoreAdminHost {
   /** Applies a new idle timeout, minutes. */
   setIdleTimeout(minutes: number): void;
   /** Applies a new Anthropic key (`null` removes it), model or approval policy. */
-  configureAgent(patch: { apiKey?: string | null; model?: string; approvalPolicy?: 'writes' | 'all' | 'never' }): void;
+  configureAgent(patch: { apiKey?: string | null; model?: string; approvalPolicy?: ApprovalPolicy }): void;
 }
 
 /** The core's admin: the surface, its HTTP transport, and the token that guards it. */
