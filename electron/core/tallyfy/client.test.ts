@@ -280,6 +280,27 @@ describe('secrets never leak', () => {
   });
 });
 
+describe('template writes keep what the PUT would wipe', () => {
+  it('prerun.add reads the template once, PUTs once, and keeps its title, users and groups', async () => {
+    const { client } = makeClient();
+    const before = await client.templates.get(sandboxIds.vendorTemplate, {});
+    const fields = await client.prerun.add(sandboxIds.vendorTemplate, { label: 'Cost centre', field_type: 'text', required: false });
+    expect(fields.map((field) => field.label)).toContain('Cost centre');
+    const templatePath = `/organizations/${sandboxOrgs.acme}/checklists/${sandboxIds.vendorTemplate}`;
+    const calls = sandbox.requestLog.filter((entry) => entry.path === templatePath).map((entry) => entry.method);
+    expect(calls).toEqual(['GET', 'GET', 'PUT']);
+    const after = await client.templates.get(sandboxIds.vendorTemplate, {});
+    expect(after).toMatchObject({ title: before.title, users: before.users, groups: before.groups });
+  });
+
+  it('templates.amend changes only what it is given', async () => {
+    const { client } = makeClient();
+    const before = await client.templates.get(sandboxIds.vendorTemplate, {});
+    const updated = await client.templates.amend(sandboxIds.vendorTemplate, () => ({ summary: 'New summary' }));
+    expect(updated).toMatchObject({ title: before.title, users: before.users, groups: before.groups, summary: 'New summary' });
+  });
+});
+
 describe('pagination helpers', () => {
   it('listPage normalises the envelope; listAll walks every page', async () => {
     const { client } = makeClient();

@@ -164,13 +164,8 @@ export const organizeTools: Tool[] = [
         const relation = await client.folders.addObject(folder_id, object_id, 'Run', signal);
         return { filed: true, folder_id, object_id, object_type, folder_object_id: relation.id };
       }
-      // Templates are filed through their own folder_id (and a PUT re-sends title, users and groups).
-      const current = await client.templates.get(object_id, {}, signal);
-      await client.templates.update(
-        object_id,
-        { title: current.title, users: current.users ?? [], groups: current.groups ?? [], folder_id },
-        signal,
-      );
+      // Templates are filed through their own folder_id.
+      await client.templates.amend(object_id, () => ({ folder_id }), signal);
       return { filed: true, folder_id, object_id, object_type };
     },
   }),

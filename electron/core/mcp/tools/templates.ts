@@ -144,16 +144,13 @@ export const templateTools: Tool[] = [
     run: async ({ template_id, title, summary, guidance }, { client, signal }) => {
       if (title === undefined && summary === undefined && guidance === undefined)
         throw new ToolInputError('Nothing to change: give title, summary or guidance.');
-      const current = await client.templates.get(template_id, {}, signal);
-      const updated = await client.templates.update(
+      const updated = await client.templates.amend(
         template_id,
-        {
-          title: title ?? current.title,
-          users: current.users ?? [],
-          groups: current.groups ?? [],
+        () => ({
+          ...(title !== undefined ? { title } : {}),
           ...(summary !== undefined ? { summary } : {}),
           ...(guidance !== undefined ? { guidance } : {}),
-        },
+        }),
         signal,
       );
       return trimTemplate(updated);

@@ -59,6 +59,21 @@ export interface AutomationInput {
 /** Kick-off field definition as sent inside the template's `prerun` list. */
 export type PrerunFieldInput = Partial<PrerunField> & { label: string; field_type: PrerunField['field_type']; required: boolean };
 
+/**
+ * `GET` then `PUT /checklists/{id}`: the PUT body is the template's current title, users and groups
+ * (which the PUT would otherwise wipe) with `change(current)` over them. Reads the template once.
+ */
+async function amendTemplate(
+  ctx: EndpointContext,
+  templateId: string,
+  change: (current: Template) => Partial<UpdateTemplateInput>,
+  signal?: AbortSignal,
+): Promise<Template> {
+  const current = await ctx.item<Template>('GET', `/checklists/${seg(templateId)}`, { signal });
+  const body: UpdateTemplateInput = { title: current.title, users: current.users ?? [], groups: current.groups ?? [], ...change(current) };
+  return ctx.item<Template>('PUT', `/checklists/${seg(templateId)}`, { body, signal });
+}
+
 /** Template ("checklist") endpoints (tallyfy-api.md §3.1). */
 export function templatesApi(ctx: EndpointContext) {
   return {
@@ -72,8 +87,12 @@ export function templatesApi(ctx: EndpointContext) {
     /** `PUT /checklists/{id}`. */
     update: (templateId: string, body: UpdateTemplateInput, signal?: AbortSignal): Promise<Template> =>
       ctx.item('PUT', `/checklists/${seg(templateId)}`, { body, signal }),
+    /** {@link update} that keeps what `change` leaves out: title, users and groups are read first and re-sent. */
+    amend: (templateId: string, change: (current: Template) => Partial<UpdateTemplateInput>, signal?: AbortSignal): Promise<Template> =>
+      amendTemplate(ctx, templateId, change, signal),
     /** `DELETE /checklists/{id}`: archives. */
-    archive: (templateId: string, signal?: AbortSignal): Promise<unknown> => ctx.call('DELETE', `/checklists/${seg(templateId)}`, { signal }),
+    archive: (templateId: string, signal?: AbortSignal): Promise<unknown> =>
+      ctx.call('DELETE', `/checklists/${seg(templateId)}`, { signal }),
     /** `PUT /checklists/{id}/restore`. */
     restore: (templateId: string, signal?: AbortSignal): Promise<Template> =>
       ctx.item('PUT', `/checklists/${seg(templateId)}/restore`, { signal }),
@@ -124,40 +143,46 @@ export function capturesApi(ctx: EndpointContext) {
     delete: (templateId: string, stepId: string, captureId: string, signal?: AbortSignal): Promise<unknown> =>
       ctx.call('DELETE', `${base(templateId, stepId)}/${seg(captureId)}`, { signal }),
     /** `PUT …/captures/{capture}/move-out` to another step. */
-    moveOut: (templateId: string, stepId: string, captureId: string, targetStepId: string, position = 1, signal?: AbortSignal): Promise<Capture> =>
-      ctx.item('PUT', `${base(templateId, stepId)}/${seg(captureId)}/move-out`, { body: { target_step_id: targetStepId, position }, signal }),
+    moveOut: (
+      templateId: string,
+      stepId: string,
+      captureId: string,
+      targetStepId: string,
+      position = 1,
+      signal?: AbortSignal,
+    ): Promise<Capture> =>
+      ctx.item('PUT', `${base(templateId, stepId)}/${seg(captureId)}/move-out`, {
+        body: { target_step_id: targetStepId, position },
+        signal,
+      }),
   };
 }
 
 /** Kick-off ("prerun") fields (tallyfy-api.md §3.3): read from the template, written by PUTting the whole list. */
 export function prerunApi(ctx: EndpointContext) {
-  const getTemplate = (templateId: string, signal?: AbortSignal): Promise<Template> =>
-    ctx.item<Template>('GET', `/checklists/${seg(templateId)}`, { signal });
-  const replace = async (templateId: string, fields: PrerunFieldInput[], signal?: AbortSignal): Promise<PrerunField[]> => {
-    const template = await getTemplate(templateId, signal);
-    // Re-send title, users and groups: the PUT wipes omitted assignee buckets.
-    const updated = await ctx.item<Template>('PUT', `/checklists/${seg(templateId)}`, {
-      body: { title: template.title, users: template.users, groups: template.groups, prerun: fields },
-      signal,
-    });
-    return updated.prerun;
-  };
+  /** One read and one PUT of the whole list (the template's title, users and groups are kept). */
+  const rewrite = async (
+    templateId: string,
+    change: (current: PrerunField[]) => Partial<PrerunField>[],
+    signal?: AbortSignal,
+  ): Promise<PrerunField[]> => (await amendTemplate(ctx, templateId, (template) => ({ prerun: change(template.prerun) }), signal)).prerun;
   return {
     /** The template's kick-off fields, in position order. */
     list: async (templateId: string, signal?: AbortSignal): Promise<PrerunField[]> =>
-      [...(await getTemplate(templateId, signal)).prerun].sort((a, b) => a.position - b.position),
+      [...(await ctx.item<Template>('GET', `/checklists/${seg(templateId)}`, { signal })).prerun].sort((a, b) => a.position - b.position),
     /** Replaces the whole list (keeps the template's title, users and groups). */
-    replace,
+    replace: (templateId: string, fields: PrerunFieldInput[], signal?: AbortSignal): Promise<PrerunField[]> =>
+      rewrite(templateId, () => fields, signal),
     /** Adds one field at the end (or at `field.position`). Returns the new list. */
-    add: async (templateId: string, field: PrerunFieldInput, signal?: AbortSignal): Promise<PrerunField[]> => {
-      const current = (await getTemplate(templateId, signal)).prerun;
-      return replace(templateId, [...current, { position: current.length + 1, ...field }], signal);
-    },
+    add: (templateId: string, field: PrerunFieldInput, signal?: AbortSignal): Promise<PrerunField[]> =>
+      rewrite(templateId, (current) => [...current, { position: current.length + 1, ...field }], signal),
     /** Changes one field (merged over its current definition). Returns the new list. */
-    update: async (templateId: string, fieldId: string, patch: Partial<PrerunFieldInput>, signal?: AbortSignal): Promise<PrerunField[]> => {
-      const current = (await getTemplate(templateId, signal)).prerun;
-      return replace(templateId, current.map((field) => (field.id === fieldId ? { ...field, ...patch, id: fieldId } : field)), signal);
-    },
+    update: (templateId: string, fieldId: string, patch: Partial<PrerunFieldInput>, signal?: AbortSignal): Promise<PrerunField[]> =>
+      rewrite(
+        templateId,
+        (current) => current.map((field) => (field.id === fieldId ? { ...field, ...patch, id: fieldId } : field)),
+        signal,
+      ),
     /** `DELETE /checklists/{id}/preruns/{field}` (403 when a rule references it). */
     delete: (templateId: string, fieldId: string, signal?: AbortSignal): Promise<unknown> =>
       ctx.call('DELETE', `/checklists/${seg(templateId)}/preruns/${seg(fieldId)}`, { signal }),
