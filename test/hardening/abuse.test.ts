@@ -3,10 +3,11 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
-import { nextOf, TestClient } from './support/client';
-import { startLimitsGateway, type LimitsGateway } from './support/gateway';
+import { startTestGateway, type TestGateway } from '../integration/support/testGateway';
 
-const open: LimitsGateway[] = [];
+import { nextOf, TestClient } from './support/client';
+
+const open: TestGateway[] = [];
 const sockets: Array<Socket | WebSocket | TestClient> = [];
 afterEach(async () => {
   for (const socket of sockets.splice(0)) {
@@ -17,8 +18,8 @@ afterEach(async () => {
   for (const gateway of open.splice(0)) await gateway.close();
 });
 
-async function gateway(options: Parameters<typeof startLimitsGateway>[0] = {}): Promise<LimitsGateway> {
-  const started = await startLimitsGateway(options);
+async function gateway(options: Parameters<typeof startTestGateway>[0] = {}): Promise<TestGateway> {
+  const started = await startTestGateway(options);
   open.push(started);
   return started;
 }

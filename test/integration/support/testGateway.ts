@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 
-import type { GatewayHttp } from '../../../electron/core/gateway/httpServer';
+import type { GatewayHttp, GatewayHttpOptions } from '../../../electron/core/gateway/httpServer';
 import type { WsGatewayOptions } from '../../../electron/core/gateway/wsGateway';
 import { createLogger, type Logger } from '../../../electron/core/log/logger';
 import { SecretRegistry } from '../../../electron/core/log/redact';
@@ -110,7 +110,12 @@ export interface TestGateway {
   close(reason?: string): Promise<void>;
 }
 
-/** Starts the real HTTP server + WebSocket gateway on 127.0.0.1:0 with test services. */
+/**
+ * Starts the real HTTP server + WebSocket gateway on 127.0.0.1:0 with test services: by default a
+ * scripted echo engine ("You said: …"), a counting tool factory and {@link fakeAuthenticator}.
+ * `gateway.host` sets the policy (e.g. `0.0.0.0` to act as a LAN-exposed gateway) while the socket
+ * stays bound to 127.0.0.1; `http` passes HTTP server options (timeouts, webRoot…).
+ */
 export async function startTestGateway(
   options: {
     engine?: QueryEngine;
@@ -119,7 +124,7 @@ export async function startTestGateway(
     clock?: Clock;
     registry?: Partial<SessionRegistryOptions>;
     gateway?: Partial<WsGatewayOptions>;
-    webRoot?: string;
+    http?: Partial<GatewayHttpOptions>;
   } = {},
 ): Promise<TestGateway> {
   const secrets = new SecretRegistry();
@@ -139,7 +144,7 @@ export async function startTestGateway(
     authenticate: options.authenticate ?? fakeAuthenticator,
     name: 'test',
     gateway: { ...(options.clock ? { clock: options.clock } : {}), ...options.gateway },
-    http: options.webRoot ? { webRoot: options.webRoot } : {},
+    ...(options.http ? { http: options.http } : {}),
   });
   return {
     url: gateway.url,
