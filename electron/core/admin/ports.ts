@@ -2,10 +2,10 @@ import type { GatewayStats } from '../../../shared/types/gatewayStats';
 import type { LocalChatConnection } from '../../../shared/types/network';
 import type { SessionSnapshot } from '../../../shared/types/session';
 
-/** What the admin reads from the session registry (`SessionRegistry` satisfies it). */
 /** One session's change, as the registry reports it. */
 export type SessionChange = { type: 'added' | 'updated'; session: SessionSnapshot } | { type: 'removed'; id: string };
 
+/** What the admin reads from the session registry (`SessionRegistry` satisfies it). */
 export interface SessionDirectory {
   /** Snapshots of every live session. */
   list(): SessionSnapshot[];
