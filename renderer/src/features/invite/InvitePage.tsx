@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { CopyButton } from '../../components/CopyButton';
 import { Icon } from '../../components/Icon';
 import { PageHeader } from '../../components/PageHeader';
+import { PageLoading } from '../../components/PageLoading';
 import { StatusPill } from '../../components/StatusPill';
 import { useAdminEvent, useRoute } from '../../lib/api/useRoute';
 
@@ -19,12 +20,7 @@ export function InvitePage({ settingsLink }: { settingsLink?: ReactNode }) {
   useAdminEvent('gateway.changed', reload);
   const invite = live.data;
   if (!invite) {
-    return (
-      <section className="page" aria-label="Invite">
-        <PageHeader title="Invite teammates" />
-        {live.error ? <div className="callout callout-danger">Cannot build the invite: {live.error.message}</div> : <div className="card muted">Loading…</div>}
-      </section>
-    );
+    return <PageLoading label="Invite" title="Invite teammates" failure="build the invite" error={live.error} />;
   }
   return (
     <section className="page" aria-label="Invite">

@@ -10,6 +10,7 @@ import {
 } from '../../../../shared/types/settings';
 import { Icon } from '../../components/Icon';
 import { PageHeader } from '../../components/PageHeader';
+import { PageLoading } from '../../components/PageLoading';
 import { useAction, useLiveRoute } from '../../lib/api/useLive';
 import { useRoute } from '../../lib/api/useRoute';
 
@@ -172,12 +173,7 @@ export function SettingsPage({ gatewayControl }: { gatewayControl?: ReactNode })
   const dirty = Object.keys(update).length > 0;
 
   if (!view || !draft) {
-    return (
-      <section className="page" aria-label="Settings">
-        <PageHeader title="Settings" />
-        {live.error ? <div className="callout callout-danger">Cannot read the settings: {live.error.message}</div> : <div className="card muted">Loading…</div>}
-      </section>
-    );
+    return <PageLoading label="Settings" title="Settings" failure="read the settings" error={live.error} />;
   }
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]): void => {

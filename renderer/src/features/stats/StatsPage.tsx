@@ -4,6 +4,7 @@ import type { StatsView } from '../../../../shared/types/stats';
 import { EmptyState } from '../../components/EmptyState';
 import { KpiCard } from '../../components/KpiCard';
 import { PageHeader } from '../../components/PageHeader';
+import { PageLoading } from '../../components/PageLoading';
 import { UPlotChart } from '../../components/UPlotChart';
 import { useLiveRoute } from '../../lib/api/useLive';
 import { formatDuration, formatMs, formatNumber, formatUsd } from '../../lib/format';
@@ -71,12 +72,7 @@ export function StatsPage() {
     [series],
   );
   if (!stats) {
-    return (
-      <section className="page" aria-label="Stats">
-        <PageHeader title="Stats" />
-        {live.error ? <div className="callout callout-danger">Cannot read the stats: {live.error.message}</div> : <div className="card muted">Loading…</div>}
-      </section>
-    );
+    return <PageLoading label="Stats" title="Stats" failure="read the stats" error={live.error} />;
   }
   return (
     <section className="page" aria-label="Stats">
