@@ -654,6 +654,28 @@ describe('bad arguments and Tallyfy errors', () => {
     expect(sandbox.requestLog.length).toBe(before);
   });
 
+  it('names the kind of id a malformed id should be, in lists and nested rules too', async () => {
+    const before = sandbox.requestLog.length;
+    for (const [name, args, kind] of [
+      ['add_assignees_to_step', { template_id: ids.vendorTemplate, step_id: wStep, groups: ['finance'] }, 'group'],
+      ['launch_process', { template_id: ids.vendorTemplate, name: 'X', tags: ['vendors'] }, 'tag'],
+      [
+        'create_automation_rule',
+        {
+          template_id: ids.vendorTemplate,
+          conditions: [{ subject: 'step', subject_id: 'w9', operation: 'completed' }],
+          actions: [{ action: 'show', target_step_id: erpStep }],
+        },
+        'step or field',
+      ],
+    ] as const) {
+      const result = await call(alice, name, args);
+      expect(result.isError, name).toBe(true);
+      expect(result.text, name).toContain(`must be a 32-character hexadecimal ${kind} id`);
+    }
+    expect(sandbox.requestLog.length).toBe(before);
+  });
+
   it("turns every tool's Tallyfy refusal into an isError result without the token", async () => {
     const secret = 'sandbox-not-a-real-token-31337';
     const stranger = await connect(secret);

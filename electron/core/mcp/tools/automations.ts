@@ -26,10 +26,7 @@ const fieldOperations = [
 
 const conditionArg = z.object({
   subject: z.enum(['step', 'field', 'kickoff']).describe('What the condition watches: a step, a step form field, or a kick-off field.'),
-  subject_id: z
-    .string()
-    .regex(/^[0-9a-fA-F]{32}$/)
-    .describe('Id of that step or field.'),
+  subject_id: hexId('step or field').describe('Id of that step or field.'),
   operation: z
     .enum([...stepOperations, ...fieldOperations])
     .describe(`For steps: ${stepOperations.join(', ')}. For fields: ${fieldOperations.join(', ')}.`),
@@ -43,10 +40,7 @@ const actionArg = z.object({
     .describe(
       'show/hide a step, set its deadline, reopen it, change its assignees (assign adds, assign_only replaces, unassign removes, clear_assignees empties) or call a webhook.',
     ),
-  target_step_id: z
-    .string()
-    .regex(/^[0-9a-fA-F]{32}$/)
-    .describe('The step the action applies to.'),
+  target_step_id: hexId('target step').describe('The step the action applies to.'),
   deadline: z
     .object({
       value: z.number().int().min(1),
@@ -57,10 +51,7 @@ const actionArg = z.object({
     .describe('For action "deadline": e.g. {"value":2,"unit":"days"}.'),
   users: z.array(userId).optional().describe('For assignment actions: member ids.'),
   guests: z.array(z.email()).optional().describe('For assignment actions: guest emails.'),
-  groups: z
-    .array(z.string().regex(/^[0-9a-fA-F]{32}$/))
-    .optional()
-    .describe('For assignment actions: group ids.'),
+  groups: z.array(hexId('group')).optional().describe('For assignment actions: group ids.'),
   webhook_url: z.url().optional().describe('For action "webhook": the URL to call.'),
 });
 

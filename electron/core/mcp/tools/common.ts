@@ -36,10 +36,7 @@ export const ownersArg = z
   .object({
     users: z.array(userId).optional().describe('Member ids.'),
     guests: z.array(z.email()).optional().describe('Guest email addresses.'),
-    groups: z
-      .array(z.string().regex(/^[0-9a-fA-F]{32}$/))
-      .optional()
-      .describe('Group ids.'),
+    groups: z.array(hexId('group')).optional().describe('Group ids.'),
   })
   .describe('Assignees by bucket. A bucket you leave out is kept as it is.');
 

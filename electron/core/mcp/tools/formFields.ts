@@ -273,10 +273,7 @@ export const formFieldTools: Tool[] = [
     description: 'Puts the kick-off fields of a template in a new order. Give every field id, in the order wanted.',
     input: {
       template_id: templateIdArg,
-      field_order: z
-        .array(z.string().regex(/^[0-9a-fA-F]{32}$/))
-        .min(1)
-        .describe('All kick-off field ids in the new order.'),
+      field_order: z.array(hexId('kick-off field')).min(1).describe('All kick-off field ids in the new order.'),
     },
     run: async ({ template_id, field_order }, { client, signal }) => {
       const fields = await client.prerun.list(template_id, signal);

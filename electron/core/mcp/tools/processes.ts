@@ -122,10 +122,7 @@ export const processTools: Tool[] = [
         .default({})
         .describe('Kick-off answers keyed by field label, alias or id, e.g. {"Vendor name":"Acme","Contract tier":"Gold"}.'),
       owner_id: userId.optional().describe('Member who owns the process; default the launcher.'),
-      tags: z
-        .array(z.string().regex(/^[0-9a-fA-F]{32}$/))
-        .optional()
-        .describe('Tag ids to put on the process.'),
+      tags: z.array(hexId('tag')).optional().describe('Tag ids to put on the process.'),
     },
     run: async ({ template_id, name, summary, kickoff, owner_id, tags }, { client, signal }) => {
       const template = await client.templates.get(template_id, { with: 'steps' }, signal);

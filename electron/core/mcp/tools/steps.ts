@@ -115,10 +115,7 @@ export const stepTools: Tool[] = [
       step_id: stepIdArg,
       users: z.array(userId).default([]).describe('Member ids to add.'),
       guests: z.array(z.email()).default([]).describe('Guest emails to add.'),
-      groups: z
-        .array(z.string().regex(/^[0-9a-fA-F]{32}$/))
-        .default([])
-        .describe('Group ids to add.'),
+      groups: z.array(hexId('group')).default([]).describe('Group ids to add.'),
     },
     run: async ({ template_id, step_id, users, guests, groups }, { client, signal }) => {
       if (users.length + guests.length + groups.length === 0) throw new ToolInputError('Give at least one of users, guests or groups.');
@@ -143,10 +140,7 @@ export const stepTools: Tool[] = [
       step_id: stepIdArg,
       users: z.array(userId).default([]).describe('Member ids to remove.'),
       guests: z.array(z.email()).default([]).describe('Guest emails to remove.'),
-      groups: z
-        .array(z.string().regex(/^[0-9a-fA-F]{32}$/))
-        .default([])
-        .describe('Group ids to remove.'),
+      groups: z.array(hexId('group')).default([]).describe('Group ids to remove.'),
     },
     run: async ({ template_id, step_id, users, guests, groups }, { client, signal }) => {
       if (users.length + guests.length + groups.length === 0) throw new ToolInputError('Give at least one of users, guests or groups.');

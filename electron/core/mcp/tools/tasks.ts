@@ -173,10 +173,7 @@ export const taskTools: Tool[] = [
       user_emails: z.array(z.email()).default([]).describe('Member emails to assign (resolved to ids).'),
       user_names: z.array(z.string().min(2)).default([]).describe('Member names to assign (resolved; ambiguity is refused).'),
       guest_emails: z.array(z.email()).default([]).describe('Guest emails to assign (external people).'),
-      group_ids: z
-        .array(z.string().regex(/^[0-9a-fA-F]{32}$/))
-        .default([])
-        .describe('Group ids to assign.'),
+      group_ids: z.array(hexId('group')).default([]).describe('Group ids to assign.'),
       group_names: z.array(z.string().min(1)).default([]).describe('Group names to assign (resolved).'),
       run_id: hexId('process (run)').optional().describe('Attach the task to this running process instead of leaving it standalone.'),
     },
