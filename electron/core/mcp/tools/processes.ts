@@ -125,9 +125,9 @@ export const processTools: Tool[] = [
       tags: z.array(hexId('tag')).optional().describe('Tag ids to put on the process.'),
     },
     run: async ({ template_id, name, summary, kickoff, owner_id, tags }, { client, signal }) => {
-      const template = await client.templates.get(template_id, { with: 'steps' }, signal);
-      const prerun = encodeKickoff(template.prerun ?? [], kickoff);
-      const missing = (template.prerun ?? []).filter((field) => field.required && !(field.id in prerun));
+      const fields = await client.prerun.list(template_id, signal);
+      const prerun = encodeKickoff(fields, kickoff);
+      const missing = fields.filter((field) => field.required && !(field.id in prerun));
       if (missing.length > 0) {
         throw new ToolInputError(`Required kick-off field(s) missing: ${missing.map((field) => `"${field.label}"`).join(', ')}.`);
       }
