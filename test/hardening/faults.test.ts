@@ -9,8 +9,9 @@ import { startFakeAnthropic } from '../fakes/anthropic/fakeAnthropic';
 import { errorReply, textReply, toolReply } from '../fakes/anthropic/replies';
 import { startServe } from '../helpers/serveProcess';
 
+import { startStack, type Stack } from '../integration/support/stack';
+
 import { ask, nextOf, signIn, TestClient } from './support/client';
-import { startStack, type Stack } from './support/stack';
 
 const acme = 'a0000000000000000000000000000001';
 

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
+import { startStack, type Stack } from '../integration/support/stack';
+
 import { ask, signIn, type TestClient } from './support/client';
-import { startStack, type Stack } from './support/stack';
 
 /** A small seeded PRNG (mulberry32), so a failure can be replayed. */
 function prng(seed: number): () => number {

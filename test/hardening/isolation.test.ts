@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { tokenFingerprint } from '../../electron/core/tallyfy/sandbox';
 
+import { startStack, type Stack } from '../integration/support/stack';
+
 import { ask, signIn, type TestClient } from './support/client';
-import { startStack, type Stack } from './support/stack';
 import { seedWithUsers, type SeededUser } from './support/users';
 
 describe('isolation: 100 users across both sandbox orgs in parallel', () => {

@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { errorReply, textReply } from '../fakes/anthropic/replies';
 
+import { startStack, type Stack } from '../integration/support/stack';
+
 import { ask, nextOf, signIn, TestClient } from './support/client';
-import { startStack, type Stack } from './support/stack';
 import { seedWithUsers, type SeededUser } from './support/users';
 
 describe('secrets: after a full run, no token in any log, settings file or reply', () => {

@@ -4,10 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { sandboxOrgs, sandboxTokens } from '../../electron/core/tallyfy/sandbox';
 
-import { startSandboxCore, type SandboxCore } from './support/sandboxCore';
+import { startStack, type Stack } from './support/stack';
 import { TestClient } from './support/wsClient';
 
-let running: SandboxCore | undefined;
+let running: Stack | undefined;
 afterEach(async () => {
   await running?.close();
   running = undefined;
@@ -28,7 +28,7 @@ function rawGet(port: number, path: string): Promise<{ status: number; headers: 
 
 describe('the core wiring', () => {
   it('serves the web build: / is the chat page, /admin the admin app, hashed assets cached, no path traversal', async () => {
-    running = await startSandboxCore();
+    running = await startStack();
     const port = Number(new URL(running.addresses.gatewayUrl).port);
     const chat = await rawGet(port, '/');
     expect(chat.status).toBe(200);
@@ -51,7 +51,7 @@ describe('the core wiring', () => {
   });
 
   it('gives the desk user a local session with a one-time token, and keeps it when the admin stops the gateway for teammates', async () => {
-    running = await startSandboxCore([], {}, { TALLYFY_API_KEY: sandboxTokens.bob, TALLYFY_ORG_ID: sandboxOrgs.acme });
+    running = await startStack({ env: { TALLYFY_API_KEY: sandboxTokens.bob, TALLYFY_ORG_ID: sandboxOrgs.acme } });
     const first = running.core.localChat();
     expect(first).toMatchObject({ available: true });
     if (!first.available) return;
@@ -91,7 +91,7 @@ describe('the core wiring', () => {
   });
 
   it('says the local chat is unavailable without desk credentials', async () => {
-    running = await startSandboxCore();
+    running = await startStack();
     expect(running.core.localChat()).toMatchObject({ available: false });
   });
 });

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { startSandboxCore, type SandboxCore } from './support/sandboxCore';
+import { startStack, type Stack } from './support/stack';
 import { TestClient } from './support/wsClient';
 
 const acme = 'a0000000000000000000000000000001';
-let provider: SandboxCore;
-let gateway: SandboxCore;
+let provider: Stack;
+let gateway: Stack;
 
 beforeAll(async () => {
-  provider = await startSandboxCore();
+  provider = await startStack();
   // A second gateway whose sessions use the first one's MCP endpoint instead of the embedded server.
-  gateway = await startSandboxCore([], {}, { MCP_SERVER_URL: provider.addresses.mcpUrl! });
+  gateway = await startStack({ env: { MCP_SERVER_URL: provider.addresses.mcpUrl! } });
 });
 
 afterAll(async () => {

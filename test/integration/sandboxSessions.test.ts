@@ -3,10 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sandboxOrgs, sandboxTokens, tokenFingerprint } from '../../electron/core/tallyfy/sandbox';
 import { lastToolResults, textReply, toolReply, type FakeRequest } from '../fakes/anthropic/replies';
 
-import { startSandboxCore, type SandboxCore } from './support/sandboxCore';
+import { startStack, type Stack } from './support/stack';
 import { TestClient } from './support/wsClient';
 
-let running: SandboxCore | undefined;
+let running: Stack | undefined;
 afterEach(async () => {
   await running?.close();
   running = undefined;
@@ -28,7 +28,7 @@ const users = [
 
 describe('the gateway on the sandbox with the agent', () => {
   it('an old-protocol client signs in as alice (checked with Tallyfy) and gets a response built from a real tool call; a wrong key gets auth_error', async () => {
-    running = await startSandboxCore();
+    running = await startStack();
     running.fake.setFallback(whoAmIModel);
     const client = await TestClient.open(running.addresses.wsUrl);
     expect(await client.request({ type: 'auth', api_key: 'sandbox-nobody', org_id: sandboxOrgs.acme }, 'auth_error')).toMatchObject({
@@ -65,7 +65,7 @@ describe('the gateway on the sandbox with the agent', () => {
   });
 
   it('50 concurrent sessions of different users in both orgs: every Tallyfy request carries its own session token, and nobody sees another user', async () => {
-    running = await startSandboxCore();
+    running = await startStack();
     running.fake.setFallback(whoAmIModel);
     const sessions = await Promise.all(
       Array.from({ length: 50 }, async (_unused, index) => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 
 import { loadConfig } from '../../../electron/core/config/config';
-import { createCore, type Core } from '../../../electron/core/createCore';
+import { createCore, type Core, type CoreAddresses } from '../../../electron/core/createCore';
 import { createInProcessToolHost } from '../../../electron/core/mcp/inProcessToolHost';
 import type { ToolHostFactory } from '../../../electron/core/sessions/engine';
 import { createTallyfyClient, type TallyfyClientOptions } from '../../../electron/core/tallyfy';
@@ -14,6 +14,8 @@ import { startFakeAnthropic, type FakeAnthropic, type FakeAnthropicOptions } fro
 /** The product as `serve --sandbox` composes it, in this process, with the fake Anthropic server. */
 export interface Stack {
   core: Core;
+  /** What `core.start()` returned (gateway, WebSocket, MCP and sandbox URLs). */
+  addresses: CoreAddresses;
   fake: FakeAnthropic;
   sandbox: Sandbox;
   /** `ws://127.0.0.1:PORT` */
@@ -36,7 +38,9 @@ export interface Stack {
 
 /**
  * Starts createCore on 127.0.0.1 (ephemeral ports) in sandbox mode, pointed at a fresh fake
- * Anthropic server, logging into memory. `seed` replaces the sandbox seed; `flags` are extra serve flags.
+ * Anthropic server, logging into memory, with a fresh data dir. `seed` replaces the sandbox seed;
+ * `flags` are extra serve flags; `env` is the whole environment config sees besides the Anthropic
+ * key and URL (the process's own is not read). Shared by the integration and hardening tests.
  */
 export async function startStack(
   options: {
@@ -87,6 +91,7 @@ export async function startStack(
     })());
   return {
     core,
+    addresses,
     fake,
     sandbox,
     url: addresses.wsUrl,
