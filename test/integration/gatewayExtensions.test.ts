@@ -138,6 +138,27 @@ describe('protocol extensions', () => {
     bob.close();
   });
 
+  it('never streams a credential that ends with its own first characters (regression: it was held at the wrong place and leaked)', async () => {
+    // The tail "tok" of this key is also its start: the held-back tail once cut the whole key in two.
+    const key = 'tok-xyz-tok';
+    const engine = scriptedEngine((input) => {
+      for (const piece of [`Key: ${key}`, ' end, again tok-x', 'yz-tok.']) input.emit({ kind: 'delta', text: piece });
+      return `Key: ${key} end, again ${key}.`;
+    });
+    const authenticate = async () => ({ user: { id: '9', name: 'Tess', email: 'tess@acme.example' }, org: { id: 'org-a' } });
+    gateway = await startTestGateway({ engine, authenticate });
+    const client = await TestClient.open(gateway.url);
+    await client.request({ type: 'auth', api_key: key, org_id: 'org-a', extensions: ['stream'] }, 'auth_success');
+    const response = await client.request({ type: 'query', content: 'leak please' }, 'response');
+    const streamed = client.frames
+      .filter((frame) => frame.type === 'delta')
+      .map((frame) => String(frame.text))
+      .join('');
+    expect(streamed).toBe('Key: [redacted] end, again [redacted].');
+    expect(response.content).toBe('Key: [redacted] end, again [redacted].');
+    client.close();
+  });
+
   it('negotiates by hello (answered with welcome), cancels a running query, and refuses a cancel with nothing running', async () => {
     gateway = await startTestGateway({ engine: richEngine });
     const client = await TestClient.open(gateway.url);

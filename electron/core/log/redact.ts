@@ -18,8 +18,8 @@ export const REDACTED = '[redacted]';
  */
 export class SecretRegistry {
   readonly #secrets = new Map<string, number>();
-  /** Secrets by their first three characters, longest first; built when first needed after a change. */
-  #index: Map<number, string[]> | undefined;
+  /** Secrets by their first characters; built when first needed after a change. */
+  #index: SecretIndex | undefined;
 
   /** Registers a secret; values shorter than 4 characters are ignored (too likely to be ordinary text). */
   add(secret: string | undefined): void {
@@ -52,12 +52,12 @@ export class SecretRegistry {
   scrubKnown(text: string): string {
     if (this.#secrets.size <= indexThreshold) {
       let out = text;
-      for (const secret of this.#secrets.keys()) {
+      for (const secret of this.#indexed().longestFirst) {
         if (out.includes(secret)) out = out.split(secret).join(REDACTED);
       }
       return out;
     }
-    const index = (this.#index ??= buildIndex(this.#secrets.keys()));
+    const { byKey3: index } = this.#indexed();
     let out = '';
     let copied = 0;
     let i = 0;
@@ -74,22 +74,32 @@ export class SecretRegistry {
   }
 
   /**
-   * Where a registered secret may be starting at the end of `text`: the smallest index `i` such
-   * that `text.slice(i)` is a proper prefix of a secret, or `text.length` when none is. A stream
-   * can send `text.slice(0, i)` (scrubbed) and hold the rest until more text arrives.
+   * Scrubs one stretch of streamed text: `ready` is what may be sent now (registered secrets
+   * replaced), `held` is a tail that may be the start of a secret; put it in front of the next
+   * stretch. A secret split across stretches is therefore never sent in pieces, and a whole one is
+   * never cut (even one whose last characters are also its first). Cost grows with the longest
+   * secret, not with the number of secrets.
    */
-  heldTail(text: string): number {
-    let cut = text.length;
-    for (const secret of this.#secrets.keys()) {
-      const from = Math.max(0, text.length - secret.length + 1);
-      for (let i = from; i < cut; i += 1) {
-        if (secret.startsWith(text.slice(i))) {
-          cut = i;
-          break;
-        }
-      }
+  scrubStreamed(text: string): { ready: string; held: string } {
+    const cut = this.#heldTail(text);
+    return { ready: this.scrubKnown(text.slice(0, cut)), held: text.slice(cut) };
+  }
+
+  /**
+   * The smallest index `i` such that `text.slice(i)` is a proper prefix of a secret and `i` is not
+   * inside a whole secret in `text`; `text.length` when there is none.
+   */
+  #heldTail(text: string): number {
+    if (this.#secrets.size === 0) return text.length;
+    const index = this.#indexed();
+    for (let i = Math.max(0, text.length - index.longest + 1); i < text.length; i++) {
+      if (startsSecret(text, i, index) && !insideSecret(text, i, index)) return i;
     }
-    return cut;
+    return text.length;
+  }
+
+  #indexed(): SecretIndex {
+    return (this.#index ??= buildIndex([...this.#secrets.keys()]));
   }
 
   /** Returns `text` with every registered secret and credential-like pattern replaced. */
@@ -112,17 +122,48 @@ function key3(text: string, at: number): number {
   return ((text.charCodeAt(at) << 20) ^ (text.charCodeAt(at + 1) << 10) ^ text.charCodeAt(at + 2)) & 0x3fffffff;
 }
 
-function buildIndex(secrets: Iterable<string>): Map<number, string[]> {
-  const index = new Map<number, string[]>();
-  for (const secret of secrets) {
+/** Registered secrets by their first characters (every secret has at least 4). */
+interface SecretIndex {
+  /** By {@link key3} of the first three characters, longest first. */
+  byKey3: Map<number, string[]>;
+  /** Every secret, longest first. */
+  longestFirst: string[];
+  /** The first character's code, and the first two as `c0 << 16 | c1`. */
+  first1: Set<number>;
+  first2: Set<number>;
+  longest: number;
+}
+
+function buildIndex(secrets: readonly string[]): SecretIndex {
+  const longestFirst = [...secrets].sort((a, b) => b.length - a.length);
+  const index: SecretIndex = { byKey3: new Map(), longestFirst, first1: new Set(), first2: new Set(), longest: longestFirst[0]?.length ?? 0 };
+  // In longest-first order, so a secret that extends another is matched whole.
+  for (const secret of longestFirst) {
     const key = key3(secret, 0);
-    const list = index.get(key);
+    const list = index.byKey3.get(key);
     if (list) list.push(secret);
-    else index.set(key, [secret]);
+    else index.byKey3.set(key, [secret]);
+    index.first1.add(secret.charCodeAt(0));
+    index.first2.add((secret.charCodeAt(0) << 16) | secret.charCodeAt(1));
   }
-  // Longest first, so a secret that extends another is replaced whole.
-  for (const list of index.values()) list.sort((a, b) => b.length - a.length);
   return index;
+}
+
+/** True when `text.slice(at)` is a proper prefix of a registered secret. */
+function startsSecret(text: string, at: number, index: SecretIndex): boolean {
+  const length = text.length - at;
+  if (length === 1) return index.first1.has(text.charCodeAt(at));
+  if (length === 2) return index.first2.has((text.charCodeAt(at) << 16) | text.charCodeAt(at + 1));
+  const tail = text.slice(at);
+  return index.byKey3.get(key3(text, at))?.some((secret) => secret.length > length && secret.startsWith(tail)) ?? false;
+}
+
+/** True when a whole secret in `text` starts before `at` and ends after it. */
+function insideSecret(text: string, at: number, index: SecretIndex): boolean {
+  for (let start = Math.max(0, at - index.longest + 1); start < at && start + 3 <= text.length; start++) {
+    if (index.byKey3.get(key3(text, start))?.some((secret) => start + secret.length > at && text.startsWith(secret, start))) return true;
+  }
+  return false;
 }
 
 /** A registry with no run-time secrets: applies the generic patterns only. */

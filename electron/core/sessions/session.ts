@@ -395,15 +395,6 @@ export class Session {
             const tool = running.tools.find((item) => item.call_id === event.callId);
             if (tool) Object.assign(tool, { status: event.status, duration_ms: event.durationMs });
           }
-          if (event.kind === 'delta') {
-            // A credential split across deltas must not slip through: hold any tail that could start one.
-            const text = running.heldText + event.text;
-            const cut = this.deps.secrets.heldTail(text);
-            running.heldText = text.slice(cut);
-            if (cut === 0) return;
-            this.#onEvent(running, { kind: 'delta', text: text.slice(0, cut) });
-            return;
-          }
           this.#onEvent(running, event);
         },
         requestApproval: (ask) => this.#requestApproval(queryId, ask, controller.signal),
@@ -446,9 +437,13 @@ export class Session {
   #onEvent(running: RunningQuery, event: QueryEvent): void {
     const { queryId } = running;
     switch (event.kind) {
-      case 'delta':
-        this.send({ type: 'delta', query_id: queryId, text: this.deps.secrets.scrubKnown(event.text) });
+      case 'delta': {
+        // A credential split across deltas must not slip through: any tail that could start one waits for the next delta.
+        const { ready, held } = this.deps.secrets.scrubStreamed(running.heldText + event.text);
+        running.heldText = held;
+        if (ready) this.send({ type: 'delta', query_id: queryId, text: ready });
         return;
+      }
       case 'tool_pending': {
         // The chip shows up while the approval question is open; the call is counted when it starts (or is refused).
         if (running.announced.has(event.callId)) return;
