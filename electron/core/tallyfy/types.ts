@@ -130,10 +130,9 @@ export interface FieldOption {
   [key: string]: unknown;
 }
 
-/** A step form field. `id` is the timeline id, the only key `taskdata` accepts. */
-export interface Capture {
+/** What step form fields and kick-off fields share. `id` is the timeline id. */
+interface FormFieldDefinition {
   id: string;
-  step_id: string;
   alias?: string;
   label: string;
   field_type: FieldType;
@@ -145,19 +144,14 @@ export interface Capture {
   [key: string]: unknown;
 }
 
+/** A step form field. `id` is the timeline id, the only key `taskdata` accepts. */
+export interface Capture extends FormFieldDefinition {
+  step_id: string;
+}
+
 /** A kick-off form field. `id` is the timeline id, the only key a launch `prerun` accepts. */
-export interface PrerunField {
-  id: string;
+export interface PrerunField extends FormFieldDefinition {
   checklist_id: string;
-  alias?: string;
-  label: string;
-  field_type: FieldType;
-  required: boolean;
-  position: number;
-  options?: FieldOption[];
-  columns?: { id: number; label: string }[];
-  guidance?: string | null;
-  [key: string]: unknown;
 }
 
 export type StepType = 'task' | 'approval' | 'expiring' | 'email' | 'expiring_email';
