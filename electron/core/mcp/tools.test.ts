@@ -6,12 +6,12 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTallyfyClient } from '../tallyfy/client';
 import { sandboxIds as ids, sandboxOrgs, sandboxTokens, sandboxUserIds as U } from '../tallyfy/sandbox/defaultSeed';
-import { startSandbox, type Sandbox } from '../tallyfy/sandbox/server';
 import type { OrgStore } from '../tallyfy/sandbox/state';
+import { useSandbox } from '../tallyfy/sandbox/testing';
 
 import { allTools } from './catalog';
 import { createMcpServer } from './createMcpServer';
@@ -22,9 +22,15 @@ const [wStep, approvalStep, , erpStep] = ids.vendorSteps as unknown as [string, 
 const close = (n: number): string => sid('a', '5e', 20 + n);
 const sam = 'sam@acme-supplies.example';
 
-let sandbox: Sandbox;
+const sandbox = useSandbox();
 let alice: Client;
 const open: { close(): Promise<void> }[] = [];
+beforeAll(async () => {
+  alice = await connect();
+});
+afterAll(async () => {
+  for (const item of open.splice(0)) await item.close();
+});
 
 /** A real MCP client connected over a linked pair to a server bound to `token`'s Tallyfy client. */
 async function connect(token: string = sandboxTokens.alice, orgId: string = A): Promise<Client> {
@@ -599,16 +605,6 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
 };
 
 describe('MCP tools against the sandbox', () => {
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0 });
-    alice = await connect();
-  });
-  beforeEach(() => sandbox.reset());
-  afterAll(async () => {
-    for (const item of open.splice(0)) await item.close();
-    await sandbox.close();
-  });
-
   it('has a happy-path case for every tool (coverage cannot silently lapse)', () => {
     expect(Object.keys(happy).sort()).toEqual(allTools.map((tool) => tool.name).sort());
   });
@@ -631,16 +627,6 @@ describe('MCP tools against the sandbox', () => {
 });
 
 describe('bad arguments and Tallyfy errors', () => {
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0 });
-    alice = await connect();
-  });
-  beforeEach(() => sandbox.reset());
-  afterAll(async () => {
-    for (const item of open.splice(0)) await item.close();
-    await sandbox.close();
-  });
-
   it('refuses wrongly typed arguments for every tool before anything reaches Tallyfy', async () => {
     const before = sandbox.requestLog.length;
     for (const tool of allTools) {
