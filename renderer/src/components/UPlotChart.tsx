@@ -2,6 +2,8 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
+import { axisWidth } from '../lib/chartAxis';
+
 export interface ChartSeries {
   label: string;
   color: string;
@@ -10,6 +12,8 @@ export interface ChartSeries {
   /** Fill under the line. Default false. */
   fill?: boolean;
 }
+
+const axisFont = '11px system-ui';
 
 /**
  * A responsive time-series line chart (uPlot). `times` are ms since the epoch; the chart fills its
@@ -23,7 +27,11 @@ export function UPlotChart({ times, series, height = 180, yLabel, format }: { ti
   useEffect(() => {
     const element = box.current;
     if (!element) return;
-    const axis = { stroke: '#667085', grid: { stroke: '#eef0f3', width: 1 }, ticks: { stroke: '#eef0f3', width: 1 }, font: '11px system-ui' };
+    const axis = { stroke: '#667085', grid: { stroke: '#eef0f3', width: 1 }, ticks: { stroke: '#eef0f3', width: 1 }, font: axisFont };
+    // The y axis is as wide as its widest value, measured in the axis font.
+    const measure = document.createElement('canvas').getContext('2d');
+    if (measure) measure.font = axisFont;
+    const yAxisSize = (_u: uPlot, values: string[] | null): number => axisWidth(values ?? [], (text) => measure?.measureText(text).width ?? text.length * 7);
     const options: uPlot.Options = {
       width: Math.max(200, element.clientWidth),
       height,
@@ -33,7 +41,7 @@ export function UPlotChart({ times, series, height = 180, yLabel, format }: { ti
       scales: { x: { time: true, range: (_u, min, max) => [Math.min(min, max - 3600), max] }, y: { range: (_u, min, max) => [Math.min(0, min), Math.max(1, max * 1.15)] } },
       axes: [
         { ...axis },
-        { ...axis, size: 48, ...(yLabel ? { label: yLabel, labelSize: 14, labelFont: '11px system-ui' } : {}), ...(format ? { values: (_u: uPlot, ticks: number[]) => ticks.map(format) } : {}) },
+        { ...axis, size: yAxisSize, ...(yLabel ? { label: yLabel, labelSize: 14, labelFont: '11px system-ui' } : {}), ...(format ? { values: (_u: uPlot, ticks: number[]) => ticks.map(format) } : {}) },
       ],
       series: [
         {},
