@@ -89,7 +89,7 @@ export function StatsPage() {
         </div>
         <div className="card">
           <h2 className="card-title">Latency</h2>
-          <UPlotChart times={times} series={latencySeries} format={(value) => (value >= 1000 ? `${(value / 1000).toFixed(1)}s` : `${Math.round(value)}ms`)} />
+          <UPlotChart times={times} series={latencySeries} format={formatMs} />
         </div>
       </div>
       <div className="grid-3">
