@@ -55,12 +55,10 @@ interface RunningQuery {
   queryId: string;
   controller: AbortController;
   startedAt: number;
-  /** This answer's tool calls, for the transcript. */
+  /** This answer's tool calls, for the transcript; each was shown with one `tool_call` (awaiting approval, or started). */
   tools: TranscriptTool[];
   /** Streamed text held back because it may be the start of a credential (sent once it cannot be). */
   heldText: string;
-  /** Calls already shown with a `tool_call` (announced while awaiting approval, or started). */
-  announced: Set<string>;
   /** Calls already counted as started (stats, admin list). */
   started: Set<string>;
 }
@@ -358,7 +356,6 @@ export class Session {
       startedAt: this.deps.clock.now(),
       tools: [],
       heldText: '',
-      announced: new Set(),
       started: new Set(),
     };
     this.#running = running;
@@ -383,19 +380,7 @@ export class Session {
         identity,
         tools: () => this.tools(),
         emit: (event) => {
-          if (this.#running !== running || controller.signal.aborted) return;
-          if ((event.kind === 'tool_start' || event.kind === 'tool_pending') && !running.tools.some((tool) => tool.call_id === event.callId))
-            running.tools.push({
-              call_id: event.callId,
-              tool: event.tool,
-              status: 'running',
-              ...(event.title ? { title: event.title } : {}),
-            });
-          if (event.kind === 'tool_end') {
-            const tool = running.tools.find((item) => item.call_id === event.callId);
-            if (tool) Object.assign(tool, { status: event.status, duration_ms: event.durationMs });
-          }
-          this.#onEvent(running, event);
+          if (this.#running === running && !controller.signal.aborted) this.#onEvent(running, event);
         },
         requestApproval: (ask) => this.#requestApproval(queryId, ask, controller.signal),
       });
@@ -444,21 +429,10 @@ export class Session {
         if (ready) this.send({ type: 'delta', query_id: queryId, text: ready });
         return;
       }
-      case 'tool_pending': {
+      case 'tool_pending':
         // The chip shows up while the approval question is open; the call is counted when it starts (or is refused).
-        if (running.announced.has(event.callId)) return;
-        running.announced.add(event.callId);
-        this.send({
-          type: 'tool_call',
-          query_id: queryId,
-          call_id: event.callId,
-          tool: event.tool,
-          args: displayArgs(event.args, this.deps.secrets),
-          status: 'awaiting_approval',
-          ...(event.title ? { title: event.title } : {}),
-        });
+        this.#announce(running, event, displayArgs(event.args, this.deps.secrets), 'awaiting_approval');
         return;
-      }
       case 'tool_start': {
         if (running.started.has(event.callId)) return;
         running.started.add(event.callId);
@@ -467,18 +441,7 @@ export class Session {
         this.lastToolUseAt = this.deps.clock.now();
         this.#recentToolCalls.unshift({ id: event.callId, tool: event.tool, args, status: 'running', startedAt: this.deps.clock.now() });
         if (this.#recentToolCalls.length > recentToolCallLimit) this.#recentToolCalls.length = recentToolCallLimit;
-        // A call announced while awaiting approval already has its one `tool_call`.
-        if (!running.announced.has(event.callId)) {
-          running.announced.add(event.callId);
-          this.send({
-            type: 'tool_call',
-            query_id: queryId,
-            call_id: event.callId,
-            tool: event.tool,
-            args,
-            ...(event.title ? { title: event.title } : {}),
-          });
-        }
+        this.#announce(running, event, args);
         this.#setState('running_tool');
         this.deps.hooks.changed(this);
         return;
@@ -495,6 +458,8 @@ export class Session {
         return;
       }
       case 'tool_end': {
+        const tool = running.tools.find((item) => item.call_id === event.callId);
+        if (tool) Object.assign(tool, { status: event.status, duration_ms: event.durationMs });
         const record = this.#recentToolCalls.find((item) => item.id === event.callId);
         if (record) {
           record.status = event.status;
@@ -527,6 +492,19 @@ export class Session {
         return;
       }
     }
+  }
+
+  /** Shows a call with its one `tool_call` and lists it for the transcript; a call already shown (awaiting approval) is left as it is. */
+  #announce(
+    running: RunningQuery,
+    call: { callId: string; tool: string; title?: string },
+    args: Record<string, unknown>,
+    status?: 'awaiting_approval',
+  ): void {
+    if (running.tools.some((tool) => tool.call_id === call.callId)) return;
+    const title = call.title ? { title: call.title } : {};
+    running.tools.push({ call_id: call.callId, tool: call.tool, status: 'running', ...title });
+    this.send({ type: 'tool_call', query_id: running.queryId, call_id: call.callId, tool: call.tool, args, ...(status ? { status } : {}), ...title });
   }
 
   #requestApproval(queryId: string, ask: ApprovalAsk, signal: AbortSignal): Promise<ApprovalAnswer> {
