@@ -626,6 +626,24 @@ describe('MCP tools against the sandbox', () => {
   });
 });
 
+describe('name resolution', () => {
+  it('create_standalone_task reads the member and group lists once, however many names it resolves', async () => {
+    const result = await ok('create_standalone_task', {
+      title: 'Count the chairs',
+      deadline: 'tomorrow',
+      user_emails: ['bob@acme.example', 'carol@acme.example'],
+      user_names: ['Alice Nguyen'],
+      group_names: ['IT Desk', 'Finance Approvers'],
+    });
+    expect(result.json.task.owners.users).toEqual([U.bob, U.carol, U.alice]);
+    expect(result.json.task.owners.groups).toHaveLength(2);
+    const reads = (list: string) =>
+      sandbox.requestLog.filter((entry) => entry.method === 'GET' && entry.path === `/organizations/${A}/${list}`);
+    expect(reads('users')).toHaveLength(1);
+    expect(reads('groups')).toHaveLength(1);
+  });
+});
+
 describe('bad arguments and Tallyfy errors', () => {
   it('refuses wrongly typed arguments for every tool before anything reaches Tallyfy', async () => {
     const before = sandbox.requestLog.length;

@@ -1,22 +1,30 @@
 import { z } from 'zod';
 
 import type { TallyfyClient } from '../../tallyfy/client';
+import type { ListQuery } from '../../tallyfy/endpoints/context';
 import type { Group, User } from '../../tallyfy/types';
 import { defineTool, ToolLookupError, type Tool } from '../defineTool';
 
 import { fromArray, fromPage, hexId, nameMatches, pageArg, perPageArg, trimGroup, trimGuest, trimUser, userId } from './common';
 
-/** Every member of the org (all statuses), capped at 1,000. */
-export async function allMembers(client: TallyfyClient, signal: AbortSignal): Promise<User[]> {
-  return (await client.collectAll<User>('/organizations/{org}/users', {}, { signal })).data;
+/** Every member of the org (all statuses), capped at 1,000. `query` adds includes such as `with: 'groups'`. */
+export async function allMembers(client: TallyfyClient, signal: AbortSignal, query: ListQuery = {}): Promise<User[]> {
+  return (await client.collectAll<User>('/organizations/{org}/users', query, { signal })).data;
 }
 
-/** Finds one member by email (exact) or name (contains); refuses ambiguity with the candidates listed. */
-export async function findMember(client: TallyfyClient, wanted: { email?: string; name?: string }, signal: AbortSignal): Promise<User> {
-  const members = await allMembers(client, signal);
+/** Every group of the org, capped at 1,000. */
+export async function allGroups(client: TallyfyClient, signal: AbortSignal): Promise<Group[]> {
+  return (await client.collectAll<Group>('/organizations/{org}/groups', {}, { signal })).data;
+}
+
+/** A member's display name: full name, else first and last name. */
+const memberName = (member: User): string => member.full_name ?? `${member.first_name} ${member.last_name}`;
+
+/** Finds one member of `members` by email (exact) or name (contains); refuses ambiguity with the candidates listed. */
+export function findMember(members: readonly User[], wanted: { email?: string; name?: string }): User {
   const matches = wanted.email
     ? members.filter((member) => member.email.toLowerCase() === wanted.email?.toLowerCase())
-    : members.filter((member) => nameMatches(member.full_name ?? `${member.first_name} ${member.last_name}`, wanted.name ?? ''));
+    : members.filter((member) => nameMatches(memberName(member), wanted.name ?? ''));
   const label = wanted.email ?? wanted.name ?? '';
   if (matches.length === 0)
     throw new ToolLookupError(`No member matches "${label}". Call get_organization_users to see who is in the organization.`);
@@ -28,9 +36,8 @@ export async function findMember(client: TallyfyClient, wanted: { email?: string
   return matches[0] as User;
 }
 
-/** Finds one group by name (contains). */
-export async function findGroup(client: TallyfyClient, name: string, signal: AbortSignal): Promise<Group> {
-  const groups = (await client.collectAll<Group>('/organizations/{org}/groups', {}, { signal })).data;
+/** Finds one group of `groups` by name (contains; an exact name wins). */
+export function findGroup(groups: readonly Group[], name: string): Group {
   const matches = groups.filter((group) => nameMatches(group.name, name));
   const exact = matches.filter((group) => group.name.toLowerCase() === name.trim().toLowerCase());
   const chosen = exact.length === 1 ? exact : matches;
@@ -60,12 +67,8 @@ export const peopleTools: Tool[] = [
       per_page: perPageArg,
     },
     run: async ({ query, with_groups, page, per_page }, { client, signal }) => {
-      const members = (await client.collectAll<User>('/organizations/{org}/users', with_groups ? { with: 'groups' } : {}, { signal })).data;
-      const filtered = query
-        ? members.filter((member) =>
-            nameMatches(`${member.full_name ?? `${member.first_name} ${member.last_name}`} ${member.email}`, query),
-          )
-        : members;
+      const members = await allMembers(client, signal, with_groups ? { with: 'groups' } : {});
+      const filtered = query ? members.filter((member) => nameMatches(`${memberName(member)} ${member.email}`, query)) : members;
       return fromArray(filtered, trimUser, page, per_page);
     },
   }),

@@ -6,7 +6,7 @@ import { parseDeadline } from '../deadline';
 import { defineTool, ToolInputError, ToolLookupError, type Tool } from '../defineTool';
 
 import { detailTask, fromPage, hexId, mergeOwners, ownersArg, pageArg, perPageArg, trimTask, userId } from './common';
-import { findGroup, findMember } from './people';
+import { allGroups, allMembers, findGroup, findMember } from './people';
 
 const taskStatusArg = z
   .enum(['all', 'active', 'incomplete', 'complete', 'overdue', 'due_soon', 'hasproblem'])
@@ -83,7 +83,7 @@ export const taskTools: Tool[] = [
       let id = user_id;
       if (id === undefined) {
         if (!user_email && !user_name) throw new ToolInputError('Give user_id, user_email or user_name.');
-        id = (await findMember(client, { email: user_email, name: user_name }, signal)).id;
+        id = findMember(await allMembers(client, signal), { email: user_email, name: user_name }).id;
       }
       const result = await client.tasks.listForUser(id, { status: statusQuery(status), sort_by: 'newest', page, per_page }, signal);
       return { user_id: id, ...fromPage(result, trimTask, page, per_page) };
@@ -178,11 +178,15 @@ export const taskTools: Tool[] = [
       run_id: hexId('process (run)').optional().describe('Attach the task to this running process instead of leaving it standalone.'),
     },
     run: async (args, { client, signal, timezone }) => {
-      const users = [...args.user_ids];
-      for (const email of args.user_emails) users.push((await findMember(client, { email }, signal)).id);
-      for (const name of args.user_names) users.push((await findMember(client, { name }, signal)).id);
-      const groups = [...args.group_ids];
-      for (const name of args.group_names) groups.push((await findGroup(client, name, signal)).id);
+      // Each list is read once, and only when something is to be resolved against it.
+      const members = args.user_emails.length + args.user_names.length > 0 ? await allMembers(client, signal) : [];
+      const users = [
+        ...args.user_ids,
+        ...args.user_emails.map((email) => findMember(members, { email }).id),
+        ...args.user_names.map((name) => findMember(members, { name }).id),
+      ];
+      const orgGroups = args.group_names.length > 0 ? await allGroups(client, signal) : [];
+      const groups = [...args.group_ids, ...args.group_names.map((name) => findGroup(orgGroups, name).id)];
       const owners: Owners = { users: [...new Set(users)], guests: [...new Set(args.guest_emails)], groups: [...new Set(groups)] };
       if (owners.users.length + owners.guests.length + owners.groups.length === 0) {
         throw new ToolInputError(
