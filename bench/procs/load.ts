@@ -5,6 +5,8 @@
  */
 import WebSocket from 'ws';
 
+import { sandboxOrgs, sandboxTokens } from '../../electron/core/tallyfy/sandbox';
+
 import { serveParent } from '../lib/child';
 import { summarize } from '../lib/stats';
 
@@ -62,10 +64,10 @@ function open(url: string): Promise<Client> {
 }
 
 const users = [
-  { api_key: 'sandbox-alice', org_id: 'a0000000000000000000000000000001' },
-  { api_key: 'sandbox-bob', org_id: 'a0000000000000000000000000000001' },
-  { api_key: 'sandbox-carol', org_id: 'a0000000000000000000000000000001' },
-  { api_key: 'sandbox-dave', org_id: 'b0000000000000000000000000000002' },
+  { api_key: sandboxTokens.alice, org_id: sandboxOrgs.acme },
+  { api_key: sandboxTokens.bob, org_id: sandboxOrgs.acme },
+  { api_key: sandboxTokens.carol, org_id: sandboxOrgs.acme },
+  { api_key: sandboxTokens.dave, org_id: sandboxOrgs.beta },
 ];
 
 let clients: Client[] = [];

@@ -1,3 +1,5 @@
+import { sandboxOrgs, sandboxTokens } from '../../electron/core/tallyfy/sandbox';
+
 import { startChild, type BenchChild } from '../lib/child';
 import { type Latency } from '../lib/stats';
 import type { Recipe } from '../procs/clientWork';
@@ -102,7 +104,7 @@ export async function runOverheadSection(options: OverheadOptions, log: (line: s
       throw new Error('overhead: could not capture one query (is the demo responder calling a tool?)');
     const recipe: Recipe = {
       messages: [round1, round2],
-      tallyfy: { ...captured.tallyfy, token: 'sandbox-alice', orgId: 'a0000000000000000000000000000001' },
+      tallyfy: { ...captured.tallyfy, token: sandboxTokens.alice, orgId: sandboxOrgs.acme },
     };
     const toolUse = (
       (round2.messages as Array<{ content: unknown }>).at(-2)?.content as Array<{ type: string; name?: string }> | undefined

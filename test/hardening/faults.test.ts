@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { sandboxOrgs, sandboxTokens } from '../../electron/core/tallyfy/sandbox';
 import { demoResponder } from '../fakes/anthropic/demoResponder';
 import { startFakeAnthropic } from '../fakes/anthropic/fakeAnthropic';
 import { errorReply, textReply, toolReply } from '../fakes/anthropic/replies';
@@ -13,7 +14,7 @@ import { startStack, type Stack } from '../integration/support/stack';
 
 import { ask, nextOf, signIn, TestClient } from './support/client';
 
-const acme = 'a0000000000000000000000000000001';
+const acme = sandboxOrgs.acme;
 
 describe('faults: Tallyfy and Anthropic misbehaving, clients vanishing', () => {
   let stack: Stack;
@@ -22,7 +23,7 @@ describe('faults: Tallyfy and Anthropic misbehaving, clients vanishing', () => {
   beforeAll(async () => {
     // Short Tallyfy timeouts and backoff so timeouts and retries fit in a test; the same client code otherwise.
     stack = await startStack({ tallyfyClient: { timeoutMs: 400, maxRetries: 2, retryBaseDelayMs: 20, maxRetryAfterMs: 5000 } });
-    ({ client } = await signIn(stack.url, 'sandbox-alice', acme));
+    ({ client } = await signIn(stack.url, sandboxTokens.alice, acme));
   });
   beforeEach(() => {
     stack.sandbox.faults.clear();
@@ -105,7 +106,7 @@ describe('faults: Tallyfy and Anthropic misbehaving, clients vanishing', () => {
 
   it('a client that negotiated resume vanishes mid-query: the answer is kept and delivered after the reconnect', async () => {
     const first = await TestClient.open(stack.url);
-    first.send({ type: 'auth', api_key: 'sandbox-carol', org_id: acme, extensions: ['resume'] });
+    first.send({ type: 'auth', api_key: sandboxTokens.carol, org_id: acme, extensions: ['resume'] });
     const success = await nextOf(first, ['auth_success']);
     let served = 0;
     stack.fake.setFallback(() => {
@@ -133,7 +134,7 @@ describe('faults: Tallyfy and Anthropic misbehaving, clients vanishing', () => {
 
   it('a client vanishing mid-query: the model call is abandoned and the session is released', async () => {
     const before = stack.core.sessions.size;
-    const { client: leaving } = await signIn(stack.url, 'sandbox-bob', acme);
+    const { client: leaving } = await signIn(stack.url, sandboxTokens.bob, acme);
     expect(stack.core.sessions.size).toBe(before + 1);
     let served = 0;
     stack.fake.script(() => {
@@ -164,7 +165,7 @@ describe('SIGTERM mid-query on `serve`', () => {
       await serve.ready;
       const url = serve.url('WebSocket');
       fake.setFallback(textReply('A slow answer, streamed piece by piece.', { eventDelayMs: 300 }));
-      const { client } = await signIn(url, 'sandbox-alice', acme);
+      const { client } = await signIn(url, sandboxTokens.alice, acme);
       client.send({ type: 'query', content: 'Tell me slowly.' });
       await nextOf(client, ['processing']);
       await expect.poll(() => fake.messageRequests.length, { timeout: 5000 }).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
+import { sandboxOrgs, sandboxTokens } from '../../electron/core/tallyfy/sandbox';
 import { startStack, type Stack } from '../integration/support/stack';
 
 import { ask, signIn, type TestClient } from './support/client';
@@ -154,7 +155,7 @@ describe('fuzz: 10,000 random and malformed frames over 20 connections', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    ({ client: honest } = await signIn(stack.url, 'sandbox-alice', 'a0000000000000000000000000000001'));
+    ({ client: honest } = await signIn(stack.url, sandboxTokens.alice, sandboxOrgs.acme));
     const first = await ask(honest, 'What tasks do I have open?');
     expect(first.type).toBe('response');
     reference = String(first.content);

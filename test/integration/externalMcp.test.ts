@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { sandboxOrgs, sandboxTokens } from '../../electron/core/tallyfy/sandbox';
+
 import { startStack, type Stack } from './support/stack';
 import { TestClient } from './support/wsClient';
 
-const acme = 'a0000000000000000000000000000001';
+const acme = sandboxOrgs.acme;
 let provider: Stack;
 let gateway: Stack;
 
@@ -21,7 +23,7 @@ afterAll(async () => {
 describe('MCP_SERVER_URL', () => {
   it("runs a session's tools on the external MCP server with that session's credentials", async () => {
     const client = await TestClient.open(gateway.addresses.wsUrl);
-    client.send({ type: 'auth', api_key: 'sandbox-carol', org_id: acme });
+    client.send({ type: 'auth', api_key: sandboxTokens.carol, org_id: acme });
     await client.next('auth_success');
     const before = provider.sandbox.requestLog.length;
     client.send({ type: 'query', content: '/tool get_me {}' });
