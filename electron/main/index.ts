@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { app, clipboard, type BrowserWindow, Notification, session, shell } from 'electron';
 
 import iconPath from '../../resources/icon.png?asset';
-import type { AdminPage } from '../../shared/ipc/contract';
+import type { AdminPage, EventPayload, RouteOutput } from '../../shared/ipc/contract';
 import { coreLiveSettingKeys } from '../core/admin/coreAdmin';
 import { dispatchAdmin, type AdminHandlers } from '../core/admin/dispatch';
+import { isLoopbackHost } from '../core/admin/network';
 import { ConfigError, loadConfig } from '../core/config/config';
 import { createCore, type Core } from '../core/createCore';
 import { openSettings } from '../core/store/openSettings';
@@ -67,7 +68,7 @@ function showWindow(page?: AdminPage): void {
 
 async function copyInviteLink(): Promise<void> {
   const result = await dispatchAdmin(handlers, 'invite.get', {});
-  if (result.ok) clipboard.writeText((result.data as { url: string }).url);
+  if (result.ok) clipboard.writeText((result.data as RouteOutput<'invite.get'>).url);
 }
 
 async function setGateway(running: boolean): Promise<void> {
@@ -79,7 +80,7 @@ function updateTray(): void {
   if (!tray || !core) return;
   const health = core.health();
   const stats = core.sessions.stats();
-  tray.update({ running: health.services.gateway.running, sessions: stats.authenticated, exposed: !/^127\.|^localhost$/.test(core.config.host) });
+  tray.update({ running: health.services.gateway.running, sessions: stats.authenticated, exposed: !isLoopbackHost(core.config.host) });
 }
 
 async function boot(): Promise<void> {
@@ -118,7 +119,7 @@ async function boot(): Promise<void> {
     const notifier = new ApprovalNotifier({ visible: () => !!mainWindow && mainWindow.isVisible() && mainWindow.isFocused() }, () => showWindow('chat'));
     core.admin.admin.events.subscribe((event, payload) => {
       if (mainWindow && !mainWindow.isDestroyed()) sendAdminEvent(mainWindow.webContents, event, payload);
-      if (event === 'approvals.waiting') notifier.notify(payload as Parameters<ApprovalNotifier['notify']>[0]);
+      if (event === 'approvals.waiting') notifier.notify(payload as EventPayload<'approvals.waiting'>);
       if (event === 'sessions.changed' || event === 'gateway.changed') updateTray();
     });
     await core.start();
