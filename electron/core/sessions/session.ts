@@ -413,8 +413,9 @@ export class Session {
     else this.send({ type: 'info', code: 'cancelled', message: 'Query cancelled.' });
   }
 
-  #setState(state: SessionState): void {
-    if (this.#state === state) return;
+  /** Moves to `state` and tells the registry once; without `always`, only when the state changed. */
+  #setState(state: SessionState, always = false): void {
+    if (this.#state === state && !always) return;
     this.#state = state;
     this.deps.hooks.changed(this);
   }
@@ -442,8 +443,7 @@ export class Session {
         this.#recentToolCalls.unshift({ id: event.callId, tool: event.tool, args, status: 'running', startedAt: this.deps.clock.now() });
         if (this.#recentToolCalls.length > recentToolCallLimit) this.#recentToolCalls.length = recentToolCallLimit;
         this.#announce(running, event, args);
-        this.#setState('running_tool');
-        this.deps.hooks.changed(this);
+        this.#setState('running_tool', true);
         return;
       }
       case 'retrying': {
@@ -477,8 +477,7 @@ export class Session {
           duration_ms: event.durationMs,
           ...(summary !== undefined ? { summary } : {}),
         });
-        this.#setState('thinking');
-        this.deps.hooks.changed(this);
+        this.#setState('thinking', true);
         return;
       }
       case 'usage': {
