@@ -4,19 +4,12 @@ import type { EventName, EventPayload, RouteInput, RouteName, RouteOutput } from
 import type { AdminError, Result } from '../../../../shared/ipc/result';
 
 import { useBridge } from './BridgeContext';
-
-export interface LiveState<T> {
-  data: T | undefined;
-  error: AdminError | undefined;
-  loading: boolean;
-  /** Asks the route again. */
-  reload: () => void;
-}
+import type { RouteState } from './useRoute';
 
 /** Reads a route once, then keeps the value current from an event whose payload has the route's output shape. */
-export function useLiveRoute<R extends RouteName, E extends EventName>(route: R, event: E & (EventPayload<E> extends RouteOutput<R> ? E : never)): LiveState<RouteOutput<R>> {
+export function useLiveRoute<R extends RouteName, E extends EventName>(route: R, event: E & (EventPayload<E> extends RouteOutput<R> ? E : never)): RouteState<RouteOutput<R>> {
   const bridge = useBridge();
-  const [state, setState] = useState<Omit<LiveState<RouteOutput<R>>, 'reload'>>({ data: undefined, error: undefined, loading: true });
+  const [state, setState] = useState<Omit<RouteState<RouteOutput<R>>, 'reload'>>({ data: undefined, error: undefined, loading: true });
   const [tick, setTick] = useState(0);
   useEffect(() => {
     let live = true;

@@ -10,6 +10,7 @@ export interface RouteState<T> {
   data: T | undefined;
   error: AdminError | undefined;
   loading: boolean;
+  /** Asks the route again. */
   reload: () => void;
 }
 
