@@ -18,7 +18,7 @@ export function describeState(session: SessionSnapshot): { label: string; tone: 
   }
 }
 
-/** `web page`, `WebSocket client`, `this computer`. */
+/** The client in a word: `Local` (this computer), `Web` (the web chat), `WS · <client>` or `WebSocket`. */
 export function describeKind(session: SessionSnapshot): string {
   if (session.kind === 'local') return 'Local';
   if (session.kind === 'web') return 'Web';
