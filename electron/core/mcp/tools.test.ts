@@ -644,6 +644,15 @@ describe('name resolution', () => {
   });
 });
 
+describe('search pages like every list tool', () => {
+  it('says how to get the next page of hits', async () => {
+    const { json } = await ok('search_for_processes', { query: 'Vendor', per_page: 1 });
+    expect(json.processes.data).toHaveLength(1);
+    expect(json.processes.meta).toMatchObject({ total: 2, returned: 1, page: 1, total_pages: 2, truncated: true });
+    expect(json.processes.meta.hint).toMatch(/page=2/);
+  });
+});
+
 describe('bad arguments and Tallyfy errors', () => {
   it('refuses wrongly typed arguments for every tool before anything reaches Tallyfy', async () => {
     const before = sandbox.requestLog.length;

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 
 import type { TallyfyClient } from '../../tallyfy/client';
+import { normalisePagination } from '../../tallyfy/pagination';
 import type { SearchHit, SearchType } from '../../tallyfy/types';
 import { defineTool, type Tool } from '../defineTool';
 import { pick } from '../toolOutput';
 
-import { pageArg } from './common';
+import { fromPage, pageArg } from './common';
 
 const queryArg = z.string().min(1).max(200).describe('Words to search for in names and titles.');
 const perPageArg = z.number().int().min(1).max(100).default(20).describe('Hits per type, 1–100. Default 20.');
@@ -48,12 +49,12 @@ async function search(
         }),
       );
     }
-    const total = bucket?.meta?.pagination?.total ?? hits.length;
-    const totalPages = bucket?.meta?.pagination?.total_pages ?? 1;
-    out[labels[type] ?? type] = {
-      data: hits.map(trimHit),
-      meta: { total, returned: hits.length, page, total_pages: totalPages, truncated: page < totalPages },
-    };
+    out[labels[type] ?? type] = fromPage(
+      { data: hits, pagination: normalisePagination(bucket?.meta, hits.length) },
+      trimHit,
+      page,
+      perPage,
+    );
   }
   return out;
 }
