@@ -9,8 +9,8 @@ import { estimateTokens } from '../../test/fakes/anthropic/promptCache';
 import { stubOrgId, stubTallyfyFetch, stubToken } from '../lib/stubTallyfy';
 
 /** Anthropic's billing multipliers for input: cache writes (5-minute TTL) 1.25×, cache reads 0.1×. */
-export const cacheWriteMultiplier = 1.25;
-export const cacheReadMultiplier = 0.1;
+const cacheWriteMultiplier = 1.25;
+const cacheReadMultiplier = 0.1;
 
 /** Usage summed over a conversation, as the fake reported it. */
 export interface ConversationUsage {
@@ -37,7 +37,7 @@ export interface CostResult {
 }
 
 /** Ten questions a teammate might ask in one sitting; each takes one tool call and two model rounds. */
-export const scriptedQuestions = [
+const scriptedQuestions = [
   'What tasks do I have open?',
   'Which of them are overdue?',
   'Show my tasks again, soonest deadline first.',

@@ -18,7 +18,7 @@ export interface ContractTarget {
 }
 
 /** Runs `fn` and returns the TallyfyError it throws (fails the test when it does not throw one). */
-export async function expectTallyfyError(fn: () => Promise<unknown>): Promise<TallyfyError> {
+async function expectTallyfyError(fn: () => Promise<unknown>): Promise<TallyfyError> {
   try {
     await fn();
   } catch (error) {
@@ -29,7 +29,7 @@ export async function expectTallyfyError(fn: () => Promise<unknown>): Promise<Ta
 }
 
 /** Asserts no text reachable from `error` (message, JSON, stack) contains `token`. */
-export function expectNoToken(error: unknown, token: string): void {
+function expectNoToken(error: unknown, token: string): void {
   const texts = [String(error), JSON.stringify(error), error instanceof Error ? (error.stack ?? '') : ''];
   for (const text of texts) expect(text).not.toContain(token);
 }

@@ -19,7 +19,7 @@ import { SessionRegistry, type SessionRegistryOptions } from '../../../electron/
 import { startLoopbackGateway } from './loopbackGateway';
 
 /** Test identities: token → who it is. */
-export const testUsers: Record<string, Identity & { orgId: string }> = {
+const testUsers: Record<string, Identity & { orgId: string }> = {
   'tok-alice': {
     orgId: 'org-a',
     user: { id: '1', name: 'Alice Admin', email: 'alice@acme.test', role: 'admin' },
@@ -38,7 +38,7 @@ export const testUsers: Record<string, Identity & { orgId: string }> = {
 };
 
 /** Accepts the tokens of {@link testUsers} for their own org only. */
-export const fakeAuthenticator: Authenticator = async (credentials) => {
+const fakeAuthenticator: Authenticator = async (credentials) => {
   const found = testUsers[credentials.apiKey];
   if (!found || found.orgId !== credentials.orgId)
     throw new AuthFailure('INVALID_CREDENTIALS', 'Tallyfy did not accept this API key for this organization.');
@@ -88,7 +88,7 @@ export function countingToolFactory(): ToolHostFactory & { built: number; closed
 }
 
 /** A logger that keeps its lines in memory (so tests can check nothing secret was logged). */
-export function memoryLogger(secrets: SecretRegistry): { logger: Logger; lines: string[] } {
+function memoryLogger(secrets: SecretRegistry): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
