@@ -102,26 +102,19 @@ export function createAgentEngine(agent: Agent): QueryEngine {
         ...(identity.org.name ? { orgName: identity.org.name } : {}),
         ...(identity.timezone ? { timezone: identity.timezone } : {}),
       };
-      let host: ToolHost | undefined;
       return {
         async run(input) {
-          // One stable lazy host per conversation, so the agent's tool catalog stays cached.
-          host ??= lazyToolHost(input, listCache);
-          const current = input;
           const started = new Set<string>();
           const result = await agent.run({
             conversation,
             query: input.query,
-            tools: {
-              listTools: () => host!.listTools(),
-              callTool: (name, args, signal) => host!.callTool(name, args, signal),
-              close: async () => undefined,
-            },
+            // The agent lists the tools once per conversation, whichever host object carries the calls.
+            tools: lazyToolHost(input, listCache),
             user,
             signal: input.signal,
-            onEvent: (event) => forward(event, current.emit, started),
+            onEvent: (event) => forward(event, input.emit, started),
             requestApproval: async (request) => {
-              const answer = await current.requestApproval({
+              const answer = await input.requestApproval({
                 tool: request.toolName,
                 args: request.input,
                 destructive: request.hints.destructiveHint === true,
