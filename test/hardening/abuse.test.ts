@@ -40,8 +40,7 @@ const alice = { type: 'auth', api_key: 'tok-alice', org_id: 'org-a' };
 describe('abuse limits', () => {
   it('slow upgrades: a client that never finishes its upgrade headers is cut off after the headers timeout', async () => {
     const started = await gateway({ http: { headersTimeoutMs: 1000 } });
-    const port = Number(new URL(started.url).port);
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(started.port, '127.0.0.1');
     sockets.push(socket);
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     const began = Date.now();

@@ -22,7 +22,6 @@ export interface Stack {
   url: string;
   /** `http://127.0.0.1:PORT` */
   httpUrl: string;
-  port: number;
   dataDir: string;
   /** The Anthropic key the core was given (a secret too). */
   anthropicKey: string;
@@ -82,7 +81,6 @@ export async function startStack(
   const sandbox = core.sandbox();
   if (!sandbox) throw new Error('the core did not start its sandbox');
   sandboxUrl = sandbox.url;
-  const port = Number(new URL(addresses.gatewayUrl).port);
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
@@ -96,7 +94,6 @@ export async function startStack(
     sandbox,
     url: addresses.wsUrl,
     httpUrl: addresses.gatewayUrl,
-    port,
     dataDir,
     anthropicKey,
     logLines,
