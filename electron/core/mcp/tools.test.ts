@@ -626,7 +626,7 @@ describe('MCP tools against the sandbox', () => {
   });
 });
 
-describe('name resolution', () => {
+describe('one read where one is enough', () => {
   it('create_standalone_task reads the member and group lists once, however many names it resolves', async () => {
     const result = await ok('create_standalone_task', {
       title: 'Count the chairs',
@@ -641,6 +641,15 @@ describe('name resolution', () => {
       sandbox.requestLog.filter((entry) => entry.method === 'GET' && entry.path === `/organizations/${A}/${list}`);
     expect(reads('users')).toHaveLength(1);
     expect(reads('groups')).toHaveLength(1);
+  });
+
+  it('update_task without run_id reads the task once (its run comes with it)', async () => {
+    for (const taskId of [ids.vendorErpTask, ids.oneOffTask]) {
+      const before = sandbox.requestLog.length;
+      await ok('update_task', { task_id: taskId, title: 'Renamed' });
+      const reads = sandbox.requestLog.slice(before).filter((entry) => entry.method === 'GET' && entry.path.includes(taskId));
+      expect(reads, taskId).toHaveLength(1);
+    }
   });
 });
 

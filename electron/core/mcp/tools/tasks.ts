@@ -27,6 +27,18 @@ export async function runIdOf(
   return (await client.tasks.get(taskId, undefined, signal)).run_id ?? null;
 }
 
+/** A task as it is now, and its run (null for a one-off task): one read, whether or not `runId` is given. */
+async function currentTask(
+  client: TallyfyClient,
+  taskId: string,
+  runId: string | undefined,
+  signal: AbortSignal,
+): Promise<{ task: Task; run: string | null }> {
+  if (runId) return { task: await client.tasks.getInRun(runId, taskId, undefined, signal), run: runId };
+  const task = await client.tasks.get(taskId, undefined, signal);
+  return { task, run: task.run_id ?? null };
+}
+
 /** Reads a task wherever it lives, with form fields and comments. */
 async function readTask(client: TallyfyClient, taskId: string, runId: string | undefined, signal: AbortSignal): Promise<Task> {
   const run = await runIdOf(client, taskId, runId, signal);
@@ -238,10 +250,7 @@ export const taskTools: Tool[] = [
       if (title === undefined && description === undefined && deadline === undefined && owners === undefined && taskdata === undefined) {
         throw new ToolInputError('Nothing to change: give title, description, deadline, owners or taskdata.');
       }
-      const run = await runIdOf(client, task_id, run_id, signal);
-      const current = run
-        ? await client.tasks.getInRun(run, task_id, undefined, signal)
-        : await client.tasks.get(task_id, undefined, signal);
+      const { task: current, run } = await currentTask(client, task_id, run_id, signal);
       const due = deadline ? await resolveDeadline(deadline, timezone) : undefined;
       const body = {
         ...(title !== undefined ? { title } : {}),
