@@ -55,9 +55,14 @@ describe('the admin HTTP transport', () => {
 
   it('refuses a missing or wrong token, other methods, bad JSON, unknown routes and foreign origins', async () => {
     const { base } = await serve();
-    expect((await post(base, 'sessions.list', {}, '')).status).toBe(401);
+    const missing = await post(base, 'sessions.list', {}, '');
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer');
     expect(await (await post(base, 'sessions.list', {}, 'wrong-token')).json()).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
-    expect((await fetch(`${base}/admin/api/sessions.list`)).status).toBe(405);
+    const get = await fetch(`${base}/admin/api/sessions.list`);
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    expect(get.headers.get('cache-control')).toBe('no-store');
     expect(await (await post(base, 'sessions.list', '{not json')).json()).toMatchObject({ error: { code: 'INVALID_JSON' } });
     expect((await post(base, 'nope.never', {})).status).toBe(404);
     expect((await post(base, 'sessions.kick', { id: 'x' })).status).toBe(400);

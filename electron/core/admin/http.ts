@@ -4,6 +4,8 @@ import type { Duplex } from 'node:stream';
 
 import { WebSocketServer, type WebSocket } from 'ws';
 
+import { fail } from '../../../shared/ipc/result';
+import { sendJson } from '../gateway/httpServer';
 import type { Logger } from '../log/logger';
 
 import { dispatchAdmin, type AdminHandlers } from './dispatch';
@@ -41,20 +43,6 @@ export function tokensMatch(given: string, expected: string): boolean {
   const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
   return expected.length > 0 && timingSafeEqual(digest(given), digest(expected));
 }
-
-function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    'content-length': String(Buffer.byteLength(text)),
-    'x-content-type-options': 'nosniff',
-    ...extra,
-  });
-  res.end(text);
-}
-
-const failure = (code: string, message: string) => ({ ok: false, error: { code, message } });
 
 function readBody(req: IncomingMessage, limit: number): Promise<string | 'too-large'> {
   return new Promise((resolve, reject) => {
@@ -135,22 +123,22 @@ export function createAdminHttp(options: AdminHttpOptions): AdminHttp {
     async handleRequest(req, res, path) {
       if (!path.startsWith('/admin/api/')) return false;
       if (req.method !== 'POST') {
-        sendJson(res, 405, failure('METHOD_NOT_ALLOWED', 'Use POST for admin routes.'), { allow: 'POST' });
+        res.setHeader('allow', 'POST');
+        sendJson(res, 405, fail('METHOD_NOT_ALLOWED', 'Use POST for admin routes.'));
         return true;
       }
       if (!sameOrigin(req)) {
-        sendJson(res, 403, failure('FORBIDDEN_ORIGIN', 'The admin API answers only its own page.'));
+        sendJson(res, 403, fail('FORBIDDEN_ORIGIN', 'The admin API answers only its own page.'));
         return true;
       }
       if (!authorized(req.headers.authorization)) {
-        sendJson(res, 401, failure('UNAUTHORIZED', 'The admin token is missing or wrong. Open the admin link the server printed at start-up.'), {
-          'www-authenticate': 'Bearer',
-        });
+        res.setHeader('www-authenticate', 'Bearer');
+        sendJson(res, 401, fail('UNAUTHORIZED', 'The admin token is missing or wrong. Open the admin link the server printed at start-up.'));
         return true;
       }
       const body = await readBody(req, maxBody);
       if (body === 'too-large') {
-        sendJson(res, 413, failure('TOO_LARGE', `The request body is larger than ${maxBody} bytes.`));
+        sendJson(res, 413, fail('TOO_LARGE', `The request body is larger than ${maxBody} bytes.`));
         return true;
       }
       let input: unknown = {};
@@ -158,7 +146,7 @@ export function createAdminHttp(options: AdminHttpOptions): AdminHttp {
         try {
           input = JSON.parse(body);
         } catch {
-          sendJson(res, 400, failure('INVALID_JSON', 'The request body is not valid JSON.'));
+          sendJson(res, 400, fail('INVALID_JSON', 'The request body is not valid JSON.'));
           return true;
         }
       }
