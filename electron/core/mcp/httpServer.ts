@@ -111,7 +111,6 @@ function header(req: IncomingMessage, name: string): string | undefined {
 interface CacheEntry {
   token: string;
   client: TallyfyClient;
-  me?: Me;
   /** Settles when `me()` has answered; rejects when the credentials are refused. */
   verified: Promise<Me>;
   expiresAt: number;
@@ -224,15 +223,10 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
       const created: CacheEntry = { token, client, verified: client.me(), expiresAt: Date.now() + ttl, servers };
       entry = created;
       cache.set(key, created);
-      created.verified.then(
-        (me) => {
-          created.me = me;
-        },
-        () => {
-          // A refused or failed verification is not cached: the next request tries again.
-          if (cache.get(key) === created) evict(key);
-        },
-      );
+      created.verified.catch(() => {
+        // A refused or failed verification is not cached: the next request tries again.
+        if (cache.get(key) === created) evict(key);
+      });
     } else {
       // Most recently used last, so eviction takes the least recently used.
       cache.delete(key);
