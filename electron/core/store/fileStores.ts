@@ -3,10 +3,7 @@ import { dirname, join } from 'node:path';
 
 import type { SecretStorage } from '../../../shared/types/settings';
 
-import { StoreError, type SecretStore, type SettingsStore, type StoredSecretName } from './ports';
-
-/** Keys that must never be written to settings.json, whoever asks. */
-export const secretSettingKeys = new Set(['anthropicApiKey', 'tallyfyApiKey', 'adminToken', 'apiKey', 'token', 'password']);
+import { secretSettingKeys, StoreError, type SecretStore, type SettingsStore, type StoredSecretName } from './ports';
 
 function readJsonObject(file: string): Record<string, unknown> {
   if (!existsSync(file)) return {};

@@ -3,6 +3,9 @@ import type { SecretStorage } from '../../../shared/types/settings';
 /** Names of the secrets the store keeps: the two keys from the settings and the browser admin token. */
 export type StoredSecretName = 'anthropicApiKey' | 'tallyfyApiKey' | 'adminToken';
 
+/** Keys that must never be written to settings.json, whoever asks (the settings service drops them for every store). */
+export const secretSettingKeys: ReadonlySet<string> = new Set(['anthropicApiKey', 'tallyfyApiKey', 'adminToken', 'apiKey', 'token', 'password']);
+
 /**
  * Where non-secret settings live: a JSON object of config keys (`settings.json`), the same file
  * `loadConfig` reads at start. Implementations: the headless file store, electron-store in the app.

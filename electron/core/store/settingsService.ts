@@ -12,7 +12,7 @@ import {
 } from '../../../shared/types/settings';
 import type { Config } from '../config/config';
 
-import type { SecretStore, SettingsStore } from './ports';
+import { secretSettingKeys, type SecretStore, type SettingsStore } from './ports';
 
 /** Every key that could be applied to a running core; host and ports always need a restart. */
 export const liveSettingKeys = ['accessCode', 'allowedOrgs', 'idleTimeoutMinutes', 'approvalPolicy', 'anthropicModel', 'tallyfyOrgId', 'anthropicApiKey', 'tallyfyApiKey'] as const;
@@ -181,8 +181,9 @@ export class SettingsService {
   }
 
   #save(settings: EditableSettings): void {
-    const saved = this.#options.settingsStore.read();
-    this.#options.settingsStore.write({ ...saved, ...settings, tallyfyOrgId: settings.tallyfyOrgId || undefined });
+    const values: Record<string, unknown> = { ...this.#options.settingsStore.read(), ...settings, tallyfyOrgId: settings.tallyfyOrgId || undefined };
+    for (const key of secretSettingKeys) delete values[key];
+    this.#options.settingsStore.write(values);
   }
 
   #announce(validated: EditableSettings, changed: string[]): SettingsUpdateResult {

@@ -138,4 +138,15 @@ describe('SettingsService', () => {
     expect(settings.current.approvalPolicy).toBe('never');
     expect(settings.view().secretStorage).toBe('memory');
   });
+
+  it('never hands a store a secret-named key, whatever the store (the desktop one does not filter)', () => {
+    const stores = memoryStores({ settings: { apiKey: 'hand-pasted-key', theme: 'dark' } });
+    const { config } = loadConfig([], { GATEWAY_DATA_DIR: freshDir() });
+    const settings = new SettingsService({ config, settingsStore: stores.settings, secretStore: stores.secrets });
+    settings.update({ idleTimeoutMinutes: 30 });
+    settings.regenerateAccessCode();
+    const saved = stores.settings.read();
+    expect(saved).not.toHaveProperty('apiKey');
+    expect(saved).toMatchObject({ theme: 'dark', idleTimeoutMinutes: 30 });
+  });
 });
