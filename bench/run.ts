@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--clients 200] [--sections 1,2,3,4 (or overhead,capacity,mcp,cost)] [--seconds 10] [--sessions 1000,5000] [--profile DIR] [--gateway-fetch lean|global]`
+ * `npm run bench -- [options]`: see `benchUsage` in `lib/args.ts` (a bad option stops with exit code 2).
  *
  * Measures the gateway on loopback beside baselines taken in the same run, prints one table and
  * writes bench/results.json. Sections: 1 query overhead, 2 capacity, 3 MCP transports, 4 cost.
@@ -8,8 +8,8 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 
+import { benchUsage, BenchUsageError, parseBenchArgs, type BenchArgs } from './lib/args';
 import { round } from './lib/stats';
 import { runCapacitySection, type CapacityResult } from './sections/capacity';
 import { runCostSection, type CostResult } from './sections/cost';
@@ -24,27 +24,15 @@ export const targets = {
   cachedVsUncachedBilledInput: 0.3,
 };
 
-const { values } = parseArgs({
-  options: {
-    clients: { type: 'string', default: '200' },
-    sections: { type: 'string', default: '1,2,3,4' },
-    seconds: { type: 'string', default: '10' },
-    sessions: { type: 'string', default: '1000,5000' },
-    gateway: { type: 'string', default: 'core' },
-    'gateway-fetch': { type: 'string', default: 'lean' },
-    'mcp-calls': { type: 'string', default: '2000' },
-    profile: { type: 'string' },
-  },
-});
-/** Section names accepted beside their numbers (`--sections mcp` = `--sections 3`). */
-const sectionNames: Record<string, string> = { overhead: '1', capacity: '2', mcp: '3', cost: '4' };
-const sections = new Set(values.sections.split(',').map((part) => sectionNames[part.trim().toLowerCase()] ?? part.trim()));
-const clients = Number(values.clients);
-const seconds = Number(values.seconds);
-if (!Number.isInteger(clients) || clients < 1 || clients > 5000) throw new Error('--clients must be 1–5000');
-if (!Number.isFinite(seconds) || seconds < 1 || seconds > 300) throw new Error('--seconds must be 1–300');
-const compose = values.gateway === 'parts' ? 'parts' : 'core';
-const gatewayFetch = values['gateway-fetch'] === 'global' ? 'global' : 'lean';
+let args: BenchArgs;
+try {
+  args = parseBenchArgs(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof BenchUsageError)) throw error;
+  process.stderr.write(`bench: ${error.message}\n${benchUsage}\n`);
+  process.exit(2);
+}
+const { clients, sections, seconds, compose, gatewayFetch } = args;
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 interface Row {
@@ -70,7 +58,7 @@ const results: {
 } = {
   startedAt: new Date().toISOString(),
   machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '?', node: process.version, loadAverageAtStart: loadavg() },
-  options: { clients, seconds, sections: [...sections], gateway: compose, gatewayFetch, sessions: values.sessions },
+  options: { clients, seconds, sections: [...sections], gateway: compose, gatewayFetch, sessions: args.sessions.join(',') },
   targets,
   verdicts: [],
 };
@@ -85,7 +73,7 @@ const kib = (bytes: number): string => `${round(bytes / 1024, 1)} KiB`;
 if (sections.has('1')) {
   log(`§1 query overhead: ${clients} clients, ${seconds} s, gateway ${compose}…`);
   const o = await runOverheadSection(
-    { clients, warmupMs: Math.min(5000, seconds * 500), measureMs: seconds * 1000, clientWorkIterations: 800, compose, gatewayFetch, ...(values.profile ? { profileDir: values.profile } : {}) },
+    { clients, warmupMs: Math.min(5000, seconds * 500), measureMs: seconds * 1000, clientWorkIterations: 800, compose, gatewayFetch, ...(args.profile ? { profileDir: args.profile } : {}) },
     log,
   );
   results.overhead = o;
@@ -114,7 +102,7 @@ if (sections.has('1')) {
 }
 
 if (sections.has('2')) {
-  const counts = values.sessions.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0 && n <= 10_000);
+  const counts = args.sessions;
   log(`§2 capacity: ${counts.join(', ')} idle authenticated sessions…`);
   const c = await runCapacitySection(counts, log, compose);
   results.capacity = c;
@@ -133,7 +121,7 @@ if (sections.has('2')) {
 
 if (sections.has('3')) {
   log('§3 MCP transports…');
-  const m = await runMcpSection(Number(values['mcp-calls']));
+  const m = await runMcpSection(args.mcpCalls);
   results.mcp = m;
   const line = (timing: McpResult['inProcess']): string => `${ms(timing.p50)} / ${ms(timing.p95)}`;
   rows.push({
