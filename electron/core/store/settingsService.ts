@@ -181,7 +181,13 @@ export class SettingsService {
   }
 
   #save(settings: EditableSettings): void {
-    const values: Record<string, unknown> = { ...this.#options.settingsStore.read(), ...settings, tallyfyOrgId: settings.tallyfyOrgId || undefined };
+    const saved = this.#options.settingsStore.read();
+    for (const name of secretNames) {
+      // A key pasted into settings.json by hand moves to the secret store instead of being lost.
+      const value = saved[name];
+      if (typeof value === 'string' && value !== '' && !this.#options.secretStore.get(name)) this.#options.secretStore.set(name, value);
+    }
+    const values: Record<string, unknown> = { ...saved, ...settings, tallyfyOrgId: settings.tallyfyOrgId || undefined };
     for (const key of secretSettingKeys) delete values[key];
     this.#options.settingsStore.write(values);
   }

@@ -140,13 +140,16 @@ describe('SettingsService', () => {
   });
 
   it('never hands a store a secret-named key, whatever the store (the desktop one does not filter)', () => {
-    const stores = memoryStores({ settings: { apiKey: 'hand-pasted-key', theme: 'dark' } });
+    const stores = memoryStores({ settings: { apiKey: 'hand-pasted-key', anthropicApiKey: anthropicKey, theme: 'dark' } });
     const { config } = loadConfig([], { GATEWAY_DATA_DIR: freshDir() });
     const settings = new SettingsService({ config, settingsStore: stores.settings, secretStore: stores.secrets });
     settings.update({ idleTimeoutMinutes: 30 });
     settings.regenerateAccessCode();
     const saved = stores.settings.read();
     expect(saved).not.toHaveProperty('apiKey');
+    expect(saved).not.toHaveProperty('anthropicApiKey');
     expect(saved).toMatchObject({ theme: 'dark', idleTimeoutMinutes: 30 });
+    // A known secret found there is kept, in the secret store.
+    expect(stores.secrets.get('anthropicApiKey')).toBe(anthropicKey);
   });
 });
