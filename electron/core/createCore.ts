@@ -9,7 +9,7 @@ import type { LocalChatConnection } from '../../shared/types/network';
 import { coreLiveSettingKeys, createCoreAdmin, type CoreAdmin } from './admin/coreAdmin';
 import { createAgent, type Agent } from './agent';
 import type { Config } from './config/config';
-import { startGatewayHttp, type GatewayHttp, type RouteHandler } from './gateway/httpServer';
+import { startGatewayHttp, type GatewayHttp } from './gateway/httpServer';
 import { isLoopbackBinding } from './gateway/upgradeGuard';
 import { createWsGateway, type WsGateway } from './gateway/wsGateway';
 import { createLogger, LogRing, type LogEntry, type Logger } from './log/logger';
@@ -19,12 +19,11 @@ import { createRemoteToolHost } from './mcp/remoteToolHost';
 import { createHttpFetch } from './net/httpFetch';
 import { urlHost } from './net/listen';
 import { createAgentEngine } from './sessions/agentEngine';
-import type { Clock } from './sessions/clock';
-import type { Authenticator, QueryEngine, ToolHostFactory } from './sessions/engine';
+import type { Authenticator, ToolHostFactory } from './sessions/engine';
 import { SessionRegistry } from './sessions/registry';
 import { createTallyfyAuthenticator, createTallyfyToolHostFactory } from './sessions/tallyfyServices';
 import { effectiveConfig, openSettings } from './store/openSettings';
-import { generateAccessCode, type SettingsService } from './store/settingsService';
+import type { SettingsService } from './store/settingsService';
 import { startSandbox, type Sandbox } from './tallyfy/sandbox';
 import { appVersion, productName } from './version';
 
@@ -35,20 +34,11 @@ export interface CoreOptions {
   logDestination?: NodeJS.WritableStream | null;
   /** Write short human log lines instead of JSON (serve does when standard error is a terminal). Default false. */
   logPretty?: boolean;
-  /** Restrict teammates' sign-in to these Tallyfy org ids. Default: any org. */
-  allowedOrgIds?: readonly string[];
   /** Extra browser origins allowed to open gateway sockets (e.g. the desktop window's). */
   allowedOrigins?: readonly string[];
-  /** The browser build to serve. Default: `out/web` of this checkout or package. */
-  webRoot?: string;
-  /** Extra HTTP routes on the gateway port (the browser admin API). */
-  routes?: RouteHandler[];
   /** The admin's settings and secrets (electron-store + safeStorage in the app). Default: files under `config.dataDir`. */
   settings?: SettingsService;
-  /** Test seams: the clock, the query engine, the authenticator, the tool factory. */
-  clock?: Clock;
-  engine?: QueryEngine;
-  authenticate?: Authenticator;
+  /** Test seam: builds the sessions' tool hosts. Default: the embedded MCP server (or `MCP_SERVER_URL`). */
   toolHostFactory?: ToolHostFactory;
 }
 
@@ -102,11 +92,13 @@ export function defaultWebRoot(): string {
 /** The composition root: builds every service from the config and wires them together. */
 export function createCore(options: CoreOptions): Core {
   const settings = options.settings ?? openSettings(options.config, { liveKeys: coreLiveSettingKeys });
-  const config = effectiveConfig(options.config, settings, !isLoopbackBinding(options.config.host));
+  const exposed = !isLoopbackBinding(options.config.host);
+  // Exposed without a code, effectiveConfig generates (and saves) one.
+  const config = effectiveConfig(options.config, settings, exposed);
+  const accessCode = exposed ? config.accessCode : undefined;
   const secrets = new SecretRegistry();
-  const exposed = !isLoopbackBinding(config.host);
-  const accessCode = config.accessCode ?? (exposed ? generateAccessCode() : undefined);
-  for (const secret of [config.anthropicApiKey, config.tallyfyApiKey, config.adminToken, accessCode]) secrets.add(secret);
+  // The admin token is registered by createCoreAdmin, which settles it.
+  for (const secret of [config.anthropicApiKey, config.tallyfyApiKey, config.accessCode]) secrets.add(secret);
   const logs = new LogRing();
   const logger = createLogger({
     level: config.debug ? 'debug' : 'info',
@@ -128,8 +120,7 @@ export function createCore(options: CoreOptions): Core {
   let tallyfyApiUrl = config.tallyfyApiUrl;
   // The lean fetch for Tallyfy too: undici's fetch costs ~0.15 ms of CPU per request more (docs/performance.md).
   const services = (): { baseUrl: string; secrets: SecretRegistry; logger: Logger; fetch: typeof fetch } => ({ baseUrl: tallyfyApiUrl, secrets, logger, fetch: httpFetch });
-  const authenticate: Authenticator =
-    options.authenticate ?? ((credentials, signal) => createTallyfyAuthenticator(services())(credentials, signal));
+  const authenticate: Authenticator = (credentials, signal) => createTallyfyAuthenticator(services())(credentials, signal);
   const externalMcp = config.mcpServerUrl;
   const toolHostFactory: ToolHostFactory =
     options.toolHostFactory ??
@@ -139,10 +130,9 @@ export function createCore(options: CoreOptions): Core {
   const sessions = new SessionRegistry({
     secrets,
     logger,
-    engine: options.engine ?? createAgentEngine(agent),
+    engine: createAgentEngine(agent),
     toolHostFactory,
     idleTimeoutMinutes: config.idleTimeoutMinutes,
-    ...(options.clock ? { clock: options.clock } : {}),
   });
 
   const startedAt = Date.now();
@@ -166,7 +156,7 @@ export function createCore(options: CoreOptions): Core {
       agent: agent.hasApiKey ? 'claude' : 'direct',
       services: {
         gateway: {
-          running: http !== undefined && (ws?.accepting ?? false),
+          running: http !== undefined && gatewayAccepting(),
           ...(addresses ? { url: addresses.gatewayUrl } : {}),
           ...(ws && !ws.accepting && state === 'ok' ? { detail: 'stopped by the admin' } : {}),
         },
@@ -176,6 +166,10 @@ export function createCore(options: CoreOptions): Core {
       sessions: { active: stats.active, peak: stats.peak },
     };
   };
+
+  const gatewayAccepting = (): boolean => ws?.accepting ?? false;
+  const suspendGateway = (reason: string): void => ws?.suspend(reason);
+  const resumeGateway = (): void => ws?.resume();
 
   const localChat = (): LocalChatConnection => {
     if (!addresses || !ws) return { available: false, reason: 'The gateway is not running.' };
@@ -192,16 +186,16 @@ export function createCore(options: CoreOptions): Core {
   const admin = createCoreAdmin(
     {
       config,
-      health: () => health(),
+      health,
       sessions,
       logs,
       logger,
       secrets,
       gatewayPort: () => http?.port,
-      gatewayAccepting: () => ws?.accepting ?? false,
-      suspendGateway: (reason) => ws?.suspend(reason),
-      resumeGateway: () => ws?.resume(),
-      localChat: () => localChat(),
+      gatewayAccepting,
+      suspendGateway,
+      resumeGateway,
+      localChat,
       setIdleTimeout: (minutes) => sessions.setIdleTimeout(minutes),
       configureAgent: (patch) => agent.configure(patch),
     },
@@ -222,9 +216,9 @@ export function createCore(options: CoreOptions): Core {
     addresses: () => addresses,
     sandbox: () => sandbox,
     localChat,
-    suspendGateway: (reason) => ws?.suspend(reason),
-    resumeGateway: () => ws?.resume(),
-    gatewayAccepting: () => ws?.accepting ?? false,
+    suspendGateway,
+    resumeGateway,
+    gatewayAccepting,
     async start() {
       try {
         if (config.sandbox) {
@@ -238,8 +232,8 @@ export function createCore(options: CoreOptions): Core {
           port: config.port,
           health,
           logger,
-          webRoot: options.webRoot ?? defaultWebRoot(),
-          routes: [(req, res, path) => admin.http.handleRequest(req, res, path), ...(options.routes ?? [])],
+          webRoot: defaultWebRoot(),
+          routes: [(req, res, path) => admin.http.handleRequest(req, res, path)],
           upgrades: [(req, socket, head) => admin.http.handleUpgrade(req, socket, head)],
         });
         ws = createWsGateway({
@@ -248,10 +242,9 @@ export function createCore(options: CoreOptions): Core {
           logger,
           host: config.host,
           // Read live: the admin may regenerate the code or change the allow-list.
-          ...(accessCode && exposed ? { accessCode: () => settings.current.accessCode ?? accessCode } : {}),
-          allowedOrgIds: options.allowedOrgIds ?? (() => settings.current.allowedOrgs),
+          ...(accessCode ? { accessCode: () => settings.current.accessCode ?? accessCode } : {}),
+          allowedOrgIds: () => settings.current.allowedOrgs,
           ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
-          ...(options.clock ? { clock: options.clock } : {}),
           local: {
             verify(token) {
               const expires = localTokens.get(token);
@@ -275,7 +268,7 @@ export function createCore(options: CoreOptions): Core {
         adminUrl: `${base}/admin#token=${encodeURIComponent(admin.token())}`,
         mcpUrl: mcp.url,
         ...(sandbox ? { sandboxUrl: sandbox.url } : {}),
-        ...(accessCode && exposed ? { accessCode } : {}),
+        ...(accessCode ? { accessCode } : {}),
       };
       state = 'ok';
       admin.admin.gatewayChanged();
