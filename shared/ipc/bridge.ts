@@ -13,3 +13,6 @@ export interface AdminBridge {
 
 /** IPC channel names, shared by main and preload. */
 export const ipcChannels = { request: 'admin:request', event: 'admin:event' } as const;
+
+/** The admin events WebSocket's subprotocol; the admin token rides as a second one, `token.<token>` (browsers cannot set headers there). */
+export const adminSubprotocol = 'gateway-admin';

@@ -4,15 +4,13 @@ import type { Duplex } from 'node:stream';
 
 import { WebSocketServer, type WebSocket } from 'ws';
 
+import { adminSubprotocol } from '../../../shared/ipc/bridge';
 import { fail } from '../../../shared/ipc/result';
 import { sendJson } from '../gateway/httpServer';
 import type { Logger } from '../log/logger';
 
 import { dispatchAdmin, type AdminHandlers } from './dispatch';
 import type { AdminEventHub } from './eventHub';
-
-/** The WebSocket subprotocol of the admin events; the token rides as a second one, `token.<token>`. */
-export const adminSubprotocol = 'gateway-admin';
 
 export interface AdminHttpOptions {
   handlers: AdminHandlers;

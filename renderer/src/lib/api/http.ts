@@ -1,4 +1,4 @@
-import type { AdminBridge } from '../../../../shared/ipc/bridge';
+import { adminSubprotocol, type AdminBridge } from '../../../../shared/ipc/bridge';
 import { isEventName } from '../../../../shared/ipc/contract';
 import { fail, type Result } from '../../../../shared/ipc/result';
 
@@ -30,7 +30,7 @@ export function httpBridge(token: string, base = window.location.origin): AdminB
   const connect = (): void => {
     const url = new URL('/admin/events', base);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    socket = new WebSocket(url, ['gateway-admin', `token.${token}`]);
+    socket = new WebSocket(url, [adminSubprotocol, `token.${token}`]);
     socket.onmessage = (message) => {
       try {
         const { event, payload } = JSON.parse(String(message.data)) as { event: unknown; payload: unknown };
