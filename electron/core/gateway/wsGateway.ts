@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 
 import { allExtensions, closeCodes, decodeClientFrame, encodeFrame } from '../../../shared/protocol';
-import type { AuthErrorCode, ClientMessage, ServerMessage } from '../../../shared/protocol';
+import type { AuthErrorCode, ClientMessage, Extension, ServerMessage } from '../../../shared/protocol';
 import type { Logger } from '../log/logger';
 import { systemClock, type Clock } from '../sessions/clock';
 import { AuthFailure, type Authenticator, type Credentials } from '../sessions/engine';
@@ -167,14 +167,24 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       return true;
     };
 
-    const signIn = async (credentials: Credentials, address: string, finish: () => void): Promise<void> => {
+    /** Checks the credentials with Tallyfy, then signs the session in with `extensions` and answers `auth_success`. */
+    const signIn = async (credentials: Credentials, extensions: readonly Extension[] | undefined): Promise<void> => {
       authPending = true;
       try {
         const identity = await options.authenticate(credentials);
         if (session.ended || ws.readyState !== ws.OPEN) return;
         limiter.succeed(address);
         session.signIn(identity, credentials);
-        finish();
+        session.negotiate(extensions);
+        sendRaw({
+          type: 'auth_success',
+          message: `Authenticated as ${identity.user.name} (${identity.user.email}).`,
+          session_id: session.id,
+          user: identity.user,
+          org: identity.org,
+          extensions: [...session.extensions],
+          ...(session.extensions.has('resume') ? { resume_token: session.issueResumeToken() } : {}),
+        });
         logger.info({ session: session.id, user: identity.user.email, org: identity.org.id, kind: session.kind }, 'session signed in');
       } catch (error) {
         if (error instanceof AuthFailure) {
@@ -187,19 +197,6 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       } finally {
         authPending = false;
       }
-    };
-
-    const authSuccess = (): void => {
-      const identity = session.identity!;
-      sendRaw({
-        type: 'auth_success',
-        message: `Authenticated as ${identity.user.name} (${identity.user.email}).`,
-        session_id: session.id,
-        user: identity.user,
-        org: identity.org,
-        extensions: [...session.extensions],
-        ...(session.extensions.has('resume') ? { resume_token: session.issueResumeToken() } : {}),
-      });
     };
 
     const handlers: { [T in ClientMessage['type']]: (message: Extract<ClientMessage, { type: T }>) => void | Promise<void> } = {
@@ -237,10 +234,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
           return authError('ORG_NOT_ALLOWED', 'This gateway does not accept sign-ins for that organization. Ask the gateway admin.');
         }
         if (message.client) session.client = message.client;
-        await signIn({ apiKey: message.api_key, orgId: message.org_id }, address, () => {
-          session.negotiate(message.extensions);
-          authSuccess();
-        });
+        await signIn({ apiKey: message.api_key, orgId: message.org_id }, message.extensions);
       },
       auth_local: async (message) => {
         if (session.authenticated) return session.sendError('ALREADY_AUTHENTICATED', 'This session is already signed in.');
@@ -254,10 +248,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         if (!credentials) return authError('LOCAL_NOT_AVAILABLE', 'Set your Tallyfy API key and organization id in Settings first.');
         session.kind = 'local';
         session.client = 'desktop';
-        await signIn(credentials, address, () => {
-          session.negotiate(message.extensions);
-          authSuccess();
-        });
+        await signIn(credentials, message.extensions);
       },
       resume: (message) => {
         if (session.authenticated) return session.sendError('ALREADY_AUTHENTICATED', 'This connection is already signed in.');
