@@ -2,15 +2,9 @@ import { TestClient, type Frame } from '../../integration/support/wsClient';
 
 export { TestClient, type Frame };
 
-/** The next frame whose type is one of `types` (frames of other types are skipped). */
-export async function nextOf(client: TestClient, types: readonly string[], timeoutMs = 10_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const left = deadline - Date.now();
-    if (left <= 0) throw new Error(`no ${types.join('/')} within ${timeoutMs} ms; got ${JSON.stringify(client.types())}`);
-    const frame = await client.next(undefined, left);
-    if (types.includes(frame.type)) return frame;
-  }
+/** The next frame whose type is one of `types` (frames of other types are passed over), with the hardening suite's longer default wait. */
+export function nextOf(client: TestClient, types: readonly string[], timeoutMs = 10_000): Promise<Frame> {
+  return client.next(types, timeoutMs);
 }
 
 /** Opens a socket and signs in; resolves with the client and the auth_success frame. */

@@ -11,7 +11,7 @@ export class TestClient {
   readonly frames: Frame[] = [];
   readonly ws: WebSocket;
   closed: { code: number; reason: string } | undefined;
-  readonly #waiters: Array<{ type: string | undefined; from: number; resolve: (frame: Frame) => void }> = [];
+  readonly #waiters: Array<{ types: readonly string[] | undefined; from: number; resolve: (frame: Frame) => void }> = [];
   readonly #closeWaiters: Array<(value: { code: number; reason: string }) => void> = [];
   #cursor = 0;
 
@@ -43,7 +43,7 @@ export class TestClient {
 
   #flush(): void {
     for (const waiter of [...this.#waiters]) {
-      const index = this.frames.findIndex((frame, i) => i >= waiter.from && (waiter.type === undefined || frame.type === waiter.type));
+      const index = this.frames.findIndex((frame, i) => i >= waiter.from && (waiter.types === undefined || waiter.types.includes(frame.type)));
       if (index >= 0) {
         this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
         this.#cursor = Math.max(this.#cursor, index + 1);
@@ -57,18 +57,22 @@ export class TestClient {
     this.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
   }
 
-  /** The next frame (of `type`, when given) after the last one awaited. Rejects after `timeoutMs`. */
-  next<T extends Frame = Frame>(type?: string, timeoutMs = 5000): Promise<T> {
+  /**
+   * The next frame (of `type`, or of any of the types when given a list) after the last one
+   * awaited; frames of other types before it are passed over. Rejects after `timeoutMs`.
+   */
+  next<T extends Frame = Frame>(type?: string | readonly string[], timeoutMs = 5000): Promise<T> {
+    const types = typeof type === 'string' ? [type] : type;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(
         () =>
           reject(
-            new Error(`no "${type ?? 'any'}" frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.map((frame) => frame.type))}`),
+            new Error(`no "${types?.join('/') ?? 'any'}" frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.map((frame) => frame.type))}`),
           ),
         timeoutMs,
       );
       this.#waiters.push({
-        type,
+        types,
         from: this.#cursor,
         resolve: (frame) => {
           clearTimeout(timer);
