@@ -2,7 +2,7 @@ import type { EventName, EventPayload } from '../../../shared/ipc/contract';
 import type { SessionSnapshot } from '../../../shared/types/session';
 
 import type { AdminContext } from './context';
-import { gatewayStatus } from './handlers';
+import { gatewayStatus, sessionList } from './handlers';
 import type { SessionChange } from './ports';
 
 /** Receives every admin event. */
@@ -137,7 +137,7 @@ export class AdminEventHub {
 
   #emitSessions(): void {
     if (this.#listeners.size === 0) return;
-    this.emit('sessions.changed', { sessions: this.#context.sessions.list().sort((a, b) => b.connectedAt - a.connectedAt) });
+    this.emit('sessions.changed', sessionList(this.#context));
   }
 
   /** Announces sessions that just started waiting for an approval: from the change alone when given (O(1), this runs on every session update), else by scanning. */

@@ -1,5 +1,6 @@
 import { logLevelRank } from '../../../shared/types/logs';
 import type { GatewayStatus } from '../../../shared/types/network';
+import type { SessionSnapshot } from '../../../shared/types/session';
 
 import type { AdminContext } from './context';
 import { AdminRouteError, type AdminHandlers } from './dispatch';
@@ -20,6 +21,11 @@ export function gatewayStatus(context: Pick<AdminContext, 'gateway' | 'mdns'>): 
   };
 }
 
+/** Every live session, newest first (the `sessions.list` answer and the `sessions.changed` payload). */
+export function sessionList(context: Pick<AdminContext, 'sessions'>): { sessions: SessionSnapshot[] } {
+  return { sessions: context.sessions.list().sort((a, b) => b.connectedAt - a.connectedAt) };
+}
+
 /**
  * The admin handlers over a running core, one per route of the contract. Shared by the IPC and
  * HTTP transports; inputs arrive validated by {@link dispatchAdmin}.
@@ -28,7 +34,7 @@ export function createAdminHandlers(context: AdminContext): AdminHandlers {
   return {
     'health.get': () => context.health(),
 
-    'sessions.list': () => ({ sessions: context.sessions.list().sort((a, b) => b.connectedAt - a.connectedAt) }),
+    'sessions.list': () => sessionList(context),
     'sessions.kick': ({ id, reason }) => {
       const kicked = context.sessions.kick(id, reason);
       if (kicked) context.logger.info({ session: id, reason }, 'the admin closed a session');
