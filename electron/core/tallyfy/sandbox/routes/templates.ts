@@ -109,7 +109,19 @@ const automationSchema = z.object({
     .min(1),
 });
 
-function findStep(ctx: RouteContext, template: SeedTemplate, id: string | undefined): SeedStep {
+/** The template `:id` (not archived), once the caller is allowed to edit templates. */
+function editableTemplate(ctx: RouteContext): SeedTemplate {
+  requireTemplateEditor(ctx);
+  return findTemplate(ctx, ctx.params.id);
+}
+
+/** The step `:step` of the editable template `:id`. */
+function editableStep(ctx: RouteContext): { template: SeedTemplate; step: SeedStep } {
+  const template = editableTemplate(ctx);
+  return { template, step: findStep(template, ctx.params.step) };
+}
+
+function findStep(template: SeedTemplate, id: string | undefined): SeedStep {
   const step = template.steps.find((candidate) => candidate.id === id);
   if (!step) throw notFound('Step');
   return step;
@@ -213,8 +225,7 @@ export const templateRoutes: Route[] = [
   }),
   route('GET', '/checklists/:id', (ctx) => item(templateOut(ctx.org, findTemplate(ctx, ctx.params.id), includes(ctx.query)))),
   route('PUT', '/checklists/:id', (ctx) => {
-    requireTemplateEditor(ctx);
-    const template = findTemplate(ctx, ctx.params.id);
+    const template = editableTemplate(ctx);
     applyTemplateBody(ctx, template, validate(updateTemplateSchema, ctx.body));
     return item(templateOut(ctx.org, template, new Set(['steps'])));
   }),
@@ -226,8 +237,7 @@ export const templateRoutes: Route[] = [
     return { status: 204 };
   }),
   route('DELETE', '/checklists/:id', (ctx) => {
-    requireTemplateEditor(ctx);
-    const template = findTemplate(ctx, ctx.params.id);
+    const template = editableTemplate(ctx);
     template.archived_at = ctx.now.toISOString();
     return { body: { message: 'The Template was deleted, and references were also deleted from:', deleted_references: {} } };
   }),
@@ -238,8 +248,7 @@ export const templateRoutes: Route[] = [
     return item(templateOut(ctx.org, template));
   }),
   route('POST', '/checklists/:id/clone', (ctx) => {
-    requireTemplateEditor(ctx);
-    const source = findTemplate(ctx, ctx.params.id);
+    const source = editableTemplate(ctx);
     const body = validate(z.looseObject({ tenant: z.string().optional(), title: z.string().min(1).max(250).optional() }), ctx.body);
     const ids = new Map<string, string>();
     const remap = (id: string): string => {
@@ -265,8 +274,7 @@ export const templateRoutes: Route[] = [
     return item(templateOut(ctx.org, clone, new Set(['steps'])), 201);
   }),
   route('PUT', '/checklists/:id/publish', (ctx) => {
-    requireTemplateEditor(ctx);
-    const template = findTemplate(ctx, ctx.params.id);
+    const template = editableTemplate(ctx);
     template.status = 'active';
     return item(templateOut(ctx.org, template));
   }),
@@ -283,11 +291,10 @@ export const templateRoutes: Route[] = [
   }),
   route('GET', '/checklists/:id/steps/:step', (ctx) => {
     const template = findTemplate(ctx, ctx.params.id);
-    return item(stepOut(template, findStep(ctx, template, ctx.params.step)));
+    return item(stepOut(template, findStep(template, ctx.params.step)));
   }),
   route('POST', '/checklists/:id/steps', (ctx) => {
-    requireTemplateEditor(ctx);
-    const template = findTemplate(ctx, ctx.params.id);
+    const template = editableTemplate(ctx);
     const body = validate(stepSchema, ctx.body);
     const position = Math.min(body.position ?? template.steps.length + 1, template.steps.length + 1);
     for (const step of template.steps) if (step.position >= position) step.position += 1;
@@ -309,9 +316,7 @@ export const templateRoutes: Route[] = [
     return item(stepOut(template, step), 201);
   }),
   route('PUT', '/checklists/:id/steps/:step', (ctx) => {
-    requireTemplateEditor(ctx);
-    const template = findTemplate(ctx, ctx.params.id);
-    const step = findStep(ctx, template, ctx.params.step);
+    const { template, step } = editableStep(ctx);
     const body = validate(stepSchema, ctx.body);
     step.title = body.title;
     if (body.summary !== undefined) step.summary = body.summary;
@@ -330,9 +335,7 @@ export const templateRoutes: Route[] = [
     return item(stepOut(template, step));
   }),
   route('DELETE', '/checklists/:id/steps/:step', (ctx) => {
-    requireTemplateEditor(ctx);
-    const template = findTemplate(ctx, ctx.params.id);
-    const step = findStep(ctx, template, ctx.params.step);
+    const { template, step } = editableStep(ctx);
     const referenced = referencedIds(template);
     if (referenced.has(step.id) || step.captures.some((capture) => referenced.has(capture.id))) {
       throw forbidden('This step is used by an automation rule. Change or delete the rule first.');
@@ -344,35 +347,27 @@ export const templateRoutes: Route[] = [
   }),
   // Captures
   route('POST', '/checklists/:id/steps/:step/captures', (ctx) => {
-    requireTemplateEditor(ctx);
-    const template = findTemplate(ctx, ctx.params.id);
-    const step = findStep(ctx, template, ctx.params.step);
+    const { step } = editableStep(ctx);
     const capture = toCapture(ctx, validate(fieldDefinition, ctx.body), step.captures.length + 1);
     step.captures.push(capture);
     return item(captureOut(step, capture), 201);
   }),
   route('PUT', '/checklists/:id/steps/:step/captures/:capture', (ctx) => {
-    requireTemplateEditor(ctx);
-    const template = findTemplate(ctx, ctx.params.id);
-    const step = findStep(ctx, template, ctx.params.step);
+    const { step } = editableStep(ctx);
     const existing = findCapture(step, ctx.params.capture);
     const updated = toCapture(ctx, validate(fieldDefinition, ctx.body), existing.position, existing.id);
     step.captures[step.captures.indexOf(existing)] = updated;
     return item(captureOut(step, updated));
   }),
   route('DELETE', '/checklists/:id/steps/:step/captures/:capture', (ctx) => {
-    requireTemplateEditor(ctx);
-    const template = findTemplate(ctx, ctx.params.id);
-    const step = findStep(ctx, template, ctx.params.step);
+    const { template, step } = editableStep(ctx);
     const capture = findCapture(step, ctx.params.capture);
     if (referencedIds(template).has(capture.id)) throw forbidden('This field is used by an automation rule and cannot be deleted.');
     step.captures.splice(step.captures.indexOf(capture), 1);
     return { status: 204 };
   }),
   route('PUT', '/checklists/:id/steps/:step/captures/:capture/move-out', (ctx) => {
-    requireTemplateEditor(ctx);
-    const template = findTemplate(ctx, ctx.params.id);
-    const step = findStep(ctx, template, ctx.params.step);
+    const { template, step } = editableStep(ctx);
     const capture = findCapture(step, ctx.params.capture);
     const body = validate(z.object({ target_step_id: z.string().min(1), position: z.number().int().min(1).default(1) }), ctx.body);
     const target = template.steps.find((candidate) => candidate.id === body.target_step_id);
@@ -385,8 +380,7 @@ export const templateRoutes: Route[] = [
   }),
   // Kick-off fields
   route('DELETE', '/checklists/:id/preruns/:field', (ctx) => {
-    requireTemplateEditor(ctx);
-    const template = findTemplate(ctx, ctx.params.id);
+    const template = editableTemplate(ctx);
     const field = template.prerun.find((candidate) => candidate.id === ctx.params.field);
     if (!field) throw notFound('Prerun');
     if (referencedIds(template).has(field.id)) throw forbidden('This kick-off field is used by an automation rule and cannot be deleted.');
@@ -395,15 +389,13 @@ export const templateRoutes: Route[] = [
   }),
   // Automations
   route('POST', '/checklists/:id/automated-actions', (ctx) => {
-    requireTemplateEditor(ctx);
-    const template = findTemplate(ctx, ctx.params.id);
+    const template = editableTemplate(ctx);
     const rule = toRule(ctx, validate(automationSchema, ctx.body));
     template.automated_actions.push(rule);
     return item(rule, 201);
   }),
   route('PUT', '/checklists/:id/automated-actions/:rule', (ctx) => {
-    requireTemplateEditor(ctx);
-    const template = findTemplate(ctx, ctx.params.id);
+    const template = editableTemplate(ctx);
     const index = template.automated_actions.findIndex((rule) => rule.id === ctx.params.rule);
     if (index < 0) throw notFound('Automated action');
     const rule = toRule(ctx, validate(automationSchema, ctx.body), ctx.params.rule);
@@ -411,8 +403,7 @@ export const templateRoutes: Route[] = [
     return item(rule);
   }),
   route('DELETE', '/checklists/:id/automated-actions/:rule', (ctx) => {
-    requireTemplateEditor(ctx);
-    const template = findTemplate(ctx, ctx.params.id);
+    const template = editableTemplate(ctx);
     const index = template.automated_actions.findIndex((rule) => rule.id === ctx.params.rule);
     if (index < 0) throw notFound('Automated action');
     template.automated_actions.splice(index, 1);
