@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { listed, pick, plain, toJsonText } from './toolOutput';
+import { listed, pick, plain, plainField, toJsonText } from './toolOutput';
 
 describe('tool output', () => {
   it('pages a whole array and says when more exists', () => {
@@ -28,6 +28,8 @@ describe('tool output', () => {
     expect(pick({ a: 1, b: undefined, c: null, d: 4 }, ['a', 'b', 'c'])).toEqual({ a: 1, c: null });
     expect(plain('<p>Hello&nbsp;<b>world</b></p>')).toBe('Hello world');
     expect(plain('x'.repeat(20), 5)).toBe('xxxxx…');
+    expect({ id: 1, ...plainField('summary', '<p>Short</p>', 300) }).toEqual({ id: 1, summary: 'Short' });
+    expect({ id: 1, ...plainField('summary', '<p> </p>'), ...plainField('guidance', null) }).toEqual({ id: 1 });
     expect(plain('   ')).toBeUndefined();
   });
 });

@@ -48,6 +48,12 @@ export function plain(text: unknown, max = 500): string | undefined {
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 
+/** `{ [key]: plain(text, max) }` to spread into a trimmed object, or `{}` when {@link plain} leaves no text. */
+export function plainField(key: string, text: unknown, max?: number): Record<string, string> {
+  const clean = plain(text, max);
+  return clean ? { [key]: clean } : {};
+}
+
 /**
  * A list answer from one page of Tallyfy results. `pagination` is Tallyfy's (when the endpoint
  * pages); otherwise the whole array is paged here by `page`/`perPage`.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import type { Capture, Comment, Group, Guest, Owners, Page, PrerunField, Run, Step, Tag, Task, Template, User } from '../../tallyfy/types';
-import { defaultPageSize, listed, pick, plain, type Listed } from '../toolOutput';
+import { defaultPageSize, listed, pick, plain, plainField, type Listed } from '../toolOutput';
 
 /** A Tallyfy object id: 32 hexadecimal characters. */
 export const hexId = (what: string): z.ZodString =>
@@ -82,7 +82,7 @@ export function trimTask(task: Task): Record<string, unknown> {
       'completed_at',
       'is_approved',
     ]),
-    ...(plain(task.summary, 300) ? { summary: plain(task.summary, 300) } : {}),
+    ...plainField('summary', task.summary, 300),
   };
 }
 
@@ -90,7 +90,7 @@ export function trimTask(task: Task): Record<string, unknown> {
 export function detailTask(task: Task): Record<string, unknown> {
   return {
     ...trimTask(task),
-    ...(plain(task.summary, 2000) ? { summary: plain(task.summary, 2000) } : {}),
+    ...plainField('summary', task.summary, 2000),
     ...pick(task, ['started_at', 'created_at', 'completer_id', 'taskdata']),
     ...(task.form_fields
       ? { form_fields: task.form_fields.data.map((field) => pick(field, ['id', 'label', 'field_type', 'required', 'options', 'value'])) }
@@ -119,7 +119,7 @@ export function trimRun(run: Run): Record<string, unknown> {
 export function detailRun(run: Run): Record<string, unknown> {
   return {
     ...trimRun(run),
-    ...(plain(run.summary, 2000) ? { summary: plain(run.summary, 2000) } : {}),
+    ...plainField('summary', run.summary, 2000),
     ...pick(run, ['prerun', 'prerun_status', 'users', 'groups', 'late_tasks', 'started_at', 'last_updated']),
     ...(run.tasks ? { tasks: run.tasks.data.map(trimTask) } : {}),
     ...(run.next_task ? { next_task: run.next_task.data.map(trimTask)[0] ?? null } : {}),
@@ -130,21 +130,21 @@ export function detailRun(run: Run): Record<string, unknown> {
 export function trimTemplate(template: Template): Record<string, unknown> {
   return {
     ...pick(template, ['id', 'title', 'type', 'status', 'steps_count', 'folder_id', 'owner_id', 'starred', 'archived_at', 'last_updated']),
-    ...(plain(template.summary, 300) ? { summary: plain(template.summary, 300) } : {}),
+    ...plainField('summary', template.summary, 300),
   };
 }
 
 export function trimCapture(capture: Capture | PrerunField): Record<string, unknown> {
   return {
     ...pick(capture, ['id', 'label', 'field_type', 'required', 'position', 'options', 'columns', 'alias']),
-    ...(plain(capture.guidance, 300) ? { guidance: plain(capture.guidance, 300) } : {}),
+    ...plainField('guidance', capture.guidance, 300),
   };
 }
 
 export function trimStep(step: Step): Record<string, unknown> {
   return {
     ...pick(step, ['id', 'title', 'step_type', 'position', 'assignees', 'guests', 'groups', 'deadline']),
-    ...(plain(step.summary, 500) ? { summary: plain(step.summary, 500) } : {}),
+    ...plainField('summary', step.summary, 500),
     form_fields: (step.captures ?? []).map(trimCapture),
   };
 }
@@ -152,8 +152,8 @@ export function trimStep(step: Step): Record<string, unknown> {
 export function detailTemplate(template: Template): Record<string, unknown> {
   return {
     ...trimTemplate(template),
-    ...(plain(template.summary, 2000) ? { summary: plain(template.summary, 2000) } : {}),
-    ...(plain(template.guidance, 2000) ? { guidance: plain(template.guidance, 2000) } : {}),
+    ...plainField('summary', template.summary, 2000),
+    ...plainField('guidance', template.guidance, 2000),
     ...pick(template, ['users', 'groups']),
     kickoff_fields: [...(template.prerun ?? [])].sort((a, b) => a.position - b.position).map(trimCapture),
     steps: [...(template.steps?.data ?? [])].sort((a, b) => a.position - b.position).map(trimStep),
