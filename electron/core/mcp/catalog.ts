@@ -1,5 +1,4 @@
 import type { Tool, ToolArea, ToolEffect } from './defineTool';
-import type { ToolHints } from './toolHost';
 import { automationTools } from './tools/automations';
 import { commentTools } from './tools/comments';
 import { formFieldTools } from './tools/formFields';
@@ -34,7 +33,7 @@ export interface CatalogEntry {
   area: ToolArea;
   effect: ToolEffect;
   description: string;
-  annotations: Required<Omit<ToolHints, 'title'>> & { title: string };
+  annotations: Tool['annotations'];
 }
 
 /**
