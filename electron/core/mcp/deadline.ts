@@ -45,7 +45,7 @@ export function zoneOffsetMinutes(timeZone: string, instant: Date): number {
 }
 
 /** True when `timeZone` is an IANA zone this runtime knows. */
-export function isKnownZone(timeZone: string): boolean {
+function isKnownZone(timeZone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
     return true;

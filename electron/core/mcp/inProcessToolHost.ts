@@ -18,12 +18,12 @@ export class ToolHostClosedError extends Error {
 }
 
 /** The text of an MCP tool result (text parts joined by newlines). */
-export function resultText(result: Pick<CallToolResult, 'content'>): string {
+function resultText(result: Pick<CallToolResult, 'content'>): string {
   return result.content.map((part) => (part.type === 'text' ? part.text : `[${part.type} content]`)).join('\n');
 }
 
 /** Turns an MCP `tools/call` result (or a protocol error) into a {@link ToolOutcome}. */
-export function toOutcome(result: CallToolResult): ToolOutcome {
+function toOutcome(result: CallToolResult): ToolOutcome {
   return { text: resultText(result), isError: result.isError === true };
 }
 

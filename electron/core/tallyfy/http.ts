@@ -44,7 +44,7 @@ export interface TransportOptions {
 }
 
 /** Builds a URL query string: arrays comma-joined, booleans as `true`/`false`, empty values left out. */
-export function buildQuery(query: Record<string, QueryValue> | undefined): string {
+function buildQuery(query: Record<string, QueryValue> | undefined): string {
   if (!query) return '';
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {

@@ -38,7 +38,7 @@ export interface ConsolidationReport {
 const json = (value: unknown): string => JSON.stringify(value ?? null);
 
 /** Order-independent fingerprint of a rule's conditions. */
-export function conditionFingerprint(rule: Automation): string {
+function conditionFingerprint(rule: Automation): string {
   return (rule.conditions ?? [])
     .map((condition) =>
       [condition.conditionable_id, condition.conditionable_type, condition.operation, json(condition.statement)].join('|'),
@@ -48,7 +48,7 @@ export function conditionFingerprint(rule: Automation): string {
 }
 
 /** Order-independent fingerprint of a rule's actions. */
-export function actionFingerprint(rule: Automation): string {
+function actionFingerprint(rule: Automation): string {
   return (rule.then_actions ?? [])
     .map((action) =>
       [

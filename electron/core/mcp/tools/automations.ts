@@ -69,7 +69,7 @@ const actionTypeOf: Record<string, AutomationAction['action_type']> = {
 };
 
 /** Turns the friendly rule shape into Tallyfy's `conditions`/`then_actions` body. */
-export function encodeRule(
+function encodeRule(
   alias: string,
   conditions: z.infer<typeof conditionArg>[],
   actions: z.infer<typeof actionArg>[],

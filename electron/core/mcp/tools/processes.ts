@@ -26,7 +26,7 @@ function option(field: PrerunField, value: unknown): FieldOption {
  * timeline id, with choice values in the shape each field type needs. Unknown keys are refused
  * (Tallyfy would silently drop them).
  */
-export function encodeKickoff(fields: PrerunField[], values: Record<string, unknown>): Record<string, unknown> {
+function encodeKickoff(fields: PrerunField[], values: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(values)) {
     const lower = key.trim().toLowerCase();

@@ -117,7 +117,7 @@ export function taskOut(org: OrgStore, task: SeedTask, now: Date, withs: Set<str
   return out;
 }
 
-export function runProgress(org: OrgStore, run: SeedRun): { complete: number; total: number; percent: number } {
+function runProgress(org: OrgStore, run: SeedRun): { complete: number; total: number; percent: number } {
   const tasks = org.tasks.filter((task) => task.run_id === run.id && task.status !== 'auto-skipped');
   const complete = tasks.filter((task) => task.status === 'completed').length;
   return { complete, total: tasks.length, percent: tasks.length === 0 ? 0 : Math.round((complete / tasks.length) * 100) };
