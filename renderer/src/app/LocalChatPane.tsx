@@ -23,7 +23,6 @@ function Chat() {
     });
     return () => client.dispose();
   }, [client, bridge]);
-  const name = state.identity?.user.name.split(/\s+/)[0];
   return (
     <>
       <PageHeader
@@ -32,7 +31,7 @@ function Chat() {
         actions={<ConnectionBadge status={state.status} />}
       />
       <div className="card chat-card">
-        <ChatView client={client} greeting={name ? `Hi ${name}, how can I help?` : undefined} />
+        <ChatView client={client} />
       </div>
     </>
   );

@@ -15,10 +15,6 @@ function accessCodeFromHash(): string | undefined {
   return match?.[1] ? decodeURIComponent(match[1]) : undefined;
 }
 
-function firstName(name: string): string {
-  return name.split(/\s+/)[0] ?? name;
-}
-
 /** The web chat page: sign-in, then the chat, with the connection state always visible. */
 export function WebApp() {
   const client = useMemo(() => new ChatClient({ url: socketUrl(), storage: sessionStorage, clientName: 'web' }), []);
@@ -109,7 +105,7 @@ export function WebApp() {
           </div>
         </div>
       </header>
-      <ChatView client={client} greeting={`Hi ${firstName(user.name)}, how can I help?`} onSignInAgain={() => client.reset()} />
+      <ChatView client={client} onSignInAgain={() => client.reset()} />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 import './chat.css';
 import { ApprovalCard } from './ApprovalCard';
@@ -32,12 +32,10 @@ function Countdown({ at }: { at: number }) {
  */
 export function ChatView({
   client,
-  greeting,
   suggestions = defaultSuggestions,
   onSignInAgain,
 }: {
   client: ChatClient;
-  greeting?: ReactNode;
   suggestions?: readonly string[];
   onSignInAgain?: () => void;
 }) {
@@ -85,7 +83,7 @@ export function ChatView({
           <div className="empty-mark" aria-hidden="true">
             T
           </div>
-          <h2>{greeting ?? 'How can I help?'}</h2>
+          <h2>{state.identity ? `Hi ${state.identity.user.name.split(/\s+/)[0]}, how can I help?` : 'How can I help?'}</h2>
           <p>Ask in plain words. The assistant works in Tallyfy with your own permissions and asks before it changes anything.</p>
           <div className="suggestions">
             {suggestions.map((text) => (
