@@ -41,7 +41,8 @@ function model(request: FakeRequest): FakeReply {
       return textReply(results[0]!.is_error ? `That did not work: ${results[0]!.content}` : `Done: I created the tag **${title}** for you.`);
     }
     return textReply(`Here are your tasks.\n\n${summarise(results[0]!.content)}\n\nAnything you want me to do with them?`, {
-      eventDelayMs: 25,
+      // Slow enough that the page is seen mid-stream even on a loaded machine.
+      eventDelayMs: 80,
     });
   }
   if (/slow/i.test(lastUserText(request))) return textReply('This took far too long.', { delayMs: 20_000 });
