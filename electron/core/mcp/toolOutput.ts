@@ -55,8 +55,8 @@ export function plainField(key: string, text: unknown, max?: number): Record<str
 }
 
 /**
- * A list answer from one page of Tallyfy results. `pagination` is Tallyfy's (when the endpoint
- * pages); otherwise the whole array is paged here by `page`/`perPage`.
+ * A list answer. With `pagedUpstream`, `items` is the page Tallyfy returned and `total`/`totalPages`
+ * are Tallyfy's; otherwise `items` is the whole list and is paged here by `page`/`perPage`.
  */
 export function listed<T, U>(
   items: readonly T[],
