@@ -73,7 +73,8 @@ async function main(): Promise<void> {
     await core.stop('start-up failed');
     process.exit(1);
   }
-  process.stdout.write(`${banner(config, addresses)}\n`);
+  // The core's config: the saved settings (the Anthropic key among them) filled in where flags and environment left them out.
+  process.stdout.write(`${banner(core.config, addresses)}\n`);
   let signals = 0;
   const shutdown = (signal: NodeJS.Signals): void => {
     signals += 1;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,6 +26,18 @@ describe('npm run serve (headless entry)', () => {
     serve.child.kill('SIGTERM');
     expect(await serve.exited).toBe(0);
     expect(serve.stderr()).not.toContain('ELECTRON_LOADED');
+  });
+
+  it('banners the Anthropic key saved in the settings as Claude, not as direct tool mode (regression: it read the flags and environment only)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gw-serve-'));
+    writeFileSync(join(dataDir, 'secrets.json'), JSON.stringify({ anthropicApiKey: 'sk-ant-saved-in-settings-0001' }), { mode: 0o600 });
+    const serve = startServe(['--port', '0', '--mcp-port', '0'], { env: { GATEWAY_DATA_DIR: dataDir, ANTHROPIC_API_KEY: '', ANTHROPIC_MODEL: 'claude-test-model' } });
+    running.push(serve);
+    const banner = await serve.ready;
+    expect(banner).toMatch(/Claude\s+claude-test-model/);
+    expect(banner).not.toContain('direct tool mode');
+    expect(banner).not.toContain('sk-ant-saved-in-settings-0001');
+    expect(healthSchema.parse(await (await fetch(serve.url('Health'))).json()).agent).toBe('claude');
   });
 
   it('explains a bad flag in one line and exits 2', async () => {
