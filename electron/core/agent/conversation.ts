@@ -100,11 +100,6 @@ export class Conversation {
     this.allowedTools.clear();
   }
 
-  /** Forgets the cached tool list, so the next query lists tools again. */
-  resetTools(): void {
-    this.catalog = undefined;
-  }
-
   /** @internal Appends a turn; a user turn after a user turn is merged into it, keeping roles alternating. */
   append(message: HistoryMessage): void {
     const last = this.#messages.at(-1);
