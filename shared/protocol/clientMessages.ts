@@ -90,9 +90,9 @@ export type AuthMessage = z.infer<typeof authMessageSchema>;
 export type QueryMessage = z.infer<typeof queryMessageSchema>;
 export type ResumeMessage = z.infer<typeof resumeMessageSchema>;
 
-/** Every client `type`, to tell an unknown type from a malformed known one. */
-export const clientMessageTypes = ['auth', 'auth_local', 'hello', 'query', 'ping', 'approval', 'cancel', 'resume'] as const;
-export type ClientMessageType = (typeof clientMessageTypes)[number];
+export type ClientMessageType = ClientMessage['type'];
+/** Every client `type` (read from the schema), to tell an unknown type from a malformed known one. */
+export const clientMessageTypes: readonly ClientMessageType[] = clientMessageSchema.options.map((option) => option.shape.type.value);
 
 /** Query contents the server treats as commands (compared trimmed, case-insensitively). */
 export const queryCommands = { clear: 'clear', quit: 'quit' } as const;
