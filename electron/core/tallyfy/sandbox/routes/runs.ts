@@ -6,9 +6,7 @@ import { runOut } from '../serialize';
 import type { SeedRun, SeedTask } from '../state';
 
 import { findRun, findTemplate, item, listParam, parseApiDate, route, type Reply, type Route, type RouteContext } from './context';
-import { replaceOwners } from './tasks';
-
-const ownersInput = z.object({ users: z.array(z.number().int()).optional(), guests: z.array(z.string()).optional(), groups: z.array(z.string()).optional() });
+import { ownersInput, replaceOwners } from './tasks';
 
 const launchSchema = z.looseObject({
   checklist_id: z.string().min(1),

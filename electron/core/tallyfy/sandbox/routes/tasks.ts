@@ -7,7 +7,8 @@ import type { OrgStore, SeedCapture, SeedRun, SeedTask } from '../state';
 
 import { findRun, findTask, item, listParam, parseApiDate, route, type Reply, type Route, type RouteContext } from './context';
 
-const ownersInput = z.object({
+/** Task owners as a request body carries them: every bucket optional (see {@link replaceOwners}). */
+export const ownersInput = z.object({
   users: z.array(z.number().int()).optional(),
   guests: z.array(z.string()).optional(),
   groups: z.array(z.string()).optional(),
