@@ -5,7 +5,7 @@ import type { SecretRegistry } from '../log/redact';
 
 import { systemClock, type Clock, type ClockTimer } from './clock';
 import type { QueryEngine, ToolHostFactory } from './engine';
-import { Session, type SessionEndReason, type SessionHooks } from './session';
+import { addUsage, Session, type SessionEndReason, type SessionHooks } from './session';
 
 /** A change in the registry, for the admin view (snapshots only: no credentials, no text). */
 export type RegistryEvent =
@@ -109,10 +109,7 @@ export class SessionRegistry {
           cacheReadTokens: 0,
           cacheWriteTokens: 0,
         });
-        entry.inputTokens += usage.inputTokens;
-        entry.outputTokens += usage.outputTokens;
-        entry.cacheReadTokens += usage.cacheReadTokens;
-        entry.cacheWriteTokens += usage.cacheWriteTokens;
+        addUsage(entry, usage);
       },
     };
   }

@@ -93,6 +93,14 @@ export function displayArgs(args: Record<string, unknown>, secrets: SecretRegist
   return shorten(redact(args, secrets), 0) as Record<string, unknown>;
 }
 
+/** Adds `usage` to the running `total` (a session's, or a user's in the gateway stats). */
+export function addUsage(total: Usage, usage: Usage): void {
+  total.inputTokens += usage.inputTokens;
+  total.outputTokens += usage.outputTokens;
+  total.cacheReadTokens += usage.cacheReadTokens;
+  total.cacheWriteTokens += usage.cacheWriteTokens;
+}
+
 /** How to answer a plain-text approval question (old clients). */
 function replyHint(ask: Pick<ApprovalAsk, 'tool' | 'allowAlways'>): string {
   return ask.allowAlways
@@ -482,11 +490,7 @@ export class Session {
       }
       case 'usage': {
         const usage: Usage = { ...emptyUsage(), ...event.usage };
-        const total = this.#stats.usage;
-        total.inputTokens += usage.inputTokens;
-        total.outputTokens += usage.outputTokens;
-        total.cacheReadTokens += usage.cacheReadTokens;
-        total.cacheWriteTokens += usage.cacheWriteTokens;
+        addUsage(this.#stats.usage, usage);
         this.deps.hooks.usage(this, usage);
         return;
       }
