@@ -6,7 +6,7 @@ import type { TallyfyClient } from '../tallyfy/client';
 import { appVersion } from '../version';
 
 import { createMcpServer, type McpServerOptions } from './createMcpServer';
-import type { ToolHost, ToolInfo, ToolOutcome } from './toolHost';
+import type { ToolHost, ToolInfo } from './toolHost';
 
 /** Thrown by a closed host (and when a call is aborted): the only rejections {@link ToolHost.callTool} has. */
 export class ToolHostClosedError extends Error {
@@ -20,11 +20,6 @@ export class ToolHostClosedError extends Error {
 /** The text of an MCP tool result (text parts joined by newlines). */
 function resultText(result: Pick<CallToolResult, 'content'>): string {
   return result.content.map((part) => (part.type === 'text' ? part.text : `[${part.type} content]`)).join('\n');
-}
-
-/** Turns an MCP `tools/call` result (or a protocol error) into a {@link ToolOutcome}. */
-function toOutcome(result: CallToolResult): ToolOutcome {
-  return { text: resultText(result), isError: result.isError === true };
 }
 
 /**
@@ -62,7 +57,7 @@ export function toolHostOverClient(mcpClient: Client, release: () => Promise<voi
       if (closed) throw new ToolHostClosedError();
       try {
         const result = (await mcpClient.callTool({ name, arguments: args }, undefined, signal ? { signal } : undefined)) as CallToolResult;
-        return toOutcome(result);
+        return { text: resultText(result), isError: result.isError === true };
       } catch (error) {
         if (closed) throw new ToolHostClosedError();
         if (signal?.aborted) throw error;
