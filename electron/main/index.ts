@@ -11,9 +11,9 @@ import iconPath from '../../resources/icon.png?asset';
 import type { AdminPage, EventPayload, RouteOutput } from '../../shared/ipc/contract';
 import { coreLiveSettingKeys } from '../core/admin/coreAdmin';
 import { dispatchAdmin, type AdminHandlers } from '../core/admin/dispatch';
-import { isLoopbackHost } from '../core/admin/network';
 import { ConfigError, loadConfig } from '../core/config/config';
 import { createCore, type Core } from '../core/createCore';
+import { isLoopbackHost } from '../core/gateway/upgradeGuard';
 import { openSettings } from '../core/store/openSettings';
 import { overriddenKeys } from '../core/store/settingsService';
 

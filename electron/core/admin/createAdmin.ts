@@ -1,11 +1,12 @@
 import type { NetworkAddress } from '../../../shared/types/network';
+import { isLoopbackHost } from '../gateway/upgradeGuard';
 
 import type { AdminContext } from './context';
 import type { AdminHandlers } from './dispatch';
 import { AdminEventHub, type AdminEventTiming } from './eventHub';
 import { createAdminHandlers } from './handlers';
 import { LanAdvertiser } from './mdns';
-import { isLoopbackHost, networkAddresses } from './network';
+import { networkAddresses } from './network';
 import type { LocalChatPort } from './ports';
 import { StatsTracker } from './statsTracker';
 

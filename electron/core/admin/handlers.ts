@@ -1,11 +1,11 @@
 import { logLevelRank } from '../../../shared/types/logs';
 import type { GatewayStatus } from '../../../shared/types/network';
 import type { SessionSnapshot } from '../../../shared/types/session';
+import { isLoopbackHost } from '../gateway/upgradeGuard';
 
 import type { AdminContext } from './context';
 import { AdminRouteError, type AdminHandlers } from './dispatch';
 import { buildInvite } from './invite';
-import { isLoopbackHost } from './network';
 
 /** The gateway's status as the admin view shows it. */
 export function gatewayStatus(context: Pick<AdminContext, 'gateway' | 'mdns'>): GatewayStatus {

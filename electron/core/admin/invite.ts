@@ -1,8 +1,9 @@
 import QRCode from 'qrcode';
 
 import type { Invite, NetworkAddress } from '../../../shared/types/network';
+import { isLoopbackHost } from '../gateway/upgradeGuard';
 
-import { isLoopbackHost, reachableUrls } from './network';
+import { reachableUrls } from './network';
 import type { GatewayState } from './ports';
 
 export interface InviteInput {

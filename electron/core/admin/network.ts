@@ -1,6 +1,7 @@
 import { networkInterfaces } from 'node:os';
 
 import type { NetworkAddress } from '../../../shared/types/network';
+import { isLoopbackHost } from '../gateway/upgradeGuard';
 
 type Interfaces = ReturnType<typeof networkInterfaces>;
 
@@ -13,11 +14,6 @@ export function networkAddresses(interfaces: Interfaces = networkInterfaces()): 
     }
   }
   return out.sort((a, b) => Number(a.internal) - Number(b.internal) || a.interface.localeCompare(b.interface));
-}
-
-/** True when `host` is a loopback address (only this machine can connect). */
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 /** The URLs teammates can use to reach a gateway bound to `host`:`port`. */
