@@ -88,7 +88,6 @@ export type EventName = keyof AdminEvents;
 export type EventPayload<E extends EventName> = z.output<AdminEvents[E]>;
 
 export const routeNames = Object.keys(adminRoutes) as RouteName[];
-export const eventNames = Object.keys(adminEvents) as EventName[];
 
 export const isRouteName = (value: unknown): value is RouteName => typeof value === 'string' && Object.hasOwn(adminRoutes, value);
 export const isEventName = (value: unknown): value is EventName => typeof value === 'string' && Object.hasOwn(adminEvents, value);
