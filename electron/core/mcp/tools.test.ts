@@ -244,6 +244,7 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
     check: ({ json }) => {
       expect(json.id).toBe(ids.vendorTemplate);
       expect(json.steps).toHaveLength(4);
+      expect(json.tags.map((tag: { id: string }) => tag.id)).toContain(ids.vendorsTag);
       expect(json.kickoff_fields.map((field: { label: string }) => field.label)).toEqual([
         'Vendor name',
         'Contract tier',
@@ -641,6 +642,12 @@ describe('one read where one is enough', () => {
       sandbox.requestLog.filter((entry) => entry.method === 'GET' && entry.path === `/organizations/${A}/${list}`);
     expect(reads('users')).toHaveLength(1);
     expect(reads('groups')).toHaveLength(1);
+  });
+
+  it('tools that do not show tags fetch a template without them', async () => {
+    await ok('get_template_steps', { template_id: ids.vendorTemplate });
+    const reads = sandbox.requestLog.filter((entry) => entry.path === `/organizations/${A}/checklists/${ids.vendorTemplate}`);
+    expect(reads.map((entry) => decodeURIComponent(entry.query))).toEqual(['with=steps']);
   });
 
   it('update_task without run_id reads the task once (its run comes with it)', async () => {

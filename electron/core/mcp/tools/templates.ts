@@ -7,13 +7,14 @@ import { defineTool, ToolInputError, ToolLookupError, type Tool } from '../defin
 
 import { detailTemplate, fromPage, hexId, pageArg, perPageArg, trimCapture, trimStep, trimTemplate } from './common';
 
-/** A template with its steps, sorted by position. */
+/** A template with its steps, sorted by position. `include` is Tallyfy's `with` (default `steps`; add `tags` only when shown). */
 export async function templateWithSteps(
   client: TallyfyClient,
   templateId: string,
   signal: AbortSignal,
+  include = 'steps',
 ): Promise<Template & { steps: { data: Step[] } }> {
-  const template = await client.templates.get(templateId, { with: 'steps,tags' }, signal);
+  const template = await client.templates.get(templateId, { with: include }, signal);
   const steps = [...(template.steps?.data ?? [])].sort((a, b) => a.position - b.position);
   return { ...template, steps: { data: steps } };
 }
@@ -81,7 +82,7 @@ export const templateTools: Tool[] = [
         id = chosen[0]?.id;
       }
       if (!id) throw new ToolLookupError('The template could not be found.');
-      return detailTemplate(await templateWithSteps(client, id, signal));
+      return detailTemplate(await templateWithSteps(client, id, signal, 'steps,tags'));
     },
   }),
   defineTool({
