@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 
 import { ChatClient, ChatView, ConnectionBadge, useChatState } from '../features/chat';
+import { hashParam } from '../lib/hashParam';
 
 import { SignIn } from './SignIn';
 
@@ -9,17 +10,12 @@ function socketUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/`;
 }
 
-/** `#code=…` in the invite link pre-fills the access code. */
-function accessCodeFromHash(): string | undefined {
-  const match = /(?:^|[#&])code=([^&]+)/.exec(location.hash);
-  return match?.[1] ? decodeURIComponent(match[1]) : undefined;
-}
-
 /** The web chat page: sign-in, then the chat, with the connection state always visible. */
 export function WebApp() {
   const client = useMemo(() => new ChatClient({ url: socketUrl(), storage: sessionStorage, clientName: 'web' }), []);
   const state = useChatState(client);
-  const [accessCode] = useState(accessCodeFromHash);
+  // `#code=…` in the invite link pre-fills the access code.
+  const [accessCode] = useState(() => hashParam(location.hash, 'code'));
   const [menuOpen, setMenuOpen] = useState(false);
 
   useEffect(() => {

@@ -1,14 +1,15 @@
 import { adminSubprotocol, type AdminBridge } from '../../../../shared/ipc/bridge';
 import { isEventName } from '../../../../shared/ipc/contract';
 import { fail, type Result } from '../../../../shared/ipc/result';
+import { hashParam } from '../hashParam';
 
 const tokenKey = 'gateway-admin-token';
 
 /** Reads the admin token from `#token=…` (then removes it from the address bar) or this tab's storage. */
 export function adminToken(): string | undefined {
-  const match = /token=([^&]+)/.exec(window.location.hash);
-  if (match?.[1]) {
-    sessionStorage.setItem(tokenKey, decodeURIComponent(match[1]));
+  const fromHash = hashParam(window.location.hash, 'token');
+  if (fromHash) {
+    sessionStorage.setItem(tokenKey, fromHash);
     history.replaceState(null, '', window.location.pathname + window.location.search);
   }
   return sessionStorage.getItem(tokenKey) ?? undefined;
