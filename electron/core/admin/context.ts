@@ -1,7 +1,6 @@
 import type { Health } from '../../../shared/types/health';
 import type { NetworkAddress } from '../../../shared/types/network';
-import type { LogRing } from '../log/logger';
-import type { Logger } from '../log/logger';
+import type { Logger, LogRing } from '../log/logger';
 import type { SettingsService } from '../store/settingsService';
 
 import type { LanAdvertiser } from './mdns';
