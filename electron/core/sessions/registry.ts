@@ -45,9 +45,8 @@ const latencySampleLimit = 1000;
  */
 export class SessionRegistry {
   readonly clock: Clock;
-  /** Changed with {@link setIdleTimeout}. */
+  /** Idle time before a session is closed, ms. Changed with {@link setIdleTimeout}. */
   idleTimeoutMs: number;
-  idleWarningMs: number;
   readonly toolReleaseMs: number;
   readonly resumeGraceMs: number;
   readonly signInTimeoutMs: number;
@@ -71,7 +70,6 @@ export class SessionRegistry {
   constructor(private readonly options: SessionRegistryOptions) {
     this.clock = options.clock ?? systemClock;
     this.idleTimeoutMs = (options.idleTimeoutMinutes ?? 60) * 60_000;
-    this.idleWarningMs = Math.min(options.idleWarningMs ?? 5 * 60_000, this.idleTimeoutMs / 2);
     this.toolReleaseMs = options.toolReleaseMs ?? 5 * 60_000;
     this.resumeGraceMs = options.resumeGraceMs ?? 2 * 60_000;
     this.signInTimeoutMs = options.signInTimeoutMs ?? 10 * 60_000;
@@ -120,7 +118,11 @@ export class SessionRegistry {
    */
   setIdleTimeout(minutes: number): void {
     this.idleTimeoutMs = minutes * 60_000;
-    this.idleWarningMs = Math.min(this.options.idleWarningMs ?? 5 * 60_000, this.idleTimeoutMs / 2);
+  }
+
+  /** How long before expiry the idle warning goes out, ms: the configured lead, at most half the timeout. */
+  get idleWarningMs(): number {
+    return Math.min(this.options.idleWarningMs ?? 5 * 60_000, this.idleTimeoutMs / 2);
   }
 
   /** Starts the idle reaper (every `sweepIntervalMs`). */
