@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
-import { createAdminHttp, tokensMatch, type AdminHttp } from './http';
+import { tokensMatch } from '../net/tokensMatch';
+
+import { createAdminHttp, type AdminHttp } from './http';
 import { adminFixture } from './testing/adminFixture';
 
 const token = 'admin-token-for-tests-0123456789';

@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 
@@ -8,6 +7,7 @@ import { adminSubprotocol } from '../../../shared/ipc/bridge';
 import { fail } from '../../../shared/ipc/result';
 import { sendJson } from '../gateway/httpServer';
 import type { Logger } from '../log/logger';
+import { tokensMatch } from '../net/tokensMatch';
 
 import { dispatchAdmin, type AdminHandlers } from './dispatch';
 import type { AdminEventHub } from './eventHub';
@@ -34,12 +34,6 @@ export interface AdminHttp {
   readonly connections: number;
   /** Closes every event socket (1001). */
   close(): void;
-}
-
-/** Compares two strings in constant time (over their SHA-256, so lengths do not leak). */
-export function tokensMatch(given: string, expected: string): boolean {
-  const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
-  return expected.length > 0 && timingSafeEqual(digest(given), digest(expected));
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string | 'too-large'> {

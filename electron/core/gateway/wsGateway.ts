@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 
@@ -7,6 +6,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { allExtensions, closeCodes, decodeClientFrame, encodeFrame } from '../../../shared/protocol';
 import type { AuthErrorCode, ClientMessage, Extension, ServerMessage } from '../../../shared/protocol';
 import type { Logger } from '../log/logger';
+import { tokensMatch } from '../net/tokensMatch';
 import { systemClock, type Clock } from '../sessions/clock';
 import { AuthFailure, type Authenticator, type Credentials } from '../sessions/engine';
 import { SignInLimiter, TokenBucket, defaultMessageRateLimit, type AttemptLimit, type RateLimit } from '../sessions/rateLimiter';
@@ -72,12 +72,6 @@ export interface WsGateway {
   resume(): void;
   /** Ends every session (peers are told and closed with 1001) and stops accepting, for good. */
   close(reason?: string): Promise<void>;
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 /** An access code as people type it: case, spaces and dashes do not matter (`k7qm 2xpa 9htd` = `K7QM-2XPA-9HTD`). */
@@ -223,7 +217,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         if (accessCode) {
           if (!message.access_code)
             return authError('ACCESS_CODE_REQUIRED', 'This gateway is shared on the network: enter the access code your admin gave you.');
-          if (!safeEqual(normalizeAccessCode(message.access_code), normalizeAccessCode(accessCode))) {
+          if (!tokensMatch(normalizeAccessCode(message.access_code), normalizeAccessCode(accessCode))) {
             limiter.fail(address);
             return authError('ACCESS_CODE_INVALID', 'The access code is wrong. Ask the gateway admin for the current code.');
           }

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 import { approvalAnswers, closeCodes, mayReceive, queryCommands } from '../../../shared/protocol';
 import type { ErrorCode, Extension, ServerMessage, TranscriptEntry, TranscriptTool } from '../../../shared/protocol';
@@ -14,6 +14,7 @@ import {
 import type { Logger } from '../log/logger';
 import { redact, type SecretRegistry } from '../log/redact';
 import type { ToolHost } from '../mcp/toolHost';
+import { tokensMatch } from '../net/tokensMatch';
 
 import type { Clock } from './clock';
 import type { ApprovalAnswer, ApprovalAsk, Credentials, EngineConversation, Identity, QueryEngine, QueryEvent, ToolHostFactory } from './engine';
@@ -254,9 +255,7 @@ export class Session {
   /** Constant-time check of a presented resume token. */
   checkResumeToken(token: string): boolean {
     if (!this.#resumeToken || this.#ended) return false;
-    const expected = Buffer.from(this.#resumeToken);
-    const given = Buffer.from(token);
-    return expected.length === given.length && timingSafeEqual(expected, given);
+    return tokensMatch(token, this.#resumeToken);
   }
 
   /**
