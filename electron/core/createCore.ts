@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Health } from '../../shared/types/health';
 import type { LocalChatConnection } from '../../shared/types/network';
 
-import { coreLiveSettingKeys, createCoreAdmin, type CoreAdmin } from './admin/coreAdmin';
+import { createCoreAdmin, type CoreAdmin } from './admin/coreAdmin';
 import { createAgent, type Agent } from './agent';
 import type { Config } from './config/config';
 import { startGatewayHttp, type GatewayHttp } from './gateway/httpServer';
@@ -91,7 +91,7 @@ export function defaultWebRoot(): string {
 
 /** The composition root: builds every service from the config and wires them together. */
 export function createCore(options: CoreOptions): Core {
-  const settings = options.settings ?? openSettings(options.config, { liveKeys: coreLiveSettingKeys });
+  const settings = options.settings ?? openSettings(options.config);
   const exposed = !isLoopbackBinding(options.config.host);
   // Exposed without a code, effectiveConfig generates (and saves) one.
   const config = effectiveConfig(options.config, settings, exposed);

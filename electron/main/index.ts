@@ -9,7 +9,6 @@ import { app, clipboard, type BrowserWindow, Notification, session, shell } from
 
 import iconPath from '../../resources/icon.png?asset';
 import type { AdminPage, EventPayload, RouteOutput } from '../../shared/ipc/contract';
-import { coreLiveSettingKeys } from '../core/admin/coreAdmin';
 import { dispatchAdmin, type AdminHandlers } from '../core/admin/dispatch';
 import { ConfigError, loadConfig } from '../core/config/config';
 import { createCore, type Core } from '../core/createCore';
@@ -112,7 +111,7 @@ async function boot(): Promise<void> {
     const env = { ...process.env, GATEWAY_DATA_DIR: process.env.GATEWAY_DATA_DIR ?? app.getPath('userData') };
     const { config } = loadConfig([], env);
     const stores = electronStores(config.dataDir);
-    const settings = openSettings(config, { settingsStore: stores.settings, secretStore: stores.secrets, overridden: overriddenKeys([], process.env), liveKeys: coreLiveSettingKeys });
+    const settings = openSettings(config, { settingsStore: stores.settings, secretStore: stores.secrets, overridden: overriddenKeys([], process.env) });
     const origins = ['file://', ...(process.env.ELECTRON_RENDERER_URL ? [new URL(process.env.ELECTRON_RENDERER_URL).origin] : [])];
     core = createCore({ config, settings, allowedOrigins: origins });
     handlers = core.admin.admin.handlers;

@@ -10,13 +10,13 @@ import { SecretRegistry } from '../log/redact';
 import { memoryStores } from '../store/fileStores';
 import { SettingsService } from '../store/settingsService';
 
-import { coreLiveSettingKeys, createCoreAdmin, type CoreAdminHost } from './coreAdmin';
+import { createCoreAdmin, type CoreAdminHost } from './coreAdmin';
 import { dispatchAdmin } from './dispatch';
 
 function setup() {
   const { config } = loadConfig([], { GATEWAY_DATA_DIR: mkdtempSync(join(tmpdir(), 'gw-core-admin-')) });
   const stores = memoryStores();
-  const settings = new SettingsService({ config, settingsStore: stores.settings, secretStore: stores.secrets, liveKeys: coreLiveSettingKeys });
+  const settings = new SettingsService({ config, settingsStore: stores.settings, secretStore: stores.secrets });
   const secrets = new SecretRegistry();
   const logs = new LogRing();
   let accepting = true;

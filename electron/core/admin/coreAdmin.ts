@@ -4,19 +4,11 @@ import type { ApprovalPolicy } from '../../../shared/types/settings';
 import type { Config } from '../config/config';
 import type { Logger, LogRing } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
-import { liveSettingKeys, type SettingsService } from '../store/settingsService';
+import type { SettingsService } from '../store/settingsService';
 
 import { createAdmin, type Admin, type CreateAdminOptions } from './createAdmin';
 import { createAdminHttp, type AdminHttp } from './http';
 import type { SessionDirectory } from './ports';
-
-/**
- * Keys the core applies without a restart: the access code and allowed orgs (read at every
- * sign-in), the desk user's credentials (read when the local chat signs in), the idle timeout
- * (open sessions included), and the Anthropic key, model and approval policy (for queries that
- * start from then on), i.e. every key the settings can apply live. Host and ports apply at the next start.
- */
-export const coreLiveSettingKeys = liveSettingKeys;
 
 /** What the admin needs from the composed core. */
 export interface CoreAdminHost {
