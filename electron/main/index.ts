@@ -12,7 +12,7 @@ import type { AdminPage, EventPayload, RouteOutput } from '../../shared/ipc/cont
 import { dispatchAdmin, type AdminHandlers } from '../core/admin/dispatch';
 import { ConfigError, loadConfig } from '../core/config/config';
 import { createCore, type Core } from '../core/createCore';
-import { isLoopbackHost } from '../core/gateway/upgradeGuard';
+import { isLoopbackHost } from '../core/net/loopback';
 import { openSettings } from '../core/store/openSettings';
 import { overriddenKeys } from '../core/store/settingsService';
 

@@ -159,6 +159,9 @@ describe('upgrade checks (the HTTP upgrade event)', () => {
     expect(await upgradeStatus(gateway.port, { host: `evil.example:${gateway.port}`, origin: `http://evil.example:${gateway.port}` })).toBe(
       403,
     );
+    // ...including a rebinding name that merely starts like a loopback address.
+    const lookalike = `127.0.0.1.evil.example:${gateway.port}`;
+    expect(await upgradeStatus(gateway.port, { host: lookalike, origin: `http://${lookalike}` })).toBe(403);
     expect(await upgradeStatus(gateway.port, { host }, '/elsewhere')).toBe(404);
     await expect.poll(() => gateway!.registry.size).toBe(0);
   });

@@ -1,5 +1,5 @@
 import type { NetworkAddress } from '../../../shared/types/network';
-import { isLoopbackHost } from '../gateway/upgradeGuard';
+import { isLoopbackHost } from '../net/loopback';
 
 import type { AdminContext } from './context';
 import type { AdminHandlers } from './dispatch';

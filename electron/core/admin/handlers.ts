@@ -1,7 +1,7 @@
 import { logLevelRank } from '../../../shared/types/logs';
 import type { GatewayStatus } from '../../../shared/types/network';
 import type { SessionSnapshot } from '../../../shared/types/session';
-import { isLoopbackHost } from '../gateway/upgradeGuard';
+import { isLoopbackHost } from '../net/loopback';
 
 import type { AdminContext } from './context';
 import { AdminRouteError, type AdminHandlers } from './dispatch';

@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 
 import type { Invite, NetworkAddress } from '../../../shared/types/network';
-import { isLoopbackHost } from '../gateway/upgradeGuard';
+import { isLoopbackHost } from '../net/loopback';
 
 import { reachableUrls } from './network';
 import type { GatewayState } from './ports';

@@ -1,7 +1,7 @@
 import { networkInterfaces } from 'node:os';
 
 import type { NetworkAddress } from '../../../shared/types/network';
-import { isLoopbackHost } from '../gateway/upgradeGuard';
+import { isLoopbackHost } from '../net/loopback';
 
 type Interfaces = ReturnType<typeof networkInterfaces>;
 

@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 
+import { hostnameOfHeader, isLoopbackHost } from '../net/loopback';
+
 /** What the upgrade check needs to know about the gateway. */
 export interface UpgradePolicy {
   /** The interface the gateway is bound to. */
@@ -14,22 +16,9 @@ export type UpgradeVerdict = { ok: true; browser: boolean } | { ok: false; statu
 /** Paths the WebSocket endpoint answers on: `/` (the original server's) and `/ws`. */
 export const websocketPaths = new Set(['/', '/ws']);
 
-const loopbackHostnames = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
-
-/** True for 127.0.0.0/8, ::1 and `localhost`. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '');
-  return loopbackHostnames.has(host) || loopbackHostnames.has(bare) || /^127\./.test(bare) || bare === '::ffff:127.0.0.1';
-}
-
 /** True when the gateway listens only on this machine. */
 export function isLoopbackBinding(host: string): boolean {
   return isLoopbackHost(host);
-}
-
-function hostnameOf(hostHeader: string): string {
-  if (hostHeader.startsWith('[')) return hostHeader.slice(0, hostHeader.indexOf(']') + 1);
-  return hostHeader.split(':')[0] ?? '';
 }
 
 /**
@@ -44,7 +33,7 @@ export function checkUpgrade(request: IncomingMessage, policy: UpgradePolicy): U
   const path = (request.url ?? '/').split('?')[0] ?? '/';
   if (!websocketPaths.has(path)) return { ok: false, status: 404, message: `No WebSocket endpoint at ${path}` };
   const hostHeader = request.headers.host ?? '';
-  if (isLoopbackBinding(policy.host) && !isLoopbackHost(hostnameOf(hostHeader))) {
+  if (isLoopbackBinding(policy.host) && !isLoopbackHost(hostnameOfHeader(hostHeader))) {
     return { ok: false, status: 403, message: 'This gateway only accepts connections addressed to this machine.' };
   }
   const origin = request.headers.origin;

@@ -6,6 +6,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { allExtensions, closeCodes, decodeClientFrame, encodeFrame } from '../../../shared/protocol';
 import type { AuthErrorCode, ClientMessage, Extension, ServerMessage } from '../../../shared/protocol';
 import type { Logger } from '../log/logger';
+import { isLoopbackHost } from '../net/loopback';
 import { tokensMatch } from '../net/tokensMatch';
 import { systemClock, type Clock } from '../sessions/clock';
 import { AuthFailure, type Authenticator, type Credentials } from '../sessions/engine';
@@ -13,7 +14,8 @@ import { SignInLimiter, TokenBucket, defaultMessageRateLimit, type AttemptLimit,
 import type { SessionRegistry } from '../sessions/registry';
 import type { Session, SessionChannel } from '../sessions/session';
 
-import { checkUpgrade, isLoopbackBinding, isLoopbackHost } from './upgradeGuard';
+
+import { checkUpgrade, isLoopbackBinding } from './upgradeGuard';
 
 /** The desk user's own sign-in (`auth_local`), for the desktop app's chat pane. */
 export interface LocalSignIn {

@@ -7,6 +7,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { Logger } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
 import { close, listen } from '../net/listen';
+import { hostnameOfHeader, isLoopbackHost } from '../net/loopback';
 import { createTallyfyClient, type TallyfyClient } from '../tallyfy/client';
 import { isTallyfyError } from '../tallyfy/errors';
 import type { Me } from '../tallyfy/types';
@@ -71,14 +72,11 @@ export const mcpHttpErrorCodes = {
   internal: -32603,
 } as const;
 
-const localHostnames = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const orgIdPattern = /^[0-9a-fA-F]{32}$/;
 
 /** True when a Host header names this machine (any port): the DNS-rebinding guard. */
 export function isLocalHost(host: string | undefined): boolean {
-  if (!host) return false;
-  const hostname = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : (host.split(':')[0] ?? '');
-  return localHostnames.has(hostname.toLowerCase());
+  return !!host && isLoopbackHost(hostnameOfHeader(host));
 }
 
 /** True when there is no Origin (not a browser) or it is a page served from this machine. */
@@ -86,7 +84,7 @@ export function isLocalOrigin(origin: string | undefined): boolean {
   if (origin === undefined) return true;
   try {
     const url = new URL(origin);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && localHostnames.has(url.hostname.toLowerCase());
+    return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHost(url.hostname);
   } catch {
     return false;
   }
