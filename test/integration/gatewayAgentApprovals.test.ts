@@ -3,10 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sandboxOrgs, sandboxTokens } from '../../electron/core/tallyfy/sandbox';
 import { errorReply, lastToolResults, lastUserText, textReply, toolReply, type FakeReply, type FakeRequest } from '../fakes/anthropic/replies';
 
-import { startSandboxCore, type SandboxCore } from './support/sandboxCore';
+import { startStack, type Stack } from './support/stack';
 import { TestClient, type Frame } from './support/wsClient';
 
-let running: SandboxCore | undefined;
+let running: Stack | undefined;
 afterEach(async () => {
   await running?.close();
   running = undefined;
@@ -43,7 +43,7 @@ async function signIn(url: string, extensions?: string[]): Promise<TestClient> {
 
 describe('approvals with the real agent: "always allow this tool for the rest of the session"', () => {
   it('shows the chip awaiting approval, remembers an always-answer for that tool only, and forgets it on clear and in a new session', async () => {
-    running = await startSandboxCore();
+    running = await startStack();
     running.fake.setFallback(writerModel);
     const client = await signIn(running.addresses.wsUrl, all);
 
@@ -110,7 +110,7 @@ describe('approvals with the real agent: "always allow this tool for the rest of
   }, 30_000);
 
   it('an old client answers "always" in plain text (the question says so) and is not asked again for that tool', async () => {
-    running = await startSandboxCore();
+    running = await startStack();
     running.fake.setFallback(writerModel);
     const client = await signIn(running.addresses.wsUrl);
     const question = await client.request({ type: 'query', content: 'tag Zeta' }, 'info', 15_000);
@@ -137,7 +137,7 @@ describe('approvals with the real agent: "always allow this tool for the rest of
 
 describe("the agent's retries reach the client", () => {
   it('a 529 then success: old clients get an info "Claude is busy, retrying in N s…", extension clients the same with query_id and retry_in_ms', async () => {
-    running = await startSandboxCore();
+    running = await startStack();
     const old = await signIn(running.addresses.wsUrl);
     running.fake.enqueue(errorReply(529), textReply('Back again.'));
     const info = old.next('info', 15_000);

@@ -3,10 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sandboxOrgs, sandboxTokens } from '../../electron/core/tallyfy/sandbox';
 import { textReply } from '../fakes/anthropic/replies';
 
-import { startSandboxCore, type SandboxCore } from './support/sandboxCore';
+import { startStack, type Stack } from './support/stack';
 import { TestClient } from './support/wsClient';
 
-let running: SandboxCore | undefined;
+let running: Stack | undefined;
 afterEach(async () => {
   await running?.close();
   running = undefined;
@@ -14,7 +14,7 @@ afterEach(async () => {
 
 describe('while the admin has stopped the gateway', () => {
   it("the desk user's pane still connects on loopback with auth_local and chats; a teammate's auth or resume on loopback is refused; after a restart the same socket signs in", async () => {
-    running = await startSandboxCore([], {}, { TALLYFY_API_KEY: sandboxTokens.bob, TALLYFY_ORG_ID: sandboxOrgs.acme });
+    running = await startStack({ env: { TALLYFY_API_KEY: sandboxTokens.bob, TALLYFY_ORG_ID: sandboxOrgs.acme } });
     const teammate = await TestClient.open(running.addresses.wsUrl);
     const teammateSuccess = await teammate.request(
       { type: 'auth', api_key: sandboxTokens.dave, org_id: sandboxOrgs.beta, extensions: ['resume'] },
