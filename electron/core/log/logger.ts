@@ -2,17 +2,12 @@ import { Writable } from 'node:stream';
 
 import pino from 'pino';
 
+import type { LogEntry } from '../../../shared/types/logs';
+
 import { redact, type SecretRegistry } from './redact';
 
-/** One log entry as kept for the admin Logs view: already redacted. */
-export interface LogEntry {
-  seq: number;
-  time: number;
-  level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
-  msg: string;
-  /** Other structured fields, redacted. */
-  data: Record<string, unknown>;
-}
+/** One log entry as kept for the admin Logs view: already redacted (the admin contract's type). */
+export type { LogEntry };
 
 const levelNames: Record<number, LogEntry['level']> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 
