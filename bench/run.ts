@@ -155,7 +155,7 @@ if (sections.has('4')) {
     target: `≤ ${targets.cachedVsUncachedBilledInput * 100}%`,
     met: verdict('cached ÷ uncached billed input', k.ratio, targets.cachedVsUncachedBilledInput),
   });
-  rows.push({ section: '4 cost', metric: 'cached run: input / cache write / cache read tokens', value: `${k.cached.inputTokens} / ${k.cached.cacheCreationInputTokens} / ${k.cached.cacheReadInputTokens}` });
+  rows.push({ section: '4 cost', metric: 'cached run: input / cache write / cache read tokens', value: `${k.cached.inputTokens} / ${k.cached.cacheWriteTokens} / ${k.cached.cacheReadTokens}` });
 }
 
 const headers = ['section', 'metric', 'value', 'baseline', 'ratio', 'target', ''];

@@ -16,8 +16,8 @@ const cacheReadMultiplier = 0.1;
 export interface ConversationUsage {
   requests: number;
   inputTokens: number;
-  cacheCreationInputTokens: number;
-  cacheReadInputTokens: number;
+  cacheWriteTokens: number;
+  cacheReadTokens: number;
   outputTokens: number;
   /** input + 1.25 × cache writes + 0.1 × cache reads: what is billed, in plain-input-token equivalents. */
   billedInputEquivalent: number;
@@ -75,17 +75,17 @@ async function converse(url: string, host: ToolHost, caching: boolean): Promise<
   const agent = createAgent({ apiKey: 'sk-bench', baseURL: url, logger, approvalPolicy: 'never', fetch: caching ? base : withoutCaching(base) });
   const conversation = agent.createConversation();
   const user = { name: 'Alice Admin', email: 'alice@acme.test', role: 'admin', orgId: stubOrgId, orgName: 'Acme Operations', timezone: 'UTC' };
-  const total: ConversationUsage = { requests: 0, inputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, outputTokens: 0, billedInputEquivalent: 0 };
+  const total: ConversationUsage = { requests: 0, inputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0, outputTokens: 0, billedInputEquivalent: 0 };
   for (const query of scriptedQuestions) {
     const result = await agent.run({ conversation, query, tools: host, user });
     if (result.toolCalls.length !== 1 || result.rounds !== 2) throw new Error(`cost: expected one tool call in two rounds, got ${result.toolCalls.length} in ${result.rounds}`);
     total.requests += result.rounds;
     total.inputTokens += result.usage.inputTokens;
-    total.cacheCreationInputTokens += result.usage.cacheCreationInputTokens;
-    total.cacheReadInputTokens += result.usage.cacheReadInputTokens;
+    total.cacheWriteTokens += result.usage.cacheWriteTokens;
+    total.cacheReadTokens += result.usage.cacheReadTokens;
     total.outputTokens += result.usage.outputTokens;
   }
-  total.billedInputEquivalent = total.inputTokens + cacheWriteMultiplier * total.cacheCreationInputTokens + cacheReadMultiplier * total.cacheReadInputTokens;
+  total.billedInputEquivalent = total.inputTokens + cacheWriteMultiplier * total.cacheWriteTokens + cacheReadMultiplier * total.cacheReadTokens;
   return total;
 }
 

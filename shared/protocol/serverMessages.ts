@@ -70,6 +70,12 @@ export const errorSchema = z.object({
   message: z.string(),
   code: z.enum(errorCodes),
   query_id: z.string().optional(),
+  /**
+   * The precise cause behind `code`, when known: an agent code (`AGENT_OVERLOADED`,
+   * `AGENT_RATE_LIMITED`, …) under `AGENT_FAILED`, a Tallyfy code under `TALLYFY_ERROR`.
+   * Informational; clients switch on `code`.
+   */
+  detail_code: z.string().optional(),
 });
 
 export const pongSchema = z.object({ type: z.literal('pong') });

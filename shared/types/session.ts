@@ -46,9 +46,7 @@ export const sessionSnapshotSchema = z.object({
   kind: clientKindSchema,
   state: sessionStateSchema,
   authenticated: z.boolean(),
-  user: z
-    .object({ id: z.string(), name: z.string(), email: z.string(), role: z.string().optional() })
-    .optional(),
+  user: z.object({ id: z.string(), name: z.string(), email: z.string(), role: z.string().optional() }).optional(),
   org: z.object({ id: z.string(), name: z.string().optional() }).optional(),
   /** Remote address of the peer ("local" for the desk pane). */
   address: z.string(),
@@ -64,6 +62,8 @@ export const sessionSnapshotSchema = z.object({
   extensions: z.array(z.string()).optional(),
   /** The client name the peer gave at sign-in (e.g. `web`). */
   client: z.string().optional(),
+  /** The tool whose approval question waits for the user (state `awaiting_approval`). */
+  awaitingApprovalFor: z.string().optional(),
 });
 export type SessionSnapshot = z.infer<typeof sessionSnapshotSchema>;
 

@@ -33,7 +33,7 @@ describe('bench harness (tiny scale)', () => {
   it('section 4: a cached 10-turn conversation bills at most 30% of the uncached input', async () => {
     const result = await runCostSection();
     expect(result.cached.requests).toBe(20);
-    expect(result.uncached.cacheReadInputTokens).toBe(0);
+    expect(result.uncached.cacheReadTokens).toBe(0);
     expect(result.ratio).toBeLessThanOrEqual(0.3);
     expect(result.toolCount).toBeGreaterThanOrEqual(45);
   }, 30_000);

@@ -32,7 +32,7 @@ const richEngine = scriptedEngine(async (input: RunInput) => {
   input.emit({ kind: 'tool_start', callId: 'c1', tool: 'list_tasks', args: { status: 'open', token: 'tok-alice' } });
   const outcome = await host.callTool('list_tasks', {});
   input.emit({ kind: 'tool_end', callId: 'c1', tool: 'list_tasks', status: 'ok', durationMs: 4 });
-  input.emit({ kind: 'usage', usage: { inputTokens: 100, outputTokens: 20 } });
+  input.emit({ kind: 'usage', usage: { inputTokens: 100, outputTokens: 20, cacheReadTokens: 0, cacheWriteTokens: 0 } });
   if (input.query.startsWith('complete')) {
     const approved = (await input.requestApproval({
       tool: 'complete_task',

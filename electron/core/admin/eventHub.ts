@@ -160,7 +160,7 @@ export class AdminEventHub {
 
   #noteState(session: SessionSnapshot): void {
     if (session.state === 'awaiting_approval' && this.#states.get(session.id) !== 'awaiting_approval') {
-      const tool = session.recentToolCalls.findLast((call) => call.status === 'running')?.tool ?? 'a tool';
+      const tool = session.awaitingApprovalFor ?? 'a tool';
       this.emit('approvals.waiting', { sessionId: session.id, user: session.user?.name ?? (session.kind === 'local' ? 'You' : 'A teammate'), tool, local: session.kind === 'local' });
     }
     this.#states.set(session.id, session.state);

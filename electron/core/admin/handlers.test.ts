@@ -4,7 +4,8 @@ import { adminRoutes } from '../../../shared/ipc/contract';
 import type { Invite } from '../../../shared/types/network';
 import type { SettingsUpdateResult } from '../../../shared/types/settings';
 import type { StatsView } from '../../../shared/types/stats';
-import type { SessionHooks } from '../sessions/session';
+import { FakeClock } from '../sessions/clock';
+import type { QueryEngine } from '../sessions/engine';
 
 import { dispatchAdmin } from './dispatch';
 import { adminFixture } from './testing/adminFixture';
@@ -32,7 +33,7 @@ describe('admin handlers', () => {
     fixture.signIn('alice');
     await new Promise((resolve) => setTimeout(resolve, 5));
     fixture.signIn('bob');
-    const { sessions } = await call(fixture, 'sessions.list') as { sessions: { user?: { name: string } }[] };
+    const { sessions } = (await call(fixture, 'sessions.list')) as { sessions: { user?: { name: string } }[] };
     expect(sessions.map((session) => session.user?.name)).toEqual(['bob', 'alice']);
     expect(JSON.stringify(sessions)).not.toContain('sandbox-alice');
   });
@@ -44,20 +45,51 @@ describe('admin handlers', () => {
     expect(fixture.registry.get(alice.id)).toBeUndefined();
     expect(await call(fixture, 'sessions.kick', { id: alice.id, reason: 'again' })).toEqual({ kicked: false });
     expect(fixture.logs.list().some((entry) => entry.msg === 'the admin closed a session')).toBe(true);
-    expect(await dispatchAdmin(fixture.admin.handlers, 'sessions.kick', { id: alice.id, reason: '' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await dispatchAdmin(fixture.admin.handlers, 'sessions.kick', { id: alice.id, reason: '' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
   });
 
   it('reports stats with percentiles, tools, errors and cost per user', async () => {
-    const fixture = setup();
+    // A scripted engine: a query "N" takes N ms of the fake clock; the first one also calls a tool twice and reports usage.
+    // Starts at the real now: the stats view counts queries per minute against the wall clock.
+    const clock = new FakeClock(Date.now());
+    let first = true;
+    const engine: QueryEngine = {
+      open: () => ({
+        async run(input) {
+          if (first) {
+            first = false;
+            input.emit({ kind: 'tool_start', callId: 'c1', tool: 'list_tasks', args: {} });
+            input.emit({ kind: 'tool_end', callId: 'c1', tool: 'list_tasks', status: 'ok', durationMs: 5 });
+            input.emit({ kind: 'tool_start', callId: 'c2', tool: 'list_tasks', args: {} });
+            input.emit({ kind: 'tool_end', callId: 'c2', tool: 'list_tasks', status: 'error', durationMs: 5 });
+            input.emit({
+              kind: 'usage',
+              usage: { inputTokens: 1_000_000, outputTokens: 100_000, cacheReadTokens: 0, cacheWriteTokens: 0 },
+            });
+          }
+          clock.advance(Number(input.query));
+          return { text: 'ok' };
+        },
+        clear: () => undefined,
+      }),
+    };
+    const fixture = setup({}, { engine, clock });
     const alice = fixture.signIn('alice');
-    const hooks = (alice as unknown as { deps: { hooks: SessionHooks } }).deps.hooks;
-    for (const ms of [100, 200, 300, 400, 1000]) hooks.queryDone(alice, ms);
-    hooks.toolCall(alice, 'list_tasks', true);
-    hooks.toolCall(alice, 'list_tasks', false);
-    hooks.error(alice, 'RATE_LIMITED');
-    hooks.usage(alice, { inputTokens: 1_000_000, outputTokens: 100_000, cacheReadTokens: 0, cacheWriteTokens: 0 });
+    for (const ms of [100, 200, 300, 400, 1000]) await alice.ask(String(ms));
+    alice.reportError('RATE_LIMITED', 'slow down');
     const stats = (await call(fixture, 'stats.get')) as StatsView;
-    expect(stats).toMatchObject({ active: 1, authenticated: 1, peak: 1, queries: 5, queriesPerMinute: 5, latencyP50Ms: 300, latencyP95Ms: 1000 });
+    expect(stats).toMatchObject({
+      active: 1,
+      authenticated: 1,
+      peak: 1,
+      queries: 5,
+      queriesPerMinute: 5,
+      latencyP50Ms: 300,
+      latencyP95Ms: 1000,
+    });
     expect(stats.toolCalls).toEqual([{ tool: 'list_tasks', count: 2, errors: 1 }]);
     expect(stats.errors).toEqual([{ kind: 'RATE_LIMITED', count: 1 }]);
     // Sonnet list price: $3/M input + $15/M output.
@@ -88,9 +120,18 @@ describe('admin handlers', () => {
     expect(result.settings.secrets.anthropicApiKey).toMatchObject({ set: true, masked: '••••••••0000' });
     expect(JSON.stringify(result)).not.toContain('verysecretkey');
     expect(JSON.stringify(await call(fixture, 'settings.get'))).not.toContain('verysecretkey');
-    expect(await dispatchAdmin(fixture.admin.handlers, 'settings.update', { idleTimeoutMinutes: 0 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
-    expect(await dispatchAdmin(fixture.admin.handlers, 'settings.update', { host: 'not-an-ip' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
-    expect(await dispatchAdmin(fixture.admin.handlers, 'settings.update', { unknown: 1 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await dispatchAdmin(fixture.admin.handlers, 'settings.update', { idleTimeoutMinutes: 0 })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
+    expect(await dispatchAdmin(fixture.admin.handlers, 'settings.update', { host: 'not-an-ip' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
+    expect(await dispatchAdmin(fixture.admin.handlers, 'settings.update', { unknown: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
   });
 
   it('builds an invite with a QR code: loopback link when private, LAN link with the code when exposed', async () => {

@@ -33,8 +33,11 @@ export const agentSettingsSchema = z.object({
   maxTokens: z.int().min(1).max(128_000).default(4096),
   /** Which tools ask for approval: `writes` (default, every tool not marked read-only), `all`, `never`. */
   approvalPolicy: z.enum(['writes', 'all', 'never']).default('writes'),
-  /** How long an approval may wait (ms) before it counts as a denial. Default 120,000. */
-  approvalTimeoutMs: z.int().min(1).max(3_600_000).default(120_000),
+  /**
+   * How long an approval may wait (ms) before it counts as a denial. Default: none here, because the
+   * approval hook owns the clock (the sessions' `approvalBroker`, 2 minutes); set it for a bare agent.
+   */
+  approvalTimeoutMs: z.int().min(1).max(3_600_000).optional(),
   /** Cap on one tool result sent to the model (characters). Default 20,000. */
   toolResultMaxChars: z.int().min(200).max(1_000_000).default(defaultToolResultMaxChars),
   /** History budget (estimated tokens) for conversations made by `createConversation`. Default 50,000. */

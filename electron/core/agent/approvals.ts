@@ -1,6 +1,6 @@
 import type { ToolInfo } from '../mcp/toolHost';
 
-import type { ApprovalDecision, ApprovalPolicy, RequestApproval } from './events';
+import type { ApprovalAnswer, ApprovalPolicy, RequestApproval } from './events';
 
 /** True when a tool is read-only: its `readOnlyHint` annotation is exactly `true`. */
 export const isReadOnly = (info: ToolInfo | undefined): boolean => info?.annotations?.readOnlyHint === true;
@@ -14,18 +14,19 @@ export function needsApproval(policy: ApprovalPolicy, info: ToolInfo | undefined
 
 /** The outcome of asking. */
 export interface ApprovalOutcome {
-  decision: ApprovalDecision;
+  decision: ApprovalAnswer;
   reason: 'user' | 'timeout' | 'no_approver' | 'error' | 'cancelled';
 }
 
 /**
- * Asks the hook and waits at most `timeoutMs`; no answer in time, no hook, or a rejected hook count
- * as a denial. The hook's signal is aborted when the answer stops mattering (timeout or cancel).
+ * Asks the hook; with `timeoutMs`, waits at most that long (without it the hook owns the clock: the
+ * sessions' approval broker does). No answer in time, no hook, or a rejected hook count as a denial.
+ * The hook's signal is aborted when the answer stops mattering (timeout or cancel).
  */
 export async function askApproval(
   hook: RequestApproval | undefined,
   request: Omit<Parameters<RequestApproval>[0], 'signal'>,
-  timeoutMs: number,
+  timeoutMs: number | undefined,
   signal: AbortSignal,
 ): Promise<ApprovalOutcome> {
   if (!hook) return { decision: 'deny', reason: 'no_approver' };
@@ -35,12 +36,18 @@ export async function askApproval(
   let onAbort: (() => void) | undefined;
   try {
     return await new Promise<ApprovalOutcome>((resolve) => {
-      timer = setTimeout(() => resolve({ decision: 'deny', reason: 'timeout' }), timeoutMs);
+      if (timeoutMs !== undefined) timer = setTimeout(() => resolve({ decision: 'deny', reason: 'timeout' }), timeoutMs);
       onAbort = () => resolve({ decision: 'deny', reason: 'cancelled' });
       signal.addEventListener('abort', onAbort, { once: true });
       hook({ ...request, signal: withdraw.signal }).then(
         (decision) =>
-          resolve(decision === 'allow' || decision === 'allow_session' || decision === 'deny' ? { decision, reason: 'user' } : { decision: 'deny', reason: 'error' }),
+          resolve(
+            decision === 'timeout'
+              ? { decision: 'deny', reason: 'timeout' }
+              : decision === 'allow' || decision === 'always' || decision === 'deny'
+                ? { decision, reason: 'user' }
+                : { decision: 'deny', reason: 'error' },
+          ),
         () => resolve({ decision: 'deny', reason: 'error' }),
       );
     });

@@ -67,13 +67,13 @@ describe('Conversation', () => {
     const conversation = new Conversation();
     exchange(conversation, 'a', 10);
     conversation.allowedTools.add('complete_task');
-    conversation.addUsage({ inputTokens: 5, outputTokens: 6, cacheReadInputTokens: 7, cacheCreationInputTokens: 8 });
+    conversation.addUsage({ inputTokens: 5, outputTokens: 6, cacheReadTokens: 7, cacheWriteTokens: 8 });
     conversation.truncate(2);
     expect(conversation.messages).toHaveLength(2);
     conversation.clear();
     expect(conversation.messages).toHaveLength(0);
     expect(conversation.estimatedTokens).toBe(0);
-    expect(conversation.usage).toEqual({ inputTokens: 5, outputTokens: 6, cacheReadInputTokens: 7, cacheCreationInputTokens: 8 });
+    expect(conversation.usage).toEqual({ inputTokens: 5, outputTokens: 6, cacheReadTokens: 7, cacheWriteTokens: 8 });
     expect(conversation.allowedTools.has('complete_task')).toBe(true);
     conversation.resetApprovals();
     expect(conversation.allowedTools.size).toBe(0);

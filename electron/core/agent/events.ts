@@ -1,7 +1,14 @@
+import type { Usage } from '../../../shared/types/session';
 import type { ToolHints } from '../mcp/toolHost';
 
-/** What a person may answer to an approval request. */
-export type ApprovalDecision = 'allow' | 'allow_session' | 'deny';
+/**
+ * What a person may answer to an approval request: `always` = allow, and allow this tool for the
+ * rest of the conversation. The one approval vocabulary: the sessions and the gateway use it too.
+ */
+export type ApprovalAnswer = 'allow' | 'always' | 'deny';
+
+/** What an approval hook resolves with: the answer, or `timeout` when nobody answered in time (the hook owns that clock). */
+export type ApprovalReply = ApprovalAnswer | 'timeout';
 
 /** Which tools need approval: writes (not read-only, the default), all, or none. */
 export type ApprovalPolicy = 'writes' | 'all' | 'never';
@@ -17,16 +24,11 @@ export interface ApprovalRequest {
   signal: AbortSignal;
 }
 
-/** The session's async approval hook. A rejection counts as a denial. */
-export type RequestApproval = (request: ApprovalRequest) => Promise<ApprovalDecision>;
+/** The session's async approval hook. A rejection counts as a denial; `timeout` is a denial told to the model as such. */
+export type RequestApproval = (request: ApprovalRequest) => Promise<ApprovalReply>;
 
-/** Token usage of one round or one query, as Anthropic reports it. */
-export interface AgentUsage {
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadInputTokens: number;
-  cacheCreationInputTokens: number;
-}
+/** Token usage of one round or one query: the one `Usage` shape (shared/types/session) used from the agent to the admin view. */
+export type AgentUsage = Usage;
 
 /** Why a tool call produced no normal outcome. */
 export type ToolFailureReason = 'cancelled' | 'error' | 'unknown_tool' | 'invalid_input';
@@ -51,7 +53,7 @@ export type AgentEvent =
       round: number;
       toolId: string;
       toolName: string;
-      decision: ApprovalDecision;
+      decision: ApprovalAnswer;
       /** `user` answered; `timeout`/`no_approver`/`error` are denials; `cancelled` when the query was cancelled. */
       reason: 'user' | 'timeout' | 'no_approver' | 'error' | 'cancelled';
     }
@@ -85,13 +87,13 @@ export interface AgentRunResult {
 
 /** Zero usage. */
 export function emptyUsage(): AgentUsage {
-  return { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 };
+  return { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
 }
 
 /** Adds `more` into `total` in place. */
 export function addUsage(total: AgentUsage, more: AgentUsage): void {
   total.inputTokens += more.inputTokens;
   total.outputTokens += more.outputTokens;
-  total.cacheReadInputTokens += more.cacheReadInputTokens;
-  total.cacheCreationInputTokens += more.cacheCreationInputTokens;
+  total.cacheReadTokens += more.cacheReadTokens;
+  total.cacheWriteTokens += more.cacheWriteTokens;
 }

@@ -51,8 +51,8 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
 function readUsage(target: AgentUsage, usage: { input_tokens?: number | null; output_tokens?: number | null; cache_read_input_tokens?: number | null; cache_creation_input_tokens?: number | null }): void {
   if (typeof usage.input_tokens === 'number') target.inputTokens = usage.input_tokens;
   if (typeof usage.output_tokens === 'number') target.outputTokens = usage.output_tokens;
-  if (typeof usage.cache_read_input_tokens === 'number') target.cacheReadInputTokens = usage.cache_read_input_tokens;
-  if (typeof usage.cache_creation_input_tokens === 'number') target.cacheCreationInputTokens = usage.cache_creation_input_tokens;
+  if (typeof usage.cache_read_input_tokens === 'number') target.cacheReadTokens = usage.cache_read_input_tokens;
+  if (typeof usage.cache_creation_input_tokens === 'number') target.cacheWriteTokens = usage.cache_creation_input_tokens;
 }
 
 /**

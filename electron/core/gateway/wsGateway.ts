@@ -1,29 +1,22 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 
-import { allExtensions, closeCodes, decodeClientFrame, encodeFrame } from '../../../shared/protocol';
-import type { AuthErrorCode, ClientMessage, Extension, ServerMessage } from '../../../shared/protocol';
 import type { Logger } from '../log/logger';
 import { isLoopbackHost } from '../net/loopback';
-import { tokensMatch } from '../net/tokensMatch';
 import { systemClock, type Clock } from '../sessions/clock';
-import { AuthFailure, type Authenticator, type Credentials } from '../sessions/engine';
-import { SignInLimiter, TokenBucket, defaultMessageRateLimit, type AttemptLimit, type RateLimit } from '../sessions/rateLimiter';
+import type { Authenticator } from '../sessions/engine';
+import { defaultMessageRateLimit, type AttemptLimit, type RateLimit } from '../sessions/rateLimiter';
 import type { SessionRegistry } from '../sessions/registry';
-import type { Session, SessionChannel } from '../sessions/session';
+import type { Session } from '../sessions/session';
 
-
+import { openConnection, type Connection } from './connection';
+import { SessionPresenter } from './presenter';
+import { SignInPolicy, type LocalSignIn } from './signInPolicy';
 import { checkUpgrade, isLoopbackBinding } from './upgradeGuard';
 
-/** The desk user's own sign-in (`auth_local`), for the desktop app's chat pane. */
-export interface LocalSignIn {
-  /** True when `token` is a valid local token (issued by the core for the desktop window); may consume it. */
-  verify(token: string): boolean;
-  /** The desk user's credentials (TALLYFY_API_KEY / TALLYFY_ORG_ID), when set. */
-  credentials(): Credentials | undefined;
-}
+export { normalizeAccessCode, type LocalSignIn } from './signInPolicy';
 
 export interface WsGatewayOptions {
   registry: SessionRegistry;
@@ -76,11 +69,6 @@ export interface WsGateway {
   close(reason?: string): Promise<void>;
 }
 
-/** An access code as people type it: case, spaces and dashes do not matter (`k7qm 2xpa 9htd` = `K7QM-2XPA-9HTD`). */
-export function normalizeAccessCode(code: string): string {
-  return code.replace(/[\s-]+/g, '').toUpperCase();
-}
-
 function remoteAddress(request: IncomingMessage): string {
   return (request.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
 }
@@ -90,30 +78,39 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
   const { registry, logger } = options;
   const clock = options.clock ?? systemClock;
   const maxPayload = options.maxPayload ?? 64 * 1024;
-  const currentAccessCode = (): string | undefined => (typeof options.accessCode === 'function' ? options.accessCode() : options.accessCode);
-  const currentAllowedOrgs = (): readonly string[] | undefined => (typeof options.allowedOrgIds === 'function' ? options.allowedOrgIds() : options.allowedOrgIds);
-  const isAccessCodeRequired = (): boolean => !isLoopbackBinding(options.host) && !!currentAccessCode();
+  const policy = new SignInPolicy({
+    host: options.host,
+    ...(options.accessCode !== undefined ? { accessCode: options.accessCode } : {}),
+    ...(options.allowedOrgIds !== undefined ? { allowedOrgIds: options.allowedOrgIds } : {}),
+    ...(options.local ? { local: options.local } : {}),
+    ...(options.attemptLimit ? { attemptLimit: options.attemptLimit } : {}),
+    clock,
+  });
   const perAddressCap = isLoopbackBinding(options.host) ? Infinity : (options.maxConnectionsPerAddress ?? 32);
   const openPerAddress = new Map<string, number>();
-  const limiter = new SignInLimiter(options.attemptLimit, clock);
   const wss = new WebSocketServer({ noServer: true, maxPayload, clientTracking: true, perMessageDeflate: false });
-  const alive = new WeakMap<WebSocket, boolean>();
+  const connections = new Set<Connection>();
+  const presenters = new WeakMap<Session, SessionPresenter>();
   let closing = false;
   let suspended = false;
-  const stoppedMessage = 'The gateway admin has stopped the gateway for now: only the desk user can use it on this machine. Try again later.';
+  // Started with the first connection, so building a gateway starts no timer.
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  const startHeartbeat = (): void => {
+    if (heartbeat || closing) return;
+    heartbeat = setInterval(() => {
+      for (const connection of connections) connection.heartbeat();
+    }, options.heartbeatMs ?? 30_000);
+    heartbeat.unref();
+  };
 
-  const heartbeat = setInterval(() => {
-    for (const ws of wss.clients) {
-      if (alive.get(ws) === false) {
-        logger.debug('dropping a peer that missed a heartbeat');
-        ws.terminate();
-        continue;
-      }
-      alive.set(ws, false);
-      ws.ping();
+  const presenterFor = (session: Session): SessionPresenter => {
+    let presenter = presenters.get(session);
+    if (!presenter) {
+      presenter = new SessionPresenter(session, { idleTimeoutMs: () => registry.idleTimeoutMs });
+      presenters.set(session, presenter);
     }
-  }, options.heartbeatMs ?? 30_000);
-  heartbeat.unref();
+    return presenter;
+  };
 
   function reject(socket: Duplex, status: number, message: string): void {
     const code = status === 404 ? 'NOT_FOUND' : status === 429 ? 'TOO_MANY_CONNECTIONS' : 'FORBIDDEN';
@@ -125,207 +122,12 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
     );
   }
 
-  function accept(ws: WebSocket, request: IncomingMessage, browser: boolean): void {
-    const address = remoteAddress(request);
-    let session: Session = registry.create({ kind: browser ? 'web' : 'ws', address });
-    const bucket = new TokenBucket(options.rateLimit ?? defaultMessageRateLimit, clock);
-    let dropped = 0;
-    let authPending = false;
-    alive.set(ws, true);
-    ws.on('pong', () => alive.set(ws, true));
-
-    const channel: SessionChannel = {
-      send(message: ServerMessage) {
-        if (ws.readyState === ws.OPEN) ws.send(encodeFrame(message));
-      },
-      close(code, reason) {
-        if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason);
-      },
-    };
-    session.attach(channel);
-    const sendRaw = (message: ServerMessage): void => channel.send(message);
-    const authError = (code: AuthErrorCode, message: string): void => {
-      registry.countError(code);
-      sendRaw({ type: 'auth_error', code, message });
-    };
-
-    sendRaw({
-      type: 'connection_established',
-      session_id: session.id,
-      message: 'Connected to the Tallyfy MCP Gateway. Sign in with your Tallyfy API key and organization id.',
-      extensions: [...allExtensions],
-      ...(isAccessCodeRequired() ? { access_code_required: true } : {}),
-    });
-
-    const refuseUnauthenticated = (): boolean => {
-      if (session.authenticated) return false;
-      session.sendError('NOT_AUTHENTICATED', 'Sign in first: send {"type":"auth","api_key":"…","org_id":"…"}.');
-      return true;
-    };
-
-    /** Checks the credentials with Tallyfy, then signs the session in with `extensions` and answers `auth_success`. */
-    const signIn = async (credentials: Credentials, extensions: readonly Extension[] | undefined): Promise<void> => {
-      authPending = true;
-      try {
-        const identity = await options.authenticate(credentials);
-        if (session.ended || ws.readyState !== ws.OPEN) return;
-        limiter.succeed(address);
-        session.signIn(identity, credentials);
-        session.negotiate(extensions);
-        sendRaw({
-          type: 'auth_success',
-          message: `Authenticated as ${identity.user.name} (${identity.user.email}).`,
-          session_id: session.id,
-          user: identity.user,
-          org: identity.org,
-          extensions: [...session.extensions],
-          ...(session.extensions.has('resume') ? { resume_token: session.issueResumeToken() } : {}),
-        });
-        logger.info({ session: session.id, user: identity.user.email, org: identity.org.id, kind: session.kind }, 'session signed in');
-      } catch (error) {
-        if (error instanceof AuthFailure) {
-          if (error.code === 'INVALID_CREDENTIALS') limiter.fail(address);
-          authError(error.code, error.message);
-        } else {
-          logger.warn({ err: error }, 'sign-in check failed');
-          authError('TALLYFY_UNAVAILABLE', 'Could not check the credentials with Tallyfy right now. Try again in a moment.');
-        }
-      } finally {
-        authPending = false;
-      }
-    };
-
-    const handlers: { [T in ClientMessage['type']]: (message: Extract<ClientMessage, { type: T }>) => void | Promise<void> } = {
-      ping: () => sendRaw({ type: 'pong' }),
-      hello: (message) => {
-        session.saidHello = true;
-        session.negotiate(message.extensions);
-        if (message.client) session.client = message.client;
-        session.send({ type: 'welcome', session_id: session.id, extensions: [...session.extensions] });
-      },
-      auth: async (message) => {
-        if (session.authenticated)
-          return session.sendError(
-            'ALREADY_AUTHENTICATED',
-            'This session is already signed in. Open a new connection to sign in as someone else.',
-          );
-        if (authPending) return session.sendError('AUTH_IN_PROGRESS', 'A sign-in is already being checked; wait for its answer.');
-        if (suspended) return authError('GATEWAY_STOPPED', stoppedMessage);
-        if (limiter.blocked(address)) {
-          authError('TOO_MANY_ATTEMPTS', 'Too many failed sign-ins from this address. Wait a few minutes, then try again.');
-          return channel.close(closeCodes.policy, 'too many sign-in attempts');
-        }
-        const accessCode = isAccessCodeRequired() ? currentAccessCode() : undefined;
-        if (accessCode) {
-          if (!message.access_code)
-            return authError('ACCESS_CODE_REQUIRED', 'This gateway is shared on the network: enter the access code your admin gave you.');
-          if (!tokensMatch(normalizeAccessCode(message.access_code), normalizeAccessCode(accessCode))) {
-            limiter.fail(address);
-            return authError('ACCESS_CODE_INVALID', 'The access code is wrong. Ask the gateway admin for the current code.');
-          }
-        }
-        const allowedOrgIds = currentAllowedOrgs();
-        if (allowedOrgIds?.length && !allowedOrgIds.includes(message.org_id)) {
-          limiter.fail(address);
-          return authError('ORG_NOT_ALLOWED', 'This gateway does not accept sign-ins for that organization. Ask the gateway admin.');
-        }
-        if (message.client) session.client = message.client;
-        await signIn({ apiKey: message.api_key, orgId: message.org_id }, message.extensions);
-      },
-      auth_local: async (message) => {
-        if (session.authenticated) return session.sendError('ALREADY_AUTHENTICATED', 'This session is already signed in.');
-        if (authPending) return session.sendError('AUTH_IN_PROGRESS', 'A sign-in is already being checked; wait for its answer.');
-        const local = options.local;
-        const credentials = local?.credentials();
-        if (!local || !isLoopbackHost(address) || !local.verify(message.local_token)) {
-          limiter.fail(address);
-          return authError('LOCAL_NOT_AVAILABLE', 'Local sign-in is only for the desktop app on this machine.');
-        }
-        if (!credentials) return authError('LOCAL_NOT_AVAILABLE', 'Set your Tallyfy API key and organization id in Settings first.');
-        session.kind = 'local';
-        session.client = 'desktop';
-        await signIn(credentials, message.extensions);
-      },
-      resume: (message) => {
-        if (session.authenticated) return session.sendError('ALREADY_AUTHENTICATED', 'This connection is already signed in.');
-        if (limiter.blocked(address)) {
-          authError('TOO_MANY_ATTEMPTS', 'Too many failed attempts from this address. Wait a few minutes, then sign in again.');
-          return channel.close(closeCodes.policy, 'too many attempts');
-        }
-        const target = registry.get(message.session_id);
-        // While stopped only local sessions are left, so a teammate's resume fails like any ended session.
-        if (!target || target === session || !target.authenticated || (suspended && target.kind !== 'local') || !target.checkResumeToken(message.resume_token)) {
-          limiter.fail(address);
-          return session.sendError(
-            'RESUME_FAILED',
-            'That session cannot be resumed (it ended, expired, or the token is wrong). Sign in again.',
-          );
-        }
-        const fresh = session;
-        session = target;
-        fresh.detach();
-        target.resumeOn(channel, message.extensions);
-        logger.info({ session: target.id, user: target.identity?.user.email }, 'session resumed');
-      },
-      query: async (message) => {
-        if (refuseUnauthenticated()) return;
-        await session.query(message.content, message.query_id);
-      },
-      approval: (message) => {
-        if (refuseUnauthenticated()) return;
-        session.answerApproval(message.request_id, message.approved, message.always === true);
-      },
-      cancel: (message) => {
-        if (refuseUnauthenticated()) return;
-        session.cancel(message.query_id);
-      },
-    };
-
-    ws.on('message', (data: RawData, isBinary: boolean) => {
-      alive.set(ws, true);
-      if (!bucket.take()) {
-        dropped += 1;
-        registry.countError('RATE_LIMITED');
-        if (dropped === 1 || dropped % 20 === 0)
-          sendRaw({ type: 'error', code: 'RATE_LIMITED', message: 'Too many messages: slow down. Messages sent too fast are dropped.' });
-        if (dropped > 200) channel.close(closeCodes.policy, 'message rate');
-        return;
-      }
-      dropped = 0;
-      if (isBinary) {
-        session.sendError('BINARY_NOT_SUPPORTED', 'Binary frames are not supported: send JSON text.');
-        return;
-      }
-      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
-      const decoded = decodeClientFrame(text);
-      if (!decoded.ok) {
-        session.sendError(decoded.code, decoded.message);
-        return;
-      }
-      const message = decoded.message;
-      if (message.type !== 'ping') session.touch();
-      const handler = handlers[message.type] as (message: ClientMessage) => void | Promise<void>;
-      Promise.resolve()
-        .then(() => handler(message))
-        .catch((error: unknown) => {
-          logger.error({ err: error, session: session.id, type: message.type }, 'message handler failed');
-          session.sendError('INTERNAL', 'Something went wrong on the gateway. Try again.');
-        });
-    });
-
-    ws.on('close', () => {
-      alive.delete(ws);
-      session.detach(channel);
-    });
-    ws.on('error', (error) => logger.debug({ err: error, session: session.id }, 'socket error'));
-  }
-
   return {
     get connections() {
       return wss.clients.size;
     },
     get accessCodeRequired() {
-      return isAccessCodeRequired();
+      return policy.accessCodeRequired;
     },
     get accepting() {
       return !closing && !suspended;
@@ -342,7 +144,8 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       socket.on('error', () => socket.destroy());
       if (closing) return reject(socket, 503, 'The gateway is shutting down.');
       // The desk user's own pane (`auth_local`, loopback only) keeps working while the admin has stopped the gateway.
-      if (suspended && !isLoopbackHost(remoteAddress(request))) return reject(socket, 503, 'The gateway admin has stopped the gateway for now.');
+      if (suspended && !isLoopbackHost(remoteAddress(request)))
+        return reject(socket, 503, 'The gateway admin has stopped the gateway for now.');
       const verdict = checkUpgrade(request, {
         host: options.host,
         ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
@@ -371,12 +174,26 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         else openPerAddress.delete(address);
       };
       socket.once('close', release);
-      wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request, verdict.browser));
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        const connection = openConnection(ws, address, verdict.browser, {
+          registry,
+          authenticate: options.authenticate,
+          logger,
+          policy,
+          clock,
+          rateLimit: options.rateLimit ?? defaultMessageRateLimit,
+          presenterFor,
+          suspended: () => suspended,
+        });
+        connections.add(connection);
+        ws.once('close', () => connections.delete(connection));
+        startHeartbeat();
+      });
     },
     async close(reason) {
       if (closing) return;
       closing = true;
-      clearInterval(heartbeat);
+      if (heartbeat) clearInterval(heartbeat);
       registry.close(reason);
       const open = [...wss.clients];
       await Promise.race([

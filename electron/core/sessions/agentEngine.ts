@@ -75,12 +75,7 @@ function forward(event: AgentEvent, emit: (event: QueryEvent) => void, started: 
     case 'round_finished':
       emit({
         kind: 'usage',
-        usage: {
-          inputTokens: event.usage.inputTokens,
-          outputTokens: event.usage.outputTokens,
-          cacheReadTokens: event.usage.cacheReadInputTokens,
-          cacheWriteTokens: event.usage.cacheCreationInputTokens,
-        },
+        usage: { ...event.usage },
       });
       return;
     default:
@@ -113,8 +108,8 @@ export function createAgentEngine(agent: Agent): QueryEngine {
             user,
             signal: input.signal,
             onEvent: (event) => forward(event, input.emit, started),
-            requestApproval: async (request) => {
-              const answer = await input.requestApproval({
+            requestApproval: (request) => {
+              return input.requestApproval({
                 tool: request.toolName,
                 args: request.input,
                 destructive: request.hints.destructiveHint === true,
@@ -124,7 +119,6 @@ export function createAgentEngine(agent: Agent): QueryEngine {
                 allowAlways: true,
                 ...(request.hints.title ? { title: request.hints.title } : {}),
               });
-              return answer === 'always' ? 'allow_session' : answer;
             },
           });
           return { text: result.text };

@@ -3,7 +3,10 @@
  * adapts the agent (issue 5) and the MCP tool host (issue 4) to these ports, tests plug fakes.
  */
 import type { Usage } from '../../../shared/types/session';
+import type { ApprovalAnswer, ApprovalReply } from '../agent/events';
 import type { ToolHost } from '../mcp/toolHost';
+
+export type { ApprovalAnswer, ApprovalReply };
 
 /** Who a session belongs to, as Tallyfy's `me` said at sign-in. */
 export interface Identity {
@@ -36,15 +39,9 @@ export type QueryEvent =
       /** A short outcome (an error's message), never raw data. */
       summary?: string;
     }
-  | { kind: 'usage'; usage: Partial<Usage> }
+  | { kind: 'usage'; usage: Usage }
   /** The model is overloaded or rate-limited: the engine waits `delayMs` and tries again (attempt 1, 2, …). */
   | { kind: 'retrying'; attempt: number; delayMs: number };
-
-/**
- * The user's answer to an approval question: `always` = allow, and allow this tool for the rest
- * of the session (offered only when the ask says `allowAlways`; otherwise it is a plain allow).
- */
-export type ApprovalAnswer = 'allow' | 'always' | 'deny';
 
 /** A tool call that needs the user's yes before it runs. */
 export interface ApprovalAsk {
@@ -57,7 +54,7 @@ export interface ApprovalAsk {
   callId?: string;
   /** True when the engine remembers an `always` answer for the rest of the session. */
   allowAlways?: boolean;
-  /** Aborted when the answer is no longer wanted (the engine's own timeout): the question is withdrawn. */
+  /** Aborted when the answer is no longer wanted: the question is withdrawn (counts as a timeout). */
   signal?: AbortSignal;
 }
 
@@ -71,8 +68,8 @@ export interface RunInput {
   /** This session's tool host, built on first use and reused until the session idles. */
   tools(): Promise<ToolHost>;
   emit(event: QueryEvent): void;
-  /** Asks the user; resolves `deny` on a no, a cancel or a timeout. */
-  requestApproval(ask: ApprovalAsk): Promise<ApprovalAnswer>;
+  /** Asks the user; resolves `deny` on a no or a cancel, `timeout` when nobody answered in time (`always` only when the ask allows it). */
+  requestApproval(ask: ApprovalAsk): Promise<ApprovalReply>;
 }
 
 /** What a finished query answers: markdown. */

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
-import type { ServerMessage } from '../../../shared/protocol';
 import { createLogger } from '../log/logger';
 import { SecretRegistry } from '../log/redact';
 
 import { FakeClock } from './clock';
+import { displayArgs } from './displayArgs';
 import type { QueryEngine } from './engine';
 import { SessionRegistry, type RegistryEvent } from './registry';
-import { displayArgs } from './session';
+import type { SessionEvent } from './session';
 
 function setup(engine?: QueryEngine) {
   const secrets = new SecretRegistry();
@@ -35,12 +35,13 @@ describe('SessionRegistry', () => {
   it('creates, lists, snapshots without secrets, and removes sessions with events', async () => {
     const { registry, secrets, events } = setup();
     const session = registry.create({ kind: 'local', address: 'local' });
-    const sent: ServerMessage[] = [];
-    session.attach({ send: (message) => sent.push(message), close: () => undefined });
+    const seen: SessionEvent['type'][] = [];
+    session.on((event) => seen.push(event.type));
+    session.attach();
     session.signIn(identity, { apiKey: 'desk-secret-key', orgId: 'o1' });
     expect(secrets.scrub('desk-secret-key')).toBe('[redacted]');
-    await session.query('hello', 'q1');
-    expect(sent.map((message) => message.type)).toEqual(['processing', 'response']);
+    await session.ask('hello', 'q1');
+    expect(seen.filter((type) => type !== 'changed')).toEqual(['processing', 'query_done', 'response']);
     const [snapshot] = registry.list();
     expect(snapshot).toMatchObject({
       kind: 'local',

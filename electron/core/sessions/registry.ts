@@ -5,7 +5,8 @@ import type { SecretRegistry } from '../log/redact';
 
 import { systemClock, type Clock, type ClockTimer } from './clock';
 import type { QueryEngine, ToolHostFactory } from './engine';
-import { addUsage, Session, type SessionEndReason, type SessionHooks } from './session';
+import { Session, type SessionEndReason, type SessionEvent } from './session';
+import { addUsage } from './statsCollector';
 
 /** A change in the registry, for the admin view (snapshots only: no credentials, no text). */
 export type RegistryEvent =
@@ -30,7 +31,7 @@ export interface SessionRegistryOptions {
   signInTimeoutMs?: number;
   /** How often the reaper looks at sessions, ms. Default 5 s. */
   sweepIntervalMs?: number;
-  /** How long an approval question waits, ms. Default 10 minutes. */
+  /** How long an approval question waits, ms. Default 2 minutes (the only approval timeout: sessions/approvalBroker). */
   approvalTimeoutMs?: number;
   /** Default: the system clock. Tests pass a {@link FakeClock}. */
   clock?: Clock;
@@ -52,7 +53,6 @@ export class SessionRegistry {
   readonly signInTimeoutMs: number;
   readonly #sessions = new Map<string, Session>();
   readonly #listeners = new Set<(event: RegistryEvent) => void>();
-  readonly #hooks: SessionHooks;
   #timer: ClockTimer | undefined;
   #closed = false;
   #stats: GatewayStats = {
@@ -73,43 +73,6 @@ export class SessionRegistry {
     this.toolReleaseMs = options.toolReleaseMs ?? 5 * 60_000;
     this.resumeGraceMs = options.resumeGraceMs ?? 2 * 60_000;
     this.signInTimeoutMs = options.signInTimeoutMs ?? 10 * 60_000;
-    const emitUpdated = (session: Session): void => {
-      if (this.#sessions.has(session.id)) this.#emit({ type: 'updated', session: session.snapshot() });
-    };
-    this.#hooks = {
-      changed: emitUpdated,
-      ended: (session, reason) => {
-        if (!this.#sessions.delete(session.id)) return;
-        this.options.logger.info({ session: session.id, reason, user: session.identity?.user.email }, 'session ended');
-        this.#emit({ type: 'removed', id: session.id, reason });
-      },
-      queryDone: (session, latencyMs) => {
-        this.#stats.queries += 1;
-        this.#stats.latency.push({ at: this.clock.now(), ms: latencyMs });
-        if (this.#stats.latency.length > latencySampleLimit) this.#stats.latency.splice(0, this.#stats.latency.length - latencySampleLimit);
-        emitUpdated(session);
-      },
-      toolCall: (_session, tool, ok) => {
-        const entry = (this.#stats.toolCalls[tool] ??= { count: 0, errors: 0 });
-        entry.count += 1;
-        if (!ok) entry.errors += 1;
-      },
-      error: (_session, code) => this.countError(code),
-      usage: (session, usage: Usage) => {
-        const identity = session.identity;
-        if (!identity) return;
-        const key = `${identity.org.id}:${identity.user.id}`;
-        const entry = (this.#stats.tokensByUser[key] ??= {
-          name: identity.user.name,
-          email: identity.user.email,
-          inputTokens: 0,
-          outputTokens: 0,
-          cacheReadTokens: 0,
-          cacheWriteTokens: 0,
-        });
-        addUsage(entry, usage);
-      },
-    };
   }
 
   /**
@@ -141,13 +104,13 @@ export class SessionRegistry {
       logger: this.options.logger,
       engine: this.options.engine,
       toolHostFactory: this.options.toolHostFactory,
-      hooks: this.#hooks,
       // Read live, so a changed idle timeout applies to sessions already open.
       get idleTimeoutMs() {
         return idleTimeout();
       },
       ...(this.options.approvalTimeoutMs !== undefined ? { approvalTimeoutMs: this.options.approvalTimeoutMs } : {}),
     });
+    session.on((event) => this.#onSessionEvent(session, event));
     this.#sessions.set(session.id, session);
     this.#stats.sessionsTotal += 1;
     this.#stats.peak = Math.max(this.#stats.peak, this.#sessions.size);
@@ -250,6 +213,52 @@ export class SessionRegistry {
     if (this.#timer) this.clock.clearInterval(this.#timer);
     this.#timer = undefined;
     for (const session of [...this.#sessions.values()]) session.end('shutdown', detail);
+  }
+
+  /** Keeps the aggregate statistics and tells the admin view, from each session's events. */
+  #onSessionEvent(session: Session, event: SessionEvent): void {
+    switch (event.type) {
+      case 'changed':
+        if (this.#sessions.has(session.id)) this.#emit({ type: 'updated', session: session.snapshot() });
+        return;
+      case 'ended':
+        if (!this.#sessions.delete(session.id)) return;
+        this.options.logger.info({ session: session.id, reason: event.reason, user: session.identity?.user.email }, 'session ended');
+        this.#emit({ type: 'removed', id: session.id, reason: event.reason });
+        return;
+      case 'query_done':
+        this.#stats.queries += 1;
+        this.#stats.latency.push({ at: this.clock.now(), ms: event.latencyMs });
+        if (this.#stats.latency.length > latencySampleLimit) this.#stats.latency.splice(0, this.#stats.latency.length - latencySampleLimit);
+        if (this.#sessions.has(session.id)) this.#emit({ type: 'updated', session: session.snapshot() });
+        return;
+      case 'tool_result': {
+        const entry = (this.#stats.toolCalls[event.tool] ??= { count: 0, errors: 0 });
+        entry.count += 1;
+        if (event.status !== 'ok') entry.errors += 1;
+        return;
+      }
+      case 'error':
+        this.countError(event.code);
+        return;
+      case 'usage': {
+        const identity = session.identity;
+        if (!identity) return;
+        const key = `${identity.org.id}:${identity.user.id}`;
+        const entry = (this.#stats.tokensByUser[key] ??= {
+          name: identity.user.name,
+          email: identity.user.email,
+          inputTokens: 0,
+          outputTokens: 0,
+          cacheReadTokens: 0,
+          cacheWriteTokens: 0,
+        });
+        addUsage(entry, event.usage as Usage);
+        return;
+      }
+      default:
+        return;
+    }
   }
 
   #emit(event: RegistryEvent): void {

@@ -1,42 +1,20 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
-import { approvalAnswers, closeCodes, mayReceive, queryCommands } from '../../../shared/protocol';
-import type { ErrorCode, Extension, ServerMessage, TranscriptEntry, TranscriptTool } from '../../../shared/protocol';
-import {
-  emptyUsage,
-  type ClientKind,
-  type SessionSnapshot,
-  type SessionState,
-  type SessionStats,
-  type ToolCallRecord,
-  type Usage,
-} from '../../../shared/types/session';
+import type { ClientKind, SessionSnapshot, SessionState } from '../../../shared/types/session';
 import type { Logger } from '../log/logger';
-import { redact, type SecretRegistry } from '../log/redact';
+import type { SecretRegistry } from '../log/redact';
 import type { ToolHost } from '../mcp/toolHost';
-import { tokensMatch } from '../net/tokensMatch';
 
+import { ApprovalBroker, type PendingApproval } from './approvalBroker';
 import type { Clock } from './clock';
-import type { ApprovalAnswer, ApprovalAsk, Credentials, EngineConversation, Identity, QueryEngine, QueryEvent, ToolHostFactory } from './engine';
+import { CredentialVault } from './credentialVault';
+import type { ApprovalAnswer, Credentials, EngineConversation, Identity, QueryEngine, ToolHostFactory } from './engine';
+import { QueryRunner } from './queryRunner';
+import type { SessionEndReason, SessionEvent, SessionListener } from './sessionEvents';
+import { StatsCollector } from './statsCollector';
+import { Transcript, type TranscriptEntry } from './transcript';
 
-/** Where a session's messages go: one WebSocket (or any transport). */
-export interface SessionChannel {
-  send(message: ServerMessage): void;
-  close(code: number, reason: string): void;
-}
-
-/** Why a session ended. */
-export type SessionEndReason = 'quit' | 'kicked' | 'idle_expired' | 'shutdown' | 'stopped' | 'disconnected' | 'resume_expired';
-
-/** What a session reports to its registry. */
-export interface SessionHooks {
-  changed(session: Session): void;
-  ended(session: Session, reason: SessionEndReason): void;
-  queryDone(session: Session, latencyMs: number): void;
-  toolCall(session: Session, tool: string, ok: boolean): void;
-  error(session: Session, code: string): void;
-  usage(session: Session, usage: Usage): void;
-}
+export type { SessionEndReason, SessionEvent, SessionListener } from './sessionEvents';
 
 /** What every session shares: time, secrets, logging, the assistant, the tool factory, limits. */
 export interface SessionDeps {
@@ -45,82 +23,26 @@ export interface SessionDeps {
   logger: Logger;
   engine: QueryEngine;
   toolHostFactory: ToolHostFactory;
-  hooks: SessionHooks;
-  /** Idle time before expiry, ms. */
-  idleTimeoutMs: number;
-  /** How long an approval question waits for an answer before it counts as a no, ms. Default 10 minutes. */
+  /** Idle time before expiry, ms (read live: the admin may change it). */
+  readonly idleTimeoutMs: number;
+  /** How long an approval question waits before it counts as a no, ms. Default 2 minutes (approvalBroker). */
   approvalTimeoutMs?: number;
 }
 
-interface RunningQuery {
-  queryId: string;
-  controller: AbortController;
-  startedAt: number;
-  /** This answer's tool calls, for the transcript; each was shown with one `tool_call` (awaiting approval, or started). */
-  tools: TranscriptTool[];
-  /** Streamed text held back because it may be the start of a credential (sent once it cannot be). */
-  heldText: string;
-  /** Calls already counted as started (stats, admin list). */
-  started: Set<string>;
-}
-
-interface PendingApproval {
-  requestId: string;
-  queryId: string;
-  ask: ApprovalAsk;
-  /** `message`: an `approval_request` was sent; `text`: an `info` asked for a yes/no query. */
-  mode: 'message' | 'text';
-  settle(answer: ApprovalAnswer, reason: 'answered' | 'cancelled' | 'timeout'): void;
-}
-
-const transcriptLimit = 200;
-const recentToolCallLimit = 20;
-
-/** Shortens argument values for display and redacts secrets (never the full payload). */
-export function displayArgs(args: Record<string, unknown>, secrets: SecretRegistry): Record<string, unknown> {
-  const shorten = (value: unknown, depth: number): unknown => {
-    if (typeof value === 'string') return value.length > 160 ? `${value.slice(0, 157)}…` : value;
-    if (Array.isArray(value)) return depth > 2 ? `[${value.length} items]` : value.slice(0, 10).map((item) => shorten(item, depth + 1));
-    if (value && typeof value === 'object') {
-      if (depth > 2) return '{…}';
-      return Object.fromEntries(
-        Object.entries(value)
-          .slice(0, 20)
-          .map(([key, item]) => [key, shorten(item, depth + 1)]),
-      );
-    }
-    return value;
-  };
-  return shorten(redact(args, secrets), 0) as Record<string, unknown>;
-}
-
-/** Adds `usage` to the running `total` (a session's, or a user's in the gateway stats). */
-export function addUsage(total: Usage, usage: Usage): void {
-  total.inputTokens += usage.inputTokens;
-  total.outputTokens += usage.outputTokens;
-  total.cacheReadTokens += usage.cacheReadTokens;
-  total.cacheWriteTokens += usage.cacheWriteTokens;
-}
-
-/** How to answer a plain-text approval question (old clients). */
-function replyHint(ask: Pick<ApprovalAsk, 'tool' | 'allowAlways'>): string {
-  return ask.allowAlways
-    ? `Reply "yes" to allow it, "always" to allow ${ask.tool} for the rest of this session, or "no" to refuse.`
-    : 'Reply "yes" to allow it or "no" to refuse.';
-}
-
-function describeArgs(args: Record<string, unknown>): string {
-  const parts = Object.entries(args)
-    .slice(0, 6)
-    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
-  return parts.length ? ` (${parts.join(', ')})` : '';
+/** What the peer's connection told about itself, for the admin view and resume. */
+export interface ConnectionInfo {
+  /** Protocol extensions in force (labels only: the gateway owns their meaning). */
+  extensions: readonly string[];
+  /** True when the peer can resume after a disconnect: the session then waits for it. */
+  resumable: boolean;
+  client?: string;
 }
 
 /**
- * One connected teammate (or the desk user): credentials in memory, the conversation, the
- * running query and its approvals, the lazily built tool host, stats and the visible transcript.
- * Transport-agnostic: the gateway attaches a {@link SessionChannel}; every message goes through
- * the extension gate so a client receives only the types it negotiated.
+ * One connected teammate (or the desk user): identity, lifecycle and state, with its credentials
+ * ({@link CredentialVault}), queries ({@link QueryRunner}), approvals ({@link ApprovalBroker}),
+ * transcript and stats in their own parts. Protocol-free: it reports {@link SessionEvent}s to its
+ * listeners, and the gateway's presenter turns them into wire messages.
  */
 export class Session {
   readonly id = randomUUID();
@@ -128,27 +50,23 @@ export class Session {
   lastActiveAt: number;
   /** Set once the idle warning for the current idle stretch was sent. */
   idleWarned = false;
-  /** Set while the channel is gone and the session waits for a resume. */
+  /** Set while no connection is attached and the session waits for a resume. */
   detachedAt: number | undefined;
-  /** Extensions in force (negotiated at `auth`, `hello` or `resume`). */
-  readonly extensions = new Set<Extension>();
-  saidHello = false;
-  client: string | undefined;
   lastToolUseAt = 0;
 
   #state: SessionState = 'connecting';
   #identity: Identity | undefined;
-  #credentials: Credentials | undefined;
   #conversation: EngineConversation | undefined;
   #tools: Promise<ToolHost> | undefined;
-  #running: RunningQuery | undefined;
-  #approval: PendingApproval | undefined;
-  #channel: SessionChannel | undefined;
-  #resumeToken: string | undefined;
+  #attached = false;
   #ended = false;
-  #stats: SessionStats = { queries: 0, toolCalls: 0, errors: 0, usage: emptyUsage() };
-  readonly #recentToolCalls: ToolCallRecord[] = [];
-  readonly #transcript: TranscriptEntry[] = [];
+  #connection: ConnectionInfo = { extensions: [], resumable: false };
+  readonly #listeners = new Set<SessionListener>();
+  readonly #vault: CredentialVault;
+  readonly #transcript: Transcript;
+  readonly #stats = new StatsCollector();
+  readonly #approvals: ApprovalBroker;
+  readonly #queries: QueryRunner;
 
   constructor(
     /** `web`, `ws`, or `local` (the desk user's pane; set by the gateway at a local sign-in). */
@@ -158,6 +76,45 @@ export class Session {
   ) {
     this.connectedAt = deps.clock.now();
     this.lastActiveAt = this.connectedAt;
+    this.#vault = new CredentialVault(deps.secrets);
+    this.#transcript = new Transcript(deps.clock);
+    let stateBeforeAsking: SessionState = 'thinking';
+    this.#approvals = new ApprovalBroker({
+      ...(deps.approvalTimeoutMs !== undefined ? { timeoutMs: deps.approvalTimeoutMs } : {}),
+      asked: (approval) => {
+        stateBeforeAsking = this.#state === 'awaiting_approval' ? 'thinking' : this.#state;
+        this.#setState('awaiting_approval');
+        this.#emit({ type: 'approval_requested', approval });
+      },
+      resolved: (approval, answer, reason) => {
+        this.#emit({ type: 'approval_resolved', approval, answer, reason });
+        if (!this.#ended && this.#queries.current) this.#setState(stateBeforeAsking);
+        this.touch();
+      },
+    });
+    this.#queries = new QueryRunner({
+      sessionId: this.id,
+      clock: deps.clock,
+      secrets: deps.secrets,
+      logger: deps.logger,
+      transcript: this.#transcript,
+      stats: this.#stats,
+      approvals: this.#approvals,
+      isEnded: () => this.#ended,
+      emit: (event) => this.#emit(event),
+      tools: () => this.tools(),
+      setState: (state, always) => this.#setState(state, always),
+      touch: () => this.touch(),
+      toolUsed: () => {
+        this.lastToolUseAt = deps.clock.now();
+      },
+    });
+  }
+
+  /** Listens to this session's events until the returned function is called. */
+  on(listener: SessionListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   get state(): SessionState {
@@ -173,17 +130,32 @@ export class Session {
     return this.#ended;
   }
   get running(): boolean {
-    return this.#running !== undefined;
+    return this.#queries.current !== undefined;
+  }
+  /** The query running now, if any. */
+  get runningQueryId(): string | undefined {
+    return this.#queries.current?.queryId;
+  }
+  /** The approval question waiting for the user, if any. */
+  get pendingApproval(): PendingApproval | undefined {
+    return this.#approvals.pending;
   }
   /** True while a tool host is built (or being built) for this session. */
   get hasTools(): boolean {
     return this.#tools !== undefined;
   }
   get attached(): boolean {
-    return this.#channel !== undefined;
+    return this.#attached;
   }
   get transcript(): readonly TranscriptEntry[] {
-    return this.#transcript;
+    return this.#transcript.entries;
+  }
+  get connection(): ConnectionInfo {
+    return this.#connection;
+  }
+  /** True while credentials are held (for tests and the admin: never exposes them). */
+  get holdsCredentials(): boolean {
+    return this.#vault.holdsCredentials;
   }
 
   /** Marks activity: postpones idle expiry and re-arms the idle warning. */
@@ -192,111 +164,66 @@ export class Session {
     this.idleWarned = false;
   }
 
-  /** Sends `message` when the peer negotiated its type and a channel is attached; drops it otherwise. */
-  send(message: ServerMessage): void {
-    if (!this.#channel || !mayReceive(message.type, this.extensions, this.saidHello)) return;
-    this.#channel.send(message);
+  /** Records what the connection said about itself (extensions, client name, whether it can resume). */
+  describeConnection(info: ConnectionInfo): void {
+    this.#connection = { ...info, extensions: [...info.extensions] };
   }
 
-  /** Sends an `error` and counts it. */
-  sendError(code: ErrorCode, message: string, queryId?: string): void {
-    this.#stats.errors += 1;
-    this.deps.hooks.error(this, code);
-    this.send({ type: 'error', code, message, ...(queryId ? { query_id: queryId } : {}) });
-  }
-
-  attach(channel: SessionChannel): void {
-    this.#channel = channel;
+  /** A connection carries this session now. */
+  attach(): void {
+    this.#attached = true;
     this.detachedAt = undefined;
   }
 
   /**
-   * The peer went away. A signed-in session that negotiated `resume` waits for it (the
-   * registry ends it after the grace period); any other session ends now. With `channel`,
-   * only when that channel is still the attached one.
+   * The connection went away. A signed-in, resumable session waits for a resume (the registry
+   * ends it after the grace period); any other session ends now.
    */
-  detach(channel?: SessionChannel): void {
-    if (this.#ended) return;
-    // A connection replaced by a resume closes later: it must not detach its successor.
-    if (channel !== undefined && channel !== this.#channel) return;
-    this.#channel = undefined;
-    if (this.authenticated && this.extensions.has('resume')) {
+  detach(): void {
+    if (this.#ended || !this.#attached) return;
+    this.#attached = false;
+    if (this.authenticated && this.#connection.resumable) {
       this.detachedAt = this.deps.clock.now();
-      this.deps.hooks.changed(this);
+      this.#emit({ type: 'changed' });
     } else {
       this.end('disconnected');
     }
   }
 
-  /** Adds extensions (union with those already in force). */
-  negotiate(extensions: readonly Extension[] | undefined): void {
-    for (const extension of extensions ?? []) this.extensions.add(extension);
-  }
-
-  /** Signs the session in: keeps the credentials in memory (registered as secrets) and opens the conversation. */
+  /** Signs the session in: keeps the credentials in the vault and opens the conversation. */
   signIn(identity: Identity, credentials: Credentials): void {
     this.#identity = identity;
-    this.#credentials = { ...credentials };
-    this.deps.secrets.add(credentials.apiKey);
+    this.#vault.hold(credentials);
     this.#conversation = this.deps.engine.open(identity);
     this.#state = 'idle';
     this.touch();
-    this.deps.hooks.changed(this);
+    this.#emit({ type: 'changed' });
   }
 
   /** A fresh resume token (the previous one stops working). Registered as a secret. */
   issueResumeToken(): string {
-    if (this.#resumeToken) this.deps.secrets.remove(this.#resumeToken);
-    this.#resumeToken = randomBytes(24).toString('base64url');
-    this.deps.secrets.add(this.#resumeToken);
-    return this.#resumeToken;
+    return this.#vault.issueResumeToken();
   }
 
   /** Constant-time check of a presented resume token. */
   checkResumeToken(token: string): boolean {
-    if (!this.#resumeToken || this.#ended) return false;
-    return tokensMatch(token, this.#resumeToken);
+    return !this.#ended && this.#vault.checkResumeToken(token);
   }
 
-  /**
-   * Moves the session onto a new channel after a `resume`: the old channel (if any) is closed
-   * as replaced, the transcript is replayed, and a pending approval is asked again.
-   */
-  resumeOn(channel: SessionChannel, extensions: readonly Extension[] | undefined): void {
-    const previous = this.#channel;
-    this.#channel = undefined;
-    previous?.close(closeCodes.replaced, 'resumed on another connection');
-    this.attach(channel);
-    this.negotiate(extensions);
-    this.extensions.add('resume');
+  /** A new connection took this session over (`resume`). */
+  resumed(): void {
+    this.attach();
     this.touch();
-    const identity = this.#identity!;
-    this.send({
-      type: 'resumed',
-      session_id: this.id,
-      message: `Welcome back, ${identity.user.name}.`,
-      user: identity.user,
-      org: identity.org,
-      extensions: [...this.extensions],
-      resume_token: this.issueResumeToken(),
-      transcript: [...this.#transcript],
-      ...(this.#running ? { running_query_id: this.#running.queryId } : {}),
-    });
-    if (this.#approval) this.#askApproval(this.#approval);
-    this.deps.hooks.changed(this);
-  }
-
-  #record(entry: Omit<TranscriptEntry, 'at'>): void {
-    this.#transcript.push({ ...entry, at: this.deps.clock.now() });
-    if (this.#transcript.length > transcriptLimit) this.#transcript.splice(0, this.#transcript.length - transcriptLimit);
+    this.#emit({ type: 'changed' });
   }
 
   /** This session's tool host: built on first need, kept until {@link releaseTools}. */
   tools(): Promise<ToolHost> {
-    if (!this.#credentials) return Promise.reject(new Error('The session is not signed in.'));
+    const credentials = this.#vault.credentials;
+    if (!credentials) return Promise.reject(new Error('The session is not signed in.'));
     this.lastToolUseAt = this.deps.clock.now();
     if (!this.#tools) {
-      const building = this.deps.toolHostFactory(this.#credentials);
+      const building = this.deps.toolHostFactory(credentials);
       this.#tools = building;
       building.catch(() => {
         if (this.#tools === building) this.#tools = undefined;
@@ -317,354 +244,84 @@ export class Session {
     }
   }
 
-  /**
-   * Handles a `query`: the `clear` and `quit` commands, a yes/no answer to a plain-text
-   * approval question, or a question for the assistant. A second question while one runs is
-   * refused with `BUSY` (not queued).
-   */
-  async query(content: string, queryId: string = randomUUID()): Promise<void> {
+  /** Asks the assistant. A second question while one runs is refused with `BUSY` (not queued). */
+  async ask(content: string, queryId: string = randomUUID()): Promise<void> {
     this.touch();
-    const command = content.trim().toLowerCase();
-    if (command === queryCommands.quit) return this.end('quit');
-    if (this.#approval?.mode === 'text') {
-      if ((approvalAnswers.yes as readonly string[]).includes(command)) return this.#approval.settle('allow', 'answered');
-      if ((approvalAnswers.always as readonly string[]).includes(command))
-        return this.#approval.settle(this.#approval.ask.allowAlways ? 'always' : 'allow', 'answered');
-      if ((approvalAnswers.no as readonly string[]).includes(command)) return this.#approval.settle('deny', 'answered');
-      return this.sendError('APPROVAL_PENDING', `Waiting for your answer about ${this.#approval.ask.tool}: ${replyHint(this.#approval.ask)}`, queryId);
-    }
-    if (command === queryCommands.clear) {
-      if (this.#running)
-        return this.sendError('BUSY', 'A query is still running: wait for its answer (or cancel it) before clearing the history.', queryId);
-      this.#conversation?.clear();
-      this.#transcript.length = 0;
-      // `clear` also forgets the tools allowed "for the rest of the session" (docs/protocol.md).
-      this.send({ type: 'info', code: 'history_cleared', message: 'Conversation history cleared.' });
-      return;
-    }
-    if (this.#running) {
-      return this.sendError(
+    const conversation = this.#conversation;
+    const identity = this.#identity;
+    if (!conversation || !identity || this.#ended) return;
+    if (this.running) {
+      return this.reportError(
         'BUSY',
         'Still working on your previous question. Wait for its answer, or cancel it, then ask again. This question was not queued.',
         queryId,
       );
     }
-    await this.#run(content, queryId);
+    await this.#queries.run(conversation, identity, content, queryId);
   }
 
-  async #run(content: string, queryId: string): Promise<void> {
-    const conversation = this.#conversation;
-    const identity = this.#identity;
-    if (!conversation || !identity) return;
-    const controller = new AbortController();
-    const running: RunningQuery = {
-      queryId,
-      controller,
-      startedAt: this.deps.clock.now(),
-      tools: [],
-      heldText: '',
-      started: new Set(),
-    };
-    this.#running = running;
-    this.#stats.queries += 1;
-    this.#record({ role: 'user', content: this.deps.secrets.scrubKnown(content), query_id: queryId });
-    this.#setState('thinking');
-    this.send({ type: 'processing', message: 'Processing your query...', query_id: queryId });
-    const finish = (): void => {
-      if (this.#running === running) this.#running = undefined;
-      this.#approval?.settle('deny', 'cancelled');
-      if (!this.#ended) this.#setState('idle');
-      this.touch();
-      const latency = this.deps.clock.now() - running.startedAt;
-      this.#stats.lastLatencyMs = latency;
-      this.deps.hooks.queryDone(this, latency);
-    };
-    try {
-      const outcome = await conversation.run({
-        query: content,
-        queryId,
-        signal: controller.signal,
-        identity,
-        tools: () => this.tools(),
-        emit: (event) => {
-          if (this.#running === running && !controller.signal.aborted) this.#onEvent(running, event);
-        },
-        requestApproval: (ask) => this.#requestApproval(queryId, ask, controller.signal),
-      });
-      finish();
-      if (controller.signal.aborted) return this.#sendCancelled(queryId);
-      // A model can only echo what it was shown, but no session's credentials may reach a client or the transcript.
-      const text = this.deps.secrets.scrubKnown(outcome.text);
-      this.#record({
-        role: 'assistant',
-        content: text,
-        query_id: queryId,
-        ...(running.tools.length ? { tools: running.tools } : {}),
-      });
-      this.send({ type: 'response', content: text, query_id: queryId });
-    } catch (error) {
-      finish();
-      if (controller.signal.aborted) return this.#sendCancelled(queryId);
-      const message = this.deps.secrets.scrub(error instanceof Error ? error.message : String(error));
-      const code: ErrorCode = (error as { name?: string }).name?.startsWith('Tallyfy') ? 'TALLYFY_ERROR' : 'AGENT_FAILED';
-      this.deps.logger.warn({ err: error, session: this.id }, 'query failed');
-      this.#record({ role: 'error', content: message, query_id: queryId });
-      this.sendError(code, message || 'The assistant failed. Try again.', queryId);
-    }
-  }
-
-  #sendCancelled(queryId: string): void {
-    if (this.#ended) return;
-    this.#record({ role: 'info', content: 'Query cancelled.', query_id: queryId });
-    if (this.extensions.has('cancel')) this.send({ type: 'cancelled', query_id: queryId, message: 'Query cancelled.' });
-    else this.send({ type: 'info', code: 'cancelled', message: 'Query cancelled.' });
-  }
-
-  /** Moves to `state` and tells the registry once; without `always`, only when the state changed. */
-  #setState(state: SessionState, always = false): void {
-    if (this.#state === state && !always) return;
-    this.#state = state;
-    this.deps.hooks.changed(this);
-  }
-
-  #onEvent(running: RunningQuery, event: QueryEvent): void {
-    const { queryId } = running;
-    switch (event.kind) {
-      case 'delta': {
-        // A credential split across deltas must not slip through: any tail that could start one waits for the next delta.
-        const { ready, held } = this.deps.secrets.scrubStreamed(running.heldText + event.text);
-        running.heldText = held;
-        if (ready) this.send({ type: 'delta', query_id: queryId, text: ready });
-        return;
-      }
-      case 'tool_pending':
-        // The chip shows up while the approval question is open; the call is counted when it starts (or is refused).
-        this.#announce(running, event, displayArgs(event.args, this.deps.secrets), 'awaiting_approval');
-        return;
-      case 'tool_start': {
-        if (running.started.has(event.callId)) return;
-        running.started.add(event.callId);
-        const args = displayArgs(event.args, this.deps.secrets);
-        this.#stats.toolCalls += 1;
-        this.lastToolUseAt = this.deps.clock.now();
-        this.#recentToolCalls.unshift({ id: event.callId, tool: event.tool, args, status: 'running', startedAt: this.deps.clock.now() });
-        if (this.#recentToolCalls.length > recentToolCallLimit) this.#recentToolCalls.length = recentToolCallLimit;
-        this.#announce(running, event, args);
-        this.#setState('running_tool', true);
-        return;
-      }
-      case 'retrying': {
-        const seconds = Math.max(1, Math.ceil(event.delayMs / 1000));
-        this.send({
-          type: 'info',
-          code: 'retrying',
-          message: `Claude is busy, retrying in ${seconds} s…`,
-          query_id: queryId,
-          retry_in_ms: event.delayMs,
-        });
-        return;
-      }
-      case 'tool_end': {
-        const tool = running.tools.find((item) => item.call_id === event.callId);
-        if (tool) Object.assign(tool, { status: event.status, duration_ms: event.durationMs });
-        const record = this.#recentToolCalls.find((item) => item.id === event.callId);
-        if (record) {
-          record.status = event.status;
-          record.durationMs = event.durationMs;
-        }
-        this.lastToolUseAt = this.deps.clock.now();
-        this.deps.hooks.toolCall(this, event.tool, event.status === 'ok');
-        const summary = event.summary === undefined ? undefined : this.deps.secrets.scrub(event.summary).slice(0, 300);
-        this.send({
-          type: 'tool_result',
-          query_id: queryId,
-          call_id: event.callId,
-          tool: event.tool,
-          status: event.status,
-          duration_ms: event.durationMs,
-          ...(summary !== undefined ? { summary } : {}),
-        });
-        this.#setState('thinking', true);
-        return;
-      }
-      case 'usage': {
-        const usage: Usage = { ...emptyUsage(), ...event.usage };
-        addUsage(this.#stats.usage, usage);
-        this.deps.hooks.usage(this, usage);
-        return;
-      }
-    }
-  }
-
-  /** Shows a call with its one `tool_call` and lists it for the transcript; a call already shown (awaiting approval) is left as it is. */
-  #announce(
-    running: RunningQuery,
-    call: { callId: string; tool: string; title?: string },
-    args: Record<string, unknown>,
-    status?: 'awaiting_approval',
-  ): void {
-    if (running.tools.some((tool) => tool.call_id === call.callId)) return;
-    const title = call.title ? { title: call.title } : {};
-    running.tools.push({ call_id: call.callId, tool: call.tool, status: 'running', ...title });
-    this.send({ type: 'tool_call', query_id: running.queryId, call_id: call.callId, tool: call.tool, args, ...(status ? { status } : {}), ...title });
-  }
-
-  #requestApproval(queryId: string, ask: ApprovalAsk, signal: AbortSignal): Promise<ApprovalAnswer> {
-    if (signal.aborted || ask.signal?.aborted || this.#ended) return Promise.resolve('deny');
-    this.#approval?.settle('deny', 'cancelled');
-    return new Promise<ApprovalAnswer>((resolve) => {
-      const previousState = this.#state;
-      const timeout = setTimeout(() => pending.settle('deny', 'timeout'), this.deps.approvalTimeoutMs ?? 10 * 60_000);
-      timeout.unref();
-      const onAbort = (): void => pending.settle('deny', 'cancelled');
-      const onWithdrawn = (): void => pending.settle('deny', 'timeout');
-      signal.addEventListener('abort', onAbort, { once: true });
-      ask.signal?.addEventListener('abort', onWithdrawn, { once: true });
-      const pending: PendingApproval = {
-        requestId: randomUUID(),
-        queryId,
-        ask: {
-          tool: ask.tool,
-          destructive: ask.destructive,
-          args: displayArgs(ask.args, this.deps.secrets),
-          ...(ask.title ? { title: ask.title } : {}),
-          ...(ask.callId ? { callId: ask.callId } : {}),
-          ...(ask.allowAlways ? { allowAlways: true } : {}),
-        },
-        mode: this.extensions.has('approvals') ? 'message' : 'text',
-        settle: (given, reason) => {
-          if (this.#approval !== pending) return;
-          this.#approval = undefined;
-          clearTimeout(timeout);
-          signal.removeEventListener('abort', onAbort);
-          ask.signal?.removeEventListener('abort', onWithdrawn);
-          // `always` is only honoured when the engine can remember it; otherwise it is a plain allow.
-          const answer: ApprovalAnswer = given === 'always' && !ask.allowAlways ? 'allow' : given;
-          const approved = answer !== 'deny';
-          this.send({
-            type: 'approval_resolved',
-            request_id: pending.requestId,
-            approved,
-            reason,
-            ...(ask.callId ? { call_id: ask.callId } : {}),
-            ...(answer === 'always' ? { always: true } : {}),
-          });
-          if (pending.mode === 'text' && reason === 'answered') {
-            this.send({
-              type: 'info',
-              code: approved ? 'approved' : 'denied',
-              message:
-                answer === 'always'
-                  ? `Approved: running ${ask.tool}, and it will not ask again in this session.`
-                  : approved
-                    ? `Approved: running ${ask.tool}.`
-                    : `Refused: ${ask.tool} will not run.`,
-            });
-          }
-          if (!this.#ended && this.#running) this.#setState(previousState === 'awaiting_approval' ? 'thinking' : previousState);
-          this.touch();
-          resolve(answer);
-        },
-      };
-      this.#approval = pending;
-      this.#setState('awaiting_approval');
-      this.#askApproval(pending);
-    });
-  }
-
-  #askApproval(pending: PendingApproval): void {
-    const { ask } = pending;
-    const what = `${ask.title ?? ask.tool}${describeArgs(ask.args)}`;
-    const question = `The assistant wants to ${ask.destructive ? 'run a destructive action' : 'make a change'}: **${what}**.`;
-    if (pending.mode === 'message') {
-      this.send({
-        type: 'approval_request',
-        request_id: pending.requestId,
-        query_id: pending.queryId,
-        tool: ask.tool,
-        args: ask.args,
-        destructive: ask.destructive,
-        message: `${question} Allow it?`,
-        ...(ask.title ? { title: ask.title } : {}),
-        ...(ask.callId ? { call_id: ask.callId } : {}),
-        ...(ask.allowAlways ? { allow_always: true } : {}),
-      });
-    } else {
-      this.send({ type: 'info', code: 'approval_needed', message: `${question} ${replyHint(ask)}` });
-    }
-  }
-
-  /**
-   * Answers the pending `approval_request` (extension `approvals`). `always` with `approved`
-   * also allows the tool for the rest of the session, when the request offered it.
-   */
-  answerApproval(requestId: string, approved: boolean, always = false): void {
+  /** Forgets the conversation (and the tools allowed for the rest of the session); refused with `BUSY` while a query runs. */
+  clearHistory(queryId?: string): void {
     this.touch();
-    if (!this.#approval || this.#approval.requestId !== requestId) {
-      return this.sendError(
-        'NO_PENDING_APPROVAL',
-        'There is no approval question with that request_id waiting (it may have been answered or cancelled).',
-      );
-    }
-    this.#approval.settle(approved ? (always ? 'always' : 'allow') : 'deny', 'answered');
+    if (this.running)
+      return this.reportError('BUSY', 'A query is still running: wait for its answer (or cancel it) before clearing the history.', queryId);
+    this.#conversation?.clear();
+    this.#transcript.clear();
+    this.#emit({ type: 'history_cleared' });
   }
 
-  /** Cancels the running query (any pending approval counts as a no). */
+  /** Answers the waiting approval question; `NO_PENDING_APPROVAL` when `requestId` is not the one waiting. */
+  answerApproval(requestId: string, answer: ApprovalAnswer): void {
+    this.touch();
+    if (this.#approvals.answer(requestId, answer)) return;
+    this.reportError(
+      'NO_PENDING_APPROVAL',
+      'There is no approval question with that request_id waiting (it may have been answered or cancelled).',
+    );
+  }
+
+  /** Cancels the running query (a waiting approval counts as a no); `NOTHING_TO_CANCEL` when none (or not that one) runs. */
   cancel(queryId?: string): void {
     this.touch();
-    const running = this.#running;
-    if (!running || (queryId !== undefined && queryId !== running.queryId)) {
-      return this.sendError('NOTHING_TO_CANCEL', 'No query is running, so there is nothing to cancel.', queryId);
-    }
-    this.#approval?.settle('deny', 'cancelled');
-    running.controller.abort(new Error('cancelled by the user'));
+    if (this.#queries.abort('cancelled by the user', queryId)) return;
+    this.reportError('NOTHING_TO_CANCEL', 'No query is running, so there is nothing to cancel.', queryId);
   }
 
-  /** Tells the peer the session will close soon unless something happens. */
+  /** Counts an error and reports it to the peer (`code` is a wire error code). */
+  reportError(code: string, message: string, queryId?: string): void {
+    this.#stats.errorCounted();
+    this.#emit({ type: 'error', code, message, ...(queryId ? { queryId } : {}) });
+  }
+
+  /** Tells the peer the session will close at `expiresAt` unless something happens. */
   warnIdle(expiresAt: number): void {
     this.idleWarned = true;
     const secondsLeft = Math.max(0, Math.round((expiresAt - this.deps.clock.now()) / 1000));
-    const minutes = Math.max(1, Math.round(secondsLeft / 60));
-    const message = `This session will close in about ${minutes} minute${minutes === 1 ? '' : 's'} because it has been idle. Send anything to keep it open.`;
-    if (this.extensions.has('idle')) this.send({ type: 'idle_warning', message, expires_at: expiresAt, seconds_left: secondsLeft });
-    else this.send({ type: 'info', code: 'idle_warning', message });
+    this.#emit({ type: 'idle_warning', expiresAt, secondsLeft });
   }
 
   /**
-   * Ends the session: stops the query, wipes the credentials and the resume token, releases
-   * the tool host, tells the peer why and closes its connection. Safe to call twice.
+   * Ends the session: stops the query, withdraws the approval question, tells listeners why
+   * (the presenter closes the connection), wipes the credentials and the resume token and
+   * releases the tool host. Safe to call twice.
    */
   end(reason: SessionEndReason, detail?: string): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.#running?.controller.abort(new Error(`session ended: ${reason}`));
-    this.#approval?.settle('deny', 'cancelled');
-    const channel = this.#channel;
-    this.#channel = undefined;
-    const notice = endNotices[reason](detail, Math.round(this.deps.idleTimeoutMs / 60_000));
-    if (channel && notice) {
-      if (mayReceive('info', this.extensions, this.saidHello))
-        channel.send({ type: 'info', code: reason === 'quit' ? 'goodbye' : reason, message: notice.message });
-      channel.close(notice.code, notice.reason);
-    }
+    this.#queries.abort(`session ended: ${reason}`);
+    this.#approvals.cancel();
+    this.#attached = false;
     this.wipe();
-    this.deps.hooks.ended(this, reason);
+    this.#emit({ type: 'ended', reason, ...(detail !== undefined ? { detail } : {}) });
+    this.#listeners.clear();
   }
 
   /** Forgets the credentials, the resume token, the conversation and the tool host. */
   wipe(): void {
-    if (this.#credentials) this.deps.secrets.remove(this.#credentials.apiKey);
-    this.#credentials = undefined;
-    if (this.#resumeToken) this.deps.secrets.remove(this.#resumeToken);
-    this.#resumeToken = undefined;
+    this.#vault.wipe();
     this.#conversation?.clear();
     this.#conversation = undefined;
     void this.releaseTools();
-  }
-
-  /** True while credentials are held (for tests and the admin: never exposes them). */
-  get holdsCredentials(): boolean {
-    return this.#credentials !== undefined;
   }
 
   /** The admin view's view of this session: no credentials, no conversation text. */
@@ -680,40 +337,28 @@ export class Session {
       connectedAt: this.connectedAt,
       lastActiveAt: this.lastActiveAt,
       expiresAt: this.lastActiveAt + this.deps.idleTimeoutMs,
-      stats: { ...this.#stats, usage: { ...this.#stats.usage } },
-      recentToolCalls: this.#recentToolCalls.map((call) => ({ ...call })),
+      ...this.#stats.snapshot(),
       detached: this.detachedAt !== undefined,
-      extensions: [...this.extensions],
-      ...(this.client ? { client: this.client } : {}),
+      extensions: [...this.#connection.extensions],
+      ...(this.#connection.client ? { client: this.#connection.client } : {}),
+      ...(this.#approvals.pending ? { awaitingApprovalFor: this.#approvals.pending.title ?? this.#approvals.pending.tool } : {}),
     };
   }
-}
 
-const endNotices: Record<
-  SessionEndReason,
-  (detail: string | undefined, idleMinutes: number) => { message: string; code: number; reason: string } | undefined
-> = {
-  quit: () => ({ message: 'Goodbye!', code: closeCodes.normal, reason: 'goodbye' }),
-  kicked: (detail) => ({
-    message: `The gateway admin ended this session${detail ? `: ${detail}` : ''}. Sign in again if you need to continue.`,
-    code: closeCodes.kicked,
-    reason: 'kicked',
-  }),
-  idle_expired: (_detail, minutes) => ({
-    message: `Session closed after ${minutes} minute${minutes === 1 ? '' : 's'} without activity. Sign in again to continue.`,
-    code: closeCodes.idleExpired,
-    reason: 'idle timeout',
-  }),
-  stopped: (detail) => ({
-    message: `The gateway admin stopped the gateway${detail ? `: ${detail}` : ''}. Try again later.`,
-    code: closeCodes.goingAway,
-    reason: 'gateway stopped',
-  }),
-  shutdown: (detail) => ({
-    message: `The gateway is shutting down${detail ? ` (${detail})` : ''}. Reconnect when it is back.`,
-    code: closeCodes.goingAway,
-    reason: 'server shutting down',
-  }),
-  disconnected: () => undefined,
-  resume_expired: () => undefined,
-};
+  /** Moves to `state` and reports it once; without `always`, only when the state changed. */
+  #setState(state: SessionState, always = false): void {
+    if (this.#state === state && !always) return;
+    this.#state = state;
+    this.#emit({ type: 'changed' });
+  }
+
+  #emit(event: SessionEvent): void {
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.deps.logger.warn({ err: error, session: this.id, event: event.type }, 'a session listener failed');
+      }
+    }
+  }
+}

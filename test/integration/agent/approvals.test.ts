@@ -66,7 +66,7 @@ describe('agent approvals', () => {
     const agent = harness.agent();
     const conversation = agent.createConversation();
     const tools = new MemoryToolHost();
-    const rec = recorder(['allow_session']);
+    const rec = recorder(['always']);
     scriptCompletion();
     await agent.run({ conversation, query: 'complete t1', tools, user: testUser, ...rec });
     harness.fake.enqueue(toolReply([{ name: 'complete_task', input: { id: 't2' } }]), textReply('Done again.'));

@@ -1,5 +1,5 @@
 import { createAgent, type Agent, type AgentOptions } from '../../../electron/core/agent/agent';
-import type { AgentEvent, ApprovalDecision, ApprovalRequest } from '../../../electron/core/agent/events';
+import type { AgentEvent, ApprovalAnswer, ApprovalRequest } from '../../../electron/core/agent/events';
 import type { AgentUser } from '../../../electron/core/agent/systemPrompt';
 import { createLogger } from '../../../electron/core/log/logger';
 import { SecretRegistry } from '../../../electron/core/log/redact';
@@ -34,10 +34,10 @@ export async function startAgentHarness(): Promise<{
 }
 
 /** Collects events and answers approvals from a list of decisions (in order). */
-export function recorder(decisions: Array<ApprovalDecision | 'never'> = []): {
+export function recorder(decisions: Array<ApprovalAnswer | 'never'> = []): {
   events: AgentEvent[];
   onEvent: (event: AgentEvent) => void;
-  requestApproval: (request: ApprovalRequest) => Promise<ApprovalDecision>;
+  requestApproval: (request: ApprovalRequest) => Promise<ApprovalAnswer>;
   asked: ApprovalRequest[];
   types: () => string[];
 } {
@@ -50,7 +50,7 @@ export function recorder(decisions: Array<ApprovalDecision | 'never'> = []): {
     requestApproval: (request) => {
       asked.push(request);
       const decision = decisions.shift() ?? 'deny';
-      return decision === 'never' ? new Promise<ApprovalDecision>(() => undefined) : Promise.resolve(decision);
+      return decision === 'never' ? new Promise<ApprovalAnswer>(() => undefined) : Promise.resolve(decision);
     },
     types: () => events.map((event) => event.type),
   };

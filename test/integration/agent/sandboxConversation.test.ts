@@ -89,8 +89,8 @@ describe('agent + real MCP tools + Tallyfy sandbox + fake Anthropic', () => {
 
     // Usage is recorded for the query and the session; rounds 2 and 3 read the cached prefix.
     expect(result.usage.outputTokens).toBeGreaterThan(0);
-    expect(result.usage.cacheCreationInputTokens).toBeGreaterThan(1024);
-    expect(result.usage.cacheReadInputTokens).toBeGreaterThan(result.usage.cacheCreationInputTokens);
+    expect(result.usage.cacheWriteTokens).toBeGreaterThan(1024);
+    expect(result.usage.cacheReadTokens).toBeGreaterThan(result.usage.cacheWriteTokens);
     expect(conversation.usage).toEqual(result.usage);
     const rounds = rec.events.filter((event) => event.type === 'round_finished');
     expect(rounds).toHaveLength(3);

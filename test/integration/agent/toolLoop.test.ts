@@ -41,7 +41,7 @@ describe('agent tool loop against the fake Anthropic API', () => {
       ['get_task', 'ok'],
     ]);
     // With the rolling breakpoint nearly all input is cache writes or reads; the total is what counts.
-    expect(result.usage.inputTokens + result.usage.cacheCreationInputTokens + result.usage.cacheReadInputTokens).toBeGreaterThan(100);
+    expect(result.usage.inputTokens + result.usage.cacheWriteTokens + result.usage.cacheReadTokens).toBeGreaterThan(100);
     expect(result.usage.outputTokens).toBeGreaterThan(0);
     expect(conversation.usage).toEqual(result.usage);
     // History: question, tool_use, tool_result, tool_use, tool_result, answer.
@@ -121,8 +121,8 @@ describe('agent tool loop against the fake Anthropic API', () => {
       const earlier = request.body.messages!.slice(0, -1).flatMap((message) => (Array.isArray(message.content) ? message.content : []));
       expect(earlier.some((block) => block.cache_control)).toBe(false);
     }
-    expect(result.usage.cacheCreationInputTokens).toBeGreaterThan(0);
-    expect(result.usage.cacheReadInputTokens).toBeGreaterThan(0);
+    expect(result.usage.cacheWriteTokens).toBeGreaterThan(0);
+    expect(result.usage.cacheReadTokens).toBeGreaterThan(0);
     // The history itself is not touched by the breakpoints.
     expect(JSON.stringify(conversation.messages)).not.toContain('cache_control');
   });

@@ -6,6 +6,7 @@ import type { Health } from '../../../../shared/types/health';
 import { loadConfig } from '../../config/config';
 import { createLogger, LogRing } from '../../log/logger';
 import { SecretRegistry } from '../../log/redact';
+import type { Clock } from '../../sessions/clock';
 import type { QueryEngine } from '../../sessions/engine';
 import { SessionRegistry } from '../../sessions/registry';
 import { fileSecretStore, fileSettingsStore } from '../../store/fileStores';
@@ -37,14 +38,20 @@ export class FakeResponder implements MdnsResponder {
 }
 
 /** A real registry, settings on a temporary folder, a fake gateway switch and a fake mDNS responder. */
-export function adminFixture(overrides: Partial<CreateAdminOptions> = {}) {
+export function adminFixture(overrides: Partial<CreateAdminOptions> = {}, sessions: { engine?: QueryEngine; clock?: Clock } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'gateway-admin-'));
   const { config } = loadConfig([], { GATEWAY_DATA_DIR: dataDir });
   const secrets = new SecretRegistry();
   const logs = new LogRing();
   const logger = createLogger({ secrets, ring: logs, destination: null });
-  const engine: QueryEngine = { open: () => ({ run: async () => ({ text: 'ok' }), clear: () => undefined }) };
-  const registry = new SessionRegistry({ secrets, logger, engine, toolHostFactory: () => Promise.reject(new Error('no tools in this test')) });
+  const engine: QueryEngine = sessions.engine ?? { open: () => ({ run: async () => ({ text: 'ok' }), clear: () => undefined }) };
+  const registry = new SessionRegistry({
+    secrets,
+    logger,
+    engine,
+    toolHostFactory: () => Promise.reject(new Error('no tools in this test')),
+    ...(sessions.clock ? { clock: sessions.clock } : {}),
+  });
   const settings = new SettingsService({ config, settingsStore: fileSettingsStore(dataDir), secretStore: fileSecretStore(dataDir) });
   const gatewayState: GatewayState = { running: true, host: '127.0.0.1', port: 9555 };
   const responders: FakeResponder[] = [];
@@ -85,7 +92,10 @@ export function adminFixture(overrides: Partial<CreateAdminOptions> = {}) {
   });
   const signIn = (name: string, orgId = 'a0000000000000000000000000000001') => {
     const session = registry.create({ kind: 'web', address: '127.0.0.1' });
-    session.signIn({ user: { id: name, name, email: `${name}@example.com` }, org: { id: orgId, name: 'Acme' } }, { apiKey: `sandbox-${name}`, orgId });
+    session.signIn(
+      { user: { id: name, name, email: `${name}@example.com` }, org: { id: orgId, name: 'Acme' } },
+      { apiKey: `sandbox-${name}`, orgId },
+    );
     return session;
   };
   return { admin, registry, settings, logs, logger, gatewayState, responders, mdns, dataDir, signIn };

@@ -1,0 +1,196 @@
+import type { SessionState } from '../../../shared/types/session';
+import { AgentError } from '../agent/errors';
+import type { Logger } from '../log/logger';
+import type { SecretRegistry } from '../log/redact';
+import type { ToolHost } from '../mcp/toolHost';
+import { TallyfyError } from '../tallyfy/errors';
+
+import type { ApprovalBroker } from './approvalBroker';
+import type { Clock } from './clock';
+import { displayArgs } from './displayArgs';
+import type { EngineConversation, Identity, QueryEvent } from './engine';
+import type { SessionErrorCode, SessionEvent } from './sessionEvents';
+import type { StatsCollector } from './statsCollector';
+import type { Transcript, TranscriptTool } from './transcript';
+
+/** What a {@link QueryRunner} needs from its session. */
+export interface QueryHost {
+  readonly sessionId: string;
+  readonly clock: Clock;
+  readonly secrets: SecretRegistry;
+  readonly logger: Logger;
+  readonly transcript: Transcript;
+  readonly stats: StatsCollector;
+  readonly approvals: ApprovalBroker;
+  isEnded(): boolean;
+  emit(event: SessionEvent): void;
+  tools(): Promise<ToolHost>;
+  /** Moves the session to `state`; with `always`, reports it even when unchanged. */
+  setState(state: SessionState, always?: boolean): void;
+  touch(): void;
+  toolUsed(): void;
+}
+
+interface RunningQuery {
+  queryId: string;
+  controller: AbortController;
+  startedAt: number;
+  /** This answer's tool calls, for the transcript; each was shown with one `tool_call` event. */
+  tools: TranscriptTool[];
+  /** Streamed text held back because it may be the start of a credential (sent once it cannot be). */
+  heldText: string;
+  /** Calls already counted as started. */
+  started: Set<string>;
+}
+
+/** The wire code and its detail for a failed query: one mapping, by class. */
+export function describeFailure(error: unknown): { code: SessionErrorCode; detailCode?: string } {
+  if (error instanceof TallyfyError) return { code: 'TALLYFY_ERROR', detailCode: error.code };
+  if (error instanceof AgentError) return { code: 'AGENT_FAILED', detailCode: error.code };
+  return { code: 'AGENT_FAILED' };
+}
+
+/**
+ * Runs one session's queries, one at a time: streams the engine's events out as session events
+ * (credentials scrubbed, tool calls counted), records the transcript, and ends each query with
+ * a `response`, `cancelled` or `error` event.
+ */
+export class QueryRunner {
+  #running: RunningQuery | undefined;
+
+  constructor(private readonly host: QueryHost) {}
+
+  /** The query running now. */
+  get current(): { queryId: string } | undefined {
+    return this.#running ? { queryId: this.#running.queryId } : undefined;
+  }
+
+  /** Stops the running query (its promise settles as cancelled). False when none runs or `queryId` is another one. */
+  abort(reason: string, queryId?: string): boolean {
+    const running = this.#running;
+    if (!running || (queryId !== undefined && queryId !== running.queryId)) return false;
+    this.host.approvals.cancel();
+    running.controller.abort(new Error(reason));
+    return true;
+  }
+
+  async run(conversation: EngineConversation, identity: Identity, content: string, queryId: string): Promise<void> {
+    const { host } = this;
+    const controller = new AbortController();
+    const running: RunningQuery = { queryId, controller, startedAt: host.clock.now(), tools: [], heldText: '', started: new Set() };
+    this.#running = running;
+    host.stats.queryStarted();
+    host.transcript.add({ role: 'user', content: host.secrets.scrubKnown(content), queryId });
+    host.setState('thinking');
+    host.emit({ type: 'processing', queryId });
+    const finish = (): void => {
+      if (this.#running === running) this.#running = undefined;
+      host.approvals.cancel();
+      if (!host.isEnded()) host.setState('idle');
+      host.touch();
+      const latencyMs = host.clock.now() - running.startedAt;
+      host.stats.queryFinished(latencyMs);
+      host.emit({ type: 'query_done', queryId, latencyMs });
+    };
+    try {
+      const outcome = await conversation.run({
+        query: content,
+        queryId,
+        signal: controller.signal,
+        identity,
+        tools: () => host.tools(),
+        emit: (event) => {
+          if (this.#running === running && !controller.signal.aborted) this.#onEvent(running, event);
+        },
+        requestApproval: (ask) => host.approvals.ask(queryId, { ...ask, args: displayArgs(ask.args, host.secrets) }, controller.signal),
+      });
+      finish();
+      if (controller.signal.aborted) return this.#cancelled(queryId);
+      // A model can only echo what it was shown, but no session's credentials may reach a client or the transcript.
+      const text = host.secrets.scrubKnown(outcome.text);
+      host.transcript.add({ role: 'assistant', content: text, queryId, ...(running.tools.length ? { tools: running.tools } : {}) });
+      host.emit({ type: 'response', queryId, text });
+    } catch (error) {
+      finish();
+      if (controller.signal.aborted) return this.#cancelled(queryId);
+      const message = host.secrets.scrub(error instanceof Error ? error.message : String(error)) || 'The assistant failed. Try again.';
+      const { code, detailCode } = describeFailure(error);
+      host.logger.warn({ err: error, session: host.sessionId }, 'query failed');
+      host.transcript.add({ role: 'error', content: message, queryId });
+      host.stats.errorCounted();
+      host.emit({ type: 'error', code, message, queryId, ...(detailCode ? { detailCode } : {}) });
+    }
+  }
+
+  #cancelled(queryId: string): void {
+    if (this.host.isEnded()) return;
+    this.host.transcript.add({ role: 'info', content: 'Query cancelled.', queryId });
+    this.host.emit({ type: 'cancelled', queryId });
+  }
+
+  #onEvent(running: RunningQuery, event: QueryEvent): void {
+    const { host } = this;
+    const { queryId } = running;
+    switch (event.kind) {
+      case 'delta': {
+        // A credential split across deltas must not slip through: any tail that could start one waits for the next delta.
+        const { ready, held } = host.secrets.scrubStreamed(running.heldText + event.text);
+        running.heldText = held;
+        if (ready) host.emit({ type: 'delta', queryId, text: ready });
+        return;
+      }
+      case 'tool_pending':
+        // Shown while the approval question is open; counted when it starts (or is refused).
+        this.#announce(running, event, displayArgs(event.args, host.secrets), true);
+        return;
+      case 'tool_start': {
+        if (running.started.has(event.callId)) return;
+        running.started.add(event.callId);
+        const args = displayArgs(event.args, host.secrets);
+        host.toolUsed();
+        host.stats.toolStarted({ id: event.callId, tool: event.tool, args, startedAt: host.clock.now() });
+        this.#announce(running, event, args, false);
+        host.setState('running_tool', true);
+        return;
+      }
+      case 'retrying':
+        host.emit({ type: 'retrying', queryId, attempt: event.attempt, delayMs: event.delayMs });
+        return;
+      case 'tool_end': {
+        const tool = running.tools.find((item) => item.callId === event.callId);
+        if (tool) Object.assign(tool, { status: event.status, durationMs: event.durationMs });
+        host.stats.toolEnded(event.callId, event.status, event.durationMs);
+        host.toolUsed();
+        const summary = event.summary === undefined ? undefined : host.secrets.scrub(event.summary).slice(0, 300);
+        host.emit({
+          type: 'tool_result',
+          queryId,
+          callId: event.callId,
+          tool: event.tool,
+          status: event.status,
+          durationMs: event.durationMs,
+          ...(summary !== undefined ? { summary } : {}),
+        });
+        host.setState('thinking', true);
+        return;
+      }
+      case 'usage':
+        host.stats.usage(event.usage);
+        host.emit({ type: 'usage', usage: { ...event.usage } });
+        return;
+    }
+  }
+
+  /** Shows a call once and lists it for the transcript; a call already shown (awaiting approval) is left as it is. */
+  #announce(
+    running: RunningQuery,
+    call: { callId: string; tool: string; title?: string },
+    args: Record<string, unknown>,
+    awaitingApproval: boolean,
+  ): void {
+    if (running.tools.some((tool) => tool.callId === call.callId)) return;
+    const title = call.title ? { title: call.title } : {};
+    running.tools.push({ callId: call.callId, tool: call.tool, status: 'running', ...title });
+    this.host.emit({ type: 'tool_call', queryId: running.queryId, callId: call.callId, tool: call.tool, args, awaitingApproval, ...title });
+  }
+}
