@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { AgentError } from '../../electron/core/agent/errors';
 import { originalServerTypes } from '../../shared/protocol';
 
 import { scriptedEngine, startTestGateway, type TestGateway } from './support/testGateway';
@@ -108,9 +109,10 @@ describe('an old-protocol client (original messages only)', () => {
     client.close();
   });
 
-  it('reports engine failures as error AGENT_FAILED with secrets scrubbed, and stays usable', async () => {
+  it('reports engine failures as error AGENT_FAILED (with the detailed detail_code) with secrets scrubbed, and stays usable', async () => {
     const engine = scriptedEngine((input) => {
       if (input.query === 'boom') throw new Error('upstream said no for key tok-carol-secret');
+      if (input.query === 'busy') throw new AgentError('AGENT_OVERLOADED', 'Claude is overloaded right now. Try again in a minute.', true);
       return 'fine';
     });
     gateway = await startTestGateway({ engine });
@@ -120,6 +122,8 @@ describe('an old-protocol client (original messages only)', () => {
     const error = await client.request({ type: 'query', content: 'boom' }, 'error');
     expect(error.code).toBe('AGENT_FAILED');
     expect(String(error.message)).not.toContain('tok-carol-secret');
+    expect(error.detail_code).toBeUndefined();
+    expect(await client.request({ type: 'query', content: 'busy' }, 'error')).toMatchObject({ code: 'AGENT_FAILED', detail_code: 'AGENT_OVERLOADED' });
     expect((await client.request({ type: 'query', content: 'ok?' }, 'response')).content).toBe('fine');
     client.close();
   });

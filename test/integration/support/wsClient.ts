@@ -1,10 +1,13 @@
 import WebSocket from 'ws';
 
+import { serverMessageSchema } from '../../../shared/protocol';
+
 /** A frame as received: the parsed JSON object (text frames only). */
 export type Frame = Record<string, unknown> & { type: string };
 
 /**
- * A real `ws` client for tests: records every frame, waits for the next frame of a type, and
+ * A real `ws` client for tests: checks every frame against the `shared/protocol` schemas (a frame
+ * outside them throws, failing the test run), records it, waits for the next frame of a type, and
  * reports how the connection closed.
  */
 export class TestClient {
@@ -20,6 +23,10 @@ export class TestClient {
     this.ws.on('message', (data, isBinary) => {
       if (isBinary) return;
       const frame = JSON.parse(data.toString()) as Frame;
+      // Every server frame must match its shared/protocol schema (unknown fields included: strict).
+      const checked = serverMessageSchema.safeParse(frame);
+      const strict = checked.success && Object.keys(frame).every((key) => key in checked.data);
+      if (!strict) throw new Error(`The server sent a frame outside shared/protocol: ${JSON.stringify(frame).slice(0, 300)}`);
       this.frames.push(frame);
       this.#flush();
     });
