@@ -1,5 +1,7 @@
 // @ts-check
+import { readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { join } from 'node:path';
 
 import js from '@eslint/js';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
@@ -8,6 +10,80 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
+const root = import.meta.dirname;
+
+/**
+ * The core's layers, left to right (electron/core/README.md): a layer imports only from layers to
+ * its left and from the base folders (config, log, net, store, version). `createCore.ts`, `serve.ts`
+ * and `index.ts` wire them and sit right of all.
+ */
+const coreLayers = ['tallyfy', 'mcp', 'agent', 'sessions', 'gateway', 'admin'];
+const coreBase = ['config', 'log', 'net', 'store'];
+const coreRoots = ['electron/core/{createCore,serve,index}.ts'];
+const layerZones = [
+  ...coreLayers.map((layer, index) => ({
+    target: `electron/core/${layer}/**`,
+    from: [...coreLayers.slice(index + 1).map((right) => `electron/core/${right}/**`), ...coreRoots],
+    message: `Layers flow tallyfy → mcp → agent → sessions → gateway → admin: ${layer}/ may not import from a layer to its right.`,
+  })),
+  {
+    target: `electron/core/{${coreBase.join(',')}}/**`,
+    from: [...coreLayers.map((layer) => `electron/core/${layer}/**`), ...coreRoots],
+    message: 'config/, log/, net/ and store/ are the base of the core: they import no layer.',
+  },
+];
+
+/** Renderer features are siblings: each imports components/, lib/ and shared/, never another feature. */
+const rendererFeatures = readdirSync(join(root, 'renderer/src/features'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+const featureZones = rendererFeatures.map((feature) => ({
+  target: `renderer/src/features/${feature}/**`,
+  from: [`renderer/src/features/!(${feature})/**`],
+  message: 'A renderer feature never imports a sibling feature: move what both need to components/ or lib/.',
+}));
+
+/** Heavy dependencies, each in its one home folder. */
+const heavyDependencies = [
+  { name: '@anthropic-ai/sdk', home: ['electron/core/agent'], where: 'electron/core/agent' },
+  { name: 'ws', home: ['electron/core/gateway', 'electron/core/admin/http.ts'], where: 'electron/core/gateway and admin/http.ts' },
+  { name: 'chrono-node', home: ['electron/core/mcp/deadline.ts'], where: 'electron/core/mcp/deadline.ts' },
+  { name: 'qrcode', home: ['electron/core/admin/invite.ts'], where: 'electron/core/admin/invite.ts' },
+  { name: 'bonjour-service', home: ['electron/core/admin/mdns.ts'], where: 'electron/core/admin/mdns.ts' },
+];
+/**
+ * Globs for every non-test source file under electron/, renderer/ and shared/ except `homes`
+ * (folders or files): whole folders where no home is inside, file globs next to a home file.
+ */
+function everywhereBut(homes) {
+  const globs = [];
+  const visit = (dir) => {
+    if (homes.includes(dir)) return;
+    if (!homes.some((home) => home.startsWith(`${dir}/`))) {
+      globs.push(`${dir}/**/!(*.test).{ts,tsx}`);
+      return;
+    }
+    const entries = readdirSync(join(root, dir), { withFileTypes: true });
+    const homeFiles = entries.filter((entry) => entry.isFile() && homes.includes(`${dir}/${entry.name}`)).map((entry) => entry.name.replace(/\.tsx?$/, ''));
+    globs.push(`${dir}/!(*.test|${homeFiles.join('|') || '*.test'}).{ts,tsx}`);
+    for (const entry of entries) if (entry.isDirectory() && entry.name !== 'node_modules') visit(`${dir}/${entry.name}`);
+  };
+  for (const area of ['electron', 'renderer', 'shared']) visit(area);
+  return globs;
+}
+const dependencyZones = heavyDependencies.map(({ name, home, where }) => ({
+  target: everywhereBut(home),
+  from: [`node_modules/${name}`],
+  message: `${name} lives in ${where} only.`,
+}));
+
+/** `electron/main` reaches the core only through its public entry. */
+const mainZone = {
+  target: 'electron/{main,preload}/**/!(*.test).ts',
+  from: ['electron/core'],
+  except: ['./index.ts'],
+  message: "electron/main uses the core only through 'electron/core/index.ts'.",
+};
 
 /** Who may import whom (ARCHITECTURE §3). Each entry is one folder's bans. */
 const electronBan = { name: 'electron', message: "electron/core and shared/ run in plain Node: never import 'electron' here." };
@@ -37,6 +113,7 @@ export default tseslint.config(
         },
       ],
       'no-restricted-imports': ['error', { patterns: [mcpBan] }],
+      'import-x/no-restricted-paths': ['error', { basePath: root, zones: [...layerZones, ...featureZones, ...dependencyZones, mainZone] }],
     },
   },
   {
@@ -91,6 +168,24 @@ export default tseslint.config(
           patterns: [mcpBan, { group: ['**/electron/**'], message: 'The renderer imports only shared/ and browser libraries.' }],
         },
       ],
+    },
+  },
+  {
+    // Type-checked rules for the Node side: a promise is awaited, returned, or voided on purpose.
+    files: ['electron/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: root } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
+    // The preload's bridge is reached in one place: lib/api (ipc.ts, behind BridgeContext).
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    ignores: ['renderer/src/lib/api/**'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'window', property: 'api', message: 'window.api is used only in renderer/src/lib/api: go through its hooks.' }],
+      'no-restricted-globals': ['error', { name: 'api', message: 'window.api is used only in renderer/src/lib/api: go through its hooks.' }],
     },
   },
   {

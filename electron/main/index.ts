@@ -9,12 +9,7 @@ import { app, clipboard, type BrowserWindow, Notification, session, shell } from
 
 import iconPath from '../../resources/icon.png?asset';
 import type { AdminPage, EventPayload, RouteOutput } from '../../shared/ipc/contract';
-import { dispatchAdmin, type AdminHandlers } from '../core/admin/dispatch';
-import { ConfigError, loadConfig } from '../core/config/config';
-import { createCore, type Core } from '../core/createCore';
-import { isLoopbackHost } from '../core/net/loopback';
-import { openSettings } from '../core/store/openSettings';
-import { overriddenKeys } from '../core/store/settingsService';
+import { ConfigError, createCore, dispatchAdmin, isLoopbackHost, loadConfig, openSettings, overriddenKeys, type AdminHandlers, type Core } from '../core';
 
 import { installAppMenu } from './appMenu';
 import { hideOnClose } from './closeToTray';
@@ -67,7 +62,7 @@ function showWindow(page?: AdminPage): void {
 
 async function copyInviteLink(): Promise<void> {
   const result = await dispatchAdmin(handlers, 'invite.get', {});
-  if (result.ok) clipboard.writeText((result.data as RouteOutput<'invite.get'>).url);
+  if (result.ok) await clipboard.writeText((result.data as RouteOutput<'invite.get'>).url);
 }
 
 async function setGateway(running: boolean): Promise<void> {

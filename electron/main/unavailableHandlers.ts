@@ -1,5 +1,5 @@
 import { routeNames } from '../../shared/ipc/contract';
-import { AdminRouteError, type AdminHandlers } from '../core/admin/dispatch';
+import { AdminRouteError, type AdminHandlers } from '../core';
 
 /** Handlers that all answer `CORE_UNAVAILABLE` with `message`, for when the core could not be built. */
 export function unavailableHandlers(message: string): AdminHandlers {

@@ -3,7 +3,7 @@ import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { ipcChannels } from '../../../shared/ipc/bridge';
 import type { EventName, EventPayload } from '../../../shared/ipc/contract';
 import { fail } from '../../../shared/ipc/result';
-import { dispatchAdmin, type AdminHandlers } from '../../core/admin/dispatch';
+import { dispatchAdmin, type AdminHandlers } from '../../core';
 
 /**
  * The one file that touches `ipcMain`. Every call is checked to come from one of our windows

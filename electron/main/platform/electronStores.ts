@@ -1,7 +1,6 @@
 import ElectronStore from 'electron-store';
 
-import { fileSecretStore } from '../../core/store/fileStores';
-import type { SecretStore, SettingsStore } from '../../core/store/ports';
+import { fileSecretStore, type SecretStore, type SettingsStore } from '../../core';
 
 import { safeStorageAvailable, safeStorageSecretStore } from './safeStorageSecretStore';
 

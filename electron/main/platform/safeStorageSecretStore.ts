@@ -1,6 +1,6 @@
 import { safeStorage } from 'electron';
 
-import type { SecretStore, StoredSecretName } from '../../core/store/ports';
+import type { SecretStore, StoredSecretName } from '../../core';
 
 /** Where the encrypted values are kept: a JSON object on disk (electron-store in the app). */
 export interface CipherFile {
