@@ -81,8 +81,18 @@ describe('agent tool loop against the fake Anthropic API', () => {
     expect(started).toMatchObject({ name: 'list_tasks', input: {}, round: 1 });
     const finished = rec.events.find((event) => event.type === 'tool_finished');
     expect(finished).toMatchObject({ name: 'list_tasks', isError: false, round: 1 });
-    expect(finished?.type === 'tool_finished' && finished.durationMs).toBeGreaterThanOrEqual(0);
     expect(result.text).toBe('Checking your tasks now.\n\nYou have three tasks in total.');
+  });
+
+  it("measures a tool call's duration (a 40 ms tool reports at least that, within a loose bound)", async () => {
+    harness.fake.enqueue(toolReply([{ name: 'wait', input: { ms: 40 } }]), textReply('Waited.'));
+    const agent = harness.agent();
+    const rec = recorder();
+    await agent.run({ conversation: agent.createConversation(), query: 'wait', tools: new MemoryToolHost(), user: testUser, onEvent: rec.onEvent });
+    const finished = rec.events.find((event) => event.type === 'tool_finished');
+    // Timers never fire early, so the lower bound is safe on a loaded machine; the upper one only catches unit mistakes (seconds, µs).
+    expect(finished?.type === 'tool_finished' && finished.durationMs).toBeGreaterThanOrEqual(39);
+    expect(finished?.type === 'tool_finished' && finished.durationMs).toBeLessThan(30_000);
   });
 
   it('runs several read-only tool calls of one turn in parallel and answers each', async () => {
