@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +8,10 @@ import type { LocalChatConnection } from '../../shared/types/network';
 import { createCoreAdmin, type CoreAdmin } from './admin/coreAdmin';
 import { createAgent, type Agent } from './agent';
 import type { Config } from './config/config';
+import { createLiveConfig } from './config/liveConfig';
+import { coreHealth } from './coreHealth';
 import { startGatewayHttp, type GatewayHttp } from './gateway/httpServer';
+import { LocalTokens } from './gateway/signInPolicy';
 import { isLoopbackBinding } from './gateway/upgradeGuard';
 import { createWsGateway, type WsGateway } from './gateway/wsGateway';
 import { createLogger, LogRing, type LogEntry, type Logger } from './log/logger';
@@ -25,7 +27,6 @@ import { createTallyfyAuthenticator, createTallyfyToolHostFactory } from './sess
 import { effectiveConfig, openSettings } from './store/openSettings';
 import type { SettingsService } from './store/settingsService';
 import { startSandbox, type Sandbox } from './tallyfy/sandbox';
-import { appVersion, productName } from './version';
 
 /** What the core needs from its host (the Electron shell or the headless entry). */
 export interface CoreOptions {
@@ -55,7 +56,8 @@ export interface CoreAddresses {
 
 /** The composed server: start it, read its health, stop it. Free of any `electron` import. */
 export interface Core {
-  readonly config: Config;
+  /** The configuration now (a frozen snapshot; the admin's live settings replace it). */
+  readonly config: Readonly<Config>;
   readonly logger: Logger;
   readonly secrets: SecretRegistry;
   readonly logs: LogRing;
@@ -89,12 +91,24 @@ export function defaultWebRoot(): string {
   return candidates.find((candidate) => existsSync(join(candidate, 'chat.html'))) ?? candidates[0]!;
 }
 
-/** The composition root: builds every service from the config and wires them together. */
+/** One part of the running core, started in order and stopped in reverse. */
+interface Service {
+  name: string;
+  start(): Promise<void> | void;
+  stop(reason: string): Promise<void> | void;
+}
+
+/**
+ * The composition root: builds every part from the config, then starts them in order (sandbox,
+ * MCP endpoint, gateway HTTP, WebSocket gateway, session reaper, admin) and stops them in
+ * reverse. Building starts no timer and opens no port.
+ */
 export function createCore(options: CoreOptions): Core {
   const settings = options.settings ?? openSettings(options.config);
   const exposed = !isLoopbackBinding(options.config.host);
   // Exposed without a code, effectiveConfig generates (and saves) one.
-  const config = effectiveConfig(options.config, settings, exposed);
+  const live = createLiveConfig(effectiveConfig(options.config, settings, exposed));
+  const config = live.current;
   const accessCode = exposed ? config.accessCode : undefined;
   const secrets = new SecretRegistry();
   // The admin token is registered by createCoreAdmin, which settles it.
@@ -127,13 +141,12 @@ export function createCore(options: CoreOptions): Core {
     (externalMcp
       ? (credentials) => createRemoteToolHost({ url: externalMcp, apiKey: credentials.apiKey, orgId: credentials.orgId, fetch: httpFetch })
       : (credentials) => createTallyfyToolHostFactory(services())(credentials));
-  const sessions = new SessionRegistry({
-    secrets,
-    logger,
-    engine: createAgentEngine(agent),
-    toolHostFactory,
-    idleTimeoutMinutes: config.idleTimeoutMinutes,
-  });
+  const sessions = new SessionRegistry({ secrets, logger, engine: createAgentEngine(agent), toolHostFactory, idleTimeoutMinutes: config.idleTimeoutMinutes });
+  const localTokens = new LocalTokens();
+  const deskCredentials = () => {
+    const { tallyfyApiKey: apiKey, tallyfyOrgId: orgId } = live.current;
+    return apiKey && orgId ? { apiKey, orgId } : undefined;
+  };
 
   const startedAt = Date.now();
   let state: Health['status'] = 'starting';
@@ -143,49 +156,39 @@ export function createCore(options: CoreOptions): Core {
   let sandbox: Sandbox | undefined;
   let addresses: CoreAddresses | undefined;
   let stopping: Promise<void> | undefined;
-  const localTokens = new Map<string, number>();
-
-  const health = (): Health => {
-    const stats = sessions.stats();
-    return {
-      status: state,
-      name: productName,
-      version: appVersion,
-      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-      mode: config.sandbox ? 'sandbox' : 'live',
-      agent: agent.hasApiKey ? 'claude' : 'direct',
-      services: {
-        gateway: {
-          running: http !== undefined && gatewayAccepting(),
-          ...(addresses ? { url: addresses.gatewayUrl } : {}),
-          ...(ws && !ws.accepting && state === 'ok' ? { detail: 'stopped by the admin' } : {}),
-        },
-        mcp: mcp ? { running: true, url: mcp.url } : { running: false, detail: 'not started' },
-        sandbox: sandbox ? { running: true, url: sandbox.url } : { running: false, detail: config.sandbox ? 'not started' : 'off' },
-      },
-      sessions: { active: stats.active, peak: stats.peak },
-    };
-  };
 
   const gatewayAccepting = (): boolean => ws?.accepting ?? false;
   const suspendGateway = (reason: string): void => ws?.suspend(reason);
   const resumeGateway = (): void => ws?.resume();
+  const health = (): Health =>
+    coreHealth({
+      status: () => state,
+      startedAt,
+      mode: config.sandbox ? 'sandbox' : 'live',
+      agent: () => (agent.hasApiKey ? 'claude' : 'direct'),
+      gateway: () => ({
+        running: http !== undefined && gatewayAccepting(),
+        ...(addresses ? { url: addresses.gatewayUrl } : {}),
+        stoppedByAdmin: ws !== undefined && !ws.accepting,
+      }),
+      mcpUrl: () => mcp?.url,
+      sandbox: () => ({ enabled: config.sandbox, ...(sandbox ? { url: sandbox.url } : {}) }),
+      sessions: () => {
+        const stats = sessions.stats();
+        return { active: stats.active, peak: stats.peak };
+      },
+    });
 
   const localChat = (): LocalChatConnection => {
     if (!addresses || !ws) return { available: false, reason: 'The gateway is not running.' };
-    if (!config.tallyfyApiKey || !config.tallyfyOrgId)
-      return { available: false, reason: 'Set your Tallyfy API key and organization id in Settings to chat here.' };
-    const now = Date.now();
-    for (const [token, expires] of localTokens) if (expires < now) localTokens.delete(token);
-    const localToken = randomBytes(24).toString('base64url');
-    localTokens.set(localToken, now + 60_000);
+    if (!deskCredentials()) return { available: false, reason: 'Set your Tallyfy API key and organization id in Settings to chat here.' };
     const port = new URL(addresses.gatewayUrl).port;
-    return { available: true, wsUrl: `ws://127.0.0.1:${port}/`, localToken };
+    return { available: true, wsUrl: `ws://127.0.0.1:${port}/`, localToken: localTokens.issue() };
   };
 
   const admin = createCoreAdmin(
     {
-      config,
+      live,
       health,
       sessions,
       logs,
@@ -203,8 +206,78 @@ export function createCore(options: CoreOptions): Core {
     config.mdns ? {} : { mdns: null },
   );
 
+  /** In start order; stopped in reverse. */
+  const parts: Service[] = [
+    {
+      name: 'sandbox',
+      async start() {
+        if (!config.sandbox) return;
+        sandbox = await startSandbox({ port: 0, ...(config.sandboxSeed ? { seedFile: config.sandboxSeed } : {}) });
+        tallyfyApiUrl = sandbox.url;
+        logger.info({ url: sandbox.url }, 'Tallyfy sandbox started');
+      },
+      stop: () => sandbox?.close(),
+    },
+    {
+      name: 'mcp',
+      async start() {
+        mcp = await startMcpHttp({ port: config.mcpPort, tallyfyApiUrl, logger, secrets });
+      },
+      async stop() {
+        await mcp?.close();
+        mcp = undefined;
+      },
+    },
+    {
+      name: 'gateway http',
+      async start() {
+        http = await startGatewayHttp({
+          host: config.host,
+          port: config.port,
+          health,
+          logger,
+          webRoot: defaultWebRoot(),
+          routes: [(req, res, path) => admin.http.handleRequest(req, res, path)],
+          upgrades: [(req, socket, head) => admin.http.handleUpgrade(req, socket, head)],
+        });
+      },
+      async stop() {
+        await http?.close();
+        http = undefined;
+      },
+    },
+    {
+      name: 'gateway ws',
+      start() {
+        ws = createWsGateway({
+          registry: sessions,
+          authenticate,
+          logger,
+          host: config.host,
+          // Read live: the admin may regenerate the code or change the allow-list.
+          ...(accessCode ? { accessCode: () => settings.current.accessCode ?? accessCode } : {}),
+          allowedOrgIds: () => settings.current.allowedOrgs,
+          ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+          local: { verify: (token) => localTokens.verify(token), credentials: deskCredentials },
+        });
+        http!.attachWebSocket(ws);
+      },
+      // Ends every session (peers told `reason`, closed with 1001).
+      stop: async (reason) => {
+        if (ws) await ws.close(reason);
+        else sessions.close(reason);
+      },
+    },
+    { name: 'session reaper', start: () => sessions.start(), stop: (reason) => sessions.close(reason) },
+    // Closed first by stop() whatever started: its events must not outlive the core.
+    { name: 'admin', start: () => admin.start(), stop: () => undefined },
+  ];
+  const started: Service[] = [];
+
   return {
-    config,
+    get config() {
+      return live.current;
+    },
     logger,
     secrets,
     logs,
@@ -221,58 +294,26 @@ export function createCore(options: CoreOptions): Core {
     gatewayAccepting,
     async start() {
       try {
-        if (config.sandbox) {
-          sandbox = await startSandbox({ port: 0, ...(config.sandboxSeed ? { seedFile: config.sandboxSeed } : {}) });
-          tallyfyApiUrl = sandbox.url;
-          logger.info({ url: sandbox.url }, 'Tallyfy sandbox started');
+        for (const part of parts) {
+          await part.start();
+          started.push(part);
         }
-        mcp = await startMcpHttp({ port: config.mcpPort, tallyfyApiUrl, logger, secrets });
-        http = await startGatewayHttp({
-          host: config.host,
-          port: config.port,
-          health,
-          logger,
-          webRoot: defaultWebRoot(),
-          routes: [(req, res, path) => admin.http.handleRequest(req, res, path)],
-          upgrades: [(req, socket, head) => admin.http.handleUpgrade(req, socket, head)],
-        });
-        ws = createWsGateway({
-          registry: sessions,
-          authenticate,
-          logger,
-          host: config.host,
-          // Read live: the admin may regenerate the code or change the allow-list.
-          ...(accessCode ? { accessCode: () => settings.current.accessCode ?? accessCode } : {}),
-          allowedOrgIds: () => settings.current.allowedOrgs,
-          ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
-          local: {
-            verify(token) {
-              const expires = localTokens.get(token);
-              localTokens.delete(token);
-              return expires !== undefined && expires >= Date.now();
-            },
-            credentials: () =>
-              config.tallyfyApiKey && config.tallyfyOrgId ? { apiKey: config.tallyfyApiKey, orgId: config.tallyfyOrgId } : undefined,
-          },
-        });
-        http.attachWebSocket(ws);
-        sessions.start();
       } catch (error) {
         await this.stop('start-up failed');
         throw error;
       }
-      const base = `http://${urlHost(config.host)}:${http.port}`;
+      const base = `http://${urlHost(config.host)}:${http!.port}`;
       addresses = {
         gatewayUrl: base,
         wsUrl: base.replace(/^http/, 'ws'),
         adminUrl: `${base}/admin#token=${encodeURIComponent(admin.token())}`,
-        mcpUrl: mcp.url,
+        mcpUrl: mcp!.url,
         ...(sandbox ? { sandboxUrl: sandbox.url } : {}),
         ...(accessCode ? { accessCode } : {}),
       };
       state = 'ok';
-      admin.admin.gatewayChanged();
-      logger.info({ gateway: addresses.gatewayUrl, mcp: mcp.url, sandbox: sandbox?.url }, 'core started');
+      admin.gatewayChanged();
+      logger.info({ gateway: addresses.gatewayUrl, mcp: mcp!.url, sandbox: sandbox?.url }, 'core started');
       return addresses;
     },
     stop(reason = 'server shutting down') {
@@ -280,13 +321,14 @@ export function createCore(options: CoreOptions): Core {
         state = 'stopping';
         logger.info({ reason }, 'core stopping');
         admin.close();
-        await ws?.close(reason);
-        if (!ws) sessions.close(reason);
-        await http?.close();
-        await mcp?.close();
-        await sandbox?.close();
-        http = undefined;
-        mcp = undefined;
+        for (const part of started.splice(0).reverse()) {
+          try {
+            await part.stop(reason);
+          } catch (error) {
+            logger.warn({ err: error, service: part.name }, 'stopping a service failed');
+          }
+        }
+        sessions.close(reason);
         httpFetch.close();
         logger.flush();
       })();

@@ -109,9 +109,9 @@ async function boot(): Promise<void> {
     const settings = openSettings(config, { settingsStore: stores.settings, secretStore: stores.secrets, overridden: overriddenKeys([], process.env) });
     const origins = ['file://', ...(process.env.ELECTRON_RENDERER_URL ? [new URL(process.env.ELECTRON_RENDERER_URL).origin] : [])];
     core = createCore({ config, settings, allowedOrigins: origins });
-    handlers = core.admin.admin.handlers;
+    handlers = core.admin.handlers;
     const notifier = new ApprovalNotifier({ visible: () => !!mainWindow && mainWindow.isVisible() && mainWindow.isFocused() }, () => showWindow('chat'));
-    core.admin.admin.events.subscribe((event, payload) => {
+    core.admin.events.subscribe((event, payload) => {
       if (mainWindow && !mainWindow.isDestroyed()) sendAdminEvent(mainWindow.webContents, event, payload);
       if (event === 'approvals.waiting') notifier.notify(payload as EventPayload<'approvals.waiting'>);
       if (event === 'sessions.changed' || event === 'gateway.changed') updateTray();

@@ -19,10 +19,10 @@ describe('--no-mdns', () => {
   });
 
   it('builds no LAN advertiser when off; the default one stays silent while the gateway is on loopback', () => {
-    const quiet = build(['--no-mdns']).admin.admin.mdns;
+    const quiet = build(['--no-mdns']).admin.mdns;
     expect(quiet).toBeUndefined();
-    const advertiser = build([]).admin.admin.mdns;
+    const advertiser = build([]).admin.mdns;
     expect(advertiser?.advertising).toBe(false);
-    expect(build([], { GATEWAY_MDNS: 'false' }).admin.admin.mdns).toBeUndefined();
+    expect(build([], { GATEWAY_MDNS: 'false' }).admin.mdns).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 
 import { loadConfig } from '../config/config';
+import { createLiveConfig } from '../config/liveConfig';
 import { createLogger, LogRing } from '../log/logger';
 import { SecretRegistry } from '../log/redact';
 import { memoryStores } from '../store/fileStores';
@@ -21,7 +22,7 @@ function setup() {
   const logs = new LogRing();
   let accepting = true;
   const host: CoreAdminHost = {
-    config: { ...config },
+    live: createLiveConfig(config),
     health: () => {
       throw new Error('not needed');
     },
@@ -48,7 +49,7 @@ function setup() {
 describe('createCoreAdmin', () => {
   it('applies live settings to the core: agent, idle timeout, desk credentials, secrets registered', async () => {
     const { admin, host, secrets } = setup();
-    const result = await dispatchAdmin(admin.admin.handlers, 'settings.update', {
+    const result = await dispatchAdmin(admin.handlers, 'settings.update', {
       idleTimeoutMinutes: 9,
       approvalPolicy: 'all',
       anthropicModel: 'claude-haiku-4-5',
@@ -58,20 +59,20 @@ describe('createCoreAdmin', () => {
     expect(result).toMatchObject({ ok: true, data: { restartRequired: [] } });
     expect(host.setIdleTimeout).toHaveBeenCalledWith(9);
     expect(host.configureAgent).toHaveBeenCalledWith({ apiKey: 'sk-ant-live-key-000000', model: 'claude-haiku-4-5', approvalPolicy: 'all' });
-    expect(host.config).toMatchObject({ tallyfyApiKey: 'desk-user-token-1234', tallyfyOrgId: 'org-a' });
+    expect(host.live.current).toMatchObject({ tallyfyApiKey: 'desk-user-token-1234', tallyfyOrgId: 'org-a', idleTimeoutMinutes: 9, anthropicModel: 'claude-haiku-4-5' });
     expect(secrets.scrub('key sk-ant-live-key-000000 and desk-user-token-1234')).not.toMatch(/live-key|desk-user/);
-    await dispatchAdmin(admin.admin.handlers, 'settings.update', { secrets: { anthropicApiKey: null } });
+    await dispatchAdmin(admin.handlers, 'settings.update', { secrets: { anthropicApiKey: null } });
     expect(host.configureAgent).toHaveBeenLastCalledWith({ apiKey: null });
     admin.close();
   });
 
   it('says host and ports need a restart, and maps gateway stop/start to the core', async () => {
     const { admin, host } = setup();
-    const result = await dispatchAdmin(admin.admin.handlers, 'settings.update', { port: 9777 });
+    const result = await dispatchAdmin(admin.handlers, 'settings.update', { port: 9777 });
     expect(result).toMatchObject({ ok: true, data: { applied: [], restartRequired: ['port'] } });
-    expect(await dispatchAdmin(admin.admin.handlers, 'gateway.stop', {})).toMatchObject({ ok: true, data: { running: false, port: 9555 } });
+    expect(await dispatchAdmin(admin.handlers, 'gateway.stop', {})).toMatchObject({ ok: true, data: { running: false, port: 9555 } });
     expect(host.suspendGateway).toHaveBeenCalledWith('The admin stopped the gateway.');
-    expect(await dispatchAdmin(admin.admin.handlers, 'gateway.start', {})).toMatchObject({ ok: true, data: { running: true } });
+    expect(await dispatchAdmin(admin.handlers, 'gateway.start', {})).toMatchObject({ ok: true, data: { running: true } });
     expect(admin.token()).toMatch(/^[A-Za-z0-9_-]{32}$/);
     admin.close();
   });

@@ -1,7 +1,7 @@
 import type { Health } from '../../../shared/types/health';
 import type { LocalChatConnection } from '../../../shared/types/network';
 import type { ApprovalPolicy } from '../../../shared/types/settings';
-import type { Config } from '../config/config';
+import type { LiveConfig } from '../config/liveConfig';
 import type { Logger, LogRing } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
 import type { SettingsService } from '../store/settingsService';
@@ -12,8 +12,8 @@ import type { SessionDirectory } from './ports';
 
 /** What the admin needs from the composed core. */
 export interface CoreAdminHost {
-  /** The core's config object; live settings are written into it. */
-  config: Config;
+  /** The running configuration: live settings are applied to it. */
+  live: LiveConfig;
   health(): Health;
   sessions: SessionDirectory;
   logs: LogRing;
@@ -31,9 +31,8 @@ export interface CoreAdminHost {
   configureAgent(patch: { apiKey?: string | null; model?: string; approvalPolicy?: ApprovalPolicy }): void;
 }
 
-/** The core's admin: the surface, its HTTP transport, and the token that guards it. */
-export interface CoreAdmin {
-  readonly admin: Admin;
+/** The core's admin: the handlers (IPC and HTTP share them), the events, the HTTP transport and the token that guards it. */
+export interface CoreAdmin extends Pick<Admin, 'handlers' | 'events' | 'mdns' | 'gatewayChanged' | 'start'> {
   readonly http: AdminHttp;
   /** The browser admin token (flag/env, else saved, else generated and saved). */
   token(): string;
@@ -42,7 +41,8 @@ export interface CoreAdmin {
 
 /**
  * Wires the admin surface to a composed core: gateway start/stop, the local chat, live settings
- * (written into `host.config` and registered as secrets), and the browser transport.
+ * (applied to `host.live` and registered as secrets), and the browser transport. Starts no timer
+ * until `start()`.
  */
 export function createCoreAdmin(host: CoreAdminHost, settings: SettingsService, extra: Pick<CreateAdminOptions, 'mdns' | 'timing' | 'network'> = {}): CoreAdmin {
   const token = settings.adminToken();
@@ -54,7 +54,7 @@ export function createCoreAdmin(host: CoreAdminHost, settings: SettingsService, 
     logger: host.logger,
     settings,
     gateway: {
-      state: () => ({ running: host.gatewayAccepting(), host: host.config.host, port: host.gatewayPort() ?? host.config.port }),
+      state: () => ({ running: host.gatewayAccepting(), host: host.live.current.host, port: host.gatewayPort() ?? host.live.current.port }),
       start: async () => host.resumeGateway(),
       stop: async (reason) => host.suspendGateway(reason),
     },
@@ -65,25 +65,35 @@ export function createCoreAdmin(host: CoreAdminHost, settings: SettingsService, 
     if (changed.includes('tallyfyApiKey')) {
       const key = settings.secret('tallyfyApiKey');
       host.secrets.add(key);
-      host.config.tallyfyApiKey = key;
+      host.live.update({ tallyfyApiKey: key });
     }
-    if (changed.includes('tallyfyOrgId')) host.config.tallyfyOrgId = settings.current.tallyfyOrgId || undefined;
+    if (changed.includes('tallyfyOrgId')) host.live.update({ tallyfyOrgId: settings.current.tallyfyOrgId || undefined });
     if (changed.includes('accessCode')) host.secrets.add(settings.current.accessCode);
-    if (changed.includes('idleTimeoutMinutes')) host.setIdleTimeout(settings.current.idleTimeoutMinutes);
+    if (changed.includes('idleTimeoutMinutes')) {
+      host.live.update({ idleTimeoutMinutes: settings.current.idleTimeoutMinutes });
+      host.setIdleTimeout(settings.current.idleTimeoutMinutes);
+    }
     const agentPatch: Parameters<CoreAdminHost['configureAgent']>[0] = {};
     if (changed.includes('anthropicApiKey')) {
       const key = settings.secret('anthropicApiKey');
       host.secrets.add(key);
-      host.config.anthropicApiKey = key;
+      host.live.update({ anthropicApiKey: key });
       agentPatch.apiKey = key ?? null;
     }
-    if (changed.includes('anthropicModel')) agentPatch.model = settings.current.anthropicModel;
+    if (changed.includes('anthropicModel')) {
+      host.live.update({ anthropicModel: settings.current.anthropicModel });
+      agentPatch.model = settings.current.anthropicModel;
+    }
     if (changed.includes('approvalPolicy')) agentPatch.approvalPolicy = settings.current.approvalPolicy;
     if (Object.keys(agentPatch).length > 0) host.configureAgent(agentPatch);
   });
   const http = createAdminHttp({ handlers: admin.handlers, events: admin.events, token: () => token, logger: host.logger });
   return {
-    admin,
+    handlers: admin.handlers,
+    events: admin.events,
+    mdns: admin.mdns,
+    gatewayChanged: () => admin.gatewayChanged(),
+    start: () => admin.start(),
     http,
     token: () => token,
     close() {

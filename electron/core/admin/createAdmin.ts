@@ -33,6 +33,8 @@ export interface Admin {
   readonly mdns: LanAdvertiser | undefined;
   /** Re-reads the gateway state: announces it and advertises or withdraws it on the LAN. */
   gatewayChanged(): void;
+  /** Starts sampling the stats series (building the admin starts no timer). */
+  start(): void;
   /** Stops timers, subscriptions and mDNS. */
   close(): void;
 }
@@ -67,13 +69,15 @@ export function createAdmin(options: CreateAdminOptions): Admin {
   };
   const events = new AdminEventHub(context, options.timing);
   holder.events = events;
-  stats.start();
   return {
     handlers: createAdminHandlers(context),
     events,
     stats,
     mdns,
     gatewayChanged,
+    start() {
+      stats.start();
+    },
     close() {
       stats.stop();
       events.close();

@@ -90,6 +90,7 @@ export function adminFixture(overrides: Partial<CreateAdminOptions> = {}, sessio
     timing: { healthMs: 50, statsMs: 50, sessionsMs: 30, logsMs: 10 },
     ...overrides,
   });
+  admin.start();
   const signIn = (name: string, orgId = 'a0000000000000000000000000000001') => {
     const session = registry.create({ kind: 'web', address: '127.0.0.1' });
     session.signIn(
