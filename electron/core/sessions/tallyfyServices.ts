@@ -1,3 +1,4 @@
+import { orgIdPattern } from '../../../shared/types/tallyfyIds';
 import type { Logger } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
 import { createInProcessToolHost } from '../mcp/inProcessToolHost';
@@ -17,8 +18,6 @@ export interface TallyfyServicesOptions {
   /** `fetch` for every Tallyfy client (e.g. the lean one in core/net). Default: the global one. */
   fetch?: typeof fetch;
 }
-
-const orgIdPattern = /^[0-9a-f]{32}$/i;
 
 function clientFor(
   options: TallyfyServicesOptions,

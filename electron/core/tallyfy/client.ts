@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { orgIdSchema } from '../../../shared/types/tallyfyIds';
+
 import { SecretRegistry } from '../log/redact';
 
 import { commentsApi, type CommentsApi } from './endpoints/comments';
@@ -58,7 +60,7 @@ export interface TallyfyClientOptions {
 const clientOptionsSchema = z.object({
   baseUrl: z.url({ message: 'baseUrl must be an http(s) URL' }),
   token: z.string().min(1, 'token must not be empty'),
-  orgId: z.string().regex(/^[0-9a-f]{32}$/i, 'orgId must be a 32-character hex Tallyfy organization id'),
+  orgId: orgIdSchema.describe('orgId'),
   timeoutMs: z.number().int().positive().optional(),
   maxRetries: z.number().int().min(0).max(10).optional(),
   retryBaseDelayMs: z.number().min(0).optional(),
