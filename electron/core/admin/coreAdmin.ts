@@ -46,7 +46,7 @@ export interface CoreAdmin {
  */
 export function createCoreAdmin(host: CoreAdminHost, settings: SettingsService, extra: Pick<CreateAdminOptions, 'mdns' | 'timing' | 'network'> = {}): CoreAdmin {
   const token = settings.adminToken();
-  host.secrets.add(token);
+  host.secrets.addServerWide(token);
   const admin = createAdmin({
     health: () => host.health(),
     sessions: host.sessions,
@@ -64,16 +64,16 @@ export function createCoreAdmin(host: CoreAdminHost, settings: SettingsService, 
   const stopSettings = settings.subscribe(({ changed }) => {
     if (changed.includes('tallyfyApiKey')) {
       const key = settings.secret('tallyfyApiKey');
-      host.secrets.add(key);
+      host.secrets.addServerWide(key);
       host.config.tallyfyApiKey = key;
     }
     if (changed.includes('tallyfyOrgId')) host.config.tallyfyOrgId = settings.current.tallyfyOrgId || undefined;
-    if (changed.includes('accessCode')) host.secrets.add(settings.current.accessCode);
+    if (changed.includes('accessCode')) host.secrets.addServerWide(settings.current.accessCode);
     if (changed.includes('idleTimeoutMinutes')) host.setIdleTimeout(settings.current.idleTimeoutMinutes);
     const agentPatch: Parameters<CoreAdminHost['configureAgent']>[0] = {};
     if (changed.includes('anthropicApiKey')) {
       const key = settings.secret('anthropicApiKey');
-      host.secrets.add(key);
+      host.secrets.addServerWide(key);
       host.config.anthropicApiKey = key;
       agentPatch.apiKey = key ?? null;
     }

@@ -108,6 +108,8 @@ function header(req: IncomingMessage, name: string): string | undefined {
 
 interface CacheEntry {
   token: string;
+  /** This caller's token plus the server-wide secrets: what its results and errors are scrubbed of (never another caller's token). */
+  scrubber: SecretRegistry;
   client: TallyfyClient;
   /** Settles when `me()` has answered; rejects when the credentials are refused. */
   verified: Promise<Me>;
@@ -212,13 +214,14 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
         if (oldest !== undefined) evict(oldest);
       }
       secrets.add(token);
-      const client = makeClient({ baseUrl: options.tallyfyApiUrl, token, orgId: org, secrets, maxRetries: 1 });
+      const scrubber = secrets.scoped([token]);
+      const client = makeClient({ baseUrl: options.tallyfyApiUrl, token, orgId: org, secrets: scrubber, maxRetries: 1 });
       const buildServer = (): McpServer => {
         serversBuilt += 1;
-        return createMcpServer(client, { secrets, logger });
+        return createMcpServer(client, { secrets: scrubber, logger });
       };
       const servers = createMcpServerPool(buildServer, { maxIdle: maxIdleServers });
-      const created: CacheEntry = { token, client, verified: client.me(), expiresAt: Date.now() + ttl, servers };
+      const created: CacheEntry = { token, scrubber, client, verified: client.me(), expiresAt: Date.now() + ttl, servers };
       entry = created;
       cache.set(key, created);
       created.verified.catch(() => {
@@ -256,7 +259,7 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
       throw new RefusedError(
         502,
         mcpHttpErrorCodes.upstream,
-        `Could not verify the credentials with Tallyfy: ${secrets.scrub(error instanceof Error ? error.message : String(error))}`,
+        `Could not verify the credentials with Tallyfy: ${entry.scrubber.scrub(error instanceof Error ? error.message : String(error))}`,
       );
     }
     return { entry, key };
