@@ -3,8 +3,8 @@
  * that does not sign in is closed after a deadline; a flood of not-yet-signed-in sockets from
  * many addresses is capped and signed-in teammates are still served.
  */
-import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 
 import { startTestGateway, type TestGateway } from '../integration/support/testGateway';
 import { TestClient } from '../integration/support/wsClient';
