@@ -233,6 +233,7 @@ export function createCore(options: CoreOptions): Core {
           port: config.port,
           health,
           logger,
+          exposed,
           webRoot: defaultWebRoot(),
           routes: [(req, res, path) => admin.http.handleRequest(req, res, path)],
           upgrades: [(req, socket, head) => admin.http.handleUpgrade(req, socket, head)],

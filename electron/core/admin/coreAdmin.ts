@@ -4,6 +4,7 @@ import type { ApprovalPolicy } from '../../../shared/types/settings';
 import type { Config } from '../config/config';
 import type { Logger, LogRing } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
+import { isLoopbackHost } from '../net/loopback';
 import type { SettingsService } from '../store/settingsService';
 
 import { createAdmin, type Admin, type CreateAdminOptions } from './createAdmin';
@@ -44,7 +45,11 @@ export interface CoreAdmin {
  * Wires the admin surface to a composed core: gateway start/stop, the local chat, live settings
  * (written into `host.config` and registered as secrets), and the browser transport.
  */
-export function createCoreAdmin(host: CoreAdminHost, settings: SettingsService, extra: Pick<CreateAdminOptions, 'mdns' | 'timing' | 'network'> = {}): CoreAdmin {
+export function createCoreAdmin(
+  host: CoreAdminHost,
+  settings: SettingsService,
+  extra: Pick<CreateAdminOptions, 'mdns' | 'timing' | 'network'> = {},
+): CoreAdmin {
   const token = settings.adminToken();
   host.secrets.addServerWide(token);
   const admin = createAdmin({
@@ -81,7 +86,13 @@ export function createCoreAdmin(host: CoreAdminHost, settings: SettingsService, 
     if (changed.includes('approvalPolicy')) agentPatch.approvalPolicy = settings.current.approvalPolicy;
     if (Object.keys(agentPatch).length > 0) host.configureAgent(agentPatch);
   });
-  const http = createAdminHttp({ handlers: admin.handlers, events: admin.events, token: () => token, logger: host.logger });
+  const http = createAdminHttp({
+    handlers: admin.handlers,
+    events: admin.events,
+    token: () => token,
+    logger: host.logger,
+    exposed: !isLoopbackHost(host.config.host),
+  });
   return {
     admin,
     http,

@@ -6,7 +6,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 
 import type { Logger } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
-import { close, listen } from '../net/listen';
+import { applyListenerLimits, close, httpListenerLimits, listen } from '../net/listen';
 import { hostnameOfHeader, isLoopbackHost } from '../net/loopback';
 import { createTallyfyClient, type TallyfyClient } from '../tallyfy/client';
 import { isTallyfyError } from '../tallyfy/errors';
@@ -321,13 +321,15 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
     logger.debug({ credential: bound.key.slice(0, 8), status: res.statusCode }, 'MCP request');
   };
 
-  const httpServer = createServer((req, res) => {
+  const { keepAliveTimeout: _keepAlive, ...createLimits } = httpListenerLimits;
+  const httpServer = createServer(createLimits, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       logger.error({ err: error }, 'MCP HTTP handler failed');
       if (!res.headersSent) sendRpcError(res, 500, mcpHttpErrorCodes.internal, 'Internal error in the MCP endpoint.');
       else res.destroy();
     });
   });
+  applyListenerLimits(httpServer);
   const port = await listen(httpServer, '127.0.0.1', options.port, 'MCP endpoint');
   return {
     port,
