@@ -1,7 +1,10 @@
 import type { Tool, ToolArea, ToolEffect } from './defineTool';
+import { apiFallbackToolList } from './tools/apiFallback';
 import { automationTools } from './tools/automations';
 import { commentTools } from './tools/comments';
 import { formFieldTools } from './tools/formFields';
+import { interactionTools } from './tools/interaction';
+import { mappingTools } from './tools/mapping';
 import { organizationTools } from './tools/organization';
 import { organizeTools } from './tools/organize';
 import { peopleTools } from './tools/people';
@@ -24,6 +27,9 @@ export const allTools: readonly Tool[] = [
   ...peopleTools,
   ...searchTools,
   ...organizeTools,
+  ...interactionTools,
+  ...mappingTools,
+  ...apiFallbackToolList,
 ];
 
 /** One catalog row: what a tool is and what it does to Tallyfy, without a client. */

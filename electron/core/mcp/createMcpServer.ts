@@ -1,4 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { ElicitRequestFormParams } from '@modelcontextprotocol/sdk/types.js';
 
 import type { Logger } from '../log/logger';
 import { genericSecrets, type SecretRegistry } from '../log/redact';
@@ -20,7 +21,15 @@ export interface McpServerOptions {
   only?: readonly string[];
   /** Server name announced to clients. Default `tallyfy`. */
   name?: string;
+  /**
+   * Serve `tallyfy_api_read` / `tallyfy_api_write` (raw REST on known paths). Default: on only when the
+   * environment has `GATEWAY_API_FALLBACK=1`.
+   */
+  apiFallback?: boolean;
 }
+
+/** The raw-REST fallback tools, served only when enabled. */
+export const apiFallbackTools: readonly string[] = ['tallyfy_api_read', 'tallyfy_api_write'];
 
 /** Instructions sent to MCP clients on initialize. */
 export const serverInstructions =
@@ -55,7 +64,11 @@ export function createMcpServer(client: TallyfyClient, options: McpServerOptions
       return undefined;
     }
   };
-  const tools: readonly Tool[] = options.only ? allTools.filter((tool) => options.only?.includes(tool.name)) : allTools;
+  const fallback = options.apiFallback ?? process.env.GATEWAY_API_FALLBACK === '1';
+  const tools: readonly Tool[] = allTools.filter(
+    (tool) => (options.only ? options.only.includes(tool.name) : true) && (fallback || !apiFallbackTools.includes(tool.name)),
+  );
+  installAliases(server, tools);
   for (const tool of tools) {
     server.registerTool(
       tool.name,
@@ -64,6 +77,18 @@ export function createMcpServer(client: TallyfyClient, options: McpServerOptions
         const ctx: ToolContext = {
           client,
           signal: extra.signal,
+          ...(server.server.getClientCapabilities()?.elicitation
+            ? {
+                elicit: async (request) => {
+                  const answer = await server.server.elicitInput(
+                    // The tools build flat primitive-field schemas, which is what the SDK's type describes.
+                    { mode: 'form', message: request.message, requestedSchema: request.requestedSchema as ElicitRequestFormParams['requestedSchema'] },
+                    { signal: extra.signal },
+                  );
+                  return { action: answer.action, ...(answer.content ? { content: answer.content } : {}) };
+                },
+              }
+            : {}),
           // A failed lookup is not kept: the server may be pooled and serve later requests.
           timezone: () =>
             (timezone ??= readTimezone().then((zone) => {
@@ -87,4 +112,24 @@ export function createMcpServer(client: TallyfyClient, options: McpServerOptions
     );
   }
   return server;
+}
+
+/** The SDK's argument validation, as {@link installAliases} wraps it. */
+type ValidateToolInput = (tool: unknown, args: unknown, toolName: string) => Promise<unknown>;
+
+/**
+ * Rewrites documented older argument shapes into the official ones before the SDK validates them
+ * (see `ToolSpec.aliases`). The SDK has no hook for this, so its validation method is wrapped.
+ */
+function installAliases(server: McpServer, tools: readonly Tool[]): void {
+  const byName = new Map(tools.filter((tool) => tool.aliases).map((tool) => [tool.name, tool.aliases]));
+  if (byName.size === 0) return;
+  // `validateToolInput` is private in the SDK's types but a plain method at run time.
+  const target = server as unknown as { validateToolInput: ValidateToolInput };
+  const original = target.validateToolInput.bind(server);
+  target.validateToolInput = (tool, args, toolName) => {
+    const alias = byName.get(toolName);
+    const rewritten = alias && args && typeof args === 'object' && !Array.isArray(args) ? alias(args as Record<string, unknown>) : args;
+    return original(tool, rewritten, toolName);
+  };
 }

@@ -38,7 +38,7 @@ export interface ConsolidationReport {
 const json = (value: unknown): string => JSON.stringify(value ?? null);
 
 /** Order-independent fingerprint of a rule's conditions. */
-function conditionFingerprint(rule: Automation): string {
+export function conditionFingerprint(rule: Pick<Automation, 'conditions'>): string {
   return (rule.conditions ?? [])
     .map((condition) =>
       [condition.conditionable_id, condition.conditionable_type, condition.operation, json(condition.statement)].join('|'),
@@ -48,7 +48,7 @@ function conditionFingerprint(rule: Automation): string {
 }
 
 /** Order-independent fingerprint of a rule's actions. */
-function actionFingerprint(rule: Automation): string {
+export function actionFingerprint(rule: Pick<Automation, 'then_actions'>): string {
   return (rule.then_actions ?? [])
     .map((action) =>
       [
