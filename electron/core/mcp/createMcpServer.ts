@@ -82,7 +82,11 @@ export function createMcpServer(client: TallyfyClient, options: McpServerOptions
                 elicit: async (request) => {
                   const answer = await server.server.elicitInput(
                     // The tools build flat primitive-field schemas, which is what the SDK's type describes.
-                    { mode: 'form', message: request.message, requestedSchema: request.requestedSchema as ElicitRequestFormParams['requestedSchema'] },
+                    {
+                      mode: 'form',
+                      message: request.message,
+                      requestedSchema: request.requestedSchema as ElicitRequestFormParams['requestedSchema'],
+                    },
                     { signal: extra.signal },
                   );
                   return { action: answer.action, ...(answer.content ? { content: answer.content } : {}) };

@@ -90,7 +90,13 @@ function seedGuest(email: string, disabled: boolean): string {
       last_name: 'Guest',
       code: `FIX${email.length}`,
       created_at: '2026-02-10T12:00:00.000Z',
-      details: { company_name: null, phone_1: null, phone_2: null, associated_members: [], disabled_at: disabled ? '2026-03-01T00:00:00.000Z' : null },
+      details: {
+        company_name: null,
+        phone_1: null,
+        phone_2: null,
+        associated_members: [],
+        disabled_at: disabled ? '2026-03-01T00:00:00.000Z' : null,
+      },
     } as unknown as OrgStore['guests'][number]);
   }
   return email;
@@ -263,11 +269,7 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
       expect(json.steps).toHaveLength(4);
       expect(json.tags.map((tag: { id: string }) => tag.id)).toContain(ids.vendorsTag);
       expect(json.automated_actions[0]).toHaveProperty('then_actions');
-      expect(json.prerun.map((field: { label: string }) => field.label)).toEqual([
-        'Vendor name',
-        'Contract tier',
-        'Expected annual spend',
-      ]);
+      expect(json.prerun.map((field: { label: string }) => field.label)).toEqual(['Vendor name', 'Contract tier', 'Expected annual spend']);
     },
   },
   get_template_steps: {
@@ -403,11 +405,18 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
       ]),
   },
   add_kickoff_field: {
-    args: { template_id: ids.closeTemplate, field_data: { label: 'Entity', field_type: 'dropdown', required: true, options: ['US', 'EU'] } },
+    args: {
+      template_id: ids.closeTemplate,
+      field_data: { label: 'Entity', field_type: 'dropdown', required: true, options: ['US', 'EU'] },
+    },
     check: () => expect(template(ids.closeTemplate)?.prerun.map((field) => field.label)).toEqual(['Month', 'Entity']),
   },
   update_kickoff_field: {
-    args: { template_id: ids.vendorTemplate, field_id: sid('a', 'f0', 3), field_data: { required: true, guidance: 'Best estimate in USD.' } },
+    args: {
+      template_id: ids.vendorTemplate,
+      field_id: sid('a', 'f0', 3),
+      field_data: { required: true, guidance: 'Best estimate in USD.' },
+    },
     check: () =>
       expect(template(ids.vendorTemplate)?.prerun.find((field) => field.id === sid('a', 'f0', 3))).toMatchObject({
         label: 'Expected annual spend',
@@ -492,7 +501,7 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
   },
   get_guest: { args: { email: sam }, check: ({ json }) => expect(json).toMatchObject({ email: sam, company_name: 'Acme Supplies' }) },
   create_guest: {
-    args: { email: 'pat@contractor.example', first_name: 'Pat', company_name: 'Contractor Co', phone_1: '+1 555 0100' },
+    args: { email: 'pat@contractor.example', first_name: 'Pat', last_name: 'Lee', company_name: 'Contractor Co', phone_1: '+1 555 0100' },
     check: () => expect(acme().guests.find((guest) => guest.email === 'pat@contractor.example')).toBeTruthy(),
   },
   get_groups: {
@@ -599,7 +608,11 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
       ).toBe(true),
   },
   update_automation_rule: {
-    args: { template_id: ids.vendorTemplate, automation_id: sid('a', 'aa', 1), automation_data: { alias: 'Welcome vendors after approval' } },
+    args: {
+      template_id: ids.vendorTemplate,
+      automation_id: sid('a', 'aa', 1),
+      automation_data: { alias: 'Welcome vendors after approval' },
+    },
     check: () => {
       const rule = template(ids.vendorTemplate)?.automated_actions.find((item) => item.id === sid('a', 'aa', 1));
       expect(rule?.automated_alias).toBe('Welcome vendors after approval');
@@ -662,9 +675,9 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
   reorder_form_fields: {
     args: { template_id: ids.vendorTemplate, step_id: wStep, field_order: [ids.paymentTermsCapture, sid('a', 'ca', 1)] },
     check: () =>
-      expect(
-        [...(step(ids.vendorTemplate, wStep)?.captures ?? [])].sort((x, y) => x.position - y.position)[0]?.id,
-      ).toBe(ids.paymentTermsCapture),
+      expect([...(step(ids.vendorTemplate, wStep)?.captures ?? [])].sort((x, y) => x.position - y.position)[0]?.id).toBe(
+        ids.paymentTermsCapture,
+      ),
   },
   get_kickoff_dropdown_options: {
     args: { template_id: ids.vendorTemplate, field_id: ids.contractTierPrerun },
@@ -745,7 +758,10 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
     args: {
       mapping: {
         title: 'Draft',
-        steps: [{ id: 's1', title: 'Do it' }, { id: 's2', title: 'Check it', step_type: 'approval' }],
+        steps: [
+          { id: 's1', title: 'Do it' },
+          { id: 's2', title: 'Check it', step_type: 'approval' },
+        ],
         automations: [
           {
             conditions: [{ conditionable_type: 'Step', conditionable_id: 's1', operation: 'completed', statement: 'any_time' }],

@@ -4,10 +4,31 @@
  */
 
 /** The field types Tallyfy's API accepts. */
-export const mappingFieldTypes = ['text', 'textarea', 'radio', 'dropdown', 'multiselect', 'date', 'email', 'file', 'table', 'assignees_form'];
+export const mappingFieldTypes = [
+  'text',
+  'textarea',
+  'radio',
+  'dropdown',
+  'multiselect',
+  'date',
+  'email',
+  'file',
+  'table',
+  'assignees_form',
+];
 const stepTypes = ['task', 'approval', 'expiring', 'email', 'expiring_email'];
 const stepOperations = ['completed', 'reopened', 'approved', 'rejected', 'acknowledged', 'expired', 'not_assigned'];
-const fieldOperations = ['contains', 'not_contains', 'equals', 'not_equals', 'equals_any', 'greater_than', 'less_than', 'is_empty', 'is_not_empty'];
+const fieldOperations = [
+  'contains',
+  'not_contains',
+  'equals',
+  'not_equals',
+  'equals_any',
+  'greater_than',
+  'less_than',
+  'is_empty',
+  'is_not_empty',
+];
 const verbsOf: Record<string, string[]> = {
   visibility: ['show', 'hide'],
   deadline: ['deadline'],
@@ -32,17 +53,22 @@ const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() ? value : undefined);
 /** The names an item can be referred to by: id, alias, and title or label. */
 const refs = (item: Obj, name: 'title' | 'label'): string[] =>
-  [item.id, item.alias, item[name]].filter((value): value is string | number => typeof value === 'string' || typeof value === 'number').map((value) => String(value).toLowerCase());
+  [item.id, item.alias, item[name]]
+    .filter((value): value is string | number => typeof value === 'string' || typeof value === 'number')
+    .map((value) => String(value).toLowerCase());
 
 function checkField(field: unknown, where: string, errors: string[], warnings: string[]): void {
   if (!isObj(field)) return void errors.push(`${where}: must be an object.`);
   if (!str(field.label)) errors.push(`${where}: needs a label.`);
   const type = field.field_type;
   if (typeof type !== 'string' || !mappingFieldTypes.includes(type))
-    errors.push(`${where}: field_type "${String(type)}" is not one of ${mappingFieldTypes.join(', ')} (no number or checkbox type: use text with validation).`);
+    errors.push(
+      `${where}: field_type "${String(type)}" is not one of ${mappingFieldTypes.join(', ')} (no number or checkbox type: use text with validation).`,
+    );
   if (type === 'email') warnings.push(`${where}: Tallyfy's UI cannot render an email field; use text with validation ["email"].`);
   const options = list(field.options);
-  if ((type === 'radio' || type === 'dropdown' || type === 'multiselect') && options.length === 0) errors.push(`${where}: a ${type} field needs options.`);
+  if ((type === 'radio' || type === 'dropdown' || type === 'multiselect') && options.length === 0)
+    errors.push(`${where}: a ${type} field needs options.`);
   if (type === 'radio' && options.length === 1) errors.push(`${where}: a radio field needs at least 2 options.`);
   if (type === 'table' && list(field.columns).length === 0) errors.push(`${where}: a table field needs columns.`);
   if (field.required === undefined) warnings.push(`${where}: "required" is not set; Tallyfy needs the key (false assumed).`);
@@ -77,7 +103,8 @@ export function validateTemplateMapping(mapping: unknown): MappingVerdict {
     if (step.deadline !== undefined && step.deadline !== null) {
       const deadline = isObj(step.deadline) ? step.deadline : {};
       if (typeof deadline.value !== 'number' || deadline.value < 0) errors.push(`${where}.deadline: value must be a number.`);
-      if (typeof deadline.unit !== 'string' || !stepUnits.includes(deadline.unit)) errors.push(`${where}.deadline: unit must be one of ${ruleUnits.join(', ')}.`);
+      if (typeof deadline.unit !== 'string' || !stepUnits.includes(deadline.unit))
+        errors.push(`${where}.deadline: unit must be one of ${ruleUnits.join(', ')}.`);
       if (deadline.option !== undefined && deadline.option !== 'from' && deadline.option !== 'prior_to')
         errors.push(`${where}.deadline: a step deadline's option is "from" or "prior_to" (a rule's deadline uses "from" or "before").`);
     }
@@ -111,18 +138,24 @@ export function validateTemplateMapping(mapping: unknown): MappingVerdict {
       const id = String(condition.conditionable_id ?? '').toLowerCase();
       const operation = String(condition.operation ?? '');
       if (type === 'Step') {
-        if (!stepOperations.includes(operation)) errors.push(`${at}: "${operation}" is not a step operation (${stepOperations.join(', ')}).`);
+        if (!stepOperations.includes(operation))
+          errors.push(`${at}: "${operation}" is not a step operation (${stepOperations.join(', ')}).`);
         if (!stepRefs.has(id)) errors.push(`${at}: step "${String(condition.conditionable_id)}" is not in this mapping.`);
         if (condition.statement === null) warnings.push(`${at}: a step condition with a null statement never fires; use "any_time".`);
       } else if (type === 'Capture' || type === 'Prerun') {
-        if (!fieldOperations.includes(operation)) errors.push(`${at}: "${operation}" is not a field operation (${fieldOperations.join(', ')}).`);
+        if (!fieldOperations.includes(operation))
+          errors.push(`${at}: "${operation}" is not a field operation (${fieldOperations.join(', ')}).`);
         const known = type === 'Capture' ? captureRefs : prerunRefs;
-        if (!known.has(id)) errors.push(`${at}: ${type === 'Capture' ? 'step form field' : 'kick-off field'} "${String(condition.conditionable_id)}" is not in this mapping.`);
+        if (!known.has(id))
+          errors.push(
+            `${at}: ${type === 'Capture' ? 'step form field' : 'kick-off field'} "${String(condition.conditionable_id)}" is not in this mapping.`,
+          );
       } else {
         errors.push(`${at}: conditionable_type must be Step, Capture or Prerun (case-sensitive), not "${String(type)}".`);
       }
       if (!('statement' in condition)) errors.push(`${at}: the statement key must be present (null is allowed for fields).`);
-      if (condition.logic !== undefined && condition.logic !== 'and' && condition.logic !== 'or') errors.push(`${at}: logic is "and" or "or".`);
+      if (condition.logic !== undefined && condition.logic !== 'and' && condition.logic !== 'or')
+        errors.push(`${at}: logic is "and" or "or".`);
     });
     actions.forEach((action, actionIndex) => {
       const at = `${where}.actions[${actionIndex}]`;
@@ -133,14 +166,22 @@ export function validateTemplateMapping(mapping: unknown): MappingVerdict {
       if (!verbs) errors.push(`${at}: action_type "${type}" is not one of ${Object.keys(verbsOf).join(', ')}.`);
       else if (!verbs.includes(verb)) errors.push(`${at}: action_type "${type}" takes action_verb ${verbs.join(' or ')}, not "${verb}".`);
       const target = action.target_step_id;
-      if (typeof target !== 'string' || !stepRefs.has(target.toLowerCase())) errors.push(`${at}: target_step_id "${String(target)}" is not a step of this mapping.`);
+      if (typeof target !== 'string' || !stepRefs.has(target.toLowerCase()))
+        errors.push(`${at}: target_step_id "${String(target)}" is not a step of this mapping.`);
       if (type === 'deadline') {
         const deadline = isObj(action.deadline) ? action.deadline : {};
-        if (typeof deadline.value !== 'number' || typeof deadline.unit !== 'string' || !ruleUnits.includes(deadline.unit) || (deadline.option !== 'from' && deadline.option !== 'before'))
+        if (
+          typeof deadline.value !== 'number' ||
+          typeof deadline.unit !== 'string' ||
+          !ruleUnits.includes(deadline.unit) ||
+          (deadline.option !== 'from' && deadline.option !== 'before')
+        )
           errors.push(`${at}: a deadline action needs deadline {value:int, unit: ${ruleUnits.join('|')}, option: before|from}.`);
       }
-      if (type === 'assignment' && verb !== 'clear_assignees' && !isObj(action.assignees)) errors.push(`${at}: an assignment action needs assignees {users, guests, groups}.`);
-      if (type === 'webhook' && (!str(action.webhook_url) || !str(action.alias_name))) errors.push(`${at}: a webhook action needs webhook_url and alias_name.`);
+      if (type === 'assignment' && verb !== 'clear_assignees' && !isObj(action.assignees))
+        errors.push(`${at}: an assignment action needs assignees {users, guests, groups}.`);
+      if (type === 'webhook' && (!str(action.webhook_url) || !str(action.alias_name)))
+        errors.push(`${at}: a webhook action needs webhook_url and alias_name.`);
     });
   });
   return {

@@ -69,11 +69,7 @@ const actionTypeOf: Record<string, AutomationAction['action_type']> = {
 };
 
 /** Turns the friendly rule shape into Tallyfy's `conditions`/`then_actions` body. */
-function encodeRule(
-  alias: string,
-  conditions: z.infer<typeof conditionArg>[],
-  actions: z.infer<typeof actionArg>[],
-): AutomationInput {
+function encodeRule(alias: string, conditions: z.infer<typeof conditionArg>[], actions: z.infer<typeof actionArg>[]): AutomationInput {
   return {
     automated_alias: alias,
     conditions: conditions.map((condition, index) => {
@@ -131,9 +127,13 @@ function nativeRule(data: Record<string, unknown>): Record<string, unknown> {
   if (data.conditions !== undefined)
     out.conditions = list(data.conditions).map(({ conditionable_type, conditionable_id, statement, position: _position, ...rest }) => ({
       ...rest,
-      ...(conditionable_type !== undefined && rest.subject === undefined ? { subject: subjectOf[String(conditionable_type).toLowerCase()] ?? conditionable_type } : {}),
+      ...(conditionable_type !== undefined && rest.subject === undefined
+        ? { subject: subjectOf[String(conditionable_type).toLowerCase()] ?? conditionable_type }
+        : {}),
       ...(conditionable_id !== undefined && rest.subject_id === undefined ? { subject_id: conditionable_id } : {}),
-      ...(typeof statement === 'string' && rest.value === undefined && String(conditionable_type).toLowerCase() !== 'step' ? { value: statement } : {}),
+      ...(typeof statement === 'string' && rest.value === undefined && String(conditionable_type).toLowerCase() !== 'step'
+        ? { value: statement }
+        : {}),
       ...(rest.operation === 'is_complete' ? { operation: 'completed' } : {}),
     }));
   const actions = data.actions ?? data.then_actions;
@@ -141,7 +141,10 @@ function nativeRule(data: Record<string, unknown>): Record<string, unknown> {
   if (actions !== undefined)
     out.actions = list(actions).map(({ action_type, action_verb, assignees, alias_name: _alias, position: _position, ...rest }) => {
       const owners = (assignees && typeof assignees === 'object' ? assignees : {}) as Record<string, unknown>;
-      const verb = action_verb === 'emit_webhook' || action_type === 'webhook' ? 'webhook' : (action_verb ?? (action_type === 'status' ? 'reopen' : action_type));
+      const verb =
+        action_verb === 'emit_webhook' || action_type === 'webhook'
+          ? 'webhook'
+          : (action_verb ?? (action_type === 'status' ? 'reopen' : action_type));
       return { ...rest, ...(rest.action === undefined && verb !== undefined ? { action: verb } : {}), ...owners };
     });
   return out;
@@ -151,7 +154,9 @@ function nativeRule(data: Record<string, unknown>): Record<string, unknown> {
 function ruleAlias(args: Record<string, unknown>): Record<string, unknown> {
   const nested = nestAlias('automation_data', ['alias', 'conditions', 'actions'])(args);
   const data = nested.automation_data;
-  return data && typeof data === 'object' && !Array.isArray(data) ? { ...nested, automation_data: nativeRule(data as Record<string, unknown>) } : nested;
+  return data && typeof data === 'object' && !Array.isArray(data)
+    ? { ...nested, automation_data: nativeRule(data as Record<string, unknown>) }
+    : nested;
 }
 
 /** Automation rules: list, create, delete, and analyses. */
@@ -192,7 +197,8 @@ export const automationTools: Tool[] = [
       const encoded = encodeRule(name, conditions, actions);
       const twin = (template.automated_actions ?? []).find(
         (rule) =>
-          conditionFingerprint(rule) === conditionFingerprint(encoded as Automation) && actionFingerprint(rule) === actionFingerprint(encoded as Automation),
+          conditionFingerprint(rule) === conditionFingerprint(encoded as Automation) &&
+          actionFingerprint(rule) === actionFingerprint(encoded as Automation),
       );
       if (twin)
         throw new ToolInputError(

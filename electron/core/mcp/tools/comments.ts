@@ -22,23 +22,35 @@ const sentToArg = z.array(userId).optional().describe('Members to notify (added 
  * Rewrites `@20059`, `@email`, `@username` and `@"Full Name"` to Tallyfy's `@[id]` markup (the only form that
  * notifies), and appends mentions for `sentTo` ids not yet mentioned. Members are read only when needed.
  */
-export async function withMentions(client: TallyfyClient, content: string, sentTo: number[] | undefined, signal: AbortSignal): Promise<string> {
+export async function withMentions(
+  client: TallyfyClient,
+  content: string,
+  sentTo: number[] | undefined,
+  signal: AbortSignal,
+): Promise<string> {
   let members: User[] | undefined;
   const load = async () => (members ??= await allMembers(client, signal));
   let text = content;
   if (/@(?!\[)("[^"]+"|[\w.+-]+@[\w.-]+\.\w+|[\w.-]+)/.test(text)) {
     const people = await load();
-    text = text.replace(/@(?!\[)("([^"]+)"|([\w.+-]+@[\w.-]+\.\w+)|(\d+)\b|([\w.-]+))/g, (whole, _all, quoted?: string, email?: string, id?: string, name?: string) => {
-      if (id && people.some((member) => member.id === Number(id))) return `@[${id}]`;
-      const found = quoted
-        ? people.find((member) => (member.full_name ?? `${member.first_name} ${member.last_name}`).toLowerCase() === quoted.toLowerCase())
-        : email
-          ? people.find((member) => member.email.toLowerCase() === email.toLowerCase())
-          : name
-            ? people.find((member) => (member.username ?? '').toLowerCase() === name.toLowerCase() || member.email.split('@')[0]?.toLowerCase() === name.toLowerCase())
-            : undefined;
-      return found ? `@[${found.id}]` : whole;
-    });
+    text = text.replace(
+      /@(?!\[)("([^"]+)"|([\w.+-]+@[\w.-]+\.\w+)|(\d+)\b|([\w.-]+))/g,
+      (whole, _all, quoted?: string, email?: string, id?: string, name?: string) => {
+        if (id && people.some((member) => member.id === Number(id))) return `@[${id}]`;
+        const found = quoted
+          ? people.find((member) => (member.full_name ?? `${member.first_name} ${member.last_name}`).toLowerCase() === quoted.toLowerCase())
+          : email
+            ? people.find((member) => member.email.toLowerCase() === email.toLowerCase())
+            : name
+              ? people.find(
+                  (member) =>
+                    (member.username ?? '').toLowerCase() === name.toLowerCase() ||
+                    member.email.split('@')[0]?.toLowerCase() === name.toLowerCase(),
+                )
+              : undefined;
+        return found ? `@[${found.id}]` : whole;
+      },
+    );
   }
   const missing = (sentTo ?? []).filter((id) => !text.includes(`@[${id}]`));
   return missing.length > 0 ? `${text} ${missing.map((id) => `@[${id}]`).join(' ')}` : text;
@@ -103,7 +115,12 @@ export const commentTools: Tool[] = [
     run: async ({ task_id, comment_id, content, label, state, sent_to }, { client, signal }) => {
       const text = await withMentions(client, content, sent_to, signal);
       return trimComment(
-        await client.comments.update(task_id, comment_id, { content: text, ...(label ? { label: label as CommentLabel } : {}), ...(state ? { state } : {}) }, signal),
+        await client.comments.update(
+          task_id,
+          comment_id,
+          { content: text, ...(label ? { label: label as CommentLabel } : {}), ...(state ? { state } : {}) },
+          signal,
+        ),
       );
     },
   }),
@@ -130,7 +147,11 @@ export const commentTools: Tool[] = [
     run: async ({ task_id, content }, { client, signal }) => {
       const thread = await client.comments.reportProblem(task_id, await withMentions(client, content, undefined, signal), signal);
       const task = await client.tasks.get(task_id, undefined, signal);
-      return { issue: trimComment(thread), task: trimTask(task), hint: `Resolve with resolve_task_issues(task_id, thread_id="${thread.id}").` };
+      return {
+        issue: trimComment(thread),
+        task: trimTask(task),
+        hint: `Resolve with resolve_task_issues(task_id, thread_id="${thread.id}").`,
+      };
     },
   }),
   defineTool({

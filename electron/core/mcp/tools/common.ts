@@ -1,8 +1,23 @@
 import { z } from 'zod';
 
 import type { TallyfyClient } from '../../tallyfy/client';
+import type {
+  Capture,
+  Comment,
+  FieldOption,
+  Group,
+  Guest,
+  Owners,
+  Page,
+  PrerunField,
+  Run,
+  Step,
+  Tag,
+  Task,
+  Template,
+  User,
+} from '../../tallyfy/types';
 import { ToolInputError, ToolLookupError } from '../defineTool';
-import type { Capture, Comment, FieldOption, Group, Guest, Owners, Page, PrerunField, Run, Step, Tag, Task, Template, User } from '../../tallyfy/types';
 import { defaultPageSize, listed, pick, plain, plainField, type Listed } from '../toolOutput';
 
 /** A Tallyfy object id: 32 hexadecimal characters. */
@@ -263,7 +278,6 @@ export function encodeFieldValues(
   }
   return out;
 }
-
 
 /** A folder id from an id or a folder name (of `type`), refusing unknown or ambiguous names. */
 export async function folderIdOf(client: TallyfyClient, folder: string, type: 'checklist' | 'run', signal: AbortSignal): Promise<string> {

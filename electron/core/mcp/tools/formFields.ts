@@ -86,7 +86,9 @@ function fieldBody(data: FieldData, existing?: Capture | PrerunField): CaptureIn
   const { options: givenOptions, columns: givenColumns, ...rest } = data;
   const options = givenOptions ? toOptions(givenOptions, existing?.options) : existing?.options;
   const columns = givenColumns
-    ? givenColumns.map((column, index) => (typeof column === 'string' ? { id: index + 1, label: column } : { id: column.id ?? index + 1, label: column.label }))
+    ? givenColumns.map((column, index) =>
+        typeof column === 'string' ? { id: index + 1, label: column } : { id: column.id ?? index + 1, label: column.label },
+      )
     : existing?.columns;
   checkField(data.field_type, options, columns);
   return {
@@ -127,7 +129,9 @@ function patchedFieldBody(patch: FieldPatch, current: Capture | PrerunField): Ca
       field_type: patch.field_type ?? (current.field_type as FieldData['field_type']),
       required: patch.required ?? current.required,
       ...(patch.guidance === undefined && current.guidance ? { guidance: current.guidance } : {}),
-      ...(patch.field_validation === undefined && current.field_validation ? { field_validation: current.field_validation as string[] } : {}),
+      ...(patch.field_validation === undefined && current.field_validation
+        ? { field_validation: current.field_validation as string[] }
+        : {}),
     },
     current,
   );
@@ -310,9 +314,7 @@ export const formFieldTools: Tool[] = [
     input: {
       template_id: templateIdArg,
       step_id: stepIdArg,
-      field_order: z
-        .array(z.union([fieldIdArg, z.object({ capture_id: fieldIdArg, position: z.number().int().min(1) })]))
-        .min(1),
+      field_order: z.array(z.union([fieldIdArg, z.object({ capture_id: fieldIdArg, position: z.number().int().min(1) })])).min(1),
     },
     run: async ({ template_id, step_id, field_order }, { client, signal }) => {
       const step = stepOf(await templateWithSteps(client, template_id, signal), step_id);
@@ -320,7 +322,9 @@ export const formFieldTools: Tool[] = [
       const wanted = field_order.map((item, index) => (typeof item === 'string' ? { capture_id: item, position: index + 1 } : item));
       for (const item of wanted) captureOf(step, item.capture_id);
       if (field_order.every((item) => typeof item === 'string') && field_order.length !== captures.length)
-        throw new ToolInputError(`Give every field of the step once. Fields: ${captures.map((item) => `"${item.label}" (${item.id})`).join(', ')}.`);
+        throw new ToolInputError(
+          `Give every field of the step once. Fields: ${captures.map((item) => `"${item.label}" (${item.id})`).join(', ')}.`,
+        );
       // Fields not mentioned keep their relative order after the ones placed.
       const rest = captures.filter((capture) => !wanted.some((item) => item.capture_id === capture.id));
       const order = [...wanted].sort((a, b) => a.position - b.position).map((item) => captureOf(step, item.capture_id));
@@ -337,7 +341,8 @@ export const formFieldTools: Tool[] = [
     title: 'Suggest form fields for a step',
     area: 'form_fields',
     effect: 'read',
-    description: 'Suggests form fields for a step from its title, description and type, skipping ones it has. Add them with add_form_field_to_step.',
+    description:
+      'Suggests form fields for a step from its title, description and type, skipping ones it has. Add them with add_form_field_to_step.',
     input: { template_id: templateIdArg, step_id: stepIdArg },
     run: async ({ template_id, step_id }, { client, signal }) => {
       const template = await templateWithSteps(client, template_id, signal);

@@ -6,7 +6,10 @@ const questionArg = z.string().min(1).max(2000).describe('The question, as the p
 const headerArg = z.string().max(200).optional().describe('Short heading above the question.');
 
 const fieldArg = z.object({
-  name: z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'must be letters, digits or _').describe('Key of the answer.'),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,64}$/, 'must be letters, digits or _')
+    .describe('Key of the answer.'),
   label: z.string().max(200).optional(),
   type: z.enum(['text', 'textarea', 'number', 'boolean', 'select', 'multiselect', 'date', 'email']).default('text'),
   required: z.boolean().default(true),
@@ -64,7 +67,6 @@ export const interactionTools: Tool[] = [
     area: 'interaction',
     effect: 'read',
     openWorld: false,
-    idempotent: false,
     description: 'Asks the person a question with a small form and returns their answers. Use it when a required detail is missing.',
     input: {
       question: questionArg,
@@ -95,7 +97,6 @@ export const interactionTools: Tool[] = [
     area: 'interaction',
     effect: 'read',
     openWorld: false,
-    idempotent: false,
     description: 'Asks the person to put items in order of preference or priority and returns the ranking, first = top.',
     input: {
       question: questionArg,
@@ -107,7 +108,9 @@ export const interactionTools: Tool[] = [
         message: `${header ? `${header}\n\n` : ''}${question}\nChoose one item per place; each item once.`,
         requestedSchema: {
           type: 'object',
-          properties: Object.fromEntries(items.map((_, index) => [`place_${index + 1}`, { type: 'string', title: `Place ${index + 1}`, enum: items }])),
+          properties: Object.fromEntries(
+            items.map((_, index) => [`place_${index + 1}`, { type: 'string', title: `Place ${index + 1}`, enum: items }]),
+          ),
           required: items.map((_, index) => `place_${index + 1}`),
         },
       });
@@ -116,7 +119,11 @@ export const interactionTools: Tool[] = [
       const ranking = items.map((_, index) => String(answer.content?.[`place_${index + 1}`] ?? ''));
       const repeated = ranking.filter((item, index) => ranking.indexOf(item) !== index);
       if (repeated.length > 0 || ranking.some((item) => !items.includes(item)))
-        return { answered: true, ranking, warning: `Some items were placed more than once (${[...new Set(repeated)].join(', ')}); confirm the order with the person.` };
+        return {
+          answered: true,
+          ranking,
+          warning: `Some items were placed more than once (${[...new Set(repeated)].join(', ')}); confirm the order with the person.`,
+        };
       return { answered: true, ranking };
     },
   }),
@@ -126,7 +133,6 @@ export const interactionTools: Tool[] = [
     area: 'interaction',
     effect: 'read',
     openWorld: false,
-    idempotent: false,
     description: 'Asks the person a yes/no confirmation before you act and returns confirmed true or false.',
     input: {
       question: questionArg,
@@ -138,7 +144,11 @@ export const interactionTools: Tool[] = [
     run: async ({ question, details, confirm_label, cancel_label, header }, ctx) => {
       const answer = await ask(ctx, {
         message: [header, question, details].filter(Boolean).join('\n\n'),
-        requestedSchema: { type: 'object', properties: { confirmed: { type: 'boolean', title: confirm_label ?? 'Yes, go ahead', default: false } }, required: ['confirmed'] },
+        requestedSchema: {
+          type: 'object',
+          properties: { confirmed: { type: 'boolean', title: confirm_label ?? 'Yes, go ahead', default: false } },
+          required: ['confirmed'],
+        },
       });
       if (!answer) return forTheModel('confirm', { question, details, confirm_label, cancel_label, header });
       if (answer.action !== 'accept') return { answered: answer.action === 'decline', confirmed: false, action: answer.action };

@@ -16,7 +16,9 @@ export const mappingTools: Tool[] = [
     input: {
       mapping: z
         .record(z.string(), z.unknown())
-        .describe('{title, summary, kickoff_form[], steps[{id|alias, title, step_type, deadline, form_fields[]}], automations[{conditions[], actions[]}]} in Tallyfy field names.'),
+        .describe(
+          '{title, summary, kickoff_form[], steps[{id|alias, title, step_type, deadline, form_fields[]}], automations[{conditions[], actions[]}]} in Tallyfy field names.',
+        ),
     },
     run: async ({ mapping }) => validateTemplateMapping(mapping),
   }),

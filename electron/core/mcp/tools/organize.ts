@@ -177,7 +177,7 @@ export const organizeTools: Tool[] = [
     area: 'tags',
     effect: 'write',
     idempotent: true,
-    description: "Renames a tag or changes its colour.",
+    description: 'Renames a tag or changes its colour.',
     input: { tag_id: hexId('tag'), title: z.string().min(1).max(30).optional(), color: colorArg.optional() },
     run: async ({ tag_id, title, color }, { client, signal }) => {
       if (title === undefined && color === undefined) throw new ToolInputError('Nothing to change: give title or color.');
@@ -205,11 +205,19 @@ export const organizeTools: Tool[] = [
     effect: 'write',
     idempotent: true,
     description: 'Renames a folder or moves it under another folder (parent_id null: top level).',
-    input: { folder_id: hexId('folder'), name: z.string().min(1).max(32).optional(), parent_id: hexId('parent folder').nullable().optional() },
+    input: {
+      folder_id: hexId('folder'),
+      name: z.string().min(1).max(32).optional(),
+      parent_id: hexId('parent folder').nullable().optional(),
+    },
     run: async ({ folder_id, name, parent_id }, { client, signal }) => {
       if (name === undefined && parent_id === undefined) throw new ToolInputError('Nothing to change: give name or parent_id.');
       return trimFolder(
-        await client.folders.update(folder_id, { ...(name !== undefined ? { name } : {}), ...(parent_id !== undefined ? { parent_id } : {}) }, signal),
+        await client.folders.update(
+          folder_id,
+          { ...(name !== undefined ? { name } : {}), ...(parent_id !== undefined ? { parent_id } : {}) },
+          signal,
+        ),
       );
     },
   }),

@@ -153,8 +153,8 @@ export const peopleTools: Tool[] = [
       'Adds an external guest (a client, vendor or contractor) by email so tasks can be assigned to them without a Tallyfy seat. An email that belongs to a member is refused.',
     input: {
       email: z.email().describe("The guest's email address."),
-      first_name: z.string().min(1).max(200).optional().describe('First name.'),
-      last_name: z.string().min(1).max(200).optional().describe('Last name.'),
+      first_name: z.string().min(1).max(200),
+      last_name: z.string().min(1).max(200),
       company_name: z.string().min(1).max(200).optional().describe('Company the guest works for.'),
       phone_1: z.string().min(3).max(40).optional().describe('Main phone number.'),
       phone_2: z.string().min(3).max(40).optional().describe('Second phone number.'),
@@ -293,8 +293,11 @@ export const peopleTools: Tool[] = [
     effect: 'write',
     idempotent: true,
     description: "Sets a guest's associated members (the only guest detail Tallyfy lets you change; the list is replaced).",
-    input: { email: z.email(), associated_members: z.array(userId).describe('The full new list of member ids.') },
-    run: async ({ email, associated_members }, { client, signal }) => trimGuest(await client.guests.update(email, associated_members, signal)),
+    input: { email: z.email(), associated_members: z.array(userId).optional().describe('The full new list of member ids.') },
+    run: async ({ email, associated_members }, { client, signal }) => {
+      if (!associated_members) throw new ToolInputError('Nothing to change: associated_members is the only guest detail Tallyfy updates.');
+      return trimGuest(await client.guests.update(email, associated_members, signal));
+    },
   }),
   defineTool({
     name: 'disable_guest',
@@ -312,7 +315,7 @@ export const peopleTools: Tool[] = [
     area: 'people',
     effect: 'write',
     idempotent: true,
-    description: 'Re-enables a disabled guest.',
+    description: 'Re-enables a disabled guest so tasks can be assigned to them again.',
     input: { email: z.email() },
     run: async ({ email }, { client, signal }) => trimGuest(await client.guests.enable(email, signal)),
   }),

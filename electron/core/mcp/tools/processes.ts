@@ -1,11 +1,23 @@
 import { z } from 'zod';
 
-import { defineTool, renameAlias, ToolInputError, type Tool } from '../defineTool';
 
 import type { ListQuery } from '../../tallyfy/endpoints/context';
 import { parseDeadline } from '../deadline';
+import { defineTool, renameAlias, ToolInputError, type Tool } from '../defineTool';
 
-import { detailRun, encodeFieldValues, folderIdOf, fromPage, hexId, mergeOwners, ownersArg, pageArg, perPageArg, trimRun, userId } from './common';
+import {
+  detailRun,
+  encodeFieldValues,
+  folderIdOf,
+  fromPage,
+  hexId,
+  mergeOwners,
+  ownersArg,
+  pageArg,
+  perPageArg,
+  trimRun,
+  userId,
+} from './common';
 
 const runIdArg = hexId('process (run)');
 
@@ -79,7 +91,10 @@ export const processTools: Tool[] = [
       // The older list form [{id|label, value}] is folded into an object.
       if (Array.isArray(renamed.prerun))
         renamed.prerun = Object.fromEntries(
-          (renamed.prerun as Record<string, unknown>[]).map((item) => [String(item.id ?? item.field_id ?? item.alias ?? item.label), item.value]),
+          (renamed.prerun as Record<string, unknown>[]).map((item) => [
+            String(item.id ?? item.field_id ?? item.alias ?? item.label),
+            item.value,
+          ]),
         );
       return renamed;
     },
@@ -87,7 +102,10 @@ export const processTools: Tool[] = [
       template_id: hexId('template'),
       name: z.string().min(1).max(550),
       summary: z.string().max(5000).optional(),
-      prerun: z.record(z.string(), z.unknown()).default({}).describe('Kick-off answers, e.g. {"Vendor name":"Acme","Contract tier":"Gold"}.'),
+      prerun: z
+        .record(z.string(), z.unknown())
+        .default({})
+        .describe('Kick-off answers, e.g. {"Vendor name":"Acme","Contract tier":"Gold"}.'),
       owner_id: userId.optional(),
       users: z.array(userId).optional().describe('Members given access.'),
       groups: z.array(hexId('group')).optional(),
@@ -115,7 +133,11 @@ export const processTools: Tool[] = [
               stepId,
               {
                 ...(task.deadline
-                  ? { deadline: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(task.deadline) ? task.deadline : parseDeadline(task.deadline, tz).utc }
+                  ? {
+                      deadline: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(task.deadline)
+                        ? task.deadline
+                        : parseDeadline(task.deadline, tz).utc,
+                    }
                   : {}),
                 ...(task.owners ? { owners: mergeOwners(undefined, task.owners) } : {}),
               },

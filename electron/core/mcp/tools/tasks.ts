@@ -91,10 +91,13 @@ async function updateAnyTask(
   if (given.length === 0) throw new ToolInputError(`Nothing to change: give one of ${Object.keys(updateTaskShape).join(', ')}.`);
   const query = patch.taskdata ? { with: 'form_fields' } : undefined;
   const current = runId ? await client.tasks.getInRun(runId, taskId, query, signal) : await client.tasks.get(taskId, query, signal);
-  if (!runId && current.run_id) throw new ToolInputError(`This task belongs to process ${current.run_id}: use update_task with that run_id.`);
+  if (!runId && current.run_id)
+    throw new ToolInputError(`This task belongs to process ${current.run_id}: use update_task with that run_id.`);
   const due = patch.deadline ? await resolveDeadline(patch.deadline, timezone) : undefined;
   const start = patch.started_at ? await resolveDeadline(patch.started_at, timezone) : undefined;
-  const taskdata = patch.taskdata ? encodeFieldValues(current.form_fields?.data ?? [], patch.taskdata, 'form field of this task') : undefined;
+  const taskdata = patch.taskdata
+    ? encodeFieldValues(current.form_fields?.data ?? [], patch.taskdata, 'form field of this task')
+    : undefined;
   const { deadline: _deadline, started_at: _started, owners, taskdata: _taskdata, ...rest } = patch;
   const body = {
     ...Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)),
@@ -142,8 +145,6 @@ async function completeAnyTask(
   const done = runId ? await client.tasks.complete(runId, taskId, body, signal) : await client.tasks.completeOneOff(taskId, body, signal);
   return trimTask(done);
 }
-
-
 
 /** Tasks: listing, reading, creating, changing, completing and reopening. */
 export const taskTools: Tool[] = [
@@ -200,7 +201,10 @@ export const taskTools: Tool[] = [
     input: {
       run_id: hexId('process (run)').optional(),
       process_name: z.string().min(2).max(550).optional().describe('Name (or part of it) of the process, if you do not know its id.'),
-      status: z.enum(['all', 'complete', 'active', 'active_visible', 'not-started', 'incomplete']).default('all').describe('Filter; default all.'),
+      status: z
+        .enum(['all', 'complete', 'active', 'active_visible', 'not-started', 'incomplete'])
+        .default('all')
+        .describe('Filter; default all.'),
       sort: z.enum(['position', 'deadline', '-position', '-deadline']).default('position'),
       owners: z.array(userId).optional().describe('Only tasks of these members.'),
       groups: z.array(hexId('group')).optional().describe('Only tasks of these groups.'),
@@ -237,8 +241,7 @@ export const taskTools: Tool[] = [
     title: "List a guest's tasks",
     area: 'tasks',
     effect: 'read',
-    description:
-      "Lists a guest's tasks (by guest_email, or guest_id: the code in their guest link), soonest deadline first. Pages at 10.",
+    description: "Lists a guest's tasks (by guest_email, or guest_id: the code in their guest link), soonest deadline first. Pages at 10.",
     input: {
       guest_email: z.email().optional().describe("The guest's email address."),
       guest_id: z.string().min(4).max(100).optional().describe('The guest code.'),
@@ -262,7 +265,8 @@ export const taskTools: Tool[] = [
     title: 'Get a task',
     area: 'tasks',
     effect: 'read',
-    description: 'Returns a task of a process with its form fields and answers (field ids are what update_task taskdata takes) and comments.',
+    description:
+      'Returns a task of a process with its form fields and answers (field ids are what update_task taskdata takes) and comments.',
     input: { run_id: runIdArg, task_id: hexId('task') },
     run: async ({ task_id, run_id }, { client, signal }) => detailTask(await readTask(client, task_id, run_id, signal)),
   }),
@@ -285,20 +289,20 @@ export const taskTools: Tool[] = [
     aliases: (args) => (typeof args.guest_emails === 'string' ? { ...args, guest_emails: [args.guest_emails] } : args),
     input: {
       title: z.string().min(1).max(600),
-      deadline: z.string().min(2).max(200),
+      deadline: z.string().min(2).max(200).describe('e.g. "next Friday 5pm" or "2026-12-01 17:00:00" (UTC).'),
       description: z.string().max(10_000).optional(),
       task_type: z.enum(['task', 'approval', 'expiring']).default('task'),
-      user_ids: z.array(userId).default([]),
-      user_emails: z.array(z.email()).default([]),
-      user_names: z.array(z.string().min(2)).default([]),
-      guest_emails: z.array(z.email()).default([]),
-      group_ids: z.array(hexId('group')).default([]),
-      group_names: z.array(z.string().min(1)).default([]),
+      user_ids: z.array(userId).default([]).describe('Member ids.'),
+      user_emails: z.array(z.email()).default([]).describe('Member emails.'),
+      user_names: z.array(z.string().min(2)).default([]).describe('Member names.'),
+      guest_emails: z.array(z.email()).default([]).describe('Guest emails.'),
+      group_ids: z.array(hexId('group')).default([]).describe('Group ids.'),
+      group_names: z.array(z.string().min(1)).default([]).describe('Group names.'),
       max_assignable: z.number().int().min(0).optional(),
       prevent_guest_comment: z.boolean().optional(),
       separate_task_for_each_assignee: z.boolean().optional().describe('One task per assignee (returns the first).'),
       run_id: hexId('process (run)').optional().describe('Attach the task to this process.'),
-      form_fields: z.array(formFieldArg).max(50).optional(),
+      form_fields: z.array(formFieldArg).max(50).optional().describe('Fields the task asks for.'),
     },
     run: async (args, { client, signal, timezone }) => {
       // Each list is read once, and only when something is to be resolved against it.
@@ -415,4 +419,3 @@ export const taskTools: Tool[] = [
     },
   }),
 ];
-

@@ -2,8 +2,8 @@ import { z } from 'zod';
 
 import type { TallyfyClient } from '../../tallyfy/client';
 import type { Step, Template } from '../../tallyfy/types';
-import { assessTemplateHealth } from '../analysis/templateHealth';
 import { suggestKickoffFields } from '../analysis/fieldSuggestions';
+import { assessTemplateHealth } from '../analysis/templateHealth';
 import { defineTool, nestAlias, renameAlias, ToolInputError, ToolLookupError, type Tool } from '../defineTool';
 
 import { detailTemplate, folderIdOf, fromPage, hexId, pageArg, perPageArg, trimCapture, trimStep, trimTemplate, userId } from './common';
@@ -144,7 +144,7 @@ export const templateTools: Tool[] = [
     effect: 'write',
     idempotent: true,
     description:
-      "Changes a template: the keys of template_data only. users and groups, when given, replace the access lists; otherwise they are kept.",
+      'Changes a template: the keys of template_data only. users and groups, when given, replace the access lists; otherwise they are kept.',
     aliases: nestAlias('template_data', ['title', 'summary', 'guidance']),
     input: {
       template_id: templateIdArg,
@@ -223,7 +223,8 @@ export const templateTools: Tool[] = [
     title: 'Suggest kick-off fields',
     area: 'kickoff',
     effect: 'read',
-    description: "Suggests kick-off fields from the template's words (client, project, dates, priority, documents, money…), skipping ones it has. Add them with add_kickoff_field.",
+    description:
+      "Suggests kick-off fields from the template's words (client, project, dates, priority, documents, money…), skipping ones it has. Add them with add_kickoff_field.",
     input: { template_id: templateIdArg },
     run: async ({ template_id }, { client, signal }) => suggestKickoffFields(await templateWithSteps(client, template_id, signal)),
   }),
