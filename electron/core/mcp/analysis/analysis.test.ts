@@ -146,6 +146,41 @@ describe('automation analysis', () => {
     expect(analysis.automations[0]?.then[0]).toBe('show step "Welcome"');
   });
 
+  it('says who is assigned, how long a deadline is and which URL a webhook calls', () => {
+    const detailed: Automation = {
+      ...rule(4, [approve, 'approved'], []),
+      then_actions: [
+        {
+          action_type: 'assignment',
+          action_verb: 'assign_only',
+          target_step_id: erp,
+          assignees: { users: [20033], guests: ['sam@x.example'], groups: [] },
+          position: 1,
+        },
+        {
+          action_type: 'deadline',
+          action_verb: 'deadline',
+          target_step_id: erp,
+          deadline: { value: 2, unit: 'days', option: 'from' },
+          position: 2,
+        },
+        {
+          action_type: 'webhook',
+          action_verb: 'emit_webhook',
+          target_step_id: erp,
+          webhook_url: 'https://hooks.example/erp',
+          alias_name: 'erp',
+          position: 3,
+        },
+      ],
+    };
+    expect(analyzeAutomations(template(steps, [detailed])).automations[0]?.then).toEqual([
+      'assign only step "ERP" → member 20033, guest sam@x.example',
+      'set the deadline of step "ERP" to 2 days from the trigger',
+      'call webhook https://hooks.example/erp for step "ERP"',
+    ]);
+  });
+
   it('suggests deleting duplicates, resolving conflicts, merging, and reviewing orphans — high priority first', () => {
     const report = suggestConsolidation(
       template(steps, [
