@@ -977,6 +977,11 @@ describe('bad arguments and Tallyfy errors', () => {
     });
     expect(result.isError).toBe(true);
     expect(result.text).toMatch(/403|FORBIDDEN/);
+    expect(result.text).toMatch(/rule or another step depends on this/);
+    expect(result.text).not.toMatch(/permission/);
     expect(step(ids.vendorTemplate, wStep)?.captures.some((item) => item.id === ids.paymentTermsCapture)).toBe(true);
+    const stepDelete = await call(alice, 'delete_step', { template_id: ids.vendorTemplate, step_id: approvalStep });
+    expect(stepDelete.text).toMatch(/rule or another step depends on this/);
+    expect(stepDelete.text).not.toMatch(/permission/);
   });
 });
