@@ -89,6 +89,25 @@ describe('MCP over Streamable HTTP', () => {
     expect(me.id).toBe(sandboxUserIds.alice);
   });
 
+  it("accepts every org header name Tallyfy's server accepts, and issues an Mcp-Session-Id it then echoes", async () => {
+    for (const name of ['X-Tallyfy-Org-ID', 'X-Organization-ID', 'X-Org-ID', 'Organization-ID', 'Org-ID']) {
+      const answer = await post(mcp.url, creds(sandboxTokens.alice, sandboxOrgs.acme, name));
+      expect(answer.status, name).toBe(200);
+    }
+    const init = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+    };
+    const first = await post(mcp.url, creds(sandboxTokens.alice), init);
+    const issued = first.headers['mcp-session-id'];
+    expect(issued).toMatch(/^[0-9a-f-]{36}$/);
+    const next = await post(mcp.url, { ...creds(sandboxTokens.alice), 'mcp-session-id': String(issued) });
+    expect(next.status).toBe(200);
+    expect(next.headers['mcp-session-id']).toBe(issued);
+  });
+
   it('keeps two callers apart: alice and bob each see only their own data', async () => {
     const alice = await connect(mcp.url, creds(sandboxTokens.alice));
     const bob = await connect(mcp.url, creds(sandboxTokens.bob, sandboxOrgs.acme, 'X-Organization-ID'));
