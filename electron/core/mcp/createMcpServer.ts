@@ -1,5 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { ElicitRequestFormParams } from '@modelcontextprotocol/sdk/types.js';
+import type { ElicitRequestFormParams, LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 
 import type { Logger } from '../log/logger';
 import { genericSecrets, type SecretRegistry } from '../log/redact';
@@ -8,6 +8,7 @@ import { appVersion } from '../version';
 
 import { allTools } from './catalog';
 import type { Tool, ToolContext } from './defineTool';
+import { handleLogLevels, registerResourcesAndPrompts } from './features';
 import { toolErrorText } from './toolError';
 import { toJsonText } from './toolOutput';
 
@@ -21,6 +22,8 @@ export interface McpServerOptions {
   only?: readonly string[];
   /** Server name announced to clients. Default `tallyfy`. */
   name?: string;
+  /** Register the resources and prompts (`features.ts`). Default true. */
+  resources?: boolean;
   /**
    * Serve `tallyfy_api_read` / `tallyfy_api_write` (raw REST on known paths). Default: on only when the
    * environment has `GATEWAY_API_FALLBACK=1`.
@@ -48,7 +51,7 @@ export function createMcpServer(client: TallyfyClient, options: McpServerOptions
   const secrets = options.secrets ?? genericSecrets;
   const server = new McpServer(
     { name: options.name ?? 'tallyfy', version: appVersion },
-    { instructions: serverInstructions, capabilities: { tools: {} } },
+    { instructions: serverInstructions, capabilities: { tools: {}, logging: {} } },
   );
   let timezone: Promise<string | undefined> | undefined;
   const readTimezone = async (): Promise<string | undefined> => {
@@ -69,6 +72,8 @@ export function createMcpServer(client: TallyfyClient, options: McpServerOptions
     (tool) => (options.only ? options.only.includes(tool.name) : true) && (fallback || !apiFallbackTools.includes(tool.name)),
   );
   installAliases(server, tools);
+  const logLevels = handleLogLevels(server);
+  if (options.resources !== false) registerResourcesAndPrompts(server, client);
   for (const tool of tools) {
     server.registerTool(
       tool.name,
@@ -101,15 +106,40 @@ export function createMcpServer(client: TallyfyClient, options: McpServerOptions
             })),
         };
         const started = performance.now();
+        const session = extra.sessionId ?? headerValue(extra.requestInfo?.headers['mcp-session-id']);
+        // Only the tool name, timing and error code: never arguments or results (they may hold personal data).
+        const log = (level: LoggingLevel, data: Record<string, unknown>) =>
+          logLevels.wants(level, session)
+            ? extra.sendNotification({ method: 'notifications/message', params: { level, logger: 'tallyfy', data } }).catch(() => undefined)
+            : undefined;
+        const progressToken = extra._meta?.progressToken;
+        const progress = (done: number, message: string) =>
+          progressToken === undefined
+            ? undefined
+            : extra
+                .sendNotification({ method: 'notifications/progress', params: { progressToken, progress: done, total: 1, message } })
+                .catch(() => undefined);
+        await log('debug', { tool: tool.name, event: 'start' });
+        await progress(0, `${tool.title}…`);
         try {
           const value = await tool.run(args, ctx);
-          options.logger?.debug({ tool: tool.name, ms: Math.round(performance.now() - started), ok: true }, 'mcp tool call');
+          const ms = Math.round(performance.now() - started);
+          options.logger?.debug({ tool: tool.name, ms, ok: true }, 'mcp tool call');
+          await log('info', { tool: tool.name, ms, ok: true });
+          await progress(1, 'Done');
           return { content: [{ type: 'text' as const, text: secrets.scrub(toJsonText(value)) }] };
         } catch (error) {
           options.logger?.debug(
             { tool: tool.name, ms: Math.round(performance.now() - started), ok: false, code: (error as { code?: unknown }).code },
             'mcp tool call',
           );
+          await log('error', {
+            tool: tool.name,
+            ms: Math.round(performance.now() - started),
+            ok: false,
+            code: (error as { code?: unknown }).code ?? 'ERROR',
+          });
+          await progress(1, 'Failed');
           return { content: [{ type: 'text' as const, text: toolErrorText(tool, error, secrets) }], isError: true };
         }
       },
@@ -136,4 +166,9 @@ function installAliases(server: McpServer, tools: readonly Tool[]): void {
     const rewritten = alias && args && typeof args === 'object' && !Array.isArray(args) ? alias(args as Record<string, unknown>) : args;
     return original(tool, rewritten, toolName);
   };
+}
+
+/** One header value (the first when repeated). */
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
