@@ -77,7 +77,13 @@ export function createMcpServer(client: TallyfyClient, options: McpServerOptions
   for (const tool of tools) {
     server.registerTool(
       tool.name,
-      { title: tool.title, description: tool.description, inputSchema: tool.input, annotations: tool.annotations },
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.input,
+        ...(tool.output ? { outputSchema: tool.output } : {}),
+        annotations: tool.annotations,
+      },
       async (args: Record<string, unknown>, extra) => {
         const ctx: ToolContext = {
           client,
@@ -127,7 +133,12 @@ export function createMcpServer(client: TallyfyClient, options: McpServerOptions
           options.logger?.debug({ tool: tool.name, ms, ok: true }, 'mcp tool call');
           await log('info', { tool: tool.name, ms, ok: true });
           await progress(1, 'Done');
-          return { content: [{ type: 'text' as const, text: secrets.scrub(toJsonText(value)) }] };
+          const text = secrets.scrub(toJsonText(value));
+          // The same (size-capped, scrubbed) answer as structured content, for tools that announce an outputSchema.
+          return {
+            content: [{ type: 'text' as const, text }],
+            ...(tool.output ? { structuredContent: JSON.parse(text) as Record<string, unknown> } : {}),
+          };
         } catch (error) {
           options.logger?.debug(
             { tool: tool.name, ms: Math.round(performance.now() - started), ok: false, code: (error as { code?: unknown }).code },

@@ -78,6 +78,11 @@ export interface ToolSpec<Shape extends z.ZodRawShape> {
    * official one before validation. Costs no definition size: the schema shows only the official shape.
    */
   aliases?: (args: Record<string, unknown>) => Record<string, unknown>;
+  /**
+   * For read tools: the shape of the answer, announced as `outputSchema`; the answer then also comes as
+   * `structuredContent`. Loose on purpose (extra keys pass), so result shaping can evolve without breaking calls.
+   */
+  output?: z.ZodObject;
   /** Does the work and returns a JSON-able answer; throws TallyfyError/ToolInputError on failure. */
   run(args: z.infer<z.ZodObject<Shape>>, ctx: ToolContext): Promise<unknown>;
 }
@@ -91,6 +96,8 @@ export interface Tool {
   readonly description: string;
   readonly input: z.ZodRawShape;
   readonly annotations: Required<Omit<ToolHints, 'title'>> & { title: string };
+  /** See {@link ToolSpec.output}. */
+  readonly output?: z.ZodObject;
   /** See {@link ToolSpec.aliases}. */
   readonly aliases?: (args: Record<string, unknown>) => Record<string, unknown>;
   /** `args` must already be validated against `input` (the MCP server does it). */
@@ -119,6 +126,7 @@ export function defineTool<Shape extends z.ZodRawShape>(spec: ToolSpec<Shape>): 
     input: spec.input,
     annotations: annotationsFor(spec),
     ...(spec.aliases ? { aliases: spec.aliases } : {}),
+    ...(spec.output ? { output: spec.output } : {}),
     // The MCP server validated `args` against `spec.input` before this runs.
     run: (args, ctx) => spec.run(args as z.infer<z.ZodObject<Shape>>, ctx),
   };

@@ -115,6 +115,18 @@ describe('MCP features beyond tools', () => {
     expect(members.completion.values).toEqual([String(U.bob)]);
   });
 
+  it('announces outputSchema on the main read tools and answers them with structuredContent too', async () => {
+    const { mcp } = await connect();
+    const { tools } = await mcp.listTools();
+    const withSchema = tools.filter((tool) => tool.outputSchema).map((tool) => tool.name);
+    expect(withSchema).toEqual(expect.arrayContaining(['get_my_tasks', 'get_organization_runs', 'get_template', 'get_task', 'get_me']));
+    expect(tools.filter((tool) => tool.outputSchema).every((tool) => tool.annotations?.readOnlyHint)).toBe(true);
+    const result = await mcp.callTool({ name: 'get_organization_runs', arguments: { per_page: 2 } });
+    const structured = result.structuredContent as { data: { id: string }[]; meta: { truncated: boolean } };
+    expect(structured.data).toHaveLength(2);
+    expect(JSON.parse((result.content as { text: string }[])[0]?.text ?? '')).toEqual(structured);
+  });
+
   it('reports progress when the caller sends a progressToken', async () => {
     const { mcp } = await connect();
     const seen: { progress: number; total?: number }[] = [];

@@ -20,6 +20,15 @@ import type {
 import { ToolInputError, ToolLookupError } from '../defineTool';
 import { defaultPageSize, listed, pick, plain, plainField, type Listed } from '../toolOutput';
 
+/** `outputSchema` of a list answer: `{data: [...], meta: {...}}` (loose: extra keys pass). */
+export const listOutput = z.looseObject({
+  data: z.array(z.looseObject({})),
+  meta: z.looseObject({ truncated: z.boolean() }),
+});
+
+/** `outputSchema` of one object with an id (loose). */
+export const objectOutput = z.looseObject({ id: z.union([z.string(), z.number()]) });
+
 /** A Tallyfy object id: 32 hexadecimal characters. */
 export const hexId = (what: string): z.ZodString =>
   z

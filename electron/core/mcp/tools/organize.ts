@@ -4,7 +4,7 @@ import type { Folder } from '../../tallyfy/types';
 import { defineTool, renameAlias, ToolInputError, ToolLookupError, type Tool } from '../defineTool';
 import { pick } from '../toolOutput';
 
-import { fromPage, hexId, pageArg, trimTag } from './common';
+import { fromPage, hexId, listOutput, pageArg, trimTag } from './common';
 
 const trimFolder = (folder: Folder): Record<string, unknown> => ({
   ...pick(folder, ['id', 'name', 'folder_type', 'parent_id']),
@@ -25,6 +25,7 @@ export const organizeTools: Tool[] = [
     effect: 'read',
     description: 'Lists the tags of the organization (labels for templates and processes) with id, title and colour.',
     aliases: renameAlias({ q: 'query' }),
+    output: listOutput,
     input: {
       query: z.string().min(1).max(30).optional().describe('Part of a tag title.'),
       page: pageArg,

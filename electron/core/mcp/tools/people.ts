@@ -7,7 +7,20 @@ import { defineTool, ToolInputError, ToolLookupError, type Tool } from '../defin
 
 import { pick } from '../toolOutput';
 
-import { fromArray, fromPage, hexId, nameMatches, pageArg, perPageArg, trimGroup, trimGuest, trimUser, userId } from './common';
+import {
+  fromArray,
+  fromPage,
+  hexId,
+  listOutput,
+  nameMatches,
+  objectOutput,
+  pageArg,
+  perPageArg,
+  trimGroup,
+  trimGuest,
+  trimUser,
+  userId,
+} from './common';
 
 /** Every member of the org (all statuses), capped at 1,000. `query` adds includes such as `with: 'groups'`. */
 export async function allMembers(client: TallyfyClient, signal: AbortSignal, query: ListQuery = {}): Promise<User[]> {
@@ -62,6 +75,7 @@ export const peopleTools: Tool[] = [
     effect: 'read',
     description:
       'Lists the members of the organization (active, invited and disabled; never guests) with id, name, email, role and status. Use `query` to filter by name or email. Member ids are what task and step assignments take.',
+    output: listOutput,
     input: {
       query: z.string().min(1).max(100).optional().describe('Filter: part of a name or email.'),
       with_groups: z.boolean().default(false).describe('Also return the groups each member belongs to.'),
@@ -121,6 +135,7 @@ export const peopleTools: Tool[] = [
     area: 'people',
     effect: 'read',
     description: 'Lists the guests (external people assigned by email) with company and associated members. `query` filters by email.',
+    output: listOutput,
     input: {
       query: z.string().min(1).max(100).optional().describe('Part of an email address.'),
       with_stats: z.boolean().default(false),
@@ -168,6 +183,7 @@ export const peopleTools: Tool[] = [
     effect: 'read',
     description:
       'Lists the groups (teams) of the organization with their member ids and guest emails. Group ids can be used as assignees of tasks and steps.',
+    output: listOutput,
     input: {
       query: z.string().min(1).max(100).optional().describe('Filter: part of a group name.'),
       page: pageArg,
@@ -182,6 +198,7 @@ export const peopleTools: Tool[] = [
     area: 'groups',
     effect: 'read',
     description: 'Returns one group with its member ids and guest emails.',
+    output: objectOutput,
     input: { group_id: hexId('group') },
     run: async ({ group_id }, { client, signal }) => trimGroup(await client.groups.get(group_id, signal)),
   }),

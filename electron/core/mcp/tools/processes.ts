@@ -1,6 +1,5 @@
 import { z } from 'zod';
 
-
 import type { ListQuery } from '../../tallyfy/endpoints/context';
 import { parseDeadline } from '../deadline';
 import { defineTool, renameAlias, ToolInputError, type Tool } from '../defineTool';
@@ -11,7 +10,9 @@ import {
   folderIdOf,
   fromPage,
   hexId,
+  listOutput,
   mergeOwners,
+  objectOutput,
   ownersArg,
   pageArg,
   perPageArg,
@@ -30,6 +31,7 @@ export const processTools: Tool[] = [
     effect: 'read',
     description: 'Lists processes (runs), newest first, with status, progress and template. All filters optional.',
     aliases: renameAlias({ template_id: 'checklist_id', owner_ids: 'owners' }),
+    output: listOutput,
     input: {
       status: z.enum(['active', 'complete', 'problem', 'issue', 'improvement', 'delayed', 'starred', 'archived']).optional(),
       checklist_id: hexId('template').optional().describe('Launched from this template.'),
@@ -76,6 +78,7 @@ export const processTools: Tool[] = [
     effect: 'read',
     description:
       'Returns one process (run): status, progress, kick-off answers, its tasks with status and assignees, the next task due, and tags.',
+    output: objectOutput,
     input: { run_id: runIdArg },
     run: async ({ run_id }, { client, signal }) => detailRun(await client.runs.get(run_id, { with: 'tasks,next_task,tags' }, signal)),
   }),

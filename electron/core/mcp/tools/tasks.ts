@@ -5,7 +5,20 @@ import type { Owners, Task } from '../../tallyfy/types';
 import { parseDeadline } from '../deadline';
 import { defineTool, renameAlias, ToolInputError, ToolLookupError, type Tool, type ToolContext } from '../defineTool';
 
-import { detailTask, encodeFieldValues, fromPage, hexId, mergeOwners, ownersArg, pageArg, perPageArg, trimTask, userId } from './common';
+import {
+  detailTask,
+  encodeFieldValues,
+  fromPage,
+  hexId,
+  listOutput,
+  mergeOwners,
+  objectOutput,
+  ownersArg,
+  pageArg,
+  perPageArg,
+  trimTask,
+  userId,
+} from './common';
 import { allGroups, allMembers, findGroup, findMember } from './people';
 
 const taskStatusArg = z
@@ -155,6 +168,7 @@ export const taskTools: Tool[] = [
     effect: 'read',
     description:
       "Lists the signed-in member's tasks (direct or through a group), soonest deadline first, with status, deadline, run_id and assignees. All statuses unless status is given.",
+    output: listOutput,
     input: { status: taskStatusArg, page: pageArg, per_page: perPageArg },
     run: async ({ status, page, per_page }, { client, signal }) =>
       fromPage(
@@ -171,6 +185,7 @@ export const taskTools: Tool[] = [
     effect: 'read',
     description:
       "Lists a member's tasks, by user_id, user_email or user_name (an ambiguous name is refused with the candidates). All statuses unless status is given.",
+    output: listOutput,
     input: {
       user_id: userId.optional(),
       user_email: z.email().optional().describe("The member's email, if you do not know the id."),
@@ -198,6 +213,7 @@ export const taskTools: Tool[] = [
     description:
       'Lists the tasks of one process (run) in step order, with a summary of the process. Identify it by run_id (alias process_id) or process_name.',
     aliases: renameAlias({ process_id: 'run_id' }),
+    output: listOutput,
     input: {
       run_id: hexId('process (run)').optional(),
       process_name: z.string().min(2).max(550).optional().describe('Name (or part of it) of the process, if you do not know its id.'),
@@ -242,6 +258,7 @@ export const taskTools: Tool[] = [
     area: 'tasks',
     effect: 'read',
     description: "Lists a guest's tasks (by guest_email, or guest_id: the code in their guest link), soonest deadline first. Pages at 10.",
+    output: listOutput,
     input: {
       guest_email: z.email().optional().describe("The guest's email address."),
       guest_id: z.string().min(4).max(100).optional().describe('The guest code.'),
@@ -267,6 +284,7 @@ export const taskTools: Tool[] = [
     effect: 'read',
     description:
       'Returns a task of a process with its form fields and answers (field ids are what update_task taskdata takes) and comments.',
+    output: objectOutput,
     input: { run_id: runIdArg, task_id: hexId('task') },
     run: async ({ task_id, run_id }, { client, signal }) => detailTask(await readTask(client, task_id, run_id, signal)),
   }),
@@ -276,6 +294,7 @@ export const taskTools: Tool[] = [
     area: 'tasks',
     effect: 'read',
     description: 'Returns a one-off (standalone) task with its form fields, answers and comments.',
+    output: objectOutput,
     input: { task_id: hexId('task') },
     run: async ({ task_id }, { client, signal }) => detailTask(await client.tasks.get(task_id, { with: 'form_fields,threads' }, signal)),
   }),

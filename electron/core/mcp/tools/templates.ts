@@ -6,7 +6,20 @@ import { suggestKickoffFields } from '../analysis/fieldSuggestions';
 import { assessTemplateHealth } from '../analysis/templateHealth';
 import { defineTool, nestAlias, renameAlias, ToolInputError, ToolLookupError, type Tool } from '../defineTool';
 
-import { detailTemplate, folderIdOf, fromPage, hexId, pageArg, perPageArg, trimCapture, trimStep, trimTemplate, userId } from './common';
+import {
+  detailTemplate,
+  folderIdOf,
+  fromPage,
+  hexId,
+  listOutput,
+  objectOutput,
+  pageArg,
+  perPageArg,
+  trimCapture,
+  trimStep,
+  trimTemplate,
+  userId,
+} from './common';
 
 /** A template with its steps, sorted by position. `include` is Tallyfy's `with` (default `steps`; add `tags` only when shown). */
 export async function templateWithSteps(
@@ -43,6 +56,7 @@ export const templateTools: Tool[] = [
     description:
       'Lists the templates (process blueprints) with id, title, type and step count. `query` filters by title; `folder` by folder id or name.',
     aliases: renameAlias({ folder_id: 'folder' }),
+    output: listOutput,
     input: {
       query: z.string().min(1).max(250).optional().describe('Part of the template title.'),
       folder: z.string().min(1).max(64).optional().describe('Folder id or name.'),
@@ -67,6 +81,7 @@ export const templateTools: Tool[] = [
     effect: 'read',
     description:
       "Returns one template with Tallyfy's fields: steps (assignees, deadline, captures), prerun (kick-off fields), automated_actions and tags. By template_id or template_name.",
+    output: objectOutput,
     input: {
       template_id: templateIdArg.optional(),
       template_name: z.string().min(2).max(250).optional().describe('Title (or part of it) of the template, if you do not know its id.'),
