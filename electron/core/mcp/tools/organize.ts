@@ -94,6 +94,7 @@ export const organizeTools: Tool[] = [
     area: 'folders',
     effect: 'read',
     description: 'Lists the folders that organise templates, with their sub-folders.',
+    aliases: renameAlias({ q: 'query' }),
     input: { query: z.string().min(1).max(32).optional().describe('Part of a folder name.'), page: pageArg },
     run: async ({ query, page }, { client, signal }) =>
       fromPage(
@@ -109,6 +110,7 @@ export const organizeTools: Tool[] = [
     area: 'folders',
     effect: 'read',
     description: 'Lists the folders that organise processes (runs), with their sub-folders.',
+    aliases: renameAlias({ q: 'query' }),
     input: { query: z.string().min(1).max(32).optional().describe('Part of a folder name.'), page: pageArg },
     run: async ({ query, page }, { client, signal }) =>
       fromPage(

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { TallyfyClient } from '../../tallyfy/client';
 import type { ListQuery } from '../../tallyfy/endpoints/context';
 import type { Group, User } from '../../tallyfy/types';
-import { defineTool, ToolInputError, ToolLookupError, type Tool } from '../defineTool';
+import { defineTool, renameAlias, ToolInputError, ToolLookupError, type Tool } from '../defineTool';
 
 import { pick } from '../toolOutput';
 
@@ -184,6 +184,7 @@ export const peopleTools: Tool[] = [
     description:
       'Lists the groups (teams) of the organization with their member ids and guest emails. Group ids can be used as assignees of tasks and steps.',
     output: listOutput,
+    aliases: renameAlias({ q: 'query' }),
     input: {
       query: z.string().min(1).max(100).optional().describe('Filter: part of a group name.'),
       page: pageArg,
