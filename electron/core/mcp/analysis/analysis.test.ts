@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Automation, Step, Template } from '../../tallyfy/types';
 
 import { analyzeAutomations, suggestConsolidation } from './automationAnalysis';
+import { suggestKickoffFields, suggestStepFields } from './fieldSuggestions';
 import { assessTemplateHealth, ratingFor } from './templateHealth';
 
 const hex = (n: number): string => n.toString(16).padStart(32, '0');
@@ -207,5 +208,25 @@ describe('automation analysis', () => {
 
   it('reports nothing for clean rules', () => {
     expect(suggestConsolidation(template(steps, [rule(1, [approve, 'approved'], [['show', welcome]])])).suggestions).toEqual([]);
+  });
+});
+
+describe('field suggestions', () => {
+  it('suggests kick-off fields from the words of the template, skipping what existing fields cover', () => {
+    const draft = template([step(1, 'Review the client contract'), step(2, 'Send the invoice')], [], {
+      prerun: [{ id: hex(50), checklist_id: hex(1), label: 'Client company', field_type: 'text', required: true, position: 1 }],
+    });
+    const labels = (suggestKickoffFields(draft).suggestions as { label: string }[]).map((item) => item.label);
+    expect(labels).toContain('Supporting documents'); // contract
+    expect(labels).toContain('Amount'); // invoice
+    expect(labels).not.toContain('Client name'); // "Client company" covers it
+  });
+
+  it('suggests step fields from the step and its type', () => {
+    const approval = step(2, 'Approve the budget', { step_type: 'approval' });
+    const labels = (suggestStepFields(template([approval]), approval).suggestions as { label: string }[]).map((item) => item.label);
+    expect(labels).toEqual(expect.arrayContaining(['Decision notes', 'Amount']));
+    const plain = step(3, 'Tidy up');
+    expect((suggestStepFields(template([plain]), plain).suggestions as { label: string }[]).map((item) => item.label)).toEqual(['Notes']);
   });
 });
