@@ -31,7 +31,8 @@ async function ruleIds(file: string, code: string): Promise<string[]> {
   return (result?.messages ?? []).map((message) => `${message.ruleId}: ${message.message}`);
 }
 
-describe('import boundaries (ARCHITECTURE §3), held by lint', () => {
+// The first lint pays ESLint's start-up (seconds on a loaded machine): a generous timeout, no timing assertion.
+describe('import boundaries (ARCHITECTURE §3), held by lint', { timeout: 60_000 }, () => {
   it("refuses 'electron' in electron/core and shared/", async () => {
     expect((await ruleIds('electron/core/sessions/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).join()).toMatch(
       /never import 'electron'/,

@@ -4,6 +4,7 @@ import type { ApprovalPolicy } from '../../../shared/types/settings';
 import type { LiveConfig } from '../config/liveConfig';
 import type { Logger, LogRing } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
+import { isLoopbackHost } from '../net/loopback';
 import type { SettingsService } from '../store/settingsService';
 
 import { createAdmin, type Admin, type CreateAdminOptions } from './createAdmin';
@@ -44,9 +45,13 @@ export interface CoreAdmin extends Pick<Admin, 'handlers' | 'events' | 'mdns' | 
  * (applied to `host.live` and registered as secrets), and the browser transport. Starts no timer
  * until `start()`.
  */
-export function createCoreAdmin(host: CoreAdminHost, settings: SettingsService, extra: Pick<CreateAdminOptions, 'mdns' | 'timing' | 'network'> = {}): CoreAdmin {
+export function createCoreAdmin(
+  host: CoreAdminHost,
+  settings: SettingsService,
+  extra: Pick<CreateAdminOptions, 'mdns' | 'timing' | 'network'> = {},
+): CoreAdmin {
   const token = settings.adminToken();
-  host.secrets.add(token);
+  host.secrets.addServerWide(token);
   const admin = createAdmin({
     health: () => host.health(),
     sessions: host.sessions,
@@ -64,11 +69,11 @@ export function createCoreAdmin(host: CoreAdminHost, settings: SettingsService, 
   const stopSettings = settings.subscribe(({ changed }) => {
     if (changed.includes('tallyfyApiKey')) {
       const key = settings.secret('tallyfyApiKey');
-      host.secrets.add(key);
+      host.secrets.addServerWide(key);
       host.live.update({ tallyfyApiKey: key });
     }
     if (changed.includes('tallyfyOrgId')) host.live.update({ tallyfyOrgId: settings.current.tallyfyOrgId || undefined });
-    if (changed.includes('accessCode')) host.secrets.add(settings.current.accessCode);
+    if (changed.includes('accessCode')) host.secrets.addServerWide(settings.current.accessCode);
     if (changed.includes('idleTimeoutMinutes')) {
       host.live.update({ idleTimeoutMinutes: settings.current.idleTimeoutMinutes });
       host.setIdleTimeout(settings.current.idleTimeoutMinutes);
@@ -76,7 +81,7 @@ export function createCoreAdmin(host: CoreAdminHost, settings: SettingsService, 
     const agentPatch: Parameters<CoreAdminHost['configureAgent']>[0] = {};
     if (changed.includes('anthropicApiKey')) {
       const key = settings.secret('anthropicApiKey');
-      host.secrets.add(key);
+      host.secrets.addServerWide(key);
       host.live.update({ anthropicApiKey: key });
       agentPatch.apiKey = key ?? null;
     }
@@ -87,7 +92,13 @@ export function createCoreAdmin(host: CoreAdminHost, settings: SettingsService, 
     if (changed.includes('approvalPolicy')) agentPatch.approvalPolicy = settings.current.approvalPolicy;
     if (Object.keys(agentPatch).length > 0) host.configureAgent(agentPatch);
   });
-  const http = createAdminHttp({ handlers: admin.handlers, events: admin.events, token: () => token, logger: host.logger });
+  const http = createAdminHttp({
+    handlers: admin.handlers,
+    events: admin.events,
+    token: () => token,
+    logger: host.logger,
+    exposed: !isLoopbackHost(host.live.current.host),
+  });
   return {
     handlers: admin.handlers,
     events: admin.events,

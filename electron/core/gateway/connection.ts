@@ -25,6 +25,8 @@ export interface ConnectionContext {
   presenterFor(session: Session): SessionPresenter;
   /** True while the admin has stopped the gateway for teammates. */
   suspended(): boolean;
+  /** A connection that has not signed in (or resumed) this long after its upgrade is closed (1008), ms. */
+  signInDeadlineMs: number;
 }
 
 /** One open socket, as the gateway's heartbeat sees it. */
@@ -39,9 +41,19 @@ const stoppedMessage = 'The gateway admin has stopped the gateway for now: only 
  * Serves one WebSocket: its session (created now, or taken over by a `resume`), the message rate
  * limit, frame decoding, and one handler per client message type.
  */
-export function openConnection(ws: WebSocket, address: string, browser: boolean, ctx: ConnectionContext): Connection {
+export function openConnection(ws: WebSocket, address: string, browser: boolean, ctx: ConnectionContext, signedIn: () => void): Connection {
   const { registry, logger, policy } = ctx;
   let presenter = ctx.presenterFor(registry.create({ kind: browser ? 'web' : 'ws', address }));
+  const deadline = setTimeout(() => {
+    if (presenter.session.authenticated) return;
+    logger.info({ address }, 'closing a connection that did not sign in before the deadline');
+    channel.close(closeCodes.policy, 'sign-in deadline');
+  }, ctx.signInDeadlineMs);
+  deadline.unref();
+  const cleared = (): void => {
+    clearTimeout(deadline);
+    signedIn();
+  };
   const bucket = new TokenBucket(ctx.rateLimit, ctx.clock);
   let alive = true;
   let dropped = 0;
@@ -93,9 +105,10 @@ export function openConnection(ws: WebSocket, address: string, browser: boolean,
       const identity = await ctx.authenticate(credentials);
       const { session } = presenter;
       if (session.ended || ws.readyState !== ws.OPEN) return;
-      policy.succeeded(address);
+      // No reset of the failure count: failures count whatever succeeds in between.
       presenter.negotiate(extensions, client);
       session.signIn(identity, credentials);
+      cleared();
       channel.send({
         type: 'auth_success',
         message: `Authenticated as ${identity.user.name} (${identity.user.email}).`,
@@ -108,7 +121,7 @@ export function openConnection(ws: WebSocket, address: string, browser: boolean,
       logger.info({ session: session.id, user: identity.user.email, org: identity.org.id, kind: session.kind }, 'session signed in');
     } catch (error) {
       if (error instanceof AuthFailure) {
-        if (error.code === 'INVALID_CREDENTIALS') policy.failed(address);
+        if (error.code === 'INVALID_CREDENTIALS') await policy.failed(address);
         authError(error.code, error.message);
       } else {
         logger.warn({ err: error }, 'sign-in check failed');
@@ -134,21 +147,21 @@ export function openConnection(ws: WebSocket, address: string, browser: boolean,
         );
       if (authPending) return presenter.error('AUTH_IN_PROGRESS', 'A sign-in is already being checked; wait for its answer.');
       if (ctx.suspended()) return authError('GATEWAY_STOPPED', stoppedMessage);
-      const refusal = policy.checkAuth(address, message);
+      const refusal = await policy.checkAuth(address, message);
       if (refusal) return refuse(refusal);
       await signIn({ apiKey: message.api_key, orgId: message.org_id }, message.extensions, message.client);
     },
     auth_local: async (message) => {
       if (presenter.session.authenticated) return presenter.error('ALREADY_AUTHENTICATED', 'This session is already signed in.');
       if (authPending) return presenter.error('AUTH_IN_PROGRESS', 'A sign-in is already being checked; wait for its answer.');
-      const verdict = policy.checkLocal(address, message.local_token);
+      const verdict = await policy.checkLocal(address, message.local_token);
       if ('code' in verdict) return refuse(verdict);
       presenter.session.kind = 'local';
       await signIn(verdict.credentials, message.extensions, 'desktop');
     },
-    resume: (message) => {
+    resume: async (message) => {
       if (presenter.session.authenticated) return presenter.error('ALREADY_AUTHENTICATED', 'This connection is already signed in.');
-      const blocked = policy.checkAttempts(address, 'resume');
+      const blocked = await policy.checkAttempts(address, 'resume');
       if (blocked) return refuse(blocked);
       const target = registry.get(message.session_id);
       // While stopped only local sessions are left, so a teammate's resume fails like any ended session.
@@ -159,7 +172,7 @@ export function openConnection(ws: WebSocket, address: string, browser: boolean,
         (ctx.suspended() && target.kind !== 'local') ||
         !target.checkResumeToken(message.resume_token)
       ) {
-        policy.failed(address);
+        await policy.failed(address);
         return presenter.error(
           'RESUME_FAILED',
           'That session cannot be resumed (it ended, expired, or the token is wrong). Sign in again.',
@@ -169,6 +182,7 @@ export function openConnection(ws: WebSocket, address: string, browser: boolean,
       presenter = ctx.presenterFor(target);
       fresh.detach(channel);
       presenter.resumeOn(channel, message.extensions);
+      cleared();
       logger.info({ session: target.id, user: target.identity?.user.email }, 'session resumed');
     },
     query: async (message) => {
@@ -211,7 +225,10 @@ export function openConnection(ws: WebSocket, address: string, browser: boolean,
       });
   });
 
-  ws.on('close', () => presenter.detach(channel));
+  ws.on('close', () => {
+    clearTimeout(deadline);
+    presenter.detach(channel);
+  });
   ws.on('error', (error) => logger.debug({ err: error, session: presenter.session.id }, 'socket error'));
 
   return {

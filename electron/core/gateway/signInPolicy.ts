@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 
 import type { AuthErrorCode } from '../../../shared/protocol';
+import { createAttemptLimiter, type AttemptLimit, type AttemptLimiter } from '../net/attemptLimiter';
 import { isLoopbackHost } from '../net/loopback';
 import { tokensMatch } from '../net/tokensMatch';
 import { systemClock, type Clock } from '../sessions/clock';
 import type { Credentials } from '../sessions/engine';
-import { SignInLimiter, type AttemptLimit } from '../sessions/rateLimiter';
 
 import { isLoopbackBinding } from './upgradeGuard';
 
@@ -63,9 +63,10 @@ export interface SignInPolicyOptions {
   /** Restrict sign-in to these Tallyfy org ids. Default: any org. A function is read at every sign-in. */
   allowedOrgIds?: readonly string[] | (() => readonly string[]);
   local?: LocalSignIn;
-  /** Failed sign-ins per address. Default 10 per 15 minutes. */
+  /** Failed sign-ins per address (successes in between do not reset the count). Default 10 per 15 minutes. */
   attemptLimit?: AttemptLimit;
-  clock?: Clock;
+  /** Counts failed sign-ins (a cluster passes a shared store). Default: in memory, with `attemptLimit`. */
+  attemptLimiter?: AttemptLimiter;
 }
 
 /**
@@ -73,10 +74,10 @@ export interface SignInPolicyOptions {
  * and the desk user's local token. The gateway asks before checking credentials with Tallyfy.
  */
 export class SignInPolicy {
-  readonly #limiter: SignInLimiter;
+  readonly #limiter: AttemptLimiter;
 
   constructor(private readonly options: SignInPolicyOptions) {
-    this.#limiter = new SignInLimiter(options.attemptLimit, options.clock ?? systemClock);
+    this.#limiter = options.attemptLimiter ?? createAttemptLimiter(options.attemptLimit);
   }
 
   #accessCode(): string | undefined {
@@ -90,8 +91,8 @@ export class SignInPolicy {
   }
 
   /** Refuses an address with too many failures (`auth`, `resume`); the connection is closed after it. */
-  checkAttempts(address: string, kind: 'sign-in' | 'resume'): Refusal | undefined {
-    if (!this.#limiter.blocked(address)) return undefined;
+  async checkAttempts(address: string, kind: 'sign-in' | 'resume'): Promise<Refusal | undefined> {
+    if ((await this.#limiter.blockedFor(address)) <= 0) return undefined;
     return kind === 'sign-in'
       ? {
           code: 'TOO_MANY_ATTEMPTS',
@@ -106,8 +107,8 @@ export class SignInPolicy {
   }
 
   /** Checks an `auth` before Tallyfy is asked: attempts, the access code, the org allow-list. */
-  checkAuth(address: string, request: { access_code?: string | undefined; org_id: string }): Refusal | undefined {
-    const blocked = this.checkAttempts(address, 'sign-in');
+  async checkAuth(address: string, request: { access_code?: string | undefined; org_id: string }): Promise<Refusal | undefined> {
+    const blocked = await this.checkAttempts(address, 'sign-in');
     if (blocked) return blocked;
     const accessCode = this.accessCodeRequired ? this.#accessCode() : undefined;
     if (accessCode) {
@@ -117,36 +118,33 @@ export class SignInPolicy {
           message: 'This gateway is shared on the network: enter the access code your admin gave you.',
         };
       if (!tokensMatch(normalizeAccessCode(request.access_code), normalizeAccessCode(accessCode))) {
-        this.failed(address);
+        await this.failed(address);
         return { code: 'ACCESS_CODE_INVALID', message: 'The access code is wrong. Ask the gateway admin for the current code.' };
       }
     }
     const { allowedOrgIds } = this.options;
     const allowed = typeof allowedOrgIds === 'function' ? allowedOrgIds() : allowedOrgIds;
     if (allowed?.length && !allowed.includes(request.org_id)) {
-      this.failed(address);
+      await this.failed(address);
       return { code: 'ORG_NOT_ALLOWED', message: 'This gateway does not accept sign-ins for that organization. Ask the gateway admin.' };
     }
     return undefined;
   }
 
   /** Checks an `auth_local`: this machine, a valid local token, and desk credentials set. */
-  checkLocal(address: string, token: string): { credentials: Credentials } | Refusal {
+  async checkLocal(address: string, token: string): Promise<{ credentials: Credentials } | Refusal> {
     const { local } = this.options;
     const credentials = local?.credentials();
     if (!local || !isLoopbackHost(address) || !local.verify(token)) {
-      this.failed(address);
+      await this.failed(address);
       return { code: 'LOCAL_NOT_AVAILABLE', message: 'Local sign-in is only for the desktop app on this machine.' };
     }
     if (!credentials) return { code: 'LOCAL_NOT_AVAILABLE', message: 'Set your Tallyfy API key and organization id in Settings first.' };
     return { credentials };
   }
 
-  failed(address: string): void {
-    this.#limiter.fail(address);
-  }
-
-  succeeded(address: string): void {
-    this.#limiter.succeed(address);
+  /** Counts one failure for `address` (a success does not reset the count). */
+  async failed(address: string): Promise<void> {
+    await this.#limiter.fail(address);
   }
 }

@@ -4,10 +4,11 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 
 import type { Logger } from '../log/logger';
+import type { AttemptLimit, AttemptLimiter } from '../net/attemptLimiter';
 import { isLoopbackHost } from '../net/loopback';
 import { systemClock, type Clock } from '../sessions/clock';
 import type { Authenticator } from '../sessions/engine';
-import { defaultMessageRateLimit, type AttemptLimit, type RateLimit } from '../sessions/rateLimiter';
+import { defaultMessageRateLimit, type RateLimit } from '../sessions/rateLimiter';
 import type { SessionRegistry } from '../sessions/registry';
 import type { Session } from '../sessions/session';
 
@@ -42,8 +43,17 @@ export interface WsGatewayOptions {
    * HTTP 429 at upgrade. Default 32. Not applied on a loopback binding, where every peer is this machine.
    */
   maxConnectionsPerAddress?: number;
-  /** Failed sign-ins per address. Default 10 per 15 minutes. */
+  /** Failed sign-ins per address (successes in between do not reset the count). Default 10 per 15 minutes. */
   attemptLimit?: AttemptLimit;
+  /** Counts failed sign-ins (a cluster passes a shared store). Default: in memory, with `attemptLimit`. */
+  attemptLimiter?: AttemptLimiter;
+  /** A connection that has not signed in (or resumed) this long after its upgrade is closed (1008), ms. Default 15,000. */
+  signInDeadlineMs?: number;
+  /**
+   * Connections not yet signed in that may be open at once, from all addresses together; more get
+   * HTTP 503 at upgrade (signed-in sessions are never affected). Default 256.
+   */
+  maxUnauthenticated?: number;
   clock?: Clock;
 }
 
@@ -84,8 +94,13 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
     ...(options.allowedOrgIds !== undefined ? { allowedOrgIds: options.allowedOrgIds } : {}),
     ...(options.local ? { local: options.local } : {}),
     ...(options.attemptLimit ? { attemptLimit: options.attemptLimit } : {}),
-    clock,
+    ...(options.attemptLimiter ? { attemptLimiter: options.attemptLimiter } : {}),
   });
+  const signInDeadlineMs = options.signInDeadlineMs ?? 15_000;
+  const maxUnauthenticated = options.maxUnauthenticated ?? 256;
+  /** Sockets upgraded (or upgrading) that have not signed in yet. */
+  let unauthenticated = 0;
+  let refusedForCap = 0;
   const perAddressCap = isLoopbackBinding(options.host) ? Infinity : (options.maxConnectionsPerAddress ?? 32);
   const openPerAddress = new Map<string, number>();
   const wss = new WebSocketServer({ noServer: true, maxPayload, clientTracking: true, perMessageDeflate: false });
@@ -158,6 +173,17 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         return reject(socket, verdict.status, verdict.message);
       }
       const address = remoteAddress(request);
+      if (unauthenticated >= maxUnauthenticated) {
+        refusedForCap += 1;
+        // One line per burst, not one per refused socket.
+        if (refusedForCap === 1 || refusedForCap % 500 === 0)
+          logger.warn(
+            { address, pending: unauthenticated, refused: refusedForCap },
+            'WebSocket upgrades refused: too many connections waiting to sign in',
+          );
+        return reject(socket, 503, 'The gateway has too many connections waiting to sign in. Try again in a moment.');
+      }
+      if (refusedForCap > 0 && unauthenticated < maxUnauthenticated / 2) refusedForCap = 0;
       const held = openPerAddress.get(address) ?? 0;
       if (held >= perAddressCap) {
         logger.info({ address, held }, 'WebSocket upgrade refused: too many connections from one address');
@@ -174,17 +200,32 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         else openPerAddress.delete(address);
       };
       socket.once('close', release);
+      unauthenticated += 1;
+      let pending = true;
+      const signedIn = (): void => {
+        if (!pending) return;
+        pending = false;
+        unauthenticated -= 1;
+      };
+      socket.once('close', signedIn);
       wss.handleUpgrade(request, socket, head, (ws) => {
-        const connection = openConnection(ws, address, verdict.browser, {
-          registry,
-          authenticate: options.authenticate,
-          logger,
-          policy,
-          clock,
-          rateLimit: options.rateLimit ?? defaultMessageRateLimit,
-          presenterFor,
-          suspended: () => suspended,
-        });
+        const connection = openConnection(
+          ws,
+          address,
+          verdict.browser,
+          {
+            registry,
+            authenticate: options.authenticate,
+            logger,
+            policy,
+            clock,
+            rateLimit: options.rateLimit ?? defaultMessageRateLimit,
+            presenterFor,
+            suspended: () => suspended,
+            signInDeadlineMs,
+          },
+          signedIn,
+        );
         connections.add(connection);
         ws.once('close', () => connections.delete(connection));
         startHeartbeat();

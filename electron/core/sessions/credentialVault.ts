@@ -1,19 +1,20 @@
 import { randomBytes } from 'node:crypto';
 
-import type { SecretRegistry } from '../log/redact';
+import type { SessionScrubber } from '../log/sessionScrubber';
 import { tokensMatch } from '../net/tokensMatch';
 
 import type { Credentials } from './engine';
 
 /**
  * One session's secrets: its Tallyfy credentials and its resume token. Memory only; each is
- * registered with the {@link SecretRegistry} while held, so no log line or error text can carry it.
+ * owned by the session's {@link SessionScrubber} while held (and so by the shared registry), so no
+ * log line, error text or output of this session can carry it.
  */
 export class CredentialVault {
   #credentials: Credentials | undefined;
   #resumeToken: string | undefined;
 
-  constructor(private readonly secrets: SecretRegistry) {}
+  constructor(private readonly scrub: SessionScrubber) {}
 
   /** The credentials held, if any (handed only to the tool host factory). */
   get credentials(): Credentials | undefined {
@@ -25,16 +26,16 @@ export class CredentialVault {
   }
 
   hold(credentials: Credentials): void {
-    if (this.#credentials) this.secrets.remove(this.#credentials.apiKey);
+    if (this.#credentials) this.scrub.disown(this.#credentials.apiKey);
     this.#credentials = { ...credentials };
-    this.secrets.add(credentials.apiKey);
+    this.scrub.own(credentials.apiKey);
   }
 
   /** A fresh resume token (the previous one stops working). */
   issueResumeToken(): string {
-    if (this.#resumeToken) this.secrets.remove(this.#resumeToken);
+    if (this.#resumeToken) this.scrub.disown(this.#resumeToken);
     this.#resumeToken = randomBytes(24).toString('base64url');
-    this.secrets.add(this.#resumeToken);
+    this.scrub.own(this.#resumeToken);
     return this.#resumeToken;
   }
 
@@ -45,9 +46,9 @@ export class CredentialVault {
 
   /** Forgets the credentials and the resume token. */
   wipe(): void {
-    if (this.#credentials) this.secrets.remove(this.#credentials.apiKey);
+    if (this.#credentials) this.scrub.disown(this.#credentials.apiKey);
     this.#credentials = undefined;
-    if (this.#resumeToken) this.secrets.remove(this.#resumeToken);
+    if (this.#resumeToken) this.scrub.disown(this.#resumeToken);
     this.#resumeToken = undefined;
   }
 }

@@ -2,6 +2,7 @@ import type { SessionState } from '../../../shared/types/session';
 import { AgentError } from '../agent/errors';
 import type { Logger } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
+import type { SessionScrubber } from '../log/sessionScrubber';
 import type { ToolHost } from '../mcp/toolHost';
 import { TallyfyError } from '../tallyfy/errors';
 
@@ -17,7 +18,10 @@ import type { Transcript, TranscriptTool } from './transcript';
 export interface QueryHost {
   readonly sessionId: string;
   readonly clock: Clock;
-  readonly secrets: SecretRegistry;
+  /** The session's scrubber: everything the peer sees goes through it. */
+  readonly scrub: SessionScrubber;
+  /** Every secret (the shared registry), for what the admin sees. */
+  readonly adminSecrets: SecretRegistry;
   readonly logger: Logger;
   readonly transcript: Transcript;
   readonly stats: StatsCollector;
@@ -80,7 +84,7 @@ export class QueryRunner {
     const running: RunningQuery = { queryId, controller, startedAt: host.clock.now(), tools: [], heldText: '', started: new Set() };
     this.#running = running;
     host.stats.queryStarted();
-    host.transcript.add({ role: 'user', content: host.secrets.scrubKnown(content), queryId });
+    host.transcript.add({ role: 'user', content: host.scrub.text(content), queryId });
     host.setState('thinking');
     host.emit({ type: 'processing', queryId });
     const finish = (): void => {
@@ -102,18 +106,23 @@ export class QueryRunner {
         emit: (event) => {
           if (this.#running === running && !controller.signal.aborted) this.#onEvent(running, event);
         },
-        requestApproval: (ask) => host.approvals.ask(queryId, { ...ask, args: displayArgs(ask.args, host.secrets) }, controller.signal),
+        requestApproval: (ask) => {
+          this.#flushHeld(running);
+          return host.approvals.ask(queryId, { ...ask, args: displayArgs(ask.args, host.scrub.registry) }, controller.signal);
+        },
       });
       finish();
       if (controller.signal.aborted) return this.#cancelled(queryId);
-      // A model can only echo what it was shown, but no session's credentials may reach a client or the transcript.
-      const text = host.secrets.scrubKnown(outcome.text);
+      this.#flushHeld(running);
+      // Scrubbed of this session's own credentials and the server-wide secrets only (SessionScrubber).
+      const text = host.scrub.text(outcome.text);
       host.transcript.add({ role: 'assistant', content: text, queryId, ...(running.tools.length ? { tools: running.tools } : {}) });
       host.emit({ type: 'response', queryId, text });
     } catch (error) {
       finish();
       if (controller.signal.aborted) return this.#cancelled(queryId);
-      const message = host.secrets.scrub(error instanceof Error ? error.message : String(error)) || 'The assistant failed. Try again.';
+      this.#flushHeld(running);
+      const message = host.scrub.message(error instanceof Error ? error.message : String(error)) || 'The assistant failed. Try again.';
       const { code, detailCode } = describeFailure(error);
       host.logger.warn({ err: error, session: host.sessionId }, 'query failed');
       host.transcript.add({ role: 'error', content: message, queryId });
@@ -128,28 +137,43 @@ export class QueryRunner {
     this.host.emit({ type: 'cancelled', queryId });
   }
 
+  /** Sends the streamed text still held back (before a tool event, an approval question, the answer or an error). */
+  #flushHeld(running: RunningQuery): void {
+    const held = running.heldText;
+    running.heldText = '';
+    const text = held ? this.host.scrub.flush(held) : '';
+    if (text) this.host.emit({ type: 'delta', queryId: running.queryId, text });
+  }
+
   #onEvent(running: RunningQuery, event: QueryEvent): void {
     const { host } = this;
     const { queryId } = running;
+    // A stretch of text ends at any other event: what was held back goes first (a decision that depends on no secret).
+    if (event.kind !== 'delta' && event.kind !== 'usage') this.#flushHeld(running);
     switch (event.kind) {
       case 'delta': {
-        // A credential split across deltas must not slip through: any tail that could start one waits for the next delta.
-        const { ready, held } = host.secrets.scrubStreamed(running.heldText + event.text);
+        // A credential split across deltas must not slip through: see SessionScrubber.stream.
+        const { ready, held } = host.scrub.stream(running.heldText + event.text);
         running.heldText = held;
         if (ready) host.emit({ type: 'delta', queryId, text: ready });
         return;
       }
       case 'tool_pending':
         // Shown while the approval question is open; counted when it starts (or is refused).
-        this.#announce(running, event, displayArgs(event.args, host.secrets), true);
+        this.#announce(running, event, displayArgs(event.args, host.scrub.registry), true);
         return;
       case 'tool_start': {
         if (running.started.has(event.callId)) return;
         running.started.add(event.callId);
-        const args = displayArgs(event.args, host.secrets);
         host.toolUsed();
-        host.stats.toolStarted({ id: event.callId, tool: event.tool, args, startedAt: host.clock.now() });
-        this.#announce(running, event, args, false);
+        // The admin's list is scrubbed with every secret (the shared registry); the peer's with its own scrubber.
+        host.stats.toolStarted({
+          id: event.callId,
+          tool: event.tool,
+          args: displayArgs(event.args, host.adminSecrets),
+          startedAt: host.clock.now(),
+        });
+        this.#announce(running, event, displayArgs(event.args, host.scrub.registry), false);
         host.setState('running_tool', true);
         return;
       }
@@ -161,7 +185,7 @@ export class QueryRunner {
         if (tool) Object.assign(tool, { status: event.status, durationMs: event.durationMs });
         host.stats.toolEnded(event.callId, event.status, event.durationMs);
         host.toolUsed();
-        const summary = event.summary === undefined ? undefined : host.secrets.scrub(event.summary).slice(0, 300);
+        const summary = event.summary === undefined ? undefined : host.scrub.message(event.summary).slice(0, 300);
         host.emit({
           type: 'tool_result',
           queryId,

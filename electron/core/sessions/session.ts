@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ClientKind, SessionSnapshot, SessionState } from '../../../shared/types/session';
 import type { Logger } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
+import { SessionScrubber } from '../log/sessionScrubber';
 import type { ToolHost } from '../mcp/toolHost';
 
 import { ApprovalBroker, type PendingApproval } from './approvalBroker';
@@ -76,7 +77,9 @@ export class Session {
   ) {
     this.connectedAt = deps.clock.now();
     this.lastActiveAt = this.connectedAt;
-    this.#vault = new CredentialVault(deps.secrets);
+    // Everything this session sends is scrubbed by its own scrubber: its own secrets and the server-wide ones, never another session's.
+    const scrub = new SessionScrubber(deps.secrets);
+    this.#vault = new CredentialVault(scrub);
     this.#transcript = new Transcript(deps.clock);
     let stateBeforeAsking: SessionState = 'thinking';
     this.#approvals = new ApprovalBroker({
@@ -95,7 +98,8 @@ export class Session {
     this.#queries = new QueryRunner({
       sessionId: this.id,
       clock: deps.clock,
-      secrets: deps.secrets,
+      scrub,
+      adminSecrets: deps.secrets,
       logger: deps.logger,
       transcript: this.#transcript,
       stats: this.#stats,
