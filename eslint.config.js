@@ -14,11 +14,14 @@ const root = import.meta.dirname;
 
 /**
  * The core's layers, left to right (electron/core/README.md): a layer imports only from layers to
- * its left and from the base folders (config, log, net, store, version). `createCore.ts`, `serve.ts`
+ * its left and from the base folders (every other folder: config, log, net, store…). `createCore.ts`, `serve.ts`
  * and `index.ts` wire them and sit right of all.
  */
 const coreLayers = ['tallyfy', 'mcp', 'agent', 'sessions', 'gateway', 'admin'];
-const coreBase = ['config', 'log', 'net', 'store'];
+// Every other folder of the core (config, log, net, store, and any added later) is base.
+const coreBase = readdirSync(join(root, 'electron/core'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && !coreLayers.includes(entry.name))
+  .map((entry) => entry.name);
 const coreRoots = ['electron/core/{createCore,serve,index}.ts'];
 const layerZones = [
   ...coreLayers.map((layer, index) => ({
@@ -27,9 +30,9 @@ const layerZones = [
     message: `Layers flow tallyfy → mcp → agent → sessions → gateway → admin: ${layer}/ may not import from a layer to its right.`,
   })),
   {
-    target: `electron/core/{${coreBase.join(',')}}/**`,
+    target: coreBase.map((folder) => `electron/core/${folder}/**`),
     from: [...coreLayers.map((layer) => `electron/core/${layer}/**`), ...coreRoots],
-    message: 'config/, log/, net/ and store/ are the base of the core: they import no layer.',
+    message: `${coreBase.join('/, ')}/ are the base of the core: they import no layer.`,
   },
 ];
 
