@@ -8,6 +8,8 @@ import { networkInterfaces } from 'node:os';
 import { ConfigError, loadConfig, usage } from './config/config';
 import type { Config } from './config/config';
 import { createCore, type CoreAddresses } from './createCore';
+import { peekFingerprint } from './tls/certificate';
+import { tlsEnabled } from './tls/policy';
 import { productName, appVersion } from './version';
 
 /** The IPv4 addresses teammates on the LAN can reach. */
@@ -24,9 +26,18 @@ export function banner(config: Config, addresses: CoreAddresses): string {
   lines.push(`  Web chat     ${addresses.gatewayUrl}/`);
   lines.push(`  WebSocket    ${addresses.wsUrl}`);
   if (config.host === '0.0.0.0' || config.host === '::') {
-    for (const address of lanAddresses()) lines.push(`  LAN          http://${address}:${new URL(addresses.gatewayUrl).port}/`);
+    const scheme = new URL(addresses.gatewayUrl).protocol;
+    for (const address of lanAddresses()) lines.push(`  LAN          ${scheme}//${address}:${new URL(addresses.gatewayUrl).port}/`);
   } else {
     lines.push('  LAN          off (this machine only; --host 0.0.0.0 to share)');
+  }
+  if (addresses.tls) {
+    lines.push(`  TLS          ${addresses.tls.selfSigned ? 'self-signed certificate' : 'your certificate'} ${addresses.tls.certFile}`);
+    lines.push(`  SHA-256      ${addresses.tls.fingerprint256}`);
+    if (addresses.tls.selfSigned) lines.push('               teammates check this fingerprint in the browser before accepting its warning');
+  }
+  if (addresses.cleartextOnLan) {
+    lines.push('  WARNING      TLS is off (--no-tls): API keys, the access code and the admin token cross the LAN in clear');
   }
   if (addresses.accessCode) lines.push(`  Access code  ${addresses.accessCode}  (teammates enter it at sign-in)`);
   lines.push(`  Admin        ${addresses.adminUrl}`);
@@ -47,12 +58,25 @@ export function banner(config: Config, addresses: CoreAddresses): string {
   return lines.join('\n');
 }
 
+/** The `--help` lines about this configuration's TLS: on or off, the links' scheme and the certificate's fingerprint. */
+export function tlsHelp(config: Config): string {
+  const port = config.port;
+  if (!tlsEnabled(config)) {
+    return `TLS: off for --host ${config.host} (links are http://127.0.0.1:${port}/); --tls or a LAN --host turns it on.`;
+  }
+  const known = peekFingerprint({ dataDir: config.dataDir, tlsCert: config.tlsCert });
+  const lines = [`TLS: on (links are https://…:${port}/, sockets wss://).`];
+  if (known) lines.push(`Certificate ${known.file}`, `SHA-256 ${known.fingerprint256}`);
+  else lines.push(`Certificate: none yet; a self-signed one is generated on first start and kept in ${config.dataDir}.`);
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
     const loaded = loadConfig(process.argv.slice(2));
     if (loaded.help) {
-      process.stdout.write(`${usage}\n`);
+      process.stdout.write(`${usage}\n\n${tlsHelp(loaded.config)}\n`);
       return;
     }
     config = loaded.config;
@@ -71,7 +95,8 @@ async function main(): Promise<void> {
   } catch (error) {
     process.stderr.write(`serve: ${core.secrets.scrub((error as Error).message)}\n`);
     await core.stop('start-up failed');
-    process.exit(1);
+    // A bad --tls-cert / --tls-key is a bad option like any other.
+    process.exit(error instanceof ConfigError ? 2 : 1);
   }
   // The core's config: the saved settings (the Anthropic key among them) filled in where flags and environment left them out.
   process.stdout.write(`${banner(core.config, addresses)}\n`);

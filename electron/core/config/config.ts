@@ -46,6 +46,15 @@ export const configSchema = z.object({
   tallyfyOrgId: z.string().min(1).optional(),
   /** Use this external MCP server instead of the embedded one (env `MCP_SERVER_URL`). */
   mcpServerUrl: z.url().optional(),
+  /**
+   * HTTPS + WSS on the gateway port (`--tls` / `--no-tls`, env `GATEWAY_TLS`). Default (absent): on
+   * when `host` is not loopback or a certificate is given; see `tlsEnabled`.
+   */
+  tls: z.boolean().optional(),
+  /** PEM certificate file of the user's own (env `GATEWAY_TLS_CERT`); needs `tlsKey`. Default: a self-signed one kept in the data dir. */
+  tlsCert: z.string().min(1).optional(),
+  /** PEM private key file for `tlsCert` (env `GATEWAY_TLS_KEY`). */
+  tlsKey: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -72,6 +81,10 @@ const flagOptions = {
   debug: { type: 'boolean' },
   'no-mdns': { type: 'boolean' },
   'data-dir': { type: 'string' },
+  tls: { type: 'boolean' },
+  'no-tls': { type: 'boolean' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -95,9 +108,12 @@ const sources: Partial<Record<keyof Config, { flag?: keyof typeof flagOptions; e
   tallyfyApiKey: { env: 'TALLYFY_API_KEY' },
   tallyfyOrgId: { env: 'TALLYFY_ORG_ID' },
   mcpServerUrl: { env: 'MCP_SERVER_URL' },
+  tls: { flag: 'tls', env: 'GATEWAY_TLS' },
+  tlsCert: { flag: 'tls-cert', env: 'GATEWAY_TLS_CERT' },
+  tlsKey: { flag: 'tls-key', env: 'GATEWAY_TLS_KEY' },
 };
 
-const booleanKeys = new Set<keyof Config>(['sandbox', 'debug', 'mdns']);
+const booleanKeys = new Set<keyof Config>(['sandbox', 'debug', 'mdns', 'tls']);
 
 /**
  * The config keys a flag in `argv` or a non-empty environment variable sets: the settings file
@@ -106,9 +122,10 @@ const booleanKeys = new Set<keyof Config>(['sandbox', 'debug', 'mdns']);
 export function overriddenKeys(argv: readonly string[], env: NodeJS.ProcessEnv): (keyof Config)[] {
   return (Object.entries(sources) as [keyof Config, { flag?: string; env?: string }][])
     .filter(
-      ([, source]) =>
+      ([key, source]) =>
         (source.env !== undefined && (env[source.env] ?? '') !== '') ||
-        (source.flag !== undefined && argv.some((arg) => arg === `--${source.flag}` || arg.startsWith(`--${source.flag}=`))),
+        (source.flag !== undefined && argv.some((arg) => arg === `--${source.flag}` || arg.startsWith(`--${source.flag}=`))) ||
+        (key === 'tls' && argv.includes('--no-tls')),
     )
     .map(([key]) => key);
 }
@@ -126,11 +143,17 @@ export const usage = `Usage: npm run serve -- [options]
   --admin-token TOKEN    token for the browser admin view (default: generated and kept)
   --data-dir DIR         settings folder (default ~/.config/tallyfy-mcp-gateway)
   --no-mdns              do not advertise the gateway on the LAN over mDNS
+  --tls                  HTTPS + WSS on the gateway port (default: on when --host is not loopback),
+                         with a self-signed certificate generated once and kept in the data dir
+  --no-tls               plain HTTP/WS even on the LAN: keys and codes then cross the network in clear
+  --tls-cert FILE        your own PEM certificate (chain after it) instead of the self-signed one
+  --tls-key FILE         the PEM private key of --tls-cert
   --debug                verbose logs
   -h, --help             this text
 
 Environment: GATEWAY_HOST, GATEWAY_PORT, GATEWAY_MCP_PORT, GATEWAY_SANDBOX, GATEWAY_IDLE_TIMEOUT,
-GATEWAY_SANDBOX_SEED, GATEWAY_ACCESS_CODE, GATEWAY_ADMIN_TOKEN, GATEWAY_DATA_DIR, GATEWAY_DEBUG, GATEWAY_MDNS, GATEWAY_LOG_FORMAT, ANTHROPIC_API_KEY,
+GATEWAY_SANDBOX_SEED, GATEWAY_ACCESS_CODE, GATEWAY_ADMIN_TOKEN, GATEWAY_DATA_DIR, GATEWAY_DEBUG, GATEWAY_MDNS, GATEWAY_LOG_FORMAT,
+GATEWAY_TLS, GATEWAY_TLS_CERT, GATEWAY_TLS_KEY, ANTHROPIC_API_KEY,
 ANTHROPIC_BASE_URL, ANTHROPIC_MODEL, TALLYFY_API_URL, TALLYFY_API_KEY, TALLYFY_ORG_ID, MCP_SERVER_URL.`;
 
 /** The default settings folder, `GATEWAY_DATA_DIR` or `~/.config/tallyfy-mcp-gateway`. */
@@ -195,11 +218,27 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (flagValue !== undefined) fromEnvAndFlags[key] = flagValue;
   }
   if (flags['no-mdns'] === true) fromEnvAndFlags.mdns = false;
+  if (flags['no-tls'] === true) {
+    if (flags.tls === true) throw new ConfigError('--tls and --no-tls contradict each other; give one');
+    fromEnvAndFlags.tls = false;
+  }
   const dataDir = resolve(String(fromEnvAndFlags.dataDir ?? defaultDataDir(env)));
   Object.assign(merged, readSettingsFile(dataDir), fromEnvAndFlags, { dataDir });
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map(describeIssue).join('; '));
   }
+  checkTlsOptions(parsed.data);
   return { config: parsed.data, help: flags.help === true };
+}
+
+/** A certificate needs its key (and the other way round), and cannot be given with TLS turned off. */
+function checkTlsOptions(config: Config): void {
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
+    throw new ConfigError(
+      config.tlsCert ? '--tls-cert needs --tls-key (GATEWAY_TLS_KEY) too' : '--tls-key needs --tls-cert (GATEWAY_TLS_CERT) too',
+    );
+  }
+  if (config.tlsCert !== undefined && config.tls === false)
+    throw new ConfigError('--tls-cert was given with --no-tls (GATEWAY_TLS=0); drop one of them');
 }
