@@ -8,8 +8,7 @@ import { networkInterfaces } from 'node:os';
 import { ConfigError, loadConfig, usage } from './config/config';
 import type { Config } from './config/config';
 import { createCore, type CoreAddresses } from './createCore';
-import { peekFingerprint } from './tls/certificate';
-import { tlsEnabled } from './tls/policy';
+import { tlsBannerLines, tlsHelp } from './tls/describe';
 import { productName, appVersion } from './version';
 
 /** The IPv4 addresses teammates on the LAN can reach. */
@@ -31,14 +30,7 @@ export function banner(config: Config, addresses: CoreAddresses): string {
   } else {
     lines.push('  LAN          off (this machine only; --host 0.0.0.0 to share)');
   }
-  if (addresses.tls) {
-    lines.push(`  TLS          ${addresses.tls.selfSigned ? 'self-signed certificate' : 'your certificate'} ${addresses.tls.certFile}`);
-    lines.push(`  SHA-256      ${addresses.tls.fingerprint256}`);
-    if (addresses.tls.selfSigned) lines.push('               teammates check this fingerprint in the browser before accepting its warning');
-  }
-  if (addresses.cleartextOnLan) {
-    lines.push('  WARNING      TLS is off (--no-tls): API keys, the access code and the admin token cross the LAN in clear');
-  }
+  lines.push(...tlsBannerLines(addresses));
   if (addresses.accessCode) lines.push(`  Access code  ${addresses.accessCode}  (teammates enter it at sign-in)`);
   lines.push(`  Admin        ${addresses.adminUrl}`);
   if (addresses.mcpUrl) lines.push(`  MCP          ${addresses.mcpUrl}`);
@@ -55,19 +47,6 @@ export function banner(config: Config, addresses: CoreAddresses): string {
     lines.push('               org b0000000000000000000000000000002 (Beta Logistics): sandbox-dave');
   }
   lines.push('', 'Press Ctrl+C to stop.');
-  return lines.join('\n');
-}
-
-/** The `--help` lines about this configuration's TLS: on or off, the links' scheme and the certificate's fingerprint. */
-export function tlsHelp(config: Config): string {
-  const port = config.port;
-  if (!tlsEnabled(config)) {
-    return `TLS: off for --host ${config.host} (links are http://127.0.0.1:${port}/); --tls or a LAN --host turns it on.`;
-  }
-  const known = peekFingerprint({ dataDir: config.dataDir, tlsCert: config.tlsCert });
-  const lines = [`TLS: on (links are https://…:${port}/, sockets wss://).`];
-  if (known) lines.push(`Certificate ${known.file}`, `SHA-256 ${known.fingerprint256}`);
-  else lines.push(`Certificate: none yet; a self-signed one is generated on first start and kept in ${config.dataDir}.`);
   return lines.join('\n');
 }
 
