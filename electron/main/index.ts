@@ -21,7 +21,7 @@ import { hideOnClose } from './closeToTray';
 import { registerIpc, sendAdminEvent } from './ipc/register';
 import { ApprovalNotifier } from './notifications';
 import { electronStores } from './platform/electronStores';
-import { contentSecurityPolicy } from './security';
+import { contentSecurityPolicy, isOwnGatewayCertificate } from './security';
 import { AppTray } from './tray';
 import { unavailableHandlers } from './unavailableHandlers';
 import { createMainWindow } from './window';
@@ -135,6 +135,12 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('second-instance', () => showWindow());
+  // The local chat pane talks to the gateway over wss://127.0.0.1 with the gateway's own certificate.
+  app.on('certificate-error', (event, _contents, url, _error, certificate, callback) => {
+    if (!isOwnGatewayCertificate(url, certificate.data, core?.addresses()?.tls?.fingerprint256)) return callback(false);
+    event.preventDefault();
+    callback(true);
+  });
   app.on('activate', () => showWindow());
   // The tray keeps the app alive with every window closed.
   app.on('window-all-closed', () => undefined);

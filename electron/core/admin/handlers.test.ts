@@ -106,6 +106,21 @@ describe('admin handlers', () => {
     expect(shared.url).toBe(`http://192.168.1.20:9555/#code=${accessCode}`);
   });
 
+  it('gives https links and the certificate fingerprint when the gateway speaks TLS, and none without', async () => {
+    const fixture = setup();
+    fixture.gatewayState.host = '0.0.0.0';
+    const plain = (await call(fixture, 'invite.get')) as Invite;
+    expect(plain.url).toMatch(/^http:\/\/192\.168\.1\.20:9555\//);
+    expect(plain.tls).toBeUndefined();
+    const tls = { fingerprint256: 'AB:'.repeat(31) + 'CD', selfSigned: true, validTo: '2029-01-01T00:00:00.000Z', names: ['localhost', '192.168.1.20'] };
+    fixture.gatewayState.tls = tls;
+    const secure = (await call(fixture, 'invite.get')) as Invite;
+    expect(secure.urls).toEqual(['https://192.168.1.20:9555/']);
+    expect(secure.url).toMatch(/^https:\/\/192\.168\.1\.20:9555\//);
+    expect(secure.tls).toEqual(tls);
+    expect(await call(fixture, 'gateway.status')).toMatchObject({ url: 'https://127.0.0.1:9555/', tls });
+  });
+
   it('stops and starts the gateway, advertising it over mDNS only while exposed and running', async () => {
     const fixture = setup();
     expect(await call(fixture, 'gateway.stop')).toMatchObject({ running: false, advertised: false });

@@ -22,8 +22,19 @@ export function GatewayControl({ compact = false }: { compact?: boolean }) {
         </StatusPill>
         {!compact && (
           <span className="muted small">
-            {gateway.host}:{gateway.port}
+            {gateway.url ?? `${gateway.host}:${gateway.port}`}
             {gateway.advertised ? ' · advertised over mDNS' : ''}
+          </span>
+        )}
+        {!compact && gateway.tls && (
+          <span className="small" data-testid="gateway-fingerprint">
+            <StatusPill tone="ok">HTTPS</StatusPill> {gateway.tls.selfSigned ? 'Self-signed certificate' : 'Your certificate'}, SHA-256{' '}
+            <code className="fingerprint">{gateway.tls.fingerprint256}</code>
+          </span>
+        )}
+        {!compact && gateway.exposed && !gateway.tls && (
+          <span className="small" data-testid="gateway-cleartext">
+            <StatusPill tone="danger">No TLS</StatusPill> Keys cross the LAN in clear: teammates' API keys, the access code and the admin token can be read on the network.
           </span>
         )}
       </div>
