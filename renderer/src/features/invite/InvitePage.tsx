@@ -60,7 +60,7 @@ export function InvitePage({ settingsLink }: { settingsLink?: ReactNode }) {
         </div>
         <div className="card invite-main">
           <h2 className="card-title">Link</h2>
-          <div className="copy-row">
+          <div className="copy-row copy-row-wrap">
             <code className="link" data-testid="invite-url">
               {invite.url}
             </code>
@@ -81,7 +81,7 @@ export function InvitePage({ settingsLink }: { settingsLink?: ReactNode }) {
           {invite.tls && (
             <>
               <h2 className="card-title">Certificate fingerprint (SHA-256)</h2>
-              <div className="copy-row">
+              <div className="copy-row copy-row-wrap">
                 <code className="link fingerprint" data-testid="invite-fingerprint">
                   {invite.tls.fingerprint256}
                 </code>

@@ -27,10 +27,14 @@ export function GatewayControl({ compact = false }: { compact?: boolean }) {
           </span>
         )}
         {!compact && gateway.tls && (
-          <span className="small" data-testid="gateway-fingerprint">
-            <StatusPill tone="ok">HTTPS</StatusPill> {gateway.tls.selfSigned ? 'Self-signed certificate' : 'Your certificate'}, SHA-256{' '}
-            <code className="fingerprint">{gateway.tls.fingerprint256}</code>
-          </span>
+          <div className="gateway-tls small" data-testid="gateway-fingerprint">
+            <span>
+              <StatusPill tone="ok">HTTPS</StatusPill> {gateway.tls.selfSigned ? 'Self-signed certificate' : 'Your certificate'}, valid until {gateway.tls.validTo.slice(0, 10)}
+            </span>
+            <span>
+              SHA-256 <code className="fingerprint">{gateway.tls.fingerprint256}</code>
+            </span>
+          </div>
         )}
         {!compact && gateway.exposed && !gateway.tls && (
           <span className="small" data-testid="gateway-cleartext">
