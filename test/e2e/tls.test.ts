@@ -36,51 +36,55 @@ afterAll(async () => {
 });
 
 describe('the gateway over https and wss in chromium', () => {
-  it('redirects http:// to https://, signs in over wss://, and shows the certificate fingerprint on the Invite page', { timeout: 120_000 }, async () => {
-    const webChat = serve.url('Web chat');
-    expect(webChat).toMatch(/^https:\/\//);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    const sockets: string[] = [];
-    page.on('websocket', (socket) => sockets.push(socket.url()));
+  it(
+    'redirects http:// to https://, signs in over wss://, and shows the certificate fingerprint on the Invite page',
+    { timeout: 120_000 },
+    async () => {
+      const webChat = serve.url('Web chat');
+      expect(webChat).toMatch(/^https:\/\//);
+      const page = await context.newPage();
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      const sockets: string[] = [];
+      page.on('websocket', (socket) => sockets.push(socket.url()));
 
-    // A teammate typing http:// lands on https:// (no page over plain HTTP).
-    await page.goto(webChat.replace(/^https:/, 'http:'));
-    expect(page.url()).toBe(webChat);
-    await page.waitForSelector('.signin-card');
-    await page.waitForSelector('.conn[data-status="connected"]');
-    await page.fill('input[name=api_key]', sandboxTokens.alice);
-    await page.fill('input[name=org_id]', sandboxOrgs.acme);
-    await page.click('.signin-submit');
-    await page.waitForSelector('.empty h2');
-    expect(await page.textContent('.empty h2')).toContain('Hi Alice');
-    expect(sockets.length).toBeGreaterThan(0);
-    expect(sockets.every((url) => url.startsWith('wss://'))).toBe(true);
-    await page.screenshot({ path: join(screenshotDir, 'tls-chat-signed-in.png') });
+      // A teammate typing http:// lands on https:// (no page over plain HTTP).
+      await page.goto(webChat.replace(/^https:/, 'http:'));
+      expect(page.url()).toBe(webChat);
+      await page.waitForSelector('.signin-card');
+      await page.waitForSelector('.conn[data-status="connected"]');
+      await page.fill('input[name=api_key]', sandboxTokens.alice);
+      await page.fill('input[name=org_id]', sandboxOrgs.acme);
+      await page.click('.signin-submit');
+      await page.waitForSelector('.empty h2');
+      expect(await page.textContent('.empty h2')).toContain('Hi Alice');
+      expect(sockets.length).toBeGreaterThan(0);
+      expect(sockets.every((url) => url.startsWith('wss://'))).toBe(true);
+      await page.screenshot({ path: join(screenshotDir, 'tls-chat-signed-in.png') });
 
-    await page.goto(serve.url('Admin'));
-    await page.click('[data-nav="invite"]');
-    await page.waitForSelector('[data-testid="invite-fingerprint"]');
-    expect((await page.textContent('[data-testid="invite-fingerprint"]'))?.trim()).toBe(fingerprint);
-    expect(await page.textContent('[data-testid="invite-url"]')).toMatch(/^https:\/\//);
-    expect(await page.locator('[data-testid="invite-cleartext"]').count()).toBe(0);
-    await page.screenshot({ path: join(screenshotDir, 'tls-invite-desktop.png'), fullPage: true });
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: join(screenshotDir, 'tls-invite-phone.png'), fullPage: true });
+      await page.goto(serve.url('Admin'));
+      await page.click('[data-nav="invite"]');
+      await page.waitForSelector('[data-testid="invite-fingerprint"]');
+      expect((await page.textContent('[data-testid="invite-fingerprint"]'))?.trim()).toBe(fingerprint);
+      expect(await page.textContent('[data-testid="invite-url"]')).toMatch(/^https:\/\//);
+      expect(await page.locator('[data-testid="invite-cleartext"]').count()).toBe(0);
+      await page.screenshot({ path: join(screenshotDir, 'tls-invite-desktop.png'), fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.screenshot({ path: join(screenshotDir, 'tls-invite-phone.png'), fullPage: true });
 
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await page.click('[data-nav="settings"]');
-    await page.waitForSelector('[data-testid="gateway-fingerprint"]');
-    expect(await page.textContent('[data-testid="gateway-fingerprint"]')).toContain(fingerprint);
-    await page.screenshot({ path: join(screenshotDir, 'tls-settings-desktop.png') });
-    // The LAN switch: choosing the LAN offers TLS (on); turning it off warns that keys cross the LAN in clear.
-    await page.selectOption('[data-testid="settings-host"]', '0.0.0.0');
-    expect(await page.isChecked('[data-testid="settings-tls"]')).toBe(true);
-    expect(await page.locator('[data-testid="settings-cleartext-warning"]').count()).toBe(0);
-    await page.uncheck('[data-testid="settings-tls"]');
-    await page.waitForSelector('[data-testid="settings-cleartext-warning"]');
-    await page.locator('[data-testid="settings-tls"]').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(screenshotDir, 'tls-settings-lan-no-tls.png') });
-    expect(pageErrors).toEqual([]);
-  });
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.click('[data-nav="settings"]');
+      await page.waitForSelector('[data-testid="gateway-fingerprint"]');
+      expect(await page.textContent('[data-testid="gateway-fingerprint"]')).toContain(fingerprint);
+      await page.screenshot({ path: join(screenshotDir, 'tls-settings-desktop.png') });
+      // The LAN switch: choosing the LAN offers TLS (on); turning it off warns that keys cross the LAN in clear.
+      await page.selectOption('[data-testid="settings-host"]', '0.0.0.0');
+      expect(await page.isChecked('[data-testid="settings-tls"]')).toBe(true);
+      expect(await page.locator('[data-testid="settings-cleartext-warning"]').count()).toBe(0);
+      await page.uncheck('[data-testid="settings-tls"]');
+      await page.waitForSelector('[data-testid="settings-cleartext-warning"]');
+      await page.locator('[data-testid="settings-tls"]').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(screenshotDir, 'tls-settings-lan-no-tls.png') });
+      expect(pageErrors).toEqual([]);
+    },
+  );
 });

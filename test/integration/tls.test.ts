@@ -13,6 +13,7 @@ import { sandboxOrgs, sandboxTokens } from '../../electron/core/tallyfy/sandbox'
 import { selfSignedFiles } from '../../electron/core/tls/certificate';
 import { startServe, type ServeProcess } from '../helpers/serveProcess';
 
+import { startStack } from './support/stack';
 import { TestClient } from './support/wsClient';
 
 const running: ServeProcess[] = [];
@@ -166,5 +167,22 @@ describe('TLS on the gateway port (serve --tls)', { timeout: 90_000 }, () => {
     expect(lines.filter((line) => line.startsWith('serve:'))).toHaveLength(1);
     expect(lines.find((line) => line.startsWith('serve:'))).toMatch(message);
     expect(serve.stdout()).not.toContain('Press Ctrl+C');
+  });
+});
+
+describe('TLS in the composed core (the desktop app’s path)', () => {
+  it('hands the local chat pane a wss:// URL the admin the certificate and https links', { timeout: 60_000 }, async () => {
+    const stack = await startStack({ flags: ['--tls'], env: { TALLYFY_API_KEY: sandboxTokens.alice, TALLYFY_ORG_ID: sandboxOrgs.acme } });
+    try {
+      const local = stack.core.localChat();
+      expect(local.available && local.wsUrl).toMatch(/^wss:\/\/127\.0\.0\.1:\d+\/$/);
+      const status = stack.core.admin.admin.handlers['gateway.status']({}) as { url?: string; tls?: { fingerprint256: string } };
+      expect(status.url).toMatch(/^https:\/\//);
+      expect(status.tls?.fingerprint256).toBe(stack.addresses.tls?.fingerprint256);
+      expect(stack.addresses.adminUrl).toMatch(/^https:\/\//);
+      expect(stack.addresses.cleartextOnLan).toBeUndefined();
+    } finally {
+      await stack.close();
+    }
   });
 });
