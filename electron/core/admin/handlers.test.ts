@@ -123,6 +123,8 @@ describe('admin handlers', () => {
     expect(secure.url).toMatch(/^https:\/\/192\.168\.1\.20:9555\//);
     expect(secure.tls).toEqual(tls);
     expect(await call(fixture, 'gateway.status')).toMatchObject({ url: 'https://127.0.0.1:9555/', tls });
+    fixture.admin.gatewayChanged();
+    expect(fixture.responders.at(-1)!.published.map((item) => `${item.type}:${item.port}`)).toEqual(['tallyfy-gateway:9555', 'https:9555']);
   });
 
   it('saves the LAN TLS switch for the next start: false turns TLS off, null goes back to the default', async () => {
