@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   try {
     const loaded = loadConfig(process.argv.slice(2));
     if (loaded.help) {
-      process.stdout.write(`${usage}\n\n${tlsHelp(loaded.config)}\n`);
+      process.stdout.write(`${usage}\n\n${tlsHelp(loaded.config, lanAddresses())}\n`);
       return;
     }
     config = loaded.config;

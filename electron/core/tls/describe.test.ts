@@ -38,7 +38,7 @@ describe('tlsHelp', () => {
     expect(tlsHelp(config)).toMatch(/Certificate: none yet/);
     const kept = await ensureSelfSignedCertificate({ dataDir, names: { dns: ['localhost'], ips: ['127.0.0.1'] } });
     expect(tlsHelp(config)).toContain(`SHA-256 ${kept.material.fingerprint256}`);
-    expect(tlsHelp(config)).toContain('https://');
+    expect(tlsHelp(config, ['192.168.1.20'])).toContain('https://127.0.0.1:9001/  https://192.168.1.20:9001/');
   });
 
   it('says TLS is off on loopback, and warns for --no-tls on the LAN', () => {

@@ -21,14 +21,22 @@ export function tlsBannerLines(addresses: {
   return lines;
 }
 
-/** The `--help` lines about this configuration's TLS: on or off, the links' scheme and the certificate's fingerprint. */
-export function tlsHelp(config: Pick<Config, 'host' | 'port' | 'tls' | 'tlsCert' | 'dataDir'>): string {
+/**
+ * The `--help` lines about this configuration's TLS: on or off, the web chat links it will have
+ * (`lanAddresses` for a `0.0.0.0` binding) and the certificate's fingerprint.
+ */
+export function tlsHelp(
+  config: Pick<Config, 'host' | 'port' | 'tls' | 'tlsCert' | 'dataDir'>,
+  lanAddresses: readonly string[] = [],
+): string {
   if (!tlsEnabled(config)) {
     const warning = cleartextOnLan(config) ? ' WARNING: API keys, the access code and the admin token would cross the LAN in clear.' : '';
     return `TLS: off for --host ${config.host} (links are http://…:${config.port}/); --tls or a LAN --host turns it on.${warning}`;
   }
   const known = peekFingerprint({ dataDir: config.dataDir, tlsCert: config.tlsCert });
-  const lines = [`TLS: on (links are https://…:${config.port}/, sockets wss://).`];
+  const hosts = config.host === '0.0.0.0' || config.host === '::' ? ['127.0.0.1', ...lanAddresses] : [config.host];
+  const links = hosts.map((host) => `https://${host.includes(':') ? `[${host}]` : host}:${config.port}/`);
+  const lines = [`TLS: on (web chat and admin over https, sockets over wss): ${links.join('  ')}`];
   if (known) lines.push(`Certificate ${known.file}`, `SHA-256 ${known.fingerprint256}`);
   else lines.push(`Certificate: none yet; a self-signed one is generated on first start and kept in ${config.dataDir}.`);
   return lines.join('\n');
