@@ -30,8 +30,10 @@ export function tlsHelp(
   lanAddresses: readonly string[] = [],
 ): string {
   if (!tlsEnabled(config)) {
-    const warning = cleartextOnLan(config) ? ' WARNING: API keys, the access code and the admin token would cross the LAN in clear.' : '';
-    return `TLS: off for --host ${config.host} (links are http://…:${config.port}/); --tls or a LAN --host turns it on.${warning}`;
+    if (cleartextOnLan(config)) {
+      return `TLS: off (--no-tls) for --host ${config.host}: links are http://…:${config.port}/. WARNING: API keys, the access code and the admin token would cross the LAN in clear.`;
+    }
+    return `TLS: off on loopback (links are http://127.0.0.1:${config.port}/); --tls or a LAN --host turns it on.`;
   }
   const known = peekFingerprint({ dataDir: config.dataDir, tlsCert: config.tlsCert });
   const hosts = config.host === '0.0.0.0' || config.host === '::' ? ['127.0.0.1', ...lanAddresses] : [config.host];
