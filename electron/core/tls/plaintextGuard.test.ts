@@ -95,6 +95,22 @@ describe('refusePlaintext', () => {
     expect(reply).not.toMatch(/location:/i);
   });
 
+  it('does not let a silent connection hold closing the server open', async () => {
+    const made = await generate([{ name: 'commonName', value: 'closing' }], { keyType: 'ec', algorithm: 'sha256' });
+    const other = createServer({ cert: made.cert, key: made.private }, (_req, res) => res.end('x'));
+    refusePlaintext(other, { timeoutMs: 60_000 });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const silent = connect((other.address() as AddressInfo).port, '127.0.0.1');
+    silent.on('error', () => undefined);
+    await new Promise<void>((resolve) => silent.once('connect', () => resolve()));
+    const started = Date.now();
+    await new Promise<void>((resolve) => {
+      other.close(() => resolve());
+      other.closeIdleConnections();
+    });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('closes a connection that sends nothing within the deadline', async () => {
     const started = Date.now();
     await new Promise<void>((resolve) => {

@@ -62,7 +62,17 @@ export function refusePlaintext(server: HttpsServer, options: PlaintextGuardOpti
     );
   });
   responder.on('clientError', (_error, socket) => socket.destroy());
+  // Sockets the HTTPS server does not know yet (no first byte) or never will (plain HTTP): ended on
+  // closeIdleConnections(), which closing the gateway calls, so they cannot hold a shutdown open.
+  const unknown = new Set<Socket>();
+  const closeIdleConnections = server.closeIdleConnections.bind(server);
+  server.closeIdleConnections = () => {
+    for (const socket of unknown) socket.destroy();
+    closeIdleConnections();
+  };
   server.on('connection', (socket: Socket) => {
+    unknown.add(socket);
+    socket.once('close', () => unknown.delete(socket));
     socket.setTimeout(timeoutMs, () => socket.destroy());
     socket.once('data', (chunk: Buffer) => {
       socket.pause();
@@ -70,6 +80,7 @@ export function refusePlaintext(server: HttpsServer, options: PlaintextGuardOpti
       if (chunk[0] === tlsHandshakeByte) {
         // The TLS layer applies its own handshake timeout; the HTTPS server its header limits.
         socket.setTimeout(0);
+        unknown.delete(socket);
         for (const listener of tlsListeners) listener.call(server, socket);
       } else {
         responder.emit('connection', socket);
