@@ -77,8 +77,6 @@ async function main(): Promise<void> {
     // A bad --tls-cert / --tls-key is a bad option like any other.
     process.exit(error instanceof ConfigError ? 2 : 1);
   }
-  // The core's config: the saved settings (the Anthropic key among them) filled in where flags and environment left them out.
-  process.stdout.write(`${banner(core.config, addresses)}\n`);
   let signals = 0;
   const shutdown = (signal: NodeJS.Signals): void => {
     signals += 1;
@@ -102,6 +100,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  // Printed only once the signals are handled: whoever waits for the banner may stop us at once.
+  // The core's config: the saved settings (the Anthropic key among them) filled in where flags and environment left them out.
+  process.stdout.write(`${banner(core.config, addresses)}\n`);
 }
 
 await main();

@@ -95,7 +95,7 @@ describe('TLS on the gateway port (serve --tls)', { timeout: 90_000 }, () => {
       before,
     );
     first.child.kill('SIGTERM');
-    await first.exited;
+    expect(await first.exited).toBe(0);
     const second = await serveTls(dataDir, ['--tls']);
     expect(bannerFingerprint(second)).toBe(before);
     expect(second.stderr()).toContain('TLS with the kept self-signed certificate');
