@@ -86,6 +86,12 @@ async function boot(): Promise<void> {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] } });
   });
+  // The local chat pane talks to the gateway over wss://127.0.0.1 with the gateway's own (self-signed)
+  // certificate: trust exactly that one on loopback (0); every other certificate gets Chromium's own check (-3).
+  session.defaultSession.setCertificateVerifyProc((request, callback) => {
+    const own = isOwnGatewayCertificate(`wss://${request.hostname}/`, request.certificate.data, core?.addresses()?.tls?.fingerprint256);
+    callback(own ? 0 : -3);
+  });
   registerIpc(
     () => handlers,
     (contents) => !!mainWindow && !mainWindow.isDestroyed() && contents.id === mainWindow.webContents.id,
@@ -111,11 +117,17 @@ async function boot(): Promise<void> {
     const env = { ...process.env, GATEWAY_DATA_DIR: process.env.GATEWAY_DATA_DIR ?? app.getPath('userData') };
     const { config } = loadConfig([], env);
     const stores = electronStores(config.dataDir);
-    const settings = openSettings(config, { settingsStore: stores.settings, secretStore: stores.secrets, overridden: overriddenKeys([], process.env) });
+    const settings = openSettings(config, {
+      settingsStore: stores.settings,
+      secretStore: stores.secrets,
+      overridden: overriddenKeys([], process.env),
+    });
     const origins = ['file://', ...(process.env.ELECTRON_RENDERER_URL ? [new URL(process.env.ELECTRON_RENDERER_URL).origin] : [])];
     core = createCore({ config, settings, allowedOrigins: origins });
     handlers = core.admin.admin.handlers;
-    const notifier = new ApprovalNotifier({ visible: () => !!mainWindow && mainWindow.isVisible() && mainWindow.isFocused() }, () => showWindow('chat'));
+    const notifier = new ApprovalNotifier({ visible: () => !!mainWindow && mainWindow.isVisible() && mainWindow.isFocused() }, () =>
+      showWindow('chat'),
+    );
     core.admin.admin.events.subscribe((event, payload) => {
       if (mainWindow && !mainWindow.isDestroyed()) sendAdminEvent(mainWindow.webContents, event, payload);
       if (event === 'approvals.waiting') notifier.notify(payload as EventPayload<'approvals.waiting'>);
@@ -135,12 +147,6 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('second-instance', () => showWindow());
-  // The local chat pane talks to the gateway over wss://127.0.0.1 with the gateway's own certificate.
-  app.on('certificate-error', (event, _contents, url, _error, certificate, callback) => {
-    if (!isOwnGatewayCertificate(url, certificate.data, core?.addresses()?.tls?.fingerprint256)) return callback(false);
-    event.preventDefault();
-    callback(true);
-  });
   app.on('activate', () => showWindow());
   // The tray keeps the app alive with every window closed.
   app.on('window-all-closed', () => undefined);
