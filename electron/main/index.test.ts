@@ -32,11 +32,7 @@ const { FakeBrowserWindow, FakeNotification, FakeTray } = await import('./testin
 const { ipcChannels } = await import('../../shared/ipc/bridge');
 await import('./index');
 
-const appHandler = (name: string) =>
-  vi
-    .mocked(electron.app.on)
-    .mock.calls.filter(([event]) => event === name)
-    .map(([, handler]) => handler as (...args: unknown[]) => void);
+const appHandler = (name: string) => vi.mocked(electron.app.on).mock.calls.filter(([event]) => event === name).map(([, handler]) => handler as (...args: unknown[]) => void);
 const window = async () => {
   await vi.waitFor(() => expect(FakeBrowserWindow.created.length).toBeGreaterThan(0), { timeout: 10_000 });
   return FakeBrowserWindow.created[0]!;
@@ -44,10 +40,7 @@ const window = async () => {
 const invoke = async (route: string, input: unknown = {}) => {
   const main = await window();
   const handler = electron.ipcMain.handlers.get(ipcChannels.request)!;
-  return handler({ sender: main.webContents, senderFrame: { url: 'file:///app/index.html' } }, route, input) as Promise<{
-    ok: boolean;
-    data?: unknown;
-  }>;
+  return handler({ sender: main.webContents, senderFrame: { url: 'file:///app/index.html' } }, route, input) as Promise<{ ok: boolean; data?: unknown }>;
 };
 
 afterAll(async () => {
@@ -61,15 +54,10 @@ afterAll(async () => {
 
 describe('the desktop shell, booted with the electron mock', () => {
   it('starts the core and answers the admin contract over IPC from its window only', async () => {
-    await vi.waitFor(async () => expect(await invoke('health.get')).toMatchObject({ ok: true, data: { status: 'ok' } }), {
-      timeout: 10_000,
-    });
+    await vi.waitFor(async () => expect(await invoke('health.get')).toMatchObject({ ok: true, data: { status: 'ok' } }), { timeout: 10_000 });
     expect(await invoke('sessions.list')).toMatchObject({ ok: true, data: { sessions: [] } });
     const handler = electron.ipcMain.handlers.get(ipcChannels.request)!;
-    expect(await handler({ sender: { id: -1 }, senderFrame: { url: 'https://evil.example/' } }, 'health.get', {})).toMatchObject({
-      ok: false,
-      error: { code: 'UNTRUSTED_SENDER' },
-    });
+    expect(await handler({ sender: { id: -1 }, senderFrame: { url: 'https://evil.example/' } }, 'health.get', {})).toMatchObject({ ok: false, error: { code: 'UNTRUSTED_SENDER' } });
   });
 
   it('keeps its settings with electron-store in userData, secrets masked in the answer', async () => {
@@ -96,17 +84,13 @@ describe('the desktop shell, booted with the electron mock', () => {
   });
 
   it('trusts exactly the gateway’s own certificate on loopback, leaving every other to Chromium', async () => {
-    await vi.waitFor(async () => expect(await invoke('gateway.status')).toMatchObject({ data: { tls: { selfSigned: true } } }), {
-      timeout: 10_000,
-    });
+    await vi.waitFor(async () => expect(await invoke('gateway.status')).toMatchObject({ data: { tls: { selfSigned: true } } }), { timeout: 10_000 });
     const { readFileSync } = await import('node:fs');
     const { generate } = await import('selfsigned');
     const own = readFileSync(join(userData, 'tls-cert.pem'), 'utf8');
     const stranger = (await generate([{ name: 'commonName', value: 'stranger' }], { keyType: 'ec', algorithm: 'sha256' })).cert;
-    const verify = vi.mocked(electron.session.defaultSession.setCertificateVerifyProc).mock.calls[0]![0] as (
-      request: { hostname: string; certificate: { data: string } },
-      callback: (result: number) => void,
-    ) => void;
+    type VerifyProc = (request: { hostname: string; certificate: { data: string } }, callback: (result: number) => void) => void;
+    const verify = vi.mocked(electron.session.defaultSession.setCertificateVerifyProc).mock.calls[0]![0] as VerifyProc;
     const verdict = (hostname: string, data: string) => {
       let result = NaN;
       verify({ hostname, certificate: { data } }, (value) => (result = value));

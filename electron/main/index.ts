@@ -117,17 +117,11 @@ async function boot(): Promise<void> {
     const env = { ...process.env, GATEWAY_DATA_DIR: process.env.GATEWAY_DATA_DIR ?? app.getPath('userData') };
     const { config } = loadConfig([], env);
     const stores = electronStores(config.dataDir);
-    const settings = openSettings(config, {
-      settingsStore: stores.settings,
-      secretStore: stores.secrets,
-      overridden: overriddenKeys([], process.env),
-    });
+    const settings = openSettings(config, { settingsStore: stores.settings, secretStore: stores.secrets, overridden: overriddenKeys([], process.env) });
     const origins = ['file://', ...(process.env.ELECTRON_RENDERER_URL ? [new URL(process.env.ELECTRON_RENDERER_URL).origin] : [])];
     core = createCore({ config, settings, allowedOrigins: origins });
     handlers = core.admin.admin.handlers;
-    const notifier = new ApprovalNotifier({ visible: () => !!mainWindow && mainWindow.isVisible() && mainWindow.isFocused() }, () =>
-      showWindow('chat'),
-    );
+    const notifier = new ApprovalNotifier({ visible: () => !!mainWindow && mainWindow.isVisible() && mainWindow.isFocused() }, () => showWindow('chat'));
     core.admin.admin.events.subscribe((event, payload) => {
       if (mainWindow && !mainWindow.isDestroyed()) sendAdminEvent(mainWindow.webContents, event, payload);
       if (event === 'approvals.waiting') notifier.notify(payload as EventPayload<'approvals.waiting'>);
