@@ -21,13 +21,14 @@ beforeAll(async () => {
   await mkdir(screenshotDir, { recursive: true });
   serve = startServe(['--sandbox', '--tls', '--port', '0', '--mcp-port', '0'], {
     env: { ANTHROPIC_API_KEY: '', TALLYFY_API_KEY: '', TALLYFY_ORG_ID: '', GATEWAY_DATA_DIR: mkdtempSync(join(tmpdir(), 'gw-e2e-tls-')) },
+    timeoutMs: 60_000,
   });
   await serve.ready;
   fingerprint = /SHA-256\s+(\S+)/.exec(serve.stdout())![1]!;
   browser = await launchChromium();
   // The certificate is self-signed: a teammate accepts the warning after checking the fingerprint.
   context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 } });
-}, 60_000);
+}, 90_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -27,7 +27,8 @@ afterEach(() => {
 });
 
 async function serveTls(dataDir: string, extra: string[] = []): Promise<ServeProcess> {
-  const serve = startServe(['--sandbox', '--port', '0', '--mcp-port', '0', ...extra], { env: env(dataDir) });
+  // A loaded CI machine can take well over the helper's default 20 s to start a serve process.
+  const serve = startServe(['--sandbox', '--port', '0', '--mcp-port', '0', ...extra], { env: env(dataDir), timeoutMs: 60_000 });
   running.push(serve);
   await serve.ready;
   return serve;
@@ -61,7 +62,7 @@ function plainRequest(url: string, method: string): Promise<{ status: number | u
   });
 }
 
-describe('TLS on the gateway port (serve --tls)', { timeout: 90_000 }, () => {
+describe('TLS on the gateway port (serve --tls)', { timeout: 150_000 }, () => {
   it('signs in over WSS with the generated certificate, trusting only that certificate', async () => {
     const dataDir = tempDir();
     const serve = await serveTls(dataDir, ['--tls']);
@@ -160,7 +161,7 @@ describe('TLS on the gateway port (serve --tls)', { timeout: 90_000 }, () => {
     writeFileSync(join(dir, 'own.crt'), own.cert);
     writeFileSync(join(dir, 'own.key'), own.private);
     writeFileSync(join(dir, 'other.key'), other.private);
-    const serve = startServe(['--sandbox', '--port', '0', '--mcp-port', '0', ...flags(dir)], { env: env(dir) });
+    const serve = startServe(['--sandbox', '--port', '0', '--mcp-port', '0', ...flags(dir)], { env: env(dir), timeoutMs: 60_000 });
     running.push(serve);
     expect(await serve.exited).toBe(2);
     const lines = serve.stderr().trim().split('\n');
@@ -171,7 +172,7 @@ describe('TLS on the gateway port (serve --tls)', { timeout: 90_000 }, () => {
 });
 
 describe('TLS in the composed core (the desktop app’s path)', () => {
-  it('hands the local chat pane a wss:// URL the admin the certificate and https links', { timeout: 60_000 }, async () => {
+  it('hands the local chat pane a wss:// URL, the admin the certificate and https links', { timeout: 60_000 }, async () => {
     const stack = await startStack({ flags: ['--tls'], env: { TALLYFY_API_KEY: sandboxTokens.alice, TALLYFY_ORG_ID: sandboxOrgs.acme } });
     try {
       const local = stack.core.localChat();
