@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -74,6 +74,9 @@ export const mcpHttpErrorCodes = {
 
 const orgIdPattern = /^[0-9a-fA-F]{32}$/;
 
+/** The org header names Tallyfy's official MCP server accepts (lowercase, as Node gives them), first match wins. */
+export const orgHeaders = ['x-tallyfy-org-id', 'x-organization-id', 'x-org-id', 'organization-id', 'org-id'] as const;
+
 /** True when a Host header names this machine (any port): the DNS-rebinding guard. */
 export function isLocalHost(host: string | undefined): boolean {
   return !!host && isLoopbackHost(hostnameOfHeader(host));
@@ -136,7 +139,7 @@ class RefusedError extends Error {
  * - Bound to 127.0.0.1 only. `Host` must name this machine and `Origin`, when present, must be a
  *   local page; otherwise 403 (DNS-rebinding guard).
  * - Callers authenticate with their own Tallyfy token (`Authorization: Bearer …`) and org
- *   (`X-Tallyfy-Org-Id`, or `X-Organization-ID`). Each credential set is verified once with
+ *   (`X-Tallyfy-Org-Id`, `X-Organization-ID`, `X-Org-ID`, `Organization-ID` or `Org-ID`). Each credential set is verified once with
  *   `GET /organizations/{org}/me` and cached (key: HMAC of token and org, never the token) for
  *   `cacheTtlMs`; a refused token gets 401, a token outside the org 403, both with a JSON-RPC
  *   error body.
@@ -184,7 +187,7 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
   const clientFor = async (req: IncomingMessage): Promise<{ entry: CacheEntry; key: string }> => {
     const authorization = header(req, 'authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    const org = (header(req, 'x-tallyfy-org-id') ?? header(req, 'x-organization-id') ?? '').trim();
+    const org = (orgHeaders.map((name) => header(req, name)).find((value) => value !== undefined) ?? '').trim();
     if (!match?.[1])
       throw new RefusedError(
         401,
@@ -317,6 +320,9 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
       void transport.close();
     });
     await server.connect(transport);
+    // Stateless, but clients that expect a session get one: the id they send back is echoed, else a new one is issued.
+    const sessionId = header(req, 'mcp-session-id');
+    res.setHeader('mcp-session-id', sessionId && /^[\x21-\x7e]{1,128}$/.test(sessionId) ? sessionId : randomUUID());
     await transport.handleRequest(req, res);
     logger.debug({ credential: bound.key.slice(0, 8), status: res.statusCode }, 'MCP request');
   };
