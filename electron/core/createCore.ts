@@ -226,7 +226,7 @@ export function createCore(options: CoreOptions): Core {
           tallyfyApiUrl = sandbox.url;
           logger.info({ url: sandbox.url }, 'Tallyfy sandbox started');
         }
-        mcp = await startMcpHttp({ port: config.mcpPort, tallyfyApiUrl, logger, secrets });
+        mcp = await startMcpHttp({ port: config.mcpPort, tallyfyApiUrl, logger, secrets, fetch: httpFetch });
         http = await startGatewayHttp({
           host: config.host,
           port: config.port,
