@@ -14,11 +14,16 @@ import { round } from './lib/stats';
 import { runCapacitySection, type CapacityResult } from './sections/capacity';
 import { runCostSection, type CostResult } from './sections/cost';
 import { runMcpSection, type McpResult } from './sections/mcp';
+import { runMcpLoadSection, type McpLoadResult } from './sections/mcpLoad';
 import { runOverheadSection, type OverheadResult } from './sections/overhead';
 
 /** The issue's targets on a 2-core machine. */
 export const targets = {
   gatewayCpuPerQueryVsClientWork: 1.5,
+  /** Issue 18 §1: gateway MCP CPU per call at 32 callers ÷ at 1 caller. */
+  mcpCpuPerCallHighVsOne: 1.3,
+  /** Issue 18 §1: bare SDK calls/s ÷ gateway calls/s at 32 callers (gateway ≥ 0.8× bare). */
+  mcpBareVsGatewayThroughput: 1 / 0.8,
   bytesPerIdleSession: 64 * 1024,
   inProcessToolCallP50Ms: 0.2,
   cachedVsUncachedBilledInput: 0.3,
@@ -53,6 +58,7 @@ const results: {
   capacity?: CapacityResult;
   mcp?: McpResult;
   cost?: CostResult;
+  mcpLoad?: McpLoadResult;
   targets: typeof targets;
   verdicts: Array<{ target: string; value: number; limit: number; met: boolean }>;
 } = {
@@ -156,6 +162,36 @@ if (sections.has('4')) {
     met: verdict('cached ÷ uncached billed input', k.ratio, targets.cachedVsUncachedBilledInput),
   });
   rows.push({ section: '4 cost', metric: 'cached run: input / cache write / cache read tokens', value: `${k.cached.inputTokens} / ${k.cached.cacheCreationInputTokens} / ${k.cached.cacheReadInputTokens}` });
+}
+
+if (sections.has('6')) {
+  log(`§6 MCP port under concurrency: 1 and ${args.mcpConcurrency} callers, gateway beside a bare SDK server…`);
+  const m = await runMcpLoadSection({ concurrency: args.mcpConcurrency, seconds: Math.min(seconds, 5) }, log);
+  results.mcpLoad = m;
+  for (const concurrency of [1, args.mcpConcurrency]) {
+    const g = m.points.find((p) => p.kind === 'gateway' && p.concurrency === concurrency);
+    const b = m.points.find((p) => p.kind === 'bare' && p.concurrency === concurrency);
+    if (!g || !b) continue;
+    rows.push({ section: '6 MCP load', metric: `${m.tool} calls/s at ${concurrency} caller(s) (${g.errors + b.errors} errors)`, value: String(round(g.perSecond, 0)), baseline: `bare SDK ${round(b.perSecond, 0)}`, ratio: `${round(g.perSecond / b.perSecond, 2)}×` });
+    rows.push({ section: '6 MCP load', metric: `server CPU/call at ${concurrency} caller(s)`, value: ms(g.serverCpuMsPerCall), baseline: `bare SDK ${ms(b.serverCpuMsPerCall)}`, ratio: `${round(g.serverCpuMsPerCall / b.serverCpuMsPerCall, 2)}×` });
+    rows.push({ section: '6 MCP load', metric: `p50 / p95 latency at ${concurrency} caller(s)`, value: `${ms(g.p50)} / ${ms(g.p95)}`, baseline: `bare SDK ${ms(b.p50)} / ${ms(b.p95)}` });
+    rows.push({ section: '6 MCP load', metric: `MCP servers built per call at ${concurrency} caller(s)`, value: String(round(g.serversBuiltPerCall, 3)), baseline: 'bare SDK 1' });
+  }
+  rows.push({
+    section: '6 MCP load',
+    metric: `gateway CPU/call at ${args.mcpConcurrency} callers ÷ at 1`,
+    value: `${round(m.cpuRatioHighVsOne, 2)}×`,
+    target: `≤ ${targets.mcpCpuPerCallHighVsOne}×`,
+    met: verdict('MCP CPU/call high ÷ one caller', m.cpuRatioHighVsOne, targets.mcpCpuPerCallHighVsOne),
+  });
+  rows.push({
+    section: '6 MCP load',
+    metric: `gateway throughput ÷ bare SDK at ${args.mcpConcurrency} callers`,
+    value: `${round(m.throughputVsBare, 2)}×`,
+    target: '≥ 0.8×',
+    met: verdict('bare SDK ÷ gateway MCP throughput', 1 / m.throughputVsBare, targets.mcpBareVsGatewayThroughput),
+  });
+  rows.push({ section: '6 MCP load', metric: 'tools/list server CPU/call (1 caller)', value: ms(m.toolsListCpuMs) });
 }
 
 const headers = ['section', 'metric', 'value', 'baseline', 'ratio', 'target', ''];
