@@ -16,6 +16,7 @@ import { runCostSection, type CostResult } from './sections/cost';
 import { runMcpSection, type McpResult } from './sections/mcp';
 import { runMcpLoadSection, type McpLoadResult } from './sections/mcpLoad';
 import { runOverheadSection, type OverheadResult } from './sections/overhead';
+import { runStartupSection, type StartupResult } from './sections/startup';
 
 /** The issue's targets on a 2-core machine. */
 export const targets = {
@@ -24,6 +25,8 @@ export const targets = {
   mcpCpuPerCallHighVsOne: 1.3,
   /** Issue 18 §1: bare SDK calls/s ÷ gateway calls/s at 32 callers (gateway ≥ 0.8× bare). */
   mcpBareVsGatewayThroughput: 1 / 0.8,
+  /** Issue 18 §3: start to /healthz of `npm run serve` ÷ today's tsx entry. */
+  startupVsSourceEntry: 0.4,
   bytesPerIdleSession: 64 * 1024,
   inProcessToolCallP50Ms: 0.2,
   cachedVsUncachedBilledInput: 0.3,
@@ -59,6 +62,7 @@ const results: {
   mcp?: McpResult;
   cost?: CostResult;
   mcpLoad?: McpLoadResult;
+  startup?: StartupResult;
   targets: typeof targets;
   verdicts: Array<{ target: string; value: number; limit: number; met: boolean }>;
 } = {
@@ -192,6 +196,22 @@ if (sections.has('6')) {
     met: verdict('bare SDK ÷ gateway MCP throughput', 1 / m.throughputVsBare, targets.mcpBareVsGatewayThroughput),
   });
   rows.push({ section: '6 MCP load', metric: 'tools/list server CPU/call (1 caller)', value: ms(m.toolsListCpuMs) });
+}
+
+if (sections.has('7')) {
+  log('§7 start-up: serve (no key, no sandbox) to the first /healthz answer, source entry vs the server build…');
+  const st = await runStartupSection(5, log);
+  results.startup = st;
+  rows.push({
+    section: '7 start-up',
+    metric: 'start → /healthz, median of 5 (npm run serve = out/server/serve.js)',
+    value: ms(st.built.medianMs),
+    baseline: `tsx source ${ms(st.source.medianMs)}`,
+    ratio: `${round(st.ratio, 2)}×`,
+    target: `≤ ${targets.startupVsSourceEntry}×`,
+    met: verdict('start-up built ÷ source entry', st.ratio, targets.startupVsSourceEntry),
+  });
+  rows.push({ section: '7 start-up', metric: 'RSS at the first /healthz answer', value: `${round(st.built.medianRssMiB, 0)} MiB`, baseline: `tsx source ${round(st.source.medianRssMiB, 0)} MiB` });
 }
 
 const headers = ['section', 'metric', 'value', 'baseline', 'ratio', 'target', ''];
