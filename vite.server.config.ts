@@ -1,22 +1,20 @@
-import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 import { defineConfig } from 'vite';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
-const manifest = JSON.parse(readFileSync(here('./package.json'), 'utf8')) as { dependencies: Record<string, string> };
-/** Production dependencies stay outside the bundle: `npm ci --omit=dev` installs them next to it. */
-const dependencies = Object.keys(manifest.dependencies);
-const external = (id: string): boolean =>
-  id.startsWith('node:') || builtinModules.includes(id) || dependencies.some((name) => id === name || id.startsWith(`${name}/`));
+/** Only Node's own modules stay outside: the dependencies are bundled too (fewer files to resolve and read at start-up). */
+const external = (id: string): boolean => id.startsWith('node:') || builtinModules.includes(id);
 
 /**
- * The headless server build (`npm run build:server`): the core's plain-Node entries bundled into
- * `out/server/` — `serve.js` (`npm run serve` / `demo`), `stdio.js` (`npm run mcp:stdio`) and
- * `sandbox-cli.js` (`npm run sandbox`). Our TypeScript is compiled and bundled, so running them needs
- * neither `tsx` nor any dev dependency; what a mode does not use (the agent SDK without a key,
- * the sandbox when not asked for) sits in chunks loaded on demand.
+ * The headless server build (`npm run build:server`): the core's plain-Node entries and their
+ * dependencies bundled into `out/server/` — `serve.js` (`npm run serve` / `demo`), `stdio.js` (`npm run mcp:stdio`) and
+ * `sandbox-cli.js` (`npm run sandbox`). Running them needs neither `tsx` nor any dev dependency
+ * (not even node_modules: `npm ci --omit=dev` is still what a headless box runs, for the desktop
+ * app's packaging). What a mode does not use (the Anthropic SDK without a key, the sandbox when not
+ * asked for) sits in chunks loaded on demand. Start to /healthz: about half of the tsx entry's
+ * time (bench §7, docs/performance.md).
  */
 export default defineConfig({
   logLevel: 'warn',
@@ -38,5 +36,5 @@ export default defineConfig({
       output: { format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
     },
   },
-  ssr: { target: 'node' },
+  ssr: { target: 'node', noExternal: true },
 });
