@@ -16,6 +16,7 @@ import { runCostSection, type CostResult } from './sections/cost';
 import { runMcpSection, type McpResult } from './sections/mcp';
 import { runMcpLoadSection, type McpLoadResult } from './sections/mcpLoad';
 import { runOverheadSection, type OverheadResult } from './sections/overhead';
+import { runPagesSection, type PagesResult } from './sections/pages';
 import { runStartupSection, type StartupResult } from './sections/startup';
 
 /** The issue's targets on a 2-core machine. */
@@ -27,6 +28,8 @@ export const targets = {
   mcpBareVsGatewayThroughput: 1 / 0.8,
   /** Issue 18 §3: start to /healthz of `npm run serve` ÷ today's tsx entry. */
   startupVsSourceEntry: 0.4,
+  /** Issue 18 §4: initial JS per page, gzip bytes. */
+  initialJsGzipBytes: { 'web chat (/)': 130_000, 'browser admin (/admin)': 150_000, 'desktop renderer': 200_000 } as Record<string, number>,
   bytesPerIdleSession: 64 * 1024,
   inProcessToolCallP50Ms: 0.2,
   cachedVsUncachedBilledInput: 0.3,
@@ -63,6 +66,7 @@ const results: {
   cost?: CostResult;
   mcpLoad?: McpLoadResult;
   startup?: StartupResult;
+  pages?: PagesResult;
   targets: typeof targets;
   verdicts: Array<{ target: string; value: number; limit: number; met: boolean }>;
 } = {
@@ -212,6 +216,26 @@ if (sections.has('7')) {
     met: verdict('start-up built ÷ source entry', st.ratio, targets.startupVsSourceEntry),
   });
   rows.push({ section: '7 start-up', metric: 'RSS at the first /healthz answer', value: `${round(st.built.medianRssMiB, 0)} MiB`, baseline: `tsx source ${round(st.source.medianRssMiB, 0)} MiB` });
+}
+
+if (sections.has('8')) {
+  log('§8 page weight: initial JS per page, the chat page in Chromium…');
+  const pg = await runPagesSection(5, log);
+  results.pages = pg;
+  for (const weight of pg.weights) {
+    const limit = targets.initialJsGzipBytes[weight.page];
+    rows.push({
+      section: '8 pages',
+      metric: `${weight.page}: initial JS (${weight.files.length} files), gzip`,
+      value: `${round(weight.gzipBytes / 1000, 1)} KB`,
+      baseline: `${round(weight.rawBytes / 1000, 0)} KB raw`,
+      ...(limit ? { target: `≤ ${limit / 1000} KB`, met: verdict(`${weight.page} initial JS gzip (bytes)`, weight.gzipBytes, limit) } : {}),
+    });
+  }
+  if (pg.chat) {
+    rows.push({ section: '8 pages', metric: 'chat page: navigation → sign-in form takes input (median of 5, cold)', value: ms(pg.chat.compressed.medianMs), baseline: `uncompressed ${ms(pg.chat.identity.medianMs)}`, ratio: `${round(pg.chat.compressed.medianMs / pg.chat.identity.medianMs, 2)}×` });
+    rows.push({ section: '8 pages', metric: 'chat page: bytes transferred', value: `${round(pg.chat.compressed.transferBytes / 1000, 1)} KB`, baseline: `uncompressed ${round(pg.chat.identity.transferBytes / 1000, 1)} KB` });
+  } else rows.push({ section: '8 pages', metric: 'chat page in Chromium', value: `not measured: ${pg.chatError ?? '?'}` });
 }
 
 const headers = ['section', 'metric', 'value', 'baseline', 'ratio', 'target', ''];
