@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-import { launchChromium } from '../../test/e2e/support';
 import { summarize } from '../lib/stats';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -54,6 +53,8 @@ async function chatLoads(runs: number, log: (line: string) => void): Promise<Cha
     env: { ...process.env, ANTHROPIC_API_KEY: '', GATEWAY_LOG_FORMAT: 'json' },
     stdio: ['ignore', 'pipe', 'ignore'],
   });
+  // playwright-core loads only when this section runs: `npm run bench` answers a bad flag at once.
+  const { launchChromium } = await import('../../test/e2e/support');
   const browser = await launchChromium();
   try {
     const chatUrl = await new Promise<string>((resolve, reject) => {
