@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -6,13 +6,12 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 
 import type { Logger } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
-import { close, listen } from '../net/listen';
+import { applyListenerLimits, close, httpListenerLimits, listen } from '../net/listen';
 import { hostnameOfHeader, isLoopbackHost } from '../net/loopback';
 import { createTallyfyClient, type TallyfyClient } from '../tallyfy/client';
 import { isTallyfyError } from '../tallyfy/errors';
 import type { Me } from '../tallyfy/types';
 
-import { allTools } from './catalog';
 import { createMcpServer } from './createMcpServer';
 import { createMcpServerPool, type McpServerPool } from './serverPool';
 import { cacheToolsList } from './toolsListCache';
@@ -79,6 +78,9 @@ export const mcpHttpErrorCodes = {
 
 const orgIdPattern = /^[0-9a-fA-F]{32}$/;
 
+/** The org header names Tallyfy's official MCP server accepts (lowercase, as Node gives them), first match wins. */
+export const orgHeaders = ['x-tallyfy-org-id', 'x-organization-id', 'x-org-id', 'organization-id', 'org-id'] as const;
+
 /** True when a Host header names this machine (any port): the DNS-rebinding guard. */
 export function isLocalHost(host: string | undefined): boolean {
   return !!host && isLoopbackHost(hostnameOfHeader(host));
@@ -113,6 +115,8 @@ function header(req: IncomingMessage, name: string): string | undefined {
 
 interface CacheEntry {
   token: string;
+  /** This caller's token plus the server-wide secrets: what its results and errors are scrubbed of (never another caller's token). */
+  scrubber: SecretRegistry;
   client: TallyfyClient;
   /** Settles when `me()` has answered; rejects when the credentials are refused. */
   verified: Promise<Me>;
@@ -139,7 +143,7 @@ class RefusedError extends Error {
  * - Bound to 127.0.0.1 only. `Host` must name this machine and `Origin`, when present, must be a
  *   local page; otherwise 403 (DNS-rebinding guard).
  * - Callers authenticate with their own Tallyfy token (`Authorization: Bearer …`) and org
- *   (`X-Tallyfy-Org-Id`, or `X-Organization-ID`). Each credential set is verified once with
+ *   (`X-Tallyfy-Org-Id`, `X-Organization-ID`, `X-Org-ID`, `Organization-ID` or `Org-ID`). Each credential set is verified once with
  *   `GET /organizations/{org}/me` and cached (key: HMAC of token and org, never the token) for
  *   `cacheTtlMs`; a refused token gets 401, a token outside the org 403, both with a JSON-RPC
  *   error body.
@@ -148,7 +152,7 @@ class RefusedError extends Error {
  *   concurrent request; as many kept idle as were busy at once in the last minute, at most
  *   `maxIdleServersPerCredential`) and leave with the set when it expires or is evicted, so a
  *   request reuses a built server instead of paying ≈1 ms to build one. `tools/list` is answered
- *   from a cache per catalog (`toolsListCache.ts`). No session to hijack, leak or expire, any number of clients, and the caller's
+ *   from a cache shared by the endpoint's servers (`toolsListCache.ts`). No session to hijack, leak or expire, any number of clients, and the caller's
  *   credentials are checked on every request. GET and DELETE answer 405.
  */
 export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
@@ -162,6 +166,8 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
   const refused = new Map<string, { error: RefusedError; until: number }>();
   const { logger, secrets } = options;
   const maxIdleServers = options.maxIdleServersPerCredential ?? 64;
+  /** Every server this endpoint builds lists the same tools (same options), so they share one cached tools/list. */
+  const toolsListKey = {};
   let serversBuilt = 0;
   /** Responses whose request is connected to an MCP server and not finished yet. */
   const inFlight = new Set<ServerResponse>();
@@ -191,7 +197,7 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
   const clientFor = async (req: IncomingMessage): Promise<{ entry: CacheEntry; key: string }> => {
     const authorization = header(req, 'authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    const org = (header(req, 'x-tallyfy-org-id') ?? header(req, 'x-organization-id') ?? '').trim();
+    const org = (orgHeaders.map((name) => header(req, name)).find((value) => value !== undefined) ?? '').trim();
     if (!match?.[1])
       throw new RefusedError(
         401,
@@ -221,22 +227,23 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
         if (oldest !== undefined) evict(oldest);
       }
       secrets.add(token);
+      const scrubber = secrets.scoped([token]);
       const client = makeClient({
         baseUrl: options.tallyfyApiUrl,
         token,
         orgId: org,
-        secrets,
+        secrets: scrubber,
         maxRetries: 1,
         ...(options.fetch ? { fetch: options.fetch } : {}),
       });
       const buildServer = (): McpServer => {
         serversBuilt += 1;
-        const server = createMcpServer(client, { secrets, logger });
-        cacheToolsList(server, allTools);
+        const server = createMcpServer(client, { secrets: scrubber, logger });
+        cacheToolsList(server, toolsListKey);
         return server;
       };
       const servers = createMcpServerPool(buildServer, { maxIdle: maxIdleServers });
-      const created: CacheEntry = { token, client, verified: client.me(), expiresAt: Date.now() + ttl, servers };
+      const created: CacheEntry = { token, scrubber, client, verified: client.me(), expiresAt: Date.now() + ttl, servers };
       entry = created;
       cache.set(key, created);
       created.verified.catch(() => {
@@ -274,7 +281,7 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
       throw new RefusedError(
         502,
         mcpHttpErrorCodes.upstream,
-        `Could not verify the credentials with Tallyfy: ${secrets.scrub(error instanceof Error ? error.message : String(error))}`,
+        `Could not verify the credentials with Tallyfy: ${entry.scrubber.scrub(error instanceof Error ? error.message : String(error))}`,
       );
     }
     return { entry, key };
@@ -332,17 +339,22 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
       void transport.close();
     });
     await server.connect(transport);
+    // Stateless, but clients that expect a session get one: the id they send back is echoed, else a new one is issued.
+    const sessionId = header(req, 'mcp-session-id');
+    res.setHeader('mcp-session-id', sessionId && /^[\x21-\x7e]{1,128}$/.test(sessionId) ? sessionId : randomUUID());
     await transport.handleRequest(req, res);
     logger.debug({ credential: bound.key.slice(0, 8), status: res.statusCode }, 'MCP request');
   };
 
-  const httpServer = createServer((req, res) => {
+  const { keepAliveTimeout: _keepAlive, ...createLimits } = httpListenerLimits;
+  const httpServer = createServer(createLimits, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       logger.error({ err: error }, 'MCP HTTP handler failed');
       if (!res.headersSent) sendRpcError(res, 500, mcpHttpErrorCodes.internal, 'Internal error in the MCP endpoint.');
       else res.destroy();
     });
   });
+  applyListenerLimits(httpServer);
   const port = await listen(httpServer, '127.0.0.1', options.port, 'MCP endpoint');
   return {
     port,

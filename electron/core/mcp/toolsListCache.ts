@@ -4,13 +4,14 @@ import { ListToolsRequestSchema, type ListToolsResult } from '@modelcontextproto
 /** The SDK's own `tools/list` handler as stored on `Protocol` (SDK 1.32.2, a private field). */
 type RawHandler = (request: unknown, extra: unknown) => Promise<ListToolsResult>;
 
-/** One `tools/list` answer per catalog (the tool array the servers were built from). */
+/** One `tools/list` answer per catalog key (one object per set of servers built alike). */
 const answers = new WeakMap<object, Promise<ListToolsResult>>();
 
 /**
- * Answers `tools/list` on `server` from a cache shared by every server built from `catalog`: the
- * SDK rebuilds the whole list (JSON Schema from ~90 zod schemas, ≈14 ms of CPU) on every call,
- * yet it only changes with the catalog, which is fixed for a process. The first call computes it
+ * Answers `tools/list` on `server` from a cache shared by every server registered with the same
+ * `catalog` key (servers built with the same options, hence the same tools): the SDK rebuilds the
+ * whole list (JSON Schema from ~90 zod schemas, ≈14 ms of CPU) on every call, yet it only changes
+ * with the tool set. The first call computes it
  * with the SDK's own handler; a paged call (`cursor`) and a failed computation are never cached.
  * Call it after every tool is registered. Does nothing if the server lists no tools.
  */
