@@ -14,10 +14,10 @@ import { round } from './lib/stats';
 import { runCapacitySection, type CapacityResult } from './sections/capacity';
 import { runCostSection, type CostResult } from './sections/cost';
 import { runMcpSection, type McpResult } from './sections/mcp';
-import { runMcpLoadSection, type McpLoadResult } from './sections/mcpLoad';
+import type { McpLoadResult } from './sections/mcpLoad';
 import { runOverheadSection, type OverheadResult } from './sections/overhead';
-import { runPagesSection, type PagesResult } from './sections/pages';
-import { runStartupSection, type StartupResult } from './sections/startup';
+import type { PagesResult } from './sections/pages';
+import type { StartupResult } from './sections/startup';
 
 /** The issue's targets on a 2-core machine. */
 export const targets = {
@@ -174,6 +174,8 @@ if (sections.has('4')) {
 
 if (sections.has('6')) {
   log(`§6 MCP port under concurrency: 1 and ${args.mcpConcurrency} callers, gateway beside a bare SDK server…`);
+  // Sections 6–8 load on demand, so a bad flag is answered before any of them is compiled.
+  const { runMcpLoadSection } = await import('./sections/mcpLoad');
   const m = await runMcpLoadSection({ concurrency: args.mcpConcurrency, seconds: Math.min(seconds, 5) }, log);
   results.mcpLoad = m;
   for (const concurrency of [1, args.mcpConcurrency]) {
@@ -204,6 +206,7 @@ if (sections.has('6')) {
 
 if (sections.has('7')) {
   log('§7 start-up: serve (no key, no sandbox) to the first /healthz answer, source entry vs the server build…');
+  const { runStartupSection } = await import('./sections/startup');
   const st = await runStartupSection(5, log);
   results.startup = st;
   rows.push({
@@ -220,6 +223,7 @@ if (sections.has('7')) {
 
 if (sections.has('8')) {
   log('§8 page weight: initial JS per page, the chat page in Chromium…');
+  const { runPagesSection } = await import('./sections/pages');
   const pg = await runPagesSection(5, log);
   results.pages = pg;
   for (const weight of pg.weights) {
