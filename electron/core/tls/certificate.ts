@@ -3,8 +3,6 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { generate } from 'selfsigned';
-
 import { ConfigError } from '../config/config';
 
 /** A certificate and key the gateway serves HTTPS/WSS with. */
@@ -184,6 +182,8 @@ export async function ensureSelfSignedCertificate(options: SelfSignedOptions): P
     const missingNames = [...names.dns, ...names.ips.filter((ip) => !ip.includes(':'))].filter((name) => !covered.has(name.toLowerCase()));
     return { material: kept.material, missingNames };
   }
+  // Loaded only to make a certificate: most starts reuse the kept one (start-up time, issue 18 §3).
+  const { generate } = await import('selfsigned');
   const notBeforeDate = new Date(now.getTime() - 24 * 60 * 60 * 1000);
   const notAfterDate = new Date(now.getTime() + selfSignedValidityDays * 24 * 60 * 60 * 1000);
   const generated = await generate([{ name: 'commonName', value: `Tallyfy MCP Gateway (${names.dns[1] ?? 'localhost'})` }], {
