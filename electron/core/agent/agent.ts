@@ -13,7 +13,7 @@ import { AgentError, toAgentError } from './errors';
 import { addUsage, emptyUsage, type AgentEvent, type AgentRunResult, type AgentStopReason, type RequestApproval, type ToolCallRecord } from './events';
 import { streamRound, type RetryOptions } from './modelRound';
 import { agentUserSchema, buildSystemPrompt, type AgentUser } from './systemPrompt';
-import { loadCatalog } from './toolParams';
+import { loadCatalog, toolLoadingSchema, toolSearchKindSchema } from './toolParams';
 import { defaultToolResultMaxChars, runToolCalls, type ToolRunContext } from './toolRunner';
 
 /** The model used when `ANTHROPIC_MODEL` is not set. */
@@ -39,6 +39,13 @@ export const agentSettingsSchema = z.object({
   toolResultMaxChars: z.int().min(200).max(1_000_000).default(defaultToolResultMaxChars),
   /** History budget (estimated tokens) for conversations made by `createConversation`. Default 50,000. */
   historyTokenBudget: z.int().min(500).max(1_000_000).default(50_000),
+  /**
+   * How tools are offered (`GATEWAY_TOOL_LOADING`): `deferred` (default: a small core set eager, the
+   * rest behind Anthropic's tool search) or `all` (every tool eager, for models without tool search).
+   */
+  toolLoading: toolLoadingSchema.default('deferred'),
+  /** Tool search variant in `deferred` mode: `bm25` (default) or `regex`. */
+  toolSearch: toolSearchKindSchema.default('bm25'),
   /** Retries of a model call after 429/529/5xx/dropped connection. Default 2. */
   maxRetries: z.int().min(0).max(10).default(2),
   /** First retry backoff without `retry-after` (ms). Default 500. */
@@ -80,7 +87,13 @@ export interface Agent {
    * Changes the key (`null` removes it), model or approval policy for the queries that start from
    * now on (the admin's settings, applied without a restart). Throws `AGENT_INVALID_INPUT`.
    */
-  configure(patch: { apiKey?: string | null; model?: string; approvalPolicy?: z.infer<typeof agentSettingsSchema>['approvalPolicy'] }): void;
+  configure(patch: {
+    apiKey?: string | null;
+    model?: string;
+    approvalPolicy?: z.infer<typeof agentSettingsSchema>['approvalPolicy'];
+    /** Applies to conversations whose tool list is built from now on. */
+    toolLoading?: z.infer<typeof agentSettingsSchema>['toolLoading'];
+  }): void;
   /**
    * Answers one query: direct commands (`/tools`, `/tool NAME {json}`, `/help`) run without the model;
    * anything else goes to Claude with the tools. Rejects with {@link AgentError} (history stays
@@ -103,7 +116,8 @@ function withRollingBreakpoint(messages: readonly HistoryMessage[]): MessagePara
   } else {
     const blocks = last.content.slice();
     const tail = blocks.pop();
-    // Every block type we keep in history (text, tool_use, tool_result) accepts cache_control.
+    // Every block type kept in history (text, tool_use, tool_result, server_tool_use,
+    // tool_search_tool_result) accepts cache_control.
     if (tail) blocks.push({ ...tail, cache_control: ephemeral } as typeof tail);
     out.push({ role: last.role, content: blocks });
   }
@@ -145,7 +159,7 @@ export function createAgent(options: AgentOptions): Agent {
     // Once per conversation, whatever host object carries the calls (the session may rebuild its host).
     if (conversation.catalog) return conversation.catalog;
     try {
-      conversation.catalog = await loadCatalog(host);
+      conversation.catalog = await loadCatalog(host, { loading: settings.toolLoading, search: settings.toolSearch });
     } catch (error) {
       logger.warn({ err: error }, 'listing tools failed');
       throw new AgentError('AGENT_TOOLS_UNAVAILABLE', 'The Tallyfy tools could not be loaded. Check the Tallyfy connection and try again.', true, { cause: error });

@@ -20,15 +20,30 @@ export interface FakeMessagesBody {
   max_tokens?: number;
   stream?: boolean;
   system?: string | Array<{ type: 'text'; text: string; cache_control?: unknown }>;
-  tools?: Array<{ name: string; description?: string; input_schema?: Record<string, unknown>; cache_control?: unknown }>;
+  tools?: FakeTool[];
   messages?: Array<{ role: string; content: string | Array<Record<string, unknown>> }>;
   [key: string]: unknown;
 }
 
-/** A content block the scripted assistant replies with. */
+/** One entry of a request's `tools`: a custom tool, or a server tool such as the tool search tool (`type`). */
+export interface FakeTool {
+  name: string;
+  type?: string;
+  description?: string;
+  input_schema?: Record<string, unknown>;
+  cache_control?: unknown;
+  defer_loading?: boolean;
+}
+
+/**
+ * A content block the scripted assistant replies with. `tool_search` runs the request's tool search
+ * tool over its deferred tools (as the API does server-side) and streams the `server_tool_use` and
+ * `tool_search_tool_result` blocks; a later `tool_use` in the same reply may call what it found.
+ */
 export type FakeBlock =
   | { type: 'text'; text: string }
-  | { type: 'tool_use'; name: string; input: Record<string, unknown>; id?: string };
+  | { type: 'tool_use'; name: string; input: Record<string, unknown>; id?: string }
+  | { type: 'tool_search'; query: string };
 
 /** A scripted successful reply. */
 export interface MessageReply {
@@ -89,6 +104,23 @@ export function toolReply(
 ): MessageReply {
   const content: FakeBlock[] = [];
   if (text) content.push({ type: 'text', text });
+  for (const call of calls) content.push({ type: 'tool_use', ...call });
+  return { kind: 'message', content, ...options };
+}
+
+/**
+ * A reply that searches for tools first (one `tool_search` block per query), then calls `calls`
+ * (which may name tools the searches load), optionally after `text`.
+ */
+export function searchReply(
+  queries: string | string[],
+  calls: Array<{ name: string; input: Record<string, unknown>; id?: string }>,
+  text?: string,
+  options: Omit<MessageReply, 'kind' | 'content'> = {},
+): MessageReply {
+  const content: FakeBlock[] = [];
+  if (text) content.push({ type: 'text', text });
+  for (const query of Array.isArray(queries) ? queries : [queries]) content.push({ type: 'tool_search', query });
   for (const call of calls) content.push({ type: 'tool_use', ...call });
   return { kind: 'message', content, ...options };
 }
