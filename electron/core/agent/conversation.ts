@@ -26,7 +26,9 @@ export function messageChars(message: HistoryMessage): number {
         break;
       case 'tool_result':
         if (typeof block.content === 'string') chars += block.content.length;
-        else if (Array.isArray(block.content)) for (const part of block.content) chars += part.type === 'text' ? part.text.length : part.type === 'tool_reference' ? loadedToolChars : 1000;
+        else if (Array.isArray(block.content))
+          for (const part of block.content)
+            chars += part.type === 'text' ? part.text.length : part.type === 'tool_reference' ? loadedToolChars : 1000;
         break;
       case 'server_tool_use':
         chars += block.name.length + JSON.stringify(block.input ?? {}).length;
@@ -158,7 +160,10 @@ export class Conversation {
     if (!last || last.role !== 'assistant' || typeof last.content === 'string') return;
     const ids = last.content.filter((block) => block.type === 'tool_use').map((block) => (block as { id: string }).id);
     if (ids.length === 0) return;
-    this.append({ role: 'user', content: ids.map((id) => ({ type: 'tool_result' as const, tool_use_id: id, content: text, is_error: true })) });
+    this.append({
+      role: 'user',
+      content: ids.map((id) => ({ type: 'tool_result' as const, tool_use_id: id, content: text, is_error: true })),
+    });
   }
 
   /** @internal Drops turns after the first `length`. */

@@ -84,7 +84,15 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     signal.addEventListener('abort', onAbort, { once: true });
   });
 
-function readUsage(target: AgentUsage, usage: { input_tokens?: number | null; output_tokens?: number | null; cache_read_input_tokens?: number | null; cache_creation_input_tokens?: number | null }): void {
+function readUsage(
+  target: AgentUsage,
+  usage: {
+    input_tokens?: number | null;
+    output_tokens?: number | null;
+    cache_read_input_tokens?: number | null;
+    cache_creation_input_tokens?: number | null;
+  },
+): void {
   if (typeof usage.input_tokens === 'number') target.inputTokens = usage.input_tokens;
   if (typeof usage.output_tokens === 'number') target.outputTokens = usage.output_tokens;
   if (typeof usage.cache_read_input_tokens === 'number') target.cacheReadInputTokens = usage.cache_read_input_tokens;
@@ -146,7 +154,12 @@ async function streamOnce(
   }
   // The SDK ends iteration quietly on abort; a stream without message_stop was cut off.
   if (signal.aborted) throw new AgentError('AGENT_CANCELLED', 'Cancelled.');
-  if (!finished) throw new AgentError('AGENT_CONNECTION_LOST', 'The connection to Anthropic dropped in the middle of the answer. Please ask again.', true);
+  if (!finished)
+    throw new AgentError(
+      'AGENT_CONNECTION_LOST',
+      'The connection to Anthropic dropped in the middle of the answer. Please ask again.',
+      true,
+    );
 
   const content: AssistantBlock[] = [];
   const calls: RequestedCall[] = [];
@@ -167,7 +180,8 @@ async function streamOnce(
     if (block.kind === 'searchResult') {
       content.push(block.block);
       const result = block.block.content;
-      if (result.type === 'tool_search_tool_search_result') searched.push(...result.tool_references.map((reference) => reference.tool_name));
+      if (result.type === 'tool_search_tool_search_result')
+        searched.push(...result.tool_references.map((reference) => reference.tool_name));
       continue;
     }
     if (block.kind === 'text') {

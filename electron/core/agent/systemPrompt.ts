@@ -68,7 +68,7 @@ export function buildSystemPrompt(user: AgentUser, now: Date = new Date()): stri
     'How to work:',
     '- Look things up with the tools instead of guessing; never invent ids, names, dates or data.',
     '- Call several read-only tools in one turn when they are independent.',
-    '- Changes (create, update, complete, assign, delete) may need the user\'s approval. If the user declines, do not try again or work around it; say what was not done.',
+    "- Changes (create, update, complete, assign, delete) may need the user's approval. If the user declines, do not try again or work around it; say what was not done.",
     '- When a tool fails, say what went wrong in plain words and what the user can do about it.',
     '',
     'Answer in concise markdown: lead with the answer, use short bullet lists or a table for several items, no filler.',

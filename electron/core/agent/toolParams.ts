@@ -31,14 +31,18 @@ export const toolSearchNames = new Set(['tool_search_tool_bm25', 'tool_search_to
  * The value is the lean description sent for it (what it does, when, what it returns).
  */
 export const coreTools: Readonly<Record<string, string>> = {
-  get_my_tasks: "The signed-in member's own tasks, soonest deadline first: status, deadline, run_id, assignees. Default incomplete; overdue = deadline passed.",
+  get_my_tasks:
+    "The signed-in member's own tasks, soonest deadline first: status, deadline, run_id, assignees. Default incomplete; overdue = deadline passed.",
   get_task: 'One task in full: description, form fields with answers (ids for update_task), comments.',
   complete_task: 'Completes a task. Approval tasks need is_approved (true approves, false rejects). Returns the task.',
-  search_all: 'Finds templates, processes and tasks by name (optionally steps, form fields); task hits carry run_id. Use it to turn a name into an id.',
-  get_organization_runs: 'Lists processes (runs), newest first, with status, progress, template. Filter by status, template, owner or name.',
+  search_all:
+    'Finds templates, processes and tasks by name (optionally steps, form fields); task hits carry run_id. Use it to turn a name into an id.',
+  get_organization_runs:
+    'Lists processes (runs), newest first, with status, progress, template. Filter by status, template, owner or name.',
   get_process: 'One process (run): status, progress, kick-off answers, its tasks, the next task due, tags.',
   get_all_templates: 'Lists templates (process blueprints): id, title, type, step count. query filters by title.',
-  launch_process: 'Starts a process from a template. kickoff answers are keyed by field label, alias or id (get_kickoff_fields lists them). Returns the process and its tasks.',
+  launch_process:
+    'Starts a process from a template. kickoff answers are keyed by field label, alias or id (get_kickoff_fields lists them). Returns the process and its tasks.',
 };
 
 /** The names of {@link coreTools}, in the order they are sent. */
@@ -69,7 +73,10 @@ export function compactSchema(schema: unknown): unknown {
       continue;
     }
     // Property maps hold names, not keywords: compact their values only.
-    out[key] = key === 'properties' && value && typeof value === 'object' ? mapValues(value as Record<string, unknown>, compactSchema) : compactSchema(value);
+    out[key] =
+      key === 'properties' && value && typeof value === 'object'
+        ? mapValues(value as Record<string, unknown>, compactSchema)
+        : compactSchema(value);
   }
   return out;
 }
@@ -127,11 +134,20 @@ export function buildToolParams(infos: readonly ToolInfo[], options: ToolParamsO
   const params: ToolParam[] = [];
   for (const name of eager) {
     const info = byName.get(name) as ToolInfo;
-    params.push({ name, description: core[name] ?? info.description, input_schema: compactSchema(info.inputSchema) as Tool['input_schema'] });
+    params.push({
+      name,
+      description: core[name] ?? info.description,
+      input_schema: compactSchema(info.inputSchema) as Tool['input_schema'],
+    });
   }
   for (const info of infos) {
     if (eager.includes(info.name)) continue;
-    params.push({ name: info.name, description: info.description, input_schema: compactSchema(info.inputSchema) as Tool['input_schema'], defer_loading: true });
+    params.push({
+      name: info.name,
+      description: info.description,
+      input_schema: compactSchema(info.inputSchema) as Tool['input_schema'],
+      defer_loading: true,
+    });
   }
   params.push({ ...toolSearchTool(options.search ?? 'bm25'), cache_control: { type: 'ephemeral' } });
   return params;

@@ -21,7 +21,11 @@ export const configSchema = z.object({
   /** JSON seed file for the sandbox (docs/sandbox-seed.md). Default: the built-in seed. */
   sandboxSeed: z.string().min(1).optional(),
   /** Minutes a session may stay idle before it is closed. Default 60. */
-  idleTimeoutMinutes: z.coerce.number().positive().max(24 * 60).default(60),
+  idleTimeoutMinutes: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(60),
   /** Access code teammates must give when the gateway is bound beyond loopback. */
   accessCode: z.string().min(4).max(128).optional(),
   /** Token for the browser admin view at `/admin`. Generated and kept in the settings when absent. */
@@ -46,6 +50,12 @@ export const configSchema = z.object({
   tallyfyOrgId: z.string().min(1).optional(),
   /** Use this external MCP server instead of the embedded one (env `MCP_SERVER_URL`). */
   mcpServerUrl: z.url().optional(),
+  /**
+   * How the agent offers tools to Claude (env `GATEWAY_TOOL_LOADING`): `deferred` (default: a small
+   * core set eager, the rest behind Anthropic's tool search) or `all` (every tool eager, for models
+   * or platforms without tool search). See docs/agent.md.
+   */
+  toolLoading: z.enum(['deferred', 'all']).default('deferred'),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -95,6 +105,7 @@ const sources: Partial<Record<keyof Config, { flag?: keyof typeof flagOptions; e
   tallyfyApiKey: { env: 'TALLYFY_API_KEY' },
   tallyfyOrgId: { env: 'TALLYFY_ORG_ID' },
   mcpServerUrl: { env: 'MCP_SERVER_URL' },
+  toolLoading: { env: 'GATEWAY_TOOL_LOADING' },
 };
 
 const booleanKeys = new Set<keyof Config>(['sandbox', 'debug', 'mdns']);
@@ -131,7 +142,8 @@ export const usage = `Usage: npm run serve -- [options]
 
 Environment: GATEWAY_HOST, GATEWAY_PORT, GATEWAY_MCP_PORT, GATEWAY_SANDBOX, GATEWAY_IDLE_TIMEOUT,
 GATEWAY_SANDBOX_SEED, GATEWAY_ACCESS_CODE, GATEWAY_ADMIN_TOKEN, GATEWAY_DATA_DIR, GATEWAY_DEBUG, GATEWAY_MDNS, GATEWAY_LOG_FORMAT, ANTHROPIC_API_KEY,
-ANTHROPIC_BASE_URL, ANTHROPIC_MODEL, TALLYFY_API_URL, TALLYFY_API_KEY, TALLYFY_ORG_ID, MCP_SERVER_URL.`;
+ANTHROPIC_BASE_URL, ANTHROPIC_MODEL, TALLYFY_API_URL, TALLYFY_API_KEY, TALLYFY_ORG_ID, MCP_SERVER_URL,
+GATEWAY_TOOL_LOADING (deferred = core tools eager, the rest behind Claude's tool search; all = every tool eager).`;
 
 /** The default settings folder, `GATEWAY_DATA_DIR` or `~/.config/tallyfy-mcp-gateway`. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -4,16 +4,17 @@ import type { AddressInfo, Socket } from 'node:net';
 
 import { demoResponder } from './demoResponder';
 import { PromptCache, estimateTokens, type TokenCounter } from './promptCache';
-import { isDeferredTool, isSearchTool, loadedTools, references, runToolSearch, searchKind, searchToolTypes } from './toolSearch';
 import {
   errorTypeFor,
   type ErrorReply,
+  type FakeBlock,
   type FakeMessagesBody,
   type FakeReply,
   type FakeRequest,
   type FakeScript,
   type MessageReply,
 } from './replies';
+import { isDeferredTool, isSearchTool, loadedTools, references, runToolSearch, searchKind, searchToolTypes } from './toolSearch';
 
 /** Options for {@link startFakeAnthropic}. */
 export interface FakeAnthropicOptions {
@@ -32,6 +33,13 @@ export interface FakeAnthropicOptions {
    * passes a Claude tokenizer.
    */
   countTokens?: TokenCounter;
+  /**
+   * A scripted `tool_use` of a deferred tool that no search has loaded yet is preceded by a search
+   * for its name, as Claude would search first (the blocks are streamed, the search really runs and
+   * must find the tool). Default true, so scripts written for eager tools keep working; false makes
+   * such a script a 500 "fake script error".
+   */
+  autoSearch?: boolean;
 }
 
 /** A running fake Messages API. */
@@ -75,7 +83,8 @@ function validate(body: FakeMessagesBody): string | null {
   if (Array.isArray(body.system)) body.system.forEach(count);
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i];
-    if (!message || (message.role !== 'user' && message.role !== 'assistant')) return `messages.${i}.role: Input should be 'user' or 'assistant'`;
+    if (!message || (message.role !== 'user' && message.role !== 'assistant'))
+      return `messages.${i}.role: Input should be 'user' or 'assistant'`;
     if (typeof message.content !== 'string' && !Array.isArray(message.content)) return `messages.${i}.content: Field required`;
     if (Array.isArray(message.content)) message.content.forEach(count);
     const blocks = Array.isArray(message.content) ? message.content : [];
@@ -120,10 +129,12 @@ function validate(body: FakeMessagesBody): string | null {
 function validateToolSearch(body: FakeMessagesBody): string | null {
   const tools = body.tools ?? [];
   const searchTool = tools.find(isSearchTool);
-  if (searchTool && isDeferredTool(searchTool)) return `tools: the tool search tool (${searchTool.name}) cannot have defer_loading set; it is what loads the deferred tools.`;
+  if (searchTool && isDeferredTool(searchTool))
+    return `tools: the tool search tool (${searchTool.name}) cannot have defer_loading set; it is what loads the deferred tools.`;
   if (tools.length > 0 && tools.every(isDeferredTool)) return 'All tools have defer_loading set. At least one tool must be non-deferred.';
   const deferred = new Set(tools.filter(isDeferredTool).map((tool) => tool.name));
-  if (deferred.size > 0 && !searchTool) return 'tools: defer_loading requires a tool search tool (tool_search_tool_bm25_20251119 or tool_search_tool_regex_20251119) in tools.';
+  if (deferred.size > 0 && !searchTool)
+    return 'tools: defer_loading requires a tool search tool (tool_search_tool_bm25_20251119 or tool_search_tool_regex_20251119) in tools.';
   const names = new Set(tools.map((tool) => tool.name));
   const messages = body.messages ?? [];
   for (let i = 0; i < messages.length; i++) {
@@ -136,9 +147,13 @@ function validateToolSearch(body: FakeMessagesBody): string | null {
         if (!names.has(name)) return `messages.${i}.content.${j}: Tool reference '${name}' has no corresponding tool definition.`;
       }
       if (block.type === 'server_tool_use') {
-        if (messages[i]?.role !== 'assistant') return `messages.${i}.content.${j}: server_tool_use blocks are only allowed in assistant messages.`;
+        if (messages[i]?.role !== 'assistant')
+          return `messages.${i}.content.${j}: server_tool_use blocks are only allowed in assistant messages.`;
         const name = String(block.name);
-        if (Object.values(searchToolTypes).includes(name as 'tool_search_tool_bm25') && !tools.some((tool) => isSearchTool(tool) && tool.name === name)) {
+        if (
+          Object.values(searchToolTypes).includes(name as 'tool_search_tool_bm25') &&
+          !tools.some((tool) => isSearchTool(tool) && tool.name === name)
+        ) {
           return `messages.${i}.content.${j}: server_tool_use of ${name}, which is not in tools.`;
         }
         searches.add(String(block.id));
@@ -150,7 +165,8 @@ function validateToolSearch(body: FakeMessagesBody): string | null {
         return `messages.${i}.content.${j}: tool_use of '${String(block.name)}', which has defer_loading set and was not loaded by a tool search result earlier in the conversation.`;
       }
     }
-    if (searches.size > 0) return `messages.${i}: server_tool_use ids were found without tool_search_tool_result blocks after them: ${[...searches].join(', ')}.`;
+    if (searches.size > 0)
+      return `messages.${i}: server_tool_use ids were found without tool_search_tool_result blocks after them: ${[...searches].join(', ')}.`;
   }
   return null;
 }
@@ -184,31 +200,54 @@ type OutBlock =
  * its `tool_search_tool_result` (the search really run); a `tool_use` of a deferred tool must come
  * after a search (in the history or earlier in this reply) loaded it, as the real model cannot see it before.
  */
-function expandReply(body: FakeMessagesBody, reply: MessageReply): OutBlock[] {
+function expandReply(body: FakeMessagesBody, reply: MessageReply, autoSearch: boolean): OutBlock[] {
   const tools = body.tools ?? [];
   const deferred = new Set(tools.filter((tool) => isDeferredTool(tool) && !isSearchTool(tool)).map((tool) => tool.name));
   const loaded = loadedTools(body);
   const out: OutBlock[] = [];
-  for (const block of reply.content) {
+  const blocks = reply.content.flatMap((block): FakeBlock[] =>
+    autoSearch &&
+    block.type === 'tool_use' &&
+    deferred.has(block.name) &&
+    !loaded.has(block.name) &&
+    !reply.content.some((other) => other.type === 'tool_search')
+      ? [{ type: 'tool_search', query: block.name.replace(/_/g, ' ') }, block]
+      : [block],
+  );
+  for (const block of blocks) {
     if (block.type === 'text') out.push({ type: 'text', text: block.text });
     else if (block.type === 'tool_search') {
       const kind = searchKind(body);
       if (!kind) throw new ScriptError('a tool_search block, but the request sent no tool search tool');
       const id = newId('srvtoolu');
-      out.push({ type: 'server_tool_use', id, name: kind === 'regex' ? 'tool_search_tool_regex' : 'tool_search_tool_bm25', input: { query: block.query }, caller: { type: 'direct' } });
+      out.push({
+        type: 'server_tool_use',
+        id,
+        name: kind === 'regex' ? 'tool_search_tool_regex' : 'tool_search_tool_bm25',
+        input: { query: block.query },
+        caller: { type: 'direct' },
+      });
       const outcome = runToolSearch(body, block.query);
       if (outcome.ok) {
         for (const name of outcome.names) loaded.add(name);
         out.push({
           type: 'tool_search_tool_result',
           tool_use_id: id,
-          content: { type: 'tool_search_tool_search_result', tool_references: outcome.names.map((name) => ({ type: 'tool_reference' as const, tool_name: name })) },
+          content: {
+            type: 'tool_search_tool_search_result',
+            tool_references: outcome.names.map((name) => ({ type: 'tool_reference' as const, tool_name: name })),
+          },
         });
       } else {
-        out.push({ type: 'tool_search_tool_result', tool_use_id: id, content: { type: 'tool_search_tool_result_error', error_code: outcome.errorCode, error_message: outcome.message } });
+        out.push({
+          type: 'tool_search_tool_result',
+          tool_use_id: id,
+          content: { type: 'tool_search_tool_result_error', error_code: outcome.errorCode, error_message: outcome.message },
+        });
       }
     } else {
-      if (deferred.has(block.name) && !loaded.has(block.name)) throw new ScriptError(`tool_use of the deferred tool "${block.name}" before a search loaded it`);
+      if (deferred.has(block.name) && !loaded.has(block.name))
+        throw new ScriptError(`tool_use of the deferred tool "${block.name}" before a search loaded it`);
       out.push({ type: 'tool_use', id: block.id ?? newId('toolu'), name: block.name, input: block.input });
     }
   }
@@ -231,7 +270,11 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
 
   const sendError = (res: ServerResponse, reply: ErrorReply): void => {
     const type = reply.type ?? errorTypeFor(reply.status);
-    const body = JSON.stringify({ type: 'error', error: { type, message: reply.message ?? type.replace(/_/g, ' ') }, request_id: newId('req') });
+    const body = JSON.stringify({
+      type: 'error',
+      error: { type, message: reply.message ?? type.replace(/_/g, ' ') },
+      request_id: newId('req'),
+    });
     res.writeHead(reply.status, { 'content-type': 'application/json', 'request-id': newId('req'), ...reply.headers });
     res.end(body);
   };
@@ -256,7 +299,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const body = request.body;
     let content: OutBlock[];
     try {
-      content = expandReply(body, reply);
+      content = expandReply(body, reply, options.autoSearch ?? true);
     } catch (error) {
       if (!(error instanceof ScriptError)) throw error;
       sendError(res, { kind: 'error', status: 500, type: 'api_error', message: `fake script error: ${error.message}` });
@@ -266,7 +309,13 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const model = body.model ?? options.defaultModel ?? 'claude-sonnet-5-5';
     const stopReason = reply.stopReason ?? (content.some((block) => block.type === 'tool_use') ? 'tool_use' : 'end_turn');
     const outputChars = content.reduce(
-      (sum, block) => sum + (block.type === 'text' ? block.text.length : block.type === 'tool_search_tool_result' ? 0 : JSON.stringify(block.input).length + block.name.length),
+      (sum, block) =>
+        sum +
+        (block.type === 'text'
+          ? block.text.length
+          : block.type === 'tool_search_tool_result'
+            ? 0
+            : JSON.stringify(block.input).length + block.name.length),
       0,
     );
     // The model reads what its own searches loaded before it goes on: those definitions are input.
@@ -282,30 +331,49 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const headers = { 'request-id': newId('req'), 'anthropic-organization-id': 'fake-org' };
     if (!body.stream) {
       res.writeHead(200, { 'content-type': 'application/json', ...headers });
-      res.end(JSON.stringify({ id, type: 'message', role: 'assistant', model, content, stop_reason: stopReason, stop_sequence: null, usage }));
+      res.end(
+        JSON.stringify({ id, type: 'message', role: 'assistant', model, content, stop_reason: stopReason, stop_sequence: null, usage }),
+      );
       return;
     }
 
     const events: Array<[string, unknown]> = [];
     events.push([
       'message_start',
-      { type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } },
+      {
+        type: 'message_start',
+        message: {
+          id,
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { ...usage, output_tokens: 1 },
+        },
+      },
     ]);
     content.forEach((block, index) => {
       if (block.type === 'text') {
         events.push(['content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }]);
         if (index === 0) events.push(['ping', { type: 'ping' }]);
-        for (const piece of split(block.text, 3)) events.push(['content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } }]);
+        for (const piece of split(block.text, 3))
+          events.push(['content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } }]);
       } else if (block.type === 'tool_search_tool_result') {
         // Server tool results arrive whole in content_block_start, with no deltas.
         events.push(['content_block_start', { type: 'content_block_start', index, content_block: block }]);
         if (index === 0) events.push(['ping', { type: 'ping' }]);
       } else {
-        const start = block.type === 'server_tool_use' ? { ...block, input: {} } : { type: 'tool_use', id: block.id, name: block.name, input: {} };
+        const start =
+          block.type === 'server_tool_use' ? { ...block, input: {} } : { type: 'tool_use', id: block.id, name: block.name, input: {} };
         events.push(['content_block_start', { type: 'content_block_start', index, content_block: start }]);
         if (index === 0) events.push(['ping', { type: 'ping' }]);
         for (const piece of ['', ...split(JSON.stringify(block.input), 3)]) {
-          events.push(['content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: piece } }]);
+          events.push([
+            'content_block_delta',
+            { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: piece } },
+          ]);
         }
       }
       events.push(['content_block_stop', { type: 'content_block_stop', index }]);
@@ -325,7 +393,9 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       }
       if (reply.errorAfterEvents && i >= reply.errorAfterEvents.events) {
         const { type, message } = reply.errorAfterEvents;
-        res.end(`event: error\ndata: ${JSON.stringify({ type: 'error', error: { type, message: message ?? type.replace(/_/g, ' ') } })}\n\n`);
+        res.end(
+          `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type, message: message ?? type.replace(/_/g, ' ') } })}\n\n`,
+        );
         return;
       }
       const [name, data] = events[i] as [string, unknown];

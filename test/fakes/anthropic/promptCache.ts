@@ -91,7 +91,10 @@ export class PromptCache {
   /** Tokens of `blocks` (e.g. a reply's search results, expanded) as the model reads them in `body`'s context. */
   blockTokens(body: Record<string, unknown>, blocks: readonly unknown[]): number {
     const tools = Array.isArray(body.tools) ? (body.tools as Tool[]) : [];
-    return blocks.reduce<number>((sum, block) => sum + this.#tokens(blockText(expandSearchResult(block as Record<string, unknown>, tools))), 0);
+    return blocks.reduce<number>(
+      (sum, block) => sum + this.#tokens(blockText(expandSearchResult(block as Record<string, unknown>, tools))),
+      0,
+    );
   }
 
   /**

@@ -156,7 +156,8 @@ export function lastToolResults(request: FakeRequest): Array<{ tool_use_id: stri
     const content = block.content;
     let text = '';
     if (typeof content === 'string') text = content;
-    else if (Array.isArray(content)) text = content.map((part: { text?: unknown }) => (typeof part.text === 'string' ? part.text : '')).join('');
+    else if (Array.isArray(content))
+      text = content.map((part: { text?: unknown }) => (typeof part.text === 'string' ? part.text : '')).join('');
     out.push({ tool_use_id: String(block.tool_use_id), content: text, is_error: block.is_error === true });
   }
   return out;

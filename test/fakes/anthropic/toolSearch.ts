@@ -54,7 +54,10 @@ export function searchableText(tool: FakeTool): string {
 
 /** Lower-case word tokens; snake_case names split into their words. */
 export function words(text: string): string[] {
-  return text.toLowerCase().split(/[^a-z0-9]+/).filter((word) => word.length > 0);
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word.length > 0);
 }
 
 /** The outcome of one search: tool names, or an error as the API reports it in the result block. */
@@ -91,7 +94,8 @@ export function bm25Search(tools: readonly FakeTool[], query: string, limit = ma
  * as in Python); at most {@link maxRegexLength} characters.
  */
 export function regexSearch(tools: readonly FakeTool[], pattern: string, limit = maxSearchResults): SearchOutcome {
-  if (pattern.length > maxRegexLength) return { ok: false, errorCode: 'invalid_tool_input', message: `Pattern exceeds the ${maxRegexLength}-character limit.` };
+  if (pattern.length > maxRegexLength)
+    return { ok: false, errorCode: 'invalid_tool_input', message: `Pattern exceeds the ${maxRegexLength}-character limit.` };
   let flags = '';
   let source = pattern;
   if (source.startsWith('(?i)')) {
@@ -104,13 +108,20 @@ export function regexSearch(tools: readonly FakeTool[], pattern: string, limit =
   } catch {
     return { ok: false, errorCode: 'invalid_tool_input', message: `Invalid regular expression: ${pattern}` };
   }
-  return { ok: true, names: tools.filter((tool) => regex.test(searchableText(tool))).slice(0, limit).map((tool) => tool.name) };
+  return {
+    ok: true,
+    names: tools
+      .filter((tool) => regex.test(searchableText(tool)))
+      .slice(0, limit)
+      .map((tool) => tool.name),
+  };
 }
 
 /** Runs the request's search variant over its deferred tools. */
 export function runToolSearch(body: FakeMessagesBody, query: string): SearchOutcome {
   const deferred = (body.tools ?? []).filter((tool) => isDeferredTool(tool) && !isSearchTool(tool));
-  if (typeof query !== 'string' || query.trim() === '') return { ok: false, errorCode: 'invalid_tool_input', message: 'query must be a non-empty string.' };
+  if (typeof query !== 'string' || query.trim() === '')
+    return { ok: false, errorCode: 'invalid_tool_input', message: 'query must be a non-empty string.' };
   return searchKind(body) === 'regex' ? regexSearch(deferred, query) : { ok: true, names: bm25Search(deferred, query) };
 }
 
@@ -139,7 +150,9 @@ export function references(block: Record<string, unknown> | undefined): string[]
     return content.tool_references.map((reference) => String(reference.tool_name));
   }
   if (block.type === 'tool_result' && Array.isArray(block.content)) {
-    return (block.content as Array<{ type?: string; tool_name?: unknown }>).filter((part) => part.type === 'tool_reference').map((part) => String(part.tool_name));
+    return (block.content as Array<{ type?: string; tool_name?: unknown }>)
+      .filter((part) => part.type === 'tool_reference')
+      .map((part) => String(part.tool_name));
   }
   return [];
 }
