@@ -145,10 +145,10 @@ describe('Conversation with tool search blocks', () => {
     ask(conversation, 'a', 'get_groups', 2_000, true);
     ask(conversation, 'b', 'get_groups', 2_000, false);
     ask(conversation, 'c', 'get_groups', 2_000, false);
-    const searchBlocks = (conversation.messages[1]!.content as Array<Record<string, unknown>>).slice(0, 2);
+    const searchBlocks = (conversation.messages[1]!.content as unknown as Array<Record<string, unknown>>).slice(0, 2);
     conversation.trim();
     expect(String(conversation.messages[0]?.content)).toMatch(/^question c/);
-    const first = conversation.messages[1]!.content as Array<Record<string, unknown>>;
+    const first = conversation.messages[1]!.content as unknown as Array<Record<string, unknown>>;
     expect(first.map((block) => block.type)).toEqual(['server_tool_use', 'tool_search_tool_result', 'tool_use']);
     expect(first.slice(0, 2)).toEqual(searchBlocks);
     expect(pairsIntact(conversation.messages)).toBe(true);
@@ -159,7 +159,7 @@ describe('Conversation with tool search blocks', () => {
     ask(conversation, 'a', 'get_groups', 2_000, true);
     ask(conversation, 'b', 'create_tag', 2_000, true);
     conversation.trim();
-    const first = conversation.messages[1]!.content as Array<Record<string, unknown>>;
+    const first = conversation.messages[1]!.content as unknown as Array<Record<string, unknown>>;
     expect(first.filter((block) => block.type === 'server_tool_use')).toHaveLength(1);
     expect(first[0]).toMatchObject({ input: { query: 'create_tag' } });
   });

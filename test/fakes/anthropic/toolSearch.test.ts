@@ -136,7 +136,7 @@ describe('fake Anthropic server: tool search', () => {
     expect(await status(client().messages.create(request(tools, history)))).toBe('ok');
 
     // The search blocks out of order (result before its use) or without their result are refused.
-    const blocks = first.content as Array<Record<string, unknown>>;
+    const blocks = first.content as unknown as Array<Record<string, unknown>>;
     const swapped = [blocks[1], blocks[0], blocks[2]];
     expect(
       await status(client().messages.create(request(tools, [history[0]!, { role: 'assistant', content: swapped as never }, history[2]!]))),
