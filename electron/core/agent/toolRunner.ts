@@ -39,7 +39,9 @@ function untilAborted(signal: AbortSignal): { promise: Promise<never>; dispose: 
   let onAbort: (() => void) | undefined;
   const promise = new Promise<never>((_resolve, reject) => {
     onAbort = () => reject(new Error('cancelled'));
-    signal.addEventListener('abort', onAbort, { once: true });
+    // Already aborted (e.g. by a listener of tool_started): no abort event will come.
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
   });
   promise.catch(() => undefined);
   return { promise, dispose: () => onAbort && signal.removeEventListener('abort', onAbort) };
