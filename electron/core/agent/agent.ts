@@ -45,6 +45,11 @@ export const agentSettingsSchema = z.object({
   approvalTimeoutMs: z.int().min(1).max(3_600_000).default(120_000),
   /** Cap on one tool result sent to the model (characters). Default 20,000. */
   toolResultMaxChars: z.int().min(200).max(1_000_000).default(defaultToolResultMaxChars),
+  /**
+   * Shape tool results for the model: empty fields dropped, lists as tables, `meta` as one "N more"
+   * line (docs/agent.md). Default true; direct mode (`/tool`) always shows the tool's own output.
+   */
+  leanToolResults: z.boolean().default(true),
   /** History budget (estimated tokens) for conversations made by `createConversation`. Default 50,000. */
   historyTokenBudget: z.int().min(500).max(1_000_000).default(50_000),
   /**
@@ -204,6 +209,7 @@ export function createAgent(options: AgentOptions): Agent {
       requestApproval: input.requestApproval,
       approvalTimeoutMs: settings.approvalTimeoutMs,
       toolResultMaxChars: settings.toolResultMaxChars,
+      leanResults: round > 0 && settings.leanToolResults,
       signal,
       round,
       emit,

@@ -1,6 +1,7 @@
 import {
   lastToolResults,
   lastUserText,
+  resultItems,
   searchReply,
   textReply,
   toolReply,
@@ -28,11 +29,12 @@ export function summarise(text: string): string {
   } catch {
     return text.length > 400 ? `${text.slice(0, 400)}…` : text;
   }
-  const list = Array.isArray(value)
-    ? value
-    : value && typeof value === 'object'
-      ? Object.values(value as Record<string, unknown>).find((entry) => Array.isArray(entry))
-      : undefined;
+  const holdsList =
+    Array.isArray(value) ||
+    (value !== null &&
+      typeof value === 'object' &&
+      Object.values(value).some((entry) => Array.isArray(entry) || (entry !== null && typeof entry === 'object' && 'rows' in entry)));
+  const list = holdsList || (value !== null && typeof value === 'object' && 'rows' in value) ? resultItems(text) : undefined;
   if (!Array.isArray(list)) return `\`\`\`json\n${JSON.stringify(value, null, 2).slice(0, 600)}\n\`\`\``;
   if (list.length === 0) return 'Nothing found.';
   const lines = list.slice(0, 10).map((item) => `- ${label(item)}`);

@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
+import { tableItems } from '../../../electron/core/mcp/toolOutput';
+
 /** One request as the fake received it. */
 export interface FakeRequest {
   method: string;
@@ -172,4 +174,30 @@ export function lastUserText(request: FakeRequest): string {
     .filter((block) => block.type === 'text' && typeof block.text === 'string')
     .map((block) => block.text as string)
     .join('\n');
+}
+
+/**
+ * The items of a listing tool's JSON result, as a model reads them whatever the shape: a plain list,
+ * `{ data: [...] }`, or the agent's lean table (`{ columns, rows, all }`, possibly under `data`).
+ * The first list found (depth-first) when the result nests several; [] for text that is not JSON.
+ */
+export function resultItems(text: string): Array<Record<string, unknown>> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const find = (node: unknown, depth: number): Array<Record<string, unknown>> | undefined => {
+    if (depth > 4 || !node || typeof node !== 'object') return undefined;
+    if (Array.isArray(node) || ('columns' in node && 'rows' in node)) return tableItems(node);
+    const record = node as Record<string, unknown>;
+    if ('data' in record) return find(record.data, depth + 1);
+    for (const inner of Object.values(record)) {
+      const found = find(inner, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return find(value, 0) ?? [];
 }

@@ -12,7 +12,7 @@ import { createTallyfyClient } from '../../../electron/core/tallyfy/client';
 import { sandboxOrgs, sandboxTokens } from '../../../electron/core/tallyfy/sandbox/defaultSeed';
 import { startSandbox, type Sandbox } from '../../../electron/core/tallyfy/sandbox/server';
 import { startFakeAnthropic, type FakeAnthropic } from '../../fakes/anthropic/fakeAnthropic';
-import { lastToolResults, textReply, toolReply } from '../../fakes/anthropic/replies';
+import { lastToolResults, resultItems, textReply, toolReply } from '../../fakes/anthropic/replies';
 
 import { quietLogger, recorder } from './harness';
 
@@ -25,7 +25,9 @@ beforeAll(async () => {
   sandbox = await startSandbox();
   fake = await startFakeAnthropic();
   process.env.ANTHROPIC_BASE_URL = fake.url;
-  tools = await createInProcessToolHost(createTallyfyClient({ baseUrl: sandbox.url, token: sandboxTokens.alice, orgId: sandboxOrgs.acme, maxRetries: 0 }));
+  tools = await createInProcessToolHost(
+    createTallyfyClient({ baseUrl: sandbox.url, token: sandboxTokens.alice, orgId: sandboxOrgs.acme, maxRetries: 0 }),
+  );
 });
 afterAll(async () => {
   if (savedBaseUrl === undefined) delete process.env.ANTHROPIC_BASE_URL;
@@ -47,8 +49,8 @@ describe('agent + real MCP tools + Tallyfy sandbox + fake Anthropic', () => {
     fake.enqueue(
       toolReply([{ name: 'get_my_tasks', input: {} }], 'Let me look at your tasks.'),
       (request) => {
-        const listed = JSON.parse(lastToolResults(request)[0]?.content ?? '{}') as { data?: ListedTask[] };
-        const first = listed.data?.find((task) => task.run_id) ?? listed.data?.[0];
+        const listed = resultItems(lastToolResults(request)[0]?.content ?? '') as unknown as ListedTask[];
+        const first = listed.find((task) => task.run_id) ?? listed[0];
         return first ? toolReply([{ name: 'get_task', input: { task_id: first.id } }]) : textReply('You have no tasks.');
       },
       (request) => {
@@ -63,7 +65,14 @@ describe('agent + real MCP tools + Tallyfy sandbox + fake Anthropic', () => {
       conversation,
       query: 'What is my most urgent task?',
       tools,
-      user: { name: 'Alice', email: 'alice@acme.example', role: 'admin', orgId: sandboxOrgs.acme, orgName: 'Acme Operations', timezone: 'America/Chicago' },
+      user: {
+        name: 'Alice',
+        email: 'alice@acme.example',
+        role: 'admin',
+        orgId: sandboxOrgs.acme,
+        orgName: 'Acme Operations',
+        timezone: 'America/Chicago',
+      },
       onEvent: rec.onEvent,
     });
 

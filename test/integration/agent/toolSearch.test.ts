@@ -15,7 +15,15 @@ import { createTallyfyClient } from '../../../electron/core/tallyfy/client';
 import { sandboxOrgs, sandboxTokens } from '../../../electron/core/tallyfy/sandbox/defaultSeed';
 import { startSandbox, type Sandbox } from '../../../electron/core/tallyfy/sandbox/server';
 import { startFakeAnthropic, type FakeAnthropic } from '../../fakes/anthropic/fakeAnthropic';
-import { errorReply, lastToolResults, searchReply, textReply, toolReply, type FakeRequest } from '../../fakes/anthropic/replies';
+import {
+  errorReply,
+  lastToolResults,
+  resultItems,
+  searchReply,
+  textReply,
+  toolReply,
+  type FakeRequest,
+} from '../../fakes/anthropic/replies';
 
 import { quietLogger, recorder, testUser } from './harness';
 
@@ -45,8 +53,9 @@ const blockTypes = (request: FakeRequest, index: number): string[] => {
   return Array.isArray(content) ? content.map((block) => String(block.type)) : ['string'];
 };
 const groupNames = (request: FakeRequest): string => {
-  const parsed = JSON.parse(lastToolResults(request)[0]?.content ?? '{}') as { data?: Array<{ name: string }> };
-  return (parsed.data ?? []).map((group) => group.name).join(', ');
+  return resultItems(lastToolResults(request)[0]?.content ?? '')
+    .map((group) => String(group.name))
+    .join(', ');
 };
 
 describe('agent with deferred tools behind tool search', () => {
