@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
-/** The four sections by number: 1 query overhead, 2 capacity, 3 MCP transports, 4 cost. */
-export type BenchSection = '1' | '2' | '3' | '4';
+/** The sections by number: 1 query overhead, 2 capacity, 3 MCP transports, 4 cost, 5 tool economy (tokens). */
+export type BenchSection = '1' | '2' | '3' | '4' | '5';
 
 /** `npm run bench` options, validated. */
 export interface BenchArgs {
@@ -23,7 +23,7 @@ export interface BenchArgs {
 }
 
 export const benchUsage =
-  'usage: npm run bench -- [--sections 1,2,3,4 (or overhead,capacity,mcp,cost)] [--clients 200] [--seconds 10] ' +
+  'usage: npm run bench -- [--sections 1,2,3,4,5 (or overhead,capacity,mcp,cost,tokens)] [--clients 200] [--seconds 10] ' +
   '[--sessions 1000,5000] [--gateway core|parts] [--gateway-fetch lean|global] [--mcp-calls 2000] [--profile DIR]';
 
 /** A bad `npm run bench` option; `message` says which and what it accepts. */
@@ -31,11 +31,23 @@ export class BenchUsageError extends Error {
   readonly code = 'BENCH_USAGE';
 }
 
-const sectionNames: Record<string, BenchSection> = { '1': '1', '2': '2', '3': '3', '4': '4', overhead: '1', capacity: '2', mcp: '3', cost: '4' };
+const sectionNames: Record<string, BenchSection> = {
+  '1': '1',
+  '2': '2',
+  '3': '3',
+  '4': '4',
+  '5': '5',
+  overhead: '1',
+  capacity: '2',
+  mcp: '3',
+  cost: '4',
+  tokens: '5',
+};
 
 function integer(flag: string, text: string, min: number, max: number): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) throw new BenchUsageError(`--${flag} must be a whole number ${min}–${max}, got "${text}"`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new BenchUsageError(`--${flag} must be a whole number ${min}–${max}, got "${text}"`);
   return value;
 }
 
@@ -54,7 +66,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       allowPositionals: false,
       options: {
         clients: { type: 'string', default: '200' },
-        sections: { type: 'string', default: '1,2,3,4' },
+        sections: { type: 'string', default: '1,2,3,4,5' },
         seconds: { type: 'string', default: '10' },
         sessions: { type: 'string', default: '1000,5000' },
         gateway: { type: 'string', default: 'core' },
@@ -69,11 +81,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const sections = new Set<BenchSection>();
   for (const part of values.sections.split(',')) {
     const section = sectionNames[part.trim().toLowerCase()];
-    if (!section) throw new BenchUsageError(`--sections takes 1, 2, 3, 4 or overhead, capacity, mcp, cost, got "${part.trim()}"`);
+    if (!section)
+      throw new BenchUsageError(`--sections takes 1, 2, 3, 4, 5 or overhead, capacity, mcp, cost, tokens, got "${part.trim()}"`);
     sections.add(section);
   }
   const seconds = Number(values.seconds);
-  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 300) throw new BenchUsageError(`--seconds must be 1–300, got "${values.seconds}"`);
+  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 300)
+    throw new BenchUsageError(`--seconds must be 1–300, got "${values.seconds}"`);
   return {
     clients: integer('clients', values.clients, 1, 5000),
     sections,

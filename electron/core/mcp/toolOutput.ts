@@ -112,10 +112,10 @@ export function toJsonText(value: unknown, max = maxResultChars): string {
 }
 
 /** Keys whose `false` says something (a rejection), so lean shaping keeps it. */
-const meaningfulFalse = new Set(['is_approved', 'approved', 'required']);
+const meaningfulFalse = new Set(['is_approved', 'approved']);
 
-/** `2026-12-06T15:00:00.000Z` → `2026-12-06T15:00Z` (zero seconds and milliseconds say nothing). */
-const isoTimestamp = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}):00(?:\.000)?Z$/;
+/** `2026-12-06T15:00:42.123Z` → `2026-12-06T15:00Z`: to the minute, which is what people ask about. */
+const isoTimestamp = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}):\d{2}(?:\.\d+)?Z$/;
 
 /** The line that replaces a list's `meta`: how many more there are and how to get them. */
 function moreLine(meta: Record<string, unknown>): string | undefined {
@@ -151,7 +151,9 @@ export function asTable(items: ReadonlyArray<Record<string, unknown>>): {
     const first = JSON.stringify(items[0]?.[key]);
     if (items.length > 1 && items.every((item) => key in item && JSON.stringify(item[key]) === first)) all[key] = items[0]?.[key];
   }
-  const columns = keys.filter((key) => !(key in all));
+  // A position that is just the row number is said by the order of the rows.
+  const ordinal = items.every((item, index) => item.position === index + 1);
+  const columns = keys.filter((key) => !(key in all) && !(ordinal && key === 'position'));
   const table: { columns: string[]; rows: unknown[][]; all?: Record<string, unknown> } = {
     columns,
     rows: items.map((item) => columns.map((column) => (column in item ? item[column] : null))),
@@ -207,6 +209,8 @@ function leanValue(value: unknown, key: string | undefined, depth: number): unkn
     )
       continue;
     if (name === 'links' || name === 'link_self') continue;
+    // "Updated" or "started" at the moment of creation says nothing more than created_at.
+    if ((name === 'last_updated' || name === 'started_at') && inner !== undefined && inner === record.created_at) continue;
     const lean = leanValue(inner, name, depth + 1);
     if (lean !== undefined) out[name] = lean;
   }
@@ -218,8 +222,8 @@ function leanValue(value: unknown, key: string | undefined, depth: number): unkn
 
 /**
  * A tool's JSON answer shaped for a model to read: empty values (null, "", [], {}) and `false` flags
- * dropped (except a meaningful `false` such as `is_approved`), links dropped, whole-minute timestamps
- * shortened, a list's `meta` turned into one `more` line ("14 more — ask with page=2") when
+ * dropped (except a meaningful `false` such as `is_approved`), links dropped, timestamps to the
+ * minute, a list's `meta` turned into one `more` line ("14 more — ask with page=2") when
  * something was left out (dropped when nothing was, and `{data}` alone unwrapped), and a list of
  * objects written as a table ({@link asTable}). Ids, names, statuses, dates and every item
  * asked for stay; the list is never cut further. Text that is not JSON is returned unchanged.
