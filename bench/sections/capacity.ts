@@ -31,11 +31,7 @@ export interface CapacityResult {
  * a time) up to each target count, left idle, and the gateway's memory (after two full GCs) is read
  * over IPC. Per-session figures are the growth over the gateway's own idle baseline, divided by the count.
  */
-export async function runCapacitySection(
-  targets: number[],
-  log: (line: string) => void,
-  compose: 'core' | 'parts' = 'core',
-): Promise<CapacityResult> {
+export async function runCapacitySection(targets: number[], log: (line: string) => void, compose: 'core' | 'parts' = 'core'): Promise<CapacityResult> {
   const children: BenchChild[] = [];
   try {
     const servers = await startChild<{ anthropicUrl: string; sandboxUrl: string }>('servers');
@@ -56,10 +52,7 @@ export async function runCapacitySection(
     let connected = 0;
     for (const target of [...targets].sort((a, b) => a - b)) {
       log(`  connecting and signing in up to ${target} sessions…`);
-      const signIn = await load.call<{ connected: number; ms: number; perSecond: number }>('connect', {
-        url: gateway.ready.url,
-        n: target - connected,
-      });
+      const signIn = await load.call<{ connected: number; ms: number; perSecond: number }>('connect', { url: gateway.ready.url, n: target - connected });
       connected = signIn.connected;
       await new Promise((resolve) => setTimeout(resolve, 500));
       const memory = await gateway.call<Memory>('memory');

@@ -72,42 +72,20 @@ function withoutCaching(base: typeof fetch): typeof fetch {
 async function converse(url: string, host: ToolHost, caching: boolean): Promise<ConversationUsage> {
   const logger = createLogger({ secrets: new SecretRegistry(), destination: null, level: 'warn' });
   const base = globalThis.fetch.bind(globalThis);
-  const agent = createAgent({
-    apiKey: 'sk-bench',
-    baseURL: url,
-    logger,
-    approvalPolicy: 'never',
-    fetch: caching ? base : withoutCaching(base),
-  });
+  const agent = createAgent({ apiKey: 'sk-bench', baseURL: url, logger, approvalPolicy: 'never', fetch: caching ? base : withoutCaching(base) });
   const conversation = agent.createConversation();
-  const user = {
-    name: 'Alice Admin',
-    email: 'alice@acme.test',
-    role: 'admin',
-    orgId: stubOrgId,
-    orgName: 'Acme Operations',
-    timezone: 'UTC',
-  };
-  const total: ConversationUsage = {
-    requests: 0,
-    inputTokens: 0,
-    cacheCreationInputTokens: 0,
-    cacheReadInputTokens: 0,
-    outputTokens: 0,
-    billedInputEquivalent: 0,
-  };
+  const user = { name: 'Alice Admin', email: 'alice@acme.test', role: 'admin', orgId: stubOrgId, orgName: 'Acme Operations', timezone: 'UTC' };
+  const total: ConversationUsage = { requests: 0, inputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, outputTokens: 0, billedInputEquivalent: 0 };
   for (const query of scriptedQuestions) {
     const result = await agent.run({ conversation, query, tools: host, user });
-    if (result.toolCalls.length !== 1 || result.rounds !== 2)
-      throw new Error(`cost: expected one tool call in two rounds, got ${result.toolCalls.length} in ${result.rounds}`);
+    if (result.toolCalls.length !== 1 || result.rounds !== 2) throw new Error(`cost: expected one tool call in two rounds, got ${result.toolCalls.length} in ${result.rounds}`);
     total.requests += result.rounds;
     total.inputTokens += result.usage.inputTokens;
     total.cacheCreationInputTokens += result.usage.cacheCreationInputTokens;
     total.cacheReadInputTokens += result.usage.cacheReadInputTokens;
     total.outputTokens += result.usage.outputTokens;
   }
-  total.billedInputEquivalent =
-    total.inputTokens + cacheWriteMultiplier * total.cacheCreationInputTokens + cacheReadMultiplier * total.cacheReadInputTokens;
+  total.billedInputEquivalent = total.inputTokens + cacheWriteMultiplier * total.cacheCreationInputTokens + cacheReadMultiplier * total.cacheReadInputTokens;
   return total;
 }
 
