@@ -76,15 +76,7 @@ const kib = (bytes: number): string => `${round(bytes / 1024, 1)} KiB`;
 if (sections.has('1')) {
   log(`§1 query overhead: ${clients} clients, ${seconds} s, gateway ${compose}…`);
   const o = await runOverheadSection(
-    {
-      clients,
-      warmupMs: Math.min(5000, seconds * 500),
-      measureMs: seconds * 1000,
-      clientWorkIterations: 800,
-      compose,
-      gatewayFetch,
-      ...(args.profile ? { profileDir: args.profile } : {}),
-    },
+    { clients, warmupMs: Math.min(5000, seconds * 500), measureMs: seconds * 1000, clientWorkIterations: 800, compose, gatewayFetch, ...(args.profile ? { profileDir: args.profile } : {}) },
     log,
   );
   results.overhead = o;
@@ -92,31 +84,11 @@ if (sections.has('1')) {
   const lean = o.clientWork.find((entry) => entry.fetch === 'lean');
   const same = o.clientWork.find((entry) => entry.fetch === o.gateway.fetch);
   const cap = Number.isFinite(o.gateway.pacingCapPerSecond) ? `, pacing cap ${round(o.gateway.pacingCapPerSecond, 0)}/s` : '';
-  rows.push({
-    section: '1 overhead',
-    metric: `queries/s (${o.clients} clients, ${o.gateway.queries} queries, ${o.gateway.errors} errors${cap})`,
-    value: String(round(o.gateway.queriesPerSecond, 1)),
-    baseline: `echo ${round(o.echo.perSecond, 0)}/s`,
-  });
-  rows.push({
-    section: '1 overhead',
-    metric: 'query latency p50 / p95 / p99',
-    value: `${ms(o.gateway.latency.p50)} / ${ms(o.gateway.latency.p95)} / ${ms(o.gateway.latency.p99)}`,
-    baseline: `echo ${ms(o.echo.latency.p50)} / ${ms(o.echo.latency.p95)} / ${ms(o.echo.latency.p99)}`,
-  });
+  rows.push({ section: '1 overhead', metric: `queries/s (${o.clients} clients, ${o.gateway.queries} queries, ${o.gateway.errors} errors${cap})`, value: String(round(o.gateway.queriesPerSecond, 1)), baseline: `echo ${round(o.echo.perSecond, 0)}/s` });
+  rows.push({ section: '1 overhead', metric: 'query latency p50 / p95 / p99', value: `${ms(o.gateway.latency.p50)} / ${ms(o.gateway.latency.p95)} / ${ms(o.gateway.latency.p99)}`, baseline: `echo ${ms(o.echo.latency.p50)} / ${ms(o.echo.latency.p95)} / ${ms(o.echo.latency.p99)}` });
   if (builtin && lean) {
-    rows.push({
-      section: '1 overhead',
-      metric: '(b) client work CPU/query: built-in fetch → lean fetch',
-      value: ms(lean.cpuMsPerQuery),
-      baseline: ms(builtin.cpuMsPerQuery),
-      ratio: `${round(lean.cpuMsPerQuery / builtin.cpuMsPerQuery, 2)}×`,
-    });
-    rows.push({
-      section: '1 overhead',
-      metric: '(b) runs before / after the gateway run (lean; built-in)',
-      value: `${lean.cpuMsPerQueryRuns.map((v) => ms(v)).join(' / ')}; ${builtin.cpuMsPerQueryRuns.map((v) => ms(v)).join(' / ')}`,
-    });
+    rows.push({ section: '1 overhead', metric: '(b) client work CPU/query: built-in fetch → lean fetch', value: ms(lean.cpuMsPerQuery), baseline: ms(builtin.cpuMsPerQuery), ratio: `${round(lean.cpuMsPerQuery / builtin.cpuMsPerQuery, 2)}×` });
+    rows.push({ section: '1 overhead', metric: '(b) runs before / after the gateway run (lean; built-in)', value: `${lean.cpuMsPerQueryRuns.map((v) => ms(v)).join(' / ')}; ${builtin.cpuMsPerQueryRuns.map((v) => ms(v)).join(' / ')}` });
   }
   rows.push({ section: '1 overhead', metric: '(a) ws echo server CPU/round trip', value: ms(o.echo.cpuMsPerRoundTrip) });
   rows.push({
@@ -128,20 +100,8 @@ if (sections.has('1')) {
     target: `≤ ${targets.gatewayCpuPerQueryVsClientWork}×`,
     met: verdict('gateway CPU/query ÷ (b)', o.ratioToClientWork, targets.gatewayCpuPerQueryVsClientWork),
   });
-  rows.push({
-    section: '1 overhead',
-    metric: 'gateway CPU/query vs (b) built-in fetch',
-    value: ms(o.gateway.cpuMsPerQuery),
-    baseline: builtin ? ms(builtin.cpuMsPerQuery) : '?',
-    ratio: `${round(o.ratioToClientWorkBuiltinFetch, 2)}×`,
-  });
-  rows.push({
-    section: '1 overhead',
-    metric: 'gateway CPU/query vs (a) echo',
-    value: ms(o.gateway.cpuMsPerQuery),
-    baseline: ms(o.echo.cpuMsPerRoundTrip),
-    ratio: `${round(o.ratioToEcho, 0)}×`,
-  });
+  rows.push({ section: '1 overhead', metric: 'gateway CPU/query vs (b) built-in fetch', value: ms(o.gateway.cpuMsPerQuery), baseline: builtin ? ms(builtin.cpuMsPerQuery) : '?', ratio: `${round(o.ratioToClientWorkBuiltinFetch, 2)}×` });
+  rows.push({ section: '1 overhead', metric: 'gateway CPU/query vs (a) echo', value: ms(o.gateway.cpuMsPerQuery), baseline: ms(o.echo.cpuMsPerRoundTrip), ratio: `${round(o.ratioToEcho, 0)}×` });
 }
 
 if (sections.has('2')) {
@@ -158,11 +118,7 @@ if (sections.has('2')) {
       target: last ? '≤ 64 KiB' : undefined,
       met: last ? verdict(`RSS per idle session at ${point.sessions}`, point.rssBytesPerSession, targets.bytesPerIdleSession) : undefined,
     });
-    rows.push({
-      section: '2 capacity',
-      metric: `connect + sign-in rate (to ${point.sessions})`,
-      value: `${round(point.signIn.perSecond, 0)}/s`,
-    });
+    rows.push({ section: '2 capacity', metric: `connect + sign-in rate (to ${point.sessions})`, value: `${round(point.signIn.perSecond, 0)}/s` });
   }
 }
 
@@ -178,42 +134,21 @@ if (sections.has('3')) {
     target: `p50 ≤ ${targets.inProcessToolCallP50Ms} ms`,
     met: verdict('in-process tool call p50 (ms)', m.inProcess.p50, targets.inProcessToolCallP50Ms),
   });
-  rows.push({
-    section: '3 MCP',
-    metric: `${m.tool} Streamable HTTP, JSON p50 / p95`,
-    value: line(m.httpJson),
-    baseline: `in-process ${ms(m.inProcess.p50)}`,
-    ratio: `${round(m.httpJson.p50 / m.inProcess.p50, 1)}×`,
-  });
-  rows.push({
-    section: '3 MCP',
-    metric: `${m.tool} Streamable HTTP, SSE p50 / p95`,
-    value: line(m.httpSse),
-    baseline: `JSON ${ms(m.httpJson.p50)}`,
-    ratio: `${round(m.httpSse.p50 / m.httpJson.p50, 2)}×`,
-  });
+  rows.push({ section: '3 MCP', metric: `${m.tool} Streamable HTTP, JSON p50 / p95`, value: line(m.httpJson), baseline: `in-process ${ms(m.inProcess.p50)}`, ratio: `${round(m.httpJson.p50 / m.inProcess.p50, 1)}×` });
+  rows.push({ section: '3 MCP', metric: `${m.tool} Streamable HTTP, SSE p50 / p95`, value: line(m.httpSse), baseline: `JSON ${ms(m.httpJson.p50)}`, ratio: `${round(m.httpSse.p50 / m.httpJson.p50, 2)}×` });
   rows.push({
     section: '3 MCP',
     metric: `${m.tool} CPU/call (client + server), in-process / JSON / SSE`,
     value: `${ms(m.inProcess.cpuMsPerCall)} / ${ms(m.httpJson.cpuMsPerCall)} / ${ms(m.httpSse.cpuMsPerCall)}`,
   });
-  rows.push({
-    section: '3 MCP',
-    metric: 'MCP servers built by the HTTP endpoint, JSON / SSE run',
-    value: `${m.httpJson.serversBuilt} / ${m.httpSse.serversBuilt}`,
-    baseline: `${m.calls} calls + warm-up each`,
-  });
+  rows.push({ section: '3 MCP', metric: 'MCP servers built by the HTTP endpoint, JSON / SSE run', value: `${m.httpJson.serversBuilt} / ${m.httpSse.serversBuilt}`, baseline: `${m.calls} calls + warm-up each` });
 }
 
 if (sections.has('4')) {
   log('§4 cost…');
   const k = await runCostSection();
   results.cost = k;
-  rows.push({
-    section: '4 cost',
-    metric: `tool list (${k.toolCount} tools) / system prompt, tokens`,
-    value: `${k.toolListTokens} / ${k.systemPromptTokens}`,
-  });
+  rows.push({ section: '4 cost', metric: `tool list (${k.toolCount} tools) / system prompt, tokens`, value: `${k.toolListTokens} / ${k.systemPromptTokens}` });
   rows.push({
     section: '4 cost',
     metric: `${k.turns}-turn conversation, billed input (token equivalents)`,
@@ -223,38 +158,19 @@ if (sections.has('4')) {
     target: `≤ ${targets.cachedVsUncachedBilledInput * 100}%`,
     met: verdict('cached ÷ uncached billed input', k.ratio, targets.cachedVsUncachedBilledInput),
   });
-  rows.push({
-    section: '4 cost',
-    metric: 'cached run: input / cache write / cache read tokens',
-    value: `${k.cached.inputTokens} / ${k.cached.cacheCreationInputTokens} / ${k.cached.cacheReadInputTokens}`,
-  });
+  rows.push({ section: '4 cost', metric: 'cached run: input / cache write / cache read tokens', value: `${k.cached.inputTokens} / ${k.cached.cacheCreationInputTokens} / ${k.cached.cacheReadInputTokens}` });
 }
 
 if (sections.has('5')) {
   const t = await runToolEconomySection(log);
   results.toolEconomy = t;
-  for (const row of toolEconomyRows(t)) {
-    const { verdict: check, ...rest } = row;
-    rows.push(check ? { ...rest, met: verdict(check.target, check.value, check.limit) } : rest);
-  }
+  for (const { verdict: check, ...row } of toolEconomyRows(t)) rows.push(check ? { ...row, met: verdict(check.target, check.value, check.limit) } : row);
 }
 
 const headers = ['section', 'metric', 'value', 'baseline', 'ratio', 'target', ''];
-const table = rows.map((row) => [
-  row.section,
-  row.metric,
-  row.value,
-  row.baseline ?? '',
-  row.ratio ?? '',
-  row.target ?? '',
-  row.met === undefined ? '' : row.met ? 'met' : 'MISSED',
-]);
+const table = rows.map((row) => [row.section, row.metric, row.value, row.baseline ?? '', row.ratio ?? '', row.target ?? '', row.met === undefined ? '' : row.met ? 'met' : 'MISSED']);
 const widths = headers.map((header, i) => Math.max(header.length, ...table.map((cells) => (cells[i] ?? '').length)));
-const format = (cells: string[]): string =>
-  cells
-    .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-    .join('  ')
-    .trimEnd();
+const format = (cells: string[]): string => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
 process.stdout.write(`\n${format(headers)}\n${widths.map((width) => '-'.repeat(width)).join('  ')}\n${table.map(format).join('\n')}\n`);
 results.machine.loadAverageAtEnd = loadavg();
 const load = (values: number[] | undefined): string => (values ?? []).map((value) => round(value, 2)).join(' ');

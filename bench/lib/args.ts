@@ -31,23 +31,11 @@ export class BenchUsageError extends Error {
   readonly code = 'BENCH_USAGE';
 }
 
-const sectionNames: Record<string, BenchSection> = {
-  '1': '1',
-  '2': '2',
-  '3': '3',
-  '4': '4',
-  '5': '5',
-  overhead: '1',
-  capacity: '2',
-  mcp: '3',
-  cost: '4',
-  tokens: '5',
-};
+const sectionNames: Record<string, BenchSection> = { '1': '1', '2': '2', '3': '3', '4': '4', '5': '5', overhead: '1', capacity: '2', mcp: '3', cost: '4', tokens: '5' };
 
 function integer(flag: string, text: string, min: number, max: number): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new BenchUsageError(`--${flag} must be a whole number ${min}–${max}, got "${text}"`);
+  if (!Number.isInteger(value) || value < min || value > max) throw new BenchUsageError(`--${flag} must be a whole number ${min}–${max}, got "${text}"`);
   return value;
 }
 
@@ -81,13 +69,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const sections = new Set<BenchSection>();
   for (const part of values.sections.split(',')) {
     const section = sectionNames[part.trim().toLowerCase()];
-    if (!section)
-      throw new BenchUsageError(`--sections takes 1, 2, 3, 4, 5 or overhead, capacity, mcp, cost, tokens, got "${part.trim()}"`);
+    if (!section) throw new BenchUsageError(`--sections takes 1, 2, 3, 4, 5 or overhead, capacity, mcp, cost, tokens, got "${part.trim()}"`);
     sections.add(section);
   }
   const seconds = Number(values.seconds);
-  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 300)
-    throw new BenchUsageError(`--seconds must be 1–300, got "${values.seconds}"`);
+  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 300) throw new BenchUsageError(`--seconds must be 1–300, got "${values.seconds}"`);
   return {
     clients: integer('clients', values.clients, 1, 5000),
     sections,
