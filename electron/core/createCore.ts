@@ -120,12 +120,7 @@ export function createCore(options: CoreOptions): Core {
   // The Tallyfy URL is the sandbox's in --sandbox mode, known only after start.
   let tallyfyApiUrl = config.tallyfyApiUrl;
   // The lean fetch for Tallyfy too: undici's fetch costs ~0.15 ms of CPU per request more (docs/performance.md).
-  const services = (): { baseUrl: string; secrets: SecretRegistry; logger: Logger; fetch: typeof fetch } => ({
-    baseUrl: tallyfyApiUrl,
-    secrets,
-    logger,
-    fetch: httpFetch,
-  });
+  const services = (): { baseUrl: string; secrets: SecretRegistry; logger: Logger; fetch: typeof fetch } => ({ baseUrl: tallyfyApiUrl, secrets, logger, fetch: httpFetch });
   const authenticate: Authenticator = (credentials, signal) => createTallyfyAuthenticator(services())(credentials, signal);
   const externalMcp = config.mcpServerUrl;
   const toolHostFactory: ToolHostFactory =

@@ -30,9 +30,7 @@ describe('loadConfig', () => {
   });
 
   it('explains a bad environment value', () => {
-    expect(() => loadConfig([], { GATEWAY_DATA_DIR: dataDir(), GATEWAY_SANDBOX: 'maybe' })).toThrow(
-      /GATEWAY_SANDBOX must be true or false/,
-    );
+    expect(() => loadConfig([], { GATEWAY_DATA_DIR: dataDir(), GATEWAY_SANDBOX: 'maybe' })).toThrow(/GATEWAY_SANDBOX must be true or false/);
     expect(() => loadConfig([], { GATEWAY_DATA_DIR: dataDir(), TALLYFY_API_URL: 'not a url' })).toThrow(/TALLYFY_API_URL/);
   });
 

@@ -21,11 +21,7 @@ export const configSchema = z.object({
   /** JSON seed file for the sandbox (docs/sandbox-seed.md). Default: the built-in seed. */
   sandboxSeed: z.string().min(1).optional(),
   /** Minutes a session may stay idle before it is closed. Default 60. */
-  idleTimeoutMinutes: z.coerce
-    .number()
-    .positive()
-    .max(24 * 60)
-    .default(60),
+  idleTimeoutMinutes: z.coerce.number().positive().max(24 * 60).default(60),
   /** Access code teammates must give when the gateway is bound beyond loopback. */
   accessCode: z.string().min(4).max(128).optional(),
   /** Token for the browser admin view at `/admin`. Generated and kept in the settings when absent. */

@@ -32,10 +32,7 @@ describe('fake Anthropic server', () => {
     expect(seen.at(-2)).toBe('message_delta');
     expect(seen.at(-1)).toBe('message_stop');
     expect(jsonDeltas).toBeGreaterThanOrEqual(3);
-    const final = await client()
-      .messages.stream(ask)
-      .finalMessage()
-      .catch(() => null);
+    const final = await client().messages.stream(ask).finalMessage().catch(() => null);
     expect(final?.role).toBe('assistant'); // the fallback demo responder answered
   });
 
@@ -73,14 +70,10 @@ describe('fake Anthropic server', () => {
 
   it('sends scripted errors with the real status, type and retry-after', async () => {
     fake.enqueue(errorReply(429, { headers: { 'retry-after': '7' } }), errorReply(529));
-    const limited = await client()
-      .messages.create(ask)
-      .catch((error: unknown) => error);
+    const limited = await client().messages.create(ask).catch((error: unknown) => error);
     expect(limited).toBeInstanceOf(Anthropic.RateLimitError);
     expect((limited as InstanceType<typeof Anthropic.RateLimitError>).headers.get('retry-after')).toBe('7');
-    const overloaded = await client()
-      .messages.create(ask)
-      .catch((error: unknown) => error);
+    const overloaded = await client().messages.create(ask).catch((error: unknown) => error);
     expect((overloaded as InstanceType<typeof Anthropic.APIError>).status).toBe(529);
     expect((overloaded as InstanceType<typeof Anthropic.APIError>).type).toBe('overloaded_error');
   });
@@ -125,14 +118,7 @@ describe('fake Anthropic server', () => {
   });
 
   it('counts cache writes for breakpoints and cache reads for a prefix seen before', async () => {
-    const tools = [
-      {
-        name: 'list_tasks',
-        description: 'x'.repeat(4000),
-        input_schema: { type: 'object' as const },
-        cache_control: { type: 'ephemeral' as const },
-      },
-    ];
+    const tools = [{ name: 'list_tasks', description: 'x'.repeat(4000), input_schema: { type: 'object' as const }, cache_control: { type: 'ephemeral' as const } }];
     const system = [{ type: 'text' as const, text: 'You help. '.repeat(100), cache_control: { type: 'ephemeral' as const } }];
     fake.enqueue(textReply('one'), textReply('two'));
     const first = await client().messages.create({ ...ask, tools, system });
@@ -166,24 +152,8 @@ describe('fake Anthropic server', () => {
       tools,
       messages: [
         { role: 'user', content: 'what is open?' },
-        {
-          role: 'assistant',
-          content: first.content.map((block) =>
-            block.type === 'tool_use'
-              ? { type: 'tool_use' as const, id: block.id, name: block.name, input: block.input }
-              : { type: 'text' as const, text: block.type === 'text' ? block.text : '' },
-          ),
-        },
-        {
-          role: 'user',
-          content: [
-            {
-              type: 'tool_result',
-              tool_use_id: (call as { id: string }).id,
-              content: JSON.stringify({ data: [{ title: 'Approve invoice', status: 'active' }] }),
-            },
-          ],
-        },
+        { role: 'assistant', content: first.content.map((block) => (block.type === 'tool_use' ? { type: 'tool_use' as const, id: block.id, name: block.name, input: block.input } : { type: 'text' as const, text: block.type === 'text' ? block.text : '' })) },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: (call as { id: string }).id, content: JSON.stringify({ data: [{ title: 'Approve invoice', status: 'active' }] }) }] },
       ],
     });
     expect(second.content[0]).toMatchObject({ type: 'text' });
@@ -194,10 +164,7 @@ describe('fake Anthropic server', () => {
 describe('fake Anthropic CLI', () => {
   it('serves the demo responder on the port it prints', async () => {
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fakes/anthropic/cli.ts', '--port', '0'], {
-      cwd: new URL('../../..', import.meta.url).pathname,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fakes/anthropic/cli.ts', '--port', '0'], { cwd: new URL('../../..', import.meta.url).pathname, stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';

@@ -72,12 +72,7 @@ describe('agent approvals', () => {
     harness.fake.enqueue(toolReply([{ name: 'complete_task', input: { id: 't2' } }]), textReply('Done again.'));
     await agent.run({ conversation, query: 'and t2', tools, user: testUser, ...rec });
     expect(rec.asked).toHaveLength(1);
-    expect(
-      tools.tasks
-        .filter((task) => task.status === 'completed')
-        .map((task) => task.id)
-        .sort(),
-    ).toEqual(['t1', 't2', 't3']);
+    expect(tools.tasks.filter((task) => task.status === 'completed').map((task) => task.id).sort()).toEqual(['t1', 't2', 't3']);
     // Another tool still asks; another conversation asks again.
     harness.fake.enqueue(toolReply([{ name: 'delete_task', input: { id: 't3' } }]), textReply('ok'));
     await agent.run({ conversation, query: 'delete t3', tools, user: testUser, ...rec });

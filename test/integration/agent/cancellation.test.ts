@@ -17,14 +17,10 @@ beforeEach(() => harness.fake.script());
 function assertPaired(messages: ReadonlyArray<{ role: string; content: unknown }>): void {
   messages.forEach((message, i) => {
     if (message.role !== 'assistant' || !Array.isArray(message.content)) return;
-    const ids = (message.content as Array<{ type: string; id?: string }>)
-      .filter((block) => block.type === 'tool_use')
-      .map((block) => block.id);
+    const ids = (message.content as Array<{ type: string; id?: string }>).filter((block) => block.type === 'tool_use').map((block) => block.id);
     if (ids.length === 0) return;
     const next = messages[i + 1];
-    const answered = Array.isArray(next?.content)
-      ? (next.content as Array<{ type: string; tool_use_id?: string }>).map((block) => block.tool_use_id)
-      : [];
+    const answered = Array.isArray(next?.content) ? (next.content as Array<{ type: string; tool_use_id?: string }>).map((block) => block.tool_use_id) : [];
     for (const id of ids) expect(answered).toContain(id);
   });
 }
@@ -72,23 +68,13 @@ describe('agent cancellation', () => {
     const conversation = agent.createConversation();
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    const failure = await agent
-      .run({ conversation, query: 'slow?', tools: new MemoryToolHost(), user: testUser, signal: controller.signal })
-      .catch((error: unknown) => error);
+    const failure = await agent.run({ conversation, query: 'slow?', tools: new MemoryToolHost(), user: testUser, signal: controller.signal }).catch((error: unknown) => error);
     expect((failure as AgentError).code).toBe('AGENT_CANCELLED');
     expect(conversation.messages).toHaveLength(0);
   });
 
   it('cancel mid-tool stops the tool, answers every tool_use, and the next query is accepted by the API', async () => {
-    harness.fake.enqueue(
-      toolReply(
-        [
-          { name: 'wait', input: { ms: 5000 } },
-          { name: 'list_tasks', input: {} },
-        ],
-        'Working on it.',
-      ),
-    );
+    harness.fake.enqueue(toolReply([{ name: 'wait', input: { ms: 5000 } }, { name: 'list_tasks', input: {} }], 'Working on it.'));
     const agent = harness.agent();
     const conversation = agent.createConversation();
     const controller = new AbortController();
@@ -153,9 +139,7 @@ describe('agent cancellation', () => {
     const agent = harness.agent();
     const conversation = agent.createConversation();
     const first = agent.run({ conversation, query: 'one', tools: new MemoryToolHost(), user: testUser });
-    const second = await agent
-      .run({ conversation, query: 'two', tools: new MemoryToolHost(), user: testUser })
-      .catch((error: unknown) => error);
+    const second = await agent.run({ conversation, query: 'two', tools: new MemoryToolHost(), user: testUser }).catch((error: unknown) => error);
     expect((second as AgentError).code).toBe('AGENT_BUSY');
     expect((await first).text).toBe('slow');
   });

@@ -71,9 +71,7 @@ describe('agent direct mode', () => {
     const unknown = await agent.run({ conversation, query: '/tool nope', tools, user: testUser }).catch((error: unknown) => error);
     expect((unknown as AgentError).code).toBe('AGENT_UNKNOWN_TOOL');
     expect((unknown as AgentError).message).toContain('/tools');
-    const malformed = await agent
-      .run({ conversation, query: '/tool get_task {id: t1}', tools, user: testUser })
-      .catch((error: unknown) => error);
+    const malformed = await agent.run({ conversation, query: '/tool get_task {id: t1}', tools, user: testUser }).catch((error: unknown) => error);
     expect((malformed as AgentError).code).toBe('AGENT_INVALID_INPUT');
     const help = await agent.run({ conversation, query: '/help', tools, user: testUser });
     expect(help.text).toContain('/tool NAME');
@@ -83,12 +81,7 @@ describe('agent direct mode', () => {
     const agent = harness.agent();
     expect(agent.hasApiKey).toBe(true);
     const before = harness.fake.requests.length;
-    const result = await agent.run({
-      conversation: agent.createConversation(),
-      query: '/tool list_tasks {"status":"completed"}',
-      tools: new MemoryToolHost(),
-      user: testUser,
-    });
+    const result = await agent.run({ conversation: agent.createConversation(), query: '/tool list_tasks {"status":"completed"}', tools: new MemoryToolHost(), user: testUser });
     expect(result.text).toContain('File Q3 report');
     expect(result.text).not.toContain('Approve invoice');
     expect(result.rounds).toBe(0);

@@ -25,10 +25,7 @@ async function failureOf(promise: Promise<unknown>): Promise<AgentError> {
 }
 
 /** After a failure the same conversation answers the next query, and the failed question is gone. */
-async function stillUsable(
-  agent: ReturnType<typeof harness.agent>,
-  conversation: ReturnType<ReturnType<typeof harness.agent>['createConversation']>,
-): Promise<void> {
+async function stillUsable(agent: ReturnType<typeof harness.agent>, conversation: ReturnType<ReturnType<typeof harness.agent>['createConversation']>): Promise<void> {
   harness.fake.enqueue(textReply('back to normal'));
   const result = await agent.run({ conversation, query: 'ping', tools: new MemoryToolHost(), user: testUser });
   expect(result.text).toBe('back to normal');
@@ -38,12 +35,7 @@ describe('agent errors', () => {
   it('401 with a bad key: a clear message naming ANTHROPIC_API_KEY, never the key, and the session stays usable', async () => {
     const strict = await startFakeAnthropic({ apiKeys: ['sk-ant-right-key-0000'], minCacheTokens: 0 });
     try {
-      const agent = createAgent({
-        apiKey: 'sk-ant-wrong-key-9999',
-        baseURL: strict.url,
-        model: 'claude-sonnet-5-5',
-        logger: quietLogger(),
-      });
+      const agent = createAgent({ apiKey: 'sk-ant-wrong-key-9999', baseURL: strict.url, model: 'claude-sonnet-5-5', logger: quietLogger() });
       const conversation = agent.createConversation();
       const error = await failureOf(agent.run({ conversation, query: 'hi', tools: new MemoryToolHost(), user: testUser }));
       expect(error.code).toBe('AGENT_AUTH_FAILED');
@@ -57,9 +49,7 @@ describe('agent errors', () => {
     const agent = harness.agent();
     const conversation = agent.createConversation();
     harness.fake.enqueue(errorReply(401, { message: 'invalid x-api-key' }));
-    expect((await failureOf(agent.run({ conversation, query: 'hi', tools: new MemoryToolHost(), user: testUser }))).code).toBe(
-      'AGENT_AUTH_FAILED',
-    );
+    expect((await failureOf(agent.run({ conversation, query: 'hi', tools: new MemoryToolHost(), user: testUser }))).code).toBe('AGENT_AUTH_FAILED');
     await stillUsable(agent, conversation);
   });
 
@@ -68,13 +58,7 @@ describe('agent errors', () => {
     const agent = harness.agent();
     const rec = recorder();
     const started = performance.now();
-    const result = await agent.run({
-      conversation: agent.createConversation(),
-      query: 'hi',
-      tools: new MemoryToolHost(),
-      user: testUser,
-      onEvent: rec.onEvent,
-    });
+    const result = await agent.run({ conversation: agent.createConversation(), query: 'hi', tools: new MemoryToolHost(), user: testUser, onEvent: rec.onEvent });
     expect(result.text).toBe('made it');
     expect(performance.now() - started).toBeGreaterThanOrEqual(950);
     expect(rec.events.find((event) => event.type === 'retrying')).toMatchObject({ attempt: 1, delayMs: 1000, code: 'AGENT_RATE_LIMITED' });
@@ -118,9 +102,7 @@ describe('agent errors', () => {
     const agent = harness.agent();
     const conversation = agent.createConversation();
     const rec = recorder();
-    const error = await failureOf(
-      agent.run({ conversation, query: 'hi', tools: new MemoryToolHost(), user: testUser, onEvent: rec.onEvent }),
-    );
+    const error = await failureOf(agent.run({ conversation, query: 'hi', tools: new MemoryToolHost(), user: testUser, onEvent: rec.onEvent }));
     expect(error.code).toBe('AGENT_CONNECTION_LOST');
     expect(error.message).toMatch(/connection/i);
     expect(rec.types()).toContain('text_delta');
@@ -143,9 +125,7 @@ describe('agent errors', () => {
     expect(bad.code).toBe('AGENT_BAD_REQUEST');
     expect(bad.message).toContain('prompt is too long');
     harness.fake.enqueue(errorReply(500));
-    expect((await failureOf(agent.run({ conversation, query: 'hi', tools: new MemoryToolHost(), user: testUser }))).code).toBe(
-      'AGENT_API_ERROR',
-    );
+    expect((await failureOf(agent.run({ conversation, query: 'hi', tools: new MemoryToolHost(), user: testUser }))).code).toBe('AGENT_API_ERROR');
     await stillUsable(agent, conversation);
   });
 
@@ -156,32 +136,16 @@ describe('agent errors', () => {
         { name: 'broken', input: {} },
         { name: 'no_such_tool', input: {} },
       ]),
-      (request) =>
-        textReply(
-          lastToolResults(request)
-            .map((result) => `${result.is_error ? 'ERR' : 'OK'}: ${result.content}`)
-            .join('\n'),
-        ),
+      (request) => textReply(lastToolResults(request).map((result) => `${result.is_error ? 'ERR' : 'OK'}: ${result.content}`).join('\n')),
     );
     const agent = harness.agent();
     const rec = recorder();
-    const result = await agent.run({
-      conversation: agent.createConversation(),
-      query: 'hi',
-      tools: new MemoryToolHost(),
-      user: testUser,
-      onEvent: rec.onEvent,
-    });
+    const result = await agent.run({ conversation: agent.createConversation(), query: 'hi', tools: new MemoryToolHost(), user: testUser, onEvent: rec.onEvent });
     expect(result.text).toContain('ERR: No task with id nope.');
     expect(result.text).toContain('ERR: The tool could not run: the tool server crashed');
     expect(result.text).toContain('ERR: There is no tool named "no_such_tool".');
     expect(rec.events.find((event) => event.type === 'tool_finished')).toMatchObject({ name: 'get_task', isError: true });
-    expect(
-      rec.events
-        .filter((event) => event.type === 'tool_failed')
-        .map((event) => (event.type === 'tool_failed' ? event.reason : ''))
-        .sort(),
-    ).toEqual(['error', 'unknown_tool']);
+    expect(rec.events.filter((event) => event.type === 'tool_failed').map((event) => (event.type === 'tool_failed' ? event.reason : '')).sort()).toEqual(['error', 'unknown_tool']);
     expect(result.toolCalls.map((call) => call.outcome)).toEqual(['error', 'error', 'error']);
   });
 

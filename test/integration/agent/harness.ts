@@ -29,15 +29,7 @@ export async function startAgentHarness(): Promise<{
     fake,
     agent: (options = {}) =>
       // The loop tests script tool calls directly, so tools are offered eagerly unless a test asks for deferred loading.
-      createAgent({
-        apiKey: 'sk-ant-test-key-123456',
-        baseURL: fake.url,
-        model: 'claude-sonnet-5-5',
-        retryBaseDelayMs: 20,
-        toolLoading: 'all',
-        logger: quietLogger(),
-        ...options,
-      }),
+      createAgent({ apiKey: 'sk-ant-test-key-123456', baseURL: fake.url, model: 'claude-sonnet-5-5', retryBaseDelayMs: 20, toolLoading: 'all', logger: quietLogger(), ...options }),
     close: () => fake.close(),
   };
 }

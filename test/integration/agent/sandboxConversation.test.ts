@@ -25,9 +25,7 @@ beforeAll(async () => {
   sandbox = await startSandbox();
   fake = await startFakeAnthropic();
   process.env.ANTHROPIC_BASE_URL = fake.url;
-  tools = await createInProcessToolHost(
-    createTallyfyClient({ baseUrl: sandbox.url, token: sandboxTokens.alice, orgId: sandboxOrgs.acme, maxRetries: 0 }),
-  );
+  tools = await createInProcessToolHost(createTallyfyClient({ baseUrl: sandbox.url, token: sandboxTokens.alice, orgId: sandboxOrgs.acme, maxRetries: 0 }));
 });
 afterAll(async () => {
   if (savedBaseUrl === undefined) delete process.env.ANTHROPIC_BASE_URL;
@@ -65,14 +63,7 @@ describe('agent + real MCP tools + Tallyfy sandbox + fake Anthropic', () => {
       conversation,
       query: 'What is my most urgent task?',
       tools,
-      user: {
-        name: 'Alice',
-        email: 'alice@acme.example',
-        role: 'admin',
-        orgId: sandboxOrgs.acme,
-        orgName: 'Acme Operations',
-        timezone: 'America/Chicago',
-      },
+      user: { name: 'Alice', email: 'alice@acme.example', role: 'admin', orgId: sandboxOrgs.acme, orgName: 'Acme Operations', timezone: 'America/Chicago' },
       onEvent: rec.onEvent,
     });
 

@@ -24,8 +24,7 @@ describe('agent tool loop against the fake Anthropic API', () => {
         const tasks = resultItems(lastToolResults(request)[0]?.content ?? '') as Array<{ id: string }>;
         return toolReply([{ name: 'get_task', input: { id: tasks[0]?.id ?? 'none' } }]);
       },
-      (request) =>
-        textReply(`The first open task is **${(JSON.parse(lastToolResults(request)[0]?.content ?? '{}') as { title: string }).title}**.`),
+      (request) => textReply(`The first open task is **${(JSON.parse(lastToolResults(request)[0]?.content ?? '{}') as { title: string }).title}**.`),
     );
     const agent = harness.agent();
     const conversation = agent.createConversation();
@@ -60,19 +59,10 @@ describe('agent tool loop against the fake Anthropic API', () => {
   });
 
   it('emits events in streaming order: round, text deltas, tool start/finish, next round, final text', async () => {
-    harness.fake.enqueue(
-      toolReply([{ name: 'list_tasks', input: {} }], 'Checking your tasks now.'),
-      textReply('You have three tasks in total.'),
-    );
+    harness.fake.enqueue(toolReply([{ name: 'list_tasks', input: {} }], 'Checking your tasks now.'), textReply('You have three tasks in total.'));
     const agent = harness.agent();
     const rec = recorder();
-    const result = await agent.run({
-      conversation: agent.createConversation(),
-      query: 'tasks?',
-      tools: new MemoryToolHost(),
-      user: testUser,
-      onEvent: rec.onEvent,
-    });
+    const result = await agent.run({ conversation: agent.createConversation(), query: 'tasks?', tools: new MemoryToolHost(), user: testUser, onEvent: rec.onEvent });
     const collapsed = rec.types().filter((type, i, all) => type !== 'text_delta' || all[i - 1] !== 'text_delta');
     expect(collapsed).toEqual([
       'round_started',
@@ -86,9 +76,7 @@ describe('agent tool loop against the fake Anthropic API', () => {
     ]);
     const deltas = rec.events.filter((event) => event.type === 'text_delta');
     expect(deltas.length).toBeGreaterThan(2); // streamed in pieces, not at once
-    expect(deltas.map((event) => (event.type === 'text_delta' ? event.text : '')).join('')).toBe(
-      'Checking your tasks now.You have three tasks in total.',
-    );
+    expect(deltas.map((event) => (event.type === 'text_delta' ? event.text : '')).join('')).toBe('Checking your tasks now.You have three tasks in total.');
     const started = rec.events.find((event) => event.type === 'tool_started');
     expect(started).toMatchObject({ name: 'list_tasks', input: {}, round: 1 });
     const finished = rec.events.find((event) => event.type === 'tool_finished');
@@ -112,11 +100,7 @@ describe('agent tool loop against the fake Anthropic API', () => {
     expect(result.text).toBe('results: 3');
     expect(performance.now() - started).toBeLessThan(750); // 2 × 400 ms would be ≥ 800 sequentially
     const sent = harness.fake.messageRequests.at(-1)!;
-    expect(lastToolResults(sent).map((r) => r.content)).toEqual([
-      'waited 400 ms',
-      'waited 400 ms',
-      expect.stringContaining('Call the new supplier'),
-    ]);
+    expect(lastToolResults(sent).map((r) => r.content)).toEqual(['waited 400 ms', 'waited 400 ms', expect.stringContaining('Call the new supplier')]);
   });
 
   it('puts cache breakpoints on the last tool, the system prompt and the last message, and the second round reads the cache', async () => {
@@ -175,14 +159,7 @@ describe('agent tool loop against the fake Anthropic API', () => {
   });
 
   it('caps a large tool result before sending it to the model', async () => {
-    const tools = new MemoryToolHost(
-      Array.from({ length: 400 }, (_, i) => ({
-        id: `t${i}`,
-        title: `Task number ${i} with a long title`,
-        status: 'active' as const,
-        assignee: 'bob',
-      })),
-    );
+    const tools = new MemoryToolHost(Array.from({ length: 400 }, (_, i) => ({ id: `t${i}`, title: `Task number ${i} with a long title`, status: 'active' as const, assignee: 'bob' })));
     harness.fake.enqueue(toolReply([{ name: 'list_tasks', input: {} }]), textReply('ok'));
     const agent = harness.agent({ toolResultMaxChars: 1000 });
     await agent.run({ conversation: agent.createConversation(), query: 'all', tools, user: testUser });
