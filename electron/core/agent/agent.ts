@@ -20,7 +20,7 @@ import {
   type ToolCallRecord,
 } from './events';
 import { streamRound, type RetryOptions } from './modelRound';
-import { agentUserSchema, buildSystemPrompt, type AgentUser } from './systemPrompt';
+import { agentUserSchema, personalContext, sharedInstructions, type AgentUser } from './systemPrompt';
 import { loadCatalog, toolLoadingSchema, toolSearchKindSchema } from './toolParams';
 import { defaultToolResultMaxChars, runToolCalls, type ToolRunContext } from './toolRunner';
 
@@ -272,7 +272,11 @@ export function createAgent(options: AgentOptions): Agent {
   ): Promise<AgentRunResult> {
     const { conversation } = input;
     const catalog = await catalogFor(conversation, input.tools);
-    const system: TextBlockParam[] = [{ type: 'text', text: buildSystemPrompt(input.user), cache_control: ephemeral }];
+    // The shared instructions carry the breakpoint: tools + instructions are one prefix for every teammate.
+    const system: TextBlockParam[] = [
+      { type: 'text', text: sharedInstructions, cache_control: ephemeral },
+      { type: 'text', text: personalContext(input.user) },
+    ];
     const start = conversation.mark();
     const records: ToolCallRecord[] = [];
     const texts: string[] = [];

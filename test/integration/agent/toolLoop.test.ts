@@ -114,7 +114,9 @@ describe('agent tool loop against the fake Anthropic API', () => {
       expect(tools.at(-1)?.cache_control).toEqual({ type: 'ephemeral' });
       expect(tools.slice(0, -1).every((tool) => tool.cache_control === undefined)).toBe(true);
       const system = request.body.system as Array<{ cache_control?: unknown; text: string }>;
-      expect(system.at(-1)?.cache_control).toEqual({ type: 'ephemeral' });
+      // The breakpoint follows the instructions every teammate shares; the personal context comes after it.
+      expect(system[0]?.cache_control).toEqual({ type: 'ephemeral' });
+      expect(system.at(-1)?.cache_control).toBeUndefined();
       const lastMessage = request.body.messages!.at(-1)!;
       expect(Array.isArray(lastMessage.content) && lastMessage.content.at(-1)?.cache_control).toEqual({ type: 'ephemeral' });
       // Only the last message carries the rolling breakpoint.
@@ -131,7 +133,7 @@ describe('agent tool loop against the fake Anthropic API', () => {
     harness.fake.enqueue(textReply('hi'));
     const agent = harness.agent();
     await agent.run({ conversation: agent.createConversation(), query: 'hello', tools: new MemoryToolHost(), user: testUser });
-    const system = (harness.fake.messageRequests.at(-1)!.body.system as Array<{ text: string }>)[0]!.text;
+    const system = (harness.fake.messageRequests.at(-1)!.body.system as Array<{ text: string }>).map((block) => block.text).join('\n');
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
     expect(system).toContain(today);
     expect(system).toContain('Europe/London');

@@ -126,6 +126,26 @@ describe('agent with deferred tools behind tool search', () => {
     expect((await agent.run({ conversation, query: 'Groups?', tools, user: testUser })).text).toBe('Found them again.');
   });
 
+  it('tools + shared instructions are one byte-identical cached prefix for every teammate', async () => {
+    const start = fake.messageRequests.length;
+    fake.clearCache();
+    fake.enqueue(textReply('a'), textReply('b'));
+    const agent = agentWith();
+    const first = await agent.run({ conversation: agent.createConversation(), query: 'hi', tools, user: testUser });
+    const bob = { ...testUser, name: 'Bob Okafor', email: 'bob@acme.example', role: 'standard', timezone: 'America/New_York' };
+    const second = await agent.run({ conversation: agent.createConversation(), query: 'hello', tools, user: bob });
+    const [a, b] = fake.messageRequests.slice(start);
+    expect(JSON.stringify(b!.body.tools)).toBe(JSON.stringify(a!.body.tools));
+    const systemA = a!.body.system as Array<{ text: string }>;
+    const systemB = b!.body.system as Array<{ text: string }>;
+    expect(JSON.stringify(systemB[0])).toBe(JSON.stringify(systemA[0]));
+    expect(systemB[1]?.text).toContain('Bob Okafor');
+    // Bob's first request reads the prefix Alice's wrote.
+    expect(first.usage.cacheCreationInputTokens).toBeGreaterThan(0);
+    expect(second.usage.cacheReadInputTokens).toBeGreaterThan(1000);
+    expect(second.usage.cacheCreationInputTokens).toBeLessThan(first.usage.cacheCreationInputTokens / 2);
+  });
+
   it('a denied write found through a search leaves a history the API accepts', async () => {
     const start = fake.messageRequests.length;
     fake.enqueue(
