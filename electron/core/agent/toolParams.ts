@@ -33,7 +33,7 @@ export const toolSearchNames = new Set(['tool_search_tool_bm25', 'tool_search_to
 export const coreTools: Readonly<Record<string, string>> = {
   get_my_tasks:
     "The signed-in member's own tasks, soonest deadline first: status, deadline, run_id, assignees. Default incomplete; overdue = deadline passed.",
-  get_task: 'One task in full: description, form fields with answers (ids for update_task), comments.',
+  get_task: 'One task of a process in full: form fields with answers (ids for update_task), comments.',
   complete_task: 'Completes a task. Approval tasks need is_approved (true approves, false rejects). Returns the task.',
   search_all:
     'Finds templates, processes and tasks by name (optionally steps, form fields); task hits carry run_id. Use it to turn a name into an id.',

@@ -65,22 +65,12 @@ async function execute(call: RequestedCall, ctx: ToolRunContext): Promise<ToolRe
     record.outcome = outcome.isError ? 'error' : 'ok';
     ctx.emit({ type: 'tool_finished', round: ctx.round, id: call.id, name: call.name, durationMs, isError: outcome.isError });
     const content = capText(ctx.leanResults && !outcome.isError ? leanResult(outcome.text) : outcome.text, ctx.toolResultMaxChars);
-    return outcome.isError
-      ? { type: 'tool_result', tool_use_id: call.id, content, is_error: true }
-      : { type: 'tool_result', tool_use_id: call.id, content };
+    return outcome.isError ? { type: 'tool_result', tool_use_id: call.id, content, is_error: true } : { type: 'tool_result', tool_use_id: call.id, content };
   } catch (error) {
     const durationMs = Math.round(performance.now() - started);
     record.durationMs = durationMs;
     if (ctx.signal.aborted) {
-      ctx.emit({
-        type: 'tool_failed',
-        round: ctx.round,
-        id: call.id,
-        name: call.name,
-        durationMs,
-        reason: 'cancelled',
-        message: cancelledDuring,
-      });
+      ctx.emit({ type: 'tool_failed', round: ctx.round, id: call.id, name: call.name, durationMs, reason: 'cancelled', message: cancelledDuring });
       return { type: 'tool_result', tool_use_id: call.id, content: cancelledDuring, is_error: true };
     }
     record.outcome = 'error';
@@ -104,21 +94,10 @@ async function approve(call: RequestedCall, info: ToolInfo | undefined, ctx: Too
   if (!needsApproval(ctx.policy, info) || ctx.conversation.allowedTools.has(call.name)) return null;
   const hints = info?.annotations ?? {};
   ctx.emit({ type: 'approval_requested', round: ctx.round, toolId: call.id, toolName: call.name, input: call.input, hints });
-  const outcome = await askApproval(
-    ctx.requestApproval,
-    { toolName: call.name, toolId: call.id, input: call.input, hints },
-    ctx.approvalTimeoutMs,
-    ctx.signal,
-  );
-  ctx.emit({
-    type: 'approval_resolved',
-    round: ctx.round,
-    toolId: call.id,
-    toolName: call.name,
-    decision: outcome.decision,
-    reason: outcome.reason,
-  });
-  if (outcome.decision === 'allow_session') ctx.conversation.allowedTools.add(call.name);
+  const outcome = await askApproval(ctx.requestApproval, { toolName: call.name, toolId: call.id, input: call.input, hints }, ctx.approvalTimeoutMs, ctx.signal);
+  ctx.emit({ type: 'approval_resolved', round: ctx.round, toolId: call.id, toolName: call.name, decision: outcome.decision, reason: outcome.reason });
+  // Never remembered for a destructive tool, whatever the answer said (each one is asked).
+  if (outcome.decision === 'allow_session' && hints.destructiveHint !== true) ctx.conversation.allowedTools.add(call.name);
   if (outcome.decision !== 'deny') return null;
   if (outcome.reason === 'cancelled') {
     ctx.records.push({ id: call.id, name: call.name, input: call.input, round: ctx.round, outcome: 'cancelled', durationMs: 0 });

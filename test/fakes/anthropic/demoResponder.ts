@@ -9,7 +9,7 @@ import {
   type FakeRequest,
   type FakeTool,
 } from './replies';
-import { bm25Search, isDeferredTool, isSearchTool, loadedTools, searchKind } from './toolSearch';
+import { bm25Search, isDeferredTool, isSearchTool, loadedTools, searchKind, words } from './toolSearch';
 
 const taskTool = /(^|_)(list|search|get)_?.*tasks?$|tasks?_?(list|search)/i;
 
@@ -68,9 +68,13 @@ export function demoResponder(request: FakeRequest): FakeReply {
   // The user's own tasks first, then a plain task list, then anything else task-listing.
   const rank = (name: string): number => (/my_?tasks/i.test(name) ? 0 : /^list_?tasks$/i.test(name) ? 1 : 2);
   const taskQuestion = /\btasks?\b|\bto-?dos?\b|\bdue\b|overdue/i.test(query) || !usable.some((tool) => !taskTool.test(tool.name));
+  // A tool whose name holds a word of the question ("groups" → get_groups) beats one that only mentions it.
+  const asked = new Set(words(query).flatMap((word) => [word, word.replace(/s$/, '')]));
+  const named = usable.filter((tool) => words(tool.name).some((word) => word.length > 3 && asked.has(word)));
+  const pool = named.length > 0 ? named : usable;
   const best = taskQuestion
     ? candidates.sort((a, b) => rank(a.name) - rank(b.name))[0]
-    : usable.find((tool) => tool.name === bm25Search(usable, query, 1)[0]);
+    : pool.find((tool) => tool.name === bm25Search(pool, query, 1)[0]);
   const tool = best ?? candidates.sort((a, b) => rank(a.name) - rank(b.name))[0];
   if (!tool)
     return textReply(`(demo model) You asked: "${query.slice(0, 200)}". No tool without arguments fits, so I can only answer in words.`);

@@ -43,7 +43,7 @@ export const scenarioTurns: readonly Turn[] = [
   {
     question: () => 'What tasks do I have open?',
     search: 'my tasks',
-    call: () => ({ name: 'get_my_tasks', input: {} }),
+    call: () => ({ name: 'get_my_tasks', input: { status: 'incomplete' } }),
     answer: (result, state) => {
       const tasks = resultItems(result);
       const task = tasks.find((item) => item.task_type === 'task' && item.run_id) ?? tasks[0];
@@ -54,7 +54,10 @@ export const scenarioTurns: readonly Turn[] = [
   {
     question: (state) => `Tell me more about "${state.task?.title}".`,
     search: 'task details',
-    call: (state) => ({ name: 'get_task', input: { task_id: state.task?.id } }),
+    call: (state) => ({
+      name: 'get_task',
+      input: { task_id: state.task?.id, ...(state.task?.run_id ? { run_id: state.task.run_id } : {}) },
+    }),
     answer: (result) => {
       const task = parse(result);
       return `"${String(task.title)}" is ${String(task.status)}, due ${day(task.deadline)}, with ${count(task.form_fields)} form fields and ${count(task.comments)} comments.`;
