@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming, MessageParam, TextBlockParam } from '@anthropic-ai/sdk/resources/messages/messages';
 import { z } from 'zod';
 
@@ -10,16 +10,9 @@ import type { ToolHost } from '../mcp/toolHost';
 import { Conversation, type HistoryMessage, type ToolCatalog } from './conversation';
 import { directHelp, noApiKeyMessage, parseDirectCommand, type DirectCommand } from './directCommand';
 import { AgentError, toAgentError } from './errors';
-import {
-  addUsage,
-  emptyUsage,
-  type AgentEvent,
-  type AgentRunResult,
-  type AgentStopReason,
-  type RequestApproval,
-  type ToolCallRecord,
-} from './events';
+import { addUsage, emptyUsage, type AgentEvent, type AgentRunResult, type AgentStopReason, type RequestApproval, type ToolCallRecord } from './events';
 import { streamRound, type RetryOptions } from './modelRound';
+import { loadAnthropicSdk } from './sdk';
 import { agentUserSchema, personalContext, sharedInstructions, type AgentUser } from './systemPrompt';
 import { loadCatalog, toolLoadingSchema, toolSearchKindSchema } from './toolParams';
 import { defaultToolResultMaxChars, runToolCalls, type ToolRunContext } from './toolRunner';
@@ -115,11 +108,7 @@ export interface Agent {
   run(input: AgentRunInput): Promise<AgentRunResult>;
 }
 
-const querySchema = z
-  .string()
-  .trim()
-  .min(1, 'The question is empty.')
-  .max(100_000, 'The question is too long (100,000 characters at most).');
+const querySchema = z.string().trim().min(1, 'The question is empty.').max(100_000, 'The question is too long (100,000 characters at most).');
 const ephemeral = { type: 'ephemeral' } as const;
 const stopReasons = new Set<string>(['end_turn', 'max_tokens', 'stop_sequence', 'refusal', 'pause_turn']);
 
@@ -160,20 +149,22 @@ export function createAgent(options: AgentOptions): Agent {
   if (!parsed.success) throw new AgentError('AGENT_INVALID_INPUT', `Invalid agent settings: ${z.prettifyError(parsed.error)}`);
   let settings = parsed.data;
   const logger = options.logger.child({ component: 'agent' });
-  const retry: RetryOptions = {
-    maxRetries: settings.maxRetries,
-    baseDelayMs: settings.retryBaseDelayMs,
-    maxDelayMs: settings.maxRetryDelayMs,
-  };
-  const makeClient = (apiKey: string | undefined): Anthropic | null =>
-    apiKey
-      ? new Anthropic({
+  const retry: RetryOptions = { maxRetries: settings.maxRetries, baseDelayMs: settings.retryBaseDelayMs, maxDelayMs: settings.maxRetryDelayMs };
+  // Without a key the SDK is never loaded (direct mode); with one it loads in the background now.
+  const makeClient = (apiKey: string | undefined): Promise<Anthropic> | null => {
+    if (!apiKey) return null;
+    const made = loadAnthropicSdk().then(
+      (AnthropicClient) =>
+        new AnthropicClient({
           apiKey,
           ...(settings.baseURL ? { baseURL: settings.baseURL } : {}),
           maxRetries: 0, // the agent retries itself, so it can honour retry-after, report it and stop at a cap
           ...(options.fetch ? { fetch: options.fetch } : {}),
-        })
-      : null;
+        }),
+    );
+    made.catch(() => undefined); // a failed load is reported by the query that awaits it
+    return made;
+  };
   let client = makeClient(settings.apiKey);
 
   async function catalogFor(conversation: Conversation, host: ToolHost): Promise<ToolCatalog> {
@@ -183,24 +174,12 @@ export function createAgent(options: AgentOptions): Agent {
       conversation.catalog = await loadCatalog(host, { loading: settings.toolLoading, search: settings.toolSearch });
     } catch (error) {
       logger.warn({ err: error }, 'listing tools failed');
-      throw new AgentError(
-        'AGENT_TOOLS_UNAVAILABLE',
-        'The Tallyfy tools could not be loaded. Check the Tallyfy connection and try again.',
-        true,
-        { cause: error },
-      );
+      throw new AgentError('AGENT_TOOLS_UNAVAILABLE', 'The Tallyfy tools could not be loaded. Check the Tallyfy connection and try again.', true, { cause: error });
     }
     return conversation.catalog;
   }
 
-  function toolContext(
-    input: AgentRunInput,
-    catalog: ToolCatalog,
-    signal: AbortSignal,
-    round: number,
-    emit: (event: AgentEvent) => void,
-    records: ToolCallRecord[],
-  ): ToolRunContext {
+  function toolContext(input: AgentRunInput, catalog: ToolCatalog, signal: AbortSignal, round: number, emit: (event: AgentEvent) => void, records: ToolCallRecord[]): ToolRunContext {
     return {
       host: input.tools,
       byName: catalog.byName,
@@ -217,30 +196,14 @@ export function createAgent(options: AgentOptions): Agent {
     };
   }
 
-  async function runDirect(
-    command: DirectCommand,
-    input: AgentRunInput,
-    signal: AbortSignal,
-    emit: (event: AgentEvent) => void,
-  ): Promise<AgentRunResult> {
-    const result = (text: string, toolCalls: ToolCallRecord[] = []): AgentRunResult => ({
-      text,
-      usage: emptyUsage(),
-      rounds: 0,
-      toolCalls,
-      stopReason: 'direct',
-    });
+  async function runDirect(command: DirectCommand, input: AgentRunInput, signal: AbortSignal, emit: (event: AgentEvent) => void): Promise<AgentRunResult> {
+    const result = (text: string, toolCalls: ToolCallRecord[] = []): AgentRunResult => ({ text, usage: emptyUsage(), rounds: 0, toolCalls, stopReason: 'direct' });
     if (command.kind === 'help') return result(directHelp);
     const catalog = await catalogFor(input.conversation, input.tools);
     if (command.kind === 'tools') {
       if (catalog.infos.length === 0) return result('No tools are available.');
       const lines = catalog.infos.map((info) => {
-        const kind =
-          info.annotations?.readOnlyHint === true
-            ? 'read-only'
-            : info.annotations?.destructiveHint
-              ? 'changes or deletes data, asks first'
-              : 'changes data, asks first';
+        const kind = info.annotations?.readOnlyHint === true ? 'read-only' : info.annotations?.destructiveHint ? 'changes or deletes data, asks first' : 'changes data, asks first';
         const summary = info.description.split('\n')[0]?.trim() ?? '';
         return `- \`${info.name}\` (${kind}): ${summary}`;
       });
@@ -251,10 +214,7 @@ export function createAgent(options: AgentOptions): Agent {
     }
     const records: ToolCallRecord[] = [];
     const id = `direct_${randomUUID()}`;
-    const [block] = await runToolCalls(
-      [{ id, name: command.name, input: command.args }],
-      toolContext(input, catalog, signal, 0, emit, records),
-    );
+    const [block] = await runToolCalls([{ id, name: command.name, input: command.args }], toolContext(input, catalog, signal, 0, emit, records));
     if (signal.aborted) throw new AgentError('AGENT_CANCELLED', 'Cancelled.');
     const record = records[0];
     const text = typeof block?.content === 'string' ? block.content : '';
@@ -263,13 +223,7 @@ export function createAgent(options: AgentOptions): Agent {
     return result(`**${command.name} failed:** ${renderOutput(text)}`, records);
   }
 
-  async function runModel(
-    input: AgentRunInput,
-    api: Anthropic,
-    signal: AbortSignal,
-    emit: (event: AgentEvent) => void,
-    usage: AgentRunResult['usage'],
-  ): Promise<AgentRunResult> {
+  async function runModel(input: AgentRunInput, api: Anthropic, signal: AbortSignal, emit: (event: AgentEvent) => void, usage: AgentRunResult['usage']): Promise<AgentRunResult> {
     const { conversation } = input;
     const catalog = await catalogFor(conversation, input.tools);
     // The shared instructions carry the breakpoint: tools + instructions are one prefix for every teammate.
@@ -327,15 +281,8 @@ export function createAgent(options: AgentOptions): Agent {
         }
         if (calls.length === 0) {
           let text = texts.join('\n\n');
-          if (reply.stopReason === 'max_tokens')
-            text += `${text ? '\n\n' : ''}_(The answer was cut off at the length limit. Ask me to continue.)_`;
-          return {
-            text,
-            usage,
-            rounds: round,
-            toolCalls: records,
-            stopReason: stopReasons.has(reply.stopReason) ? (reply.stopReason as AgentStopReason) : 'end_turn',
-          };
+          if (reply.stopReason === 'max_tokens') text += `${text ? '\n\n' : ''}_(The answer was cut off at the length limit. Ask me to continue.)_`;
+          return { text, usage, rounds: round, toolCalls: records, stopReason: stopReasons.has(reply.stopReason) ? (reply.stopReason as AgentStopReason) : 'end_turn' };
         }
         const results = await runToolCalls(calls, toolContext(input, catalog, signal, round, emit, records));
         conversation.append({ role: 'user', content: results });
@@ -353,9 +300,7 @@ export function createAgent(options: AgentOptions): Agent {
       } else if (!committed) {
         conversation.rollback(start);
       }
-      conversation.closeDanglingToolUse(
-        error.code === 'AGENT_CANCELLED' ? 'Cancelled by the user before this tool ran.' : 'Not run: the query failed.',
-      );
+      conversation.closeDanglingToolUse(error.code === 'AGENT_CANCELLED' ? 'Cancelled by the user before this tool ran.' : 'Not run: the query failed.');
       throw error;
     }
   }
@@ -370,11 +315,7 @@ export function createAgent(options: AgentOptions): Agent {
     createConversation: () => new Conversation(settings.historyTokenBudget),
     configure(patch) {
       const { apiKey, ...rest } = patch;
-      const next = agentSettingsSchema.safeParse({
-        ...settings,
-        ...rest,
-        apiKey: apiKey === null ? undefined : (apiKey ?? settings.apiKey),
-      });
+      const next = agentSettingsSchema.safeParse({ ...settings, ...rest, apiKey: apiKey === null ? undefined : (apiKey ?? settings.apiKey) });
       if (!next.success) throw new AgentError('AGENT_INVALID_INPUT', `Invalid agent settings: ${z.prettifyError(next.error)}`);
       const keyChanged = next.data.apiKey !== settings.apiKey;
       settings = next.data;
@@ -407,7 +348,7 @@ export function createAgent(options: AgentOptions): Agent {
         if (command) return await runDirect(command, normalized, signal, emit);
         if (!client) return { text: noApiKeyMessage, usage, rounds: 0, toolCalls: [], stopReason: 'no_api_key' };
         conversation.queries++;
-        return await runModel(normalized, client, signal, emit, usage);
+        return await runModel(normalized, await client, signal, emit, usage);
       } catch (error) {
         const agentError = toAgentError(error);
         logger.info({ code: agentError.code, cause: agentError.cause }, 'query failed');
