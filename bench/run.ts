@@ -2,7 +2,7 @@
  * `npm run bench -- [options]`: see `benchUsage` in `lib/args.ts` (a bad option stops with exit code 2).
  *
  * Measures the gateway on loopback beside baselines taken in the same run, prints one table and
- * writes bench/results.json. Sections: 1 query overhead, 2 capacity, 3 MCP transports, 4 cost.
+ * writes bench/results.json. Sections: 1 query overhead, 2 capacity, 3 MCP transports, 4 cost, 5 tool economy.
  * Every loop is bounded in count and time; helper processes are stopped at the end.
  */
 import { writeFileSync } from 'node:fs';
@@ -18,6 +18,7 @@ import type { McpLoadResult } from './sections/mcpLoad';
 import { runOverheadSection, type OverheadResult } from './sections/overhead';
 import type { PagesResult } from './sections/pages';
 import type { StartupResult } from './sections/startup';
+import type { ToolEconomyResult } from './sections/toolEconomy';
 
 /** The issue's targets on a 2-core machine. */
 export const targets = {
@@ -64,6 +65,7 @@ const results: {
   capacity?: CapacityResult;
   mcp?: McpResult;
   cost?: CostResult;
+  toolEconomy?: ToolEconomyResult;
   mcpLoad?: McpLoadResult;
   startup?: StartupResult;
   pages?: PagesResult;
@@ -170,6 +172,15 @@ if (sections.has('4')) {
     met: verdict('cached ÷ uncached billed input', k.ratio, targets.cachedVsUncachedBilledInput),
   });
   rows.push({ section: '4 cost', metric: 'cached run: input / cache write / cache read tokens', value: `${k.cached.inputTokens} / ${k.cached.cacheCreationInputTokens} / ${k.cached.cacheReadInputTokens}` });
+}
+
+if (sections.has('5')) {
+  // Loaded on demand like 6–8 (the tokenizer's tables are large).
+  const { runToolEconomySection } = await import('./sections/toolEconomy');
+  const { toolEconomyRows } = await import('./sections/toolEconomyRows');
+  const t = await runToolEconomySection(log);
+  results.toolEconomy = t;
+  for (const { verdict: check, ...row } of toolEconomyRows(t)) rows.push(check ? { ...row, met: verdict(check.target, check.value, check.limit) } : row);
 }
 
 if (sections.has('6')) {

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 
 /**
- * The sections by number: 1 query overhead, 2 capacity, 3 MCP transports, 4 cost, 6 MCP port under
- * concurrency, 7 start-up, 8 page weight.
+ * The sections by number: 1 query overhead, 2 capacity, 3 MCP transports, 4 cost, 5 tool economy
+ * (tokens), 6 MCP port under concurrency, 7 start-up, 8 page weight.
  */
-export type BenchSection = '1' | '2' | '3' | '4' | '6' | '7' | '8';
+export type BenchSection = '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8';
 
 /** `npm run bench` options, validated. */
 export interface BenchArgs {
@@ -28,7 +28,7 @@ export interface BenchArgs {
 }
 
 export const benchUsage =
-  'usage: npm run bench -- [--sections 1,2,3,4,6,7,8 (or overhead,capacity,mcp,cost,mcpload,startup,pages)] [--clients 200] [--seconds 10] ' +
+  'usage: npm run bench -- [--sections 1,2,3,4,5,6,7,8 (or overhead,capacity,mcp,cost,tokens,mcpload,startup,pages)] [--clients 200] [--seconds 10] ' +
   '[--sessions 1000,5000] [--gateway core|parts] [--gateway-fetch lean|global] [--mcp-calls 2000] [--mcp-concurrency 32] [--profile DIR]';
 
 /** A bad `npm run bench` option; `message` says which and what it accepts. */
@@ -41,6 +41,7 @@ const sectionNames: Record<string, BenchSection> = {
   '2': '2',
   '3': '3',
   '4': '4',
+  '5': '5',
   '6': '6',
   '7': '7',
   '8': '8',
@@ -48,6 +49,7 @@ const sectionNames: Record<string, BenchSection> = {
   capacity: '2',
   mcp: '3',
   cost: '4',
+  tokens: '5',
   mcpload: '6',
   startup: '7',
   pages: '8',
@@ -74,7 +76,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       allowPositionals: false,
       options: {
         clients: { type: 'string', default: '200' },
-        sections: { type: 'string', default: '1,2,3,4,6,7,8' },
+        sections: { type: 'string', default: '1,2,3,4,5,6,7,8' },
         seconds: { type: 'string', default: '10' },
         sessions: { type: 'string', default: '1000,5000' },
         gateway: { type: 'string', default: 'core' },
@@ -90,7 +92,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const sections = new Set<BenchSection>();
   for (const part of values.sections.split(',')) {
     const section = sectionNames[part.trim().toLowerCase()];
-    if (!section) throw new BenchUsageError(`--sections takes 1, 2, 3, 4, 6, 7, 8 or overhead, capacity, mcp, cost, mcpload, startup, pages, got "${part.trim()}"`);
+    if (!section) throw new BenchUsageError(`--sections takes 1, 2, 3, 4, 5, 6, 7, 8 or overhead, capacity, mcp, cost, tokens, mcpload, startup, pages, got "${part.trim()}"`);
     sections.add(section);
   }
   const seconds = Number(values.seconds);

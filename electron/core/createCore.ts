@@ -119,6 +119,7 @@ export function createCore(options: CoreOptions): Core {
     logger,
     model: config.anthropicModel,
     approvalPolicy: settings.current.approvalPolicy,
+    toolLoading: config.toolLoading,
     fetch: httpFetch,
     ...(config.anthropicApiKey ? { apiKey: config.anthropicApiKey } : {}),
     ...(config.anthropicBaseUrl ? { baseURL: config.anthropicBaseUrl } : {}),

@@ -34,6 +34,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig([], { GATEWAY_DATA_DIR: dataDir(), TALLYFY_API_URL: 'not a url' })).toThrow(/TALLYFY_API_URL/);
   });
 
+  it('reads GATEWAY_TOOL_LOADING (default deferred) and refuses a value it does not know', () => {
+    expect(loadConfig([], { GATEWAY_DATA_DIR: dataDir() }).config.toolLoading).toBe('deferred');
+    expect(loadConfig([], { GATEWAY_DATA_DIR: dataDir(), GATEWAY_TOOL_LOADING: 'all' }).config.toolLoading).toBe('all');
+    expect(() => loadConfig([], { GATEWAY_DATA_DIR: dataDir(), GATEWAY_TOOL_LOADING: 'lazy' })).toThrow(/toolLoading|GATEWAY_TOOL_LOADING/);
+  });
+
   it('turns mDNS advertising off with --no-mdns or GATEWAY_MDNS=false', () => {
     expect(loadConfig([], { GATEWAY_DATA_DIR: dataDir() }).config.mdns).toBe(true);
     expect(loadConfig(['--no-mdns'], { GATEWAY_DATA_DIR: dataDir() }).config.mdns).toBe(false);

@@ -59,6 +59,12 @@ export const configSchema = z.object({
   tlsCert: z.string().min(1).optional(),
   /** PEM private key file for `tlsCert` (env `GATEWAY_TLS_KEY`). */
   tlsKey: z.string().min(1).optional(),
+  /**
+   * How the agent offers tools to Claude (env `GATEWAY_TOOL_LOADING`): `deferred` (default: a small
+   * core set eager, the rest behind Anthropic's tool search) or `all` (every tool eager, for models
+   * or platforms without tool search). See docs/agent.md.
+   */
+  toolLoading: z.enum(['deferred', 'all']).default('deferred'),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -117,6 +123,7 @@ const sources: Partial<Record<keyof Config, { flag?: keyof typeof flagOptions; e
   tls: { flag: 'tls', env: 'GATEWAY_TLS' },
   tlsCert: { flag: 'tls-cert', env: 'GATEWAY_TLS_CERT' },
   tlsKey: { flag: 'tls-key', env: 'GATEWAY_TLS_KEY' },
+  toolLoading: { env: 'GATEWAY_TOOL_LOADING' },
 };
 
 const booleanKeys = new Set<keyof Config>(['sandbox', 'debug', 'mdns', 'tls']);
@@ -190,7 +197,8 @@ export const usage = `Usage: npm run serve -- [options]
 Environment: GATEWAY_HOST, GATEWAY_PORT, GATEWAY_MCP_PORT, GATEWAY_SANDBOX, GATEWAY_IDLE_TIMEOUT,
 GATEWAY_SANDBOX_SEED, GATEWAY_ACCESS_CODE, GATEWAY_ACCESS_CODE_FILE, GATEWAY_ADMIN_TOKEN, GATEWAY_ADMIN_TOKEN_FILE, GATEWAY_DATA_DIR, GATEWAY_DEBUG, GATEWAY_MDNS, GATEWAY_LOG_FORMAT,
 GATEWAY_TLS, GATEWAY_TLS_CERT, GATEWAY_TLS_KEY, ANTHROPIC_API_KEY,
-ANTHROPIC_BASE_URL, ANTHROPIC_MODEL, TALLYFY_API_URL, TALLYFY_API_KEY, TALLYFY_ORG_ID, MCP_SERVER_URL.`;
+ANTHROPIC_BASE_URL, ANTHROPIC_MODEL, TALLYFY_API_URL, TALLYFY_API_KEY, TALLYFY_ORG_ID, MCP_SERVER_URL,
+GATEWAY_TOOL_LOADING (deferred = core tools eager, the rest behind Claude's tool search; all = every tool eager).`;
 
 /** The default settings folder, `GATEWAY_DATA_DIR` or `~/.config/tallyfy-mcp-gateway`. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
