@@ -25,7 +25,22 @@ function setup() {
     health: () => {
       throw new Error('not needed');
     },
-    sessions: { list: () => [], kick: () => false, subscribe: () => () => undefined, stats: () => ({ active: 0, authenticated: 0, peak: 0, sessionsTotal: 0, queries: 0, latency: [], toolCalls: {}, errors: {}, tokensByUser: {} }) },
+    sessions: {
+      list: () => [],
+      kick: () => false,
+      subscribe: () => () => undefined,
+      stats: () => ({
+        active: 0,
+        authenticated: 0,
+        peak: 0,
+        sessionsTotal: 0,
+        queries: 0,
+        latency: [],
+        toolCalls: {},
+        errors: {},
+        tokensByUser: {},
+      }),
+    },
     logs,
     logger: createLogger({ secrets, ring: logs, destination: null }),
     secrets,
@@ -57,7 +72,11 @@ describe('createCoreAdmin', () => {
     });
     expect(result).toMatchObject({ ok: true, data: { restartRequired: [] } });
     expect(host.setIdleTimeout).toHaveBeenCalledWith(9);
-    expect(host.configureAgent).toHaveBeenCalledWith({ apiKey: 'sk-ant-live-key-000000', model: 'claude-haiku-4-5', approvalPolicy: 'all' });
+    expect(host.configureAgent).toHaveBeenCalledWith({
+      apiKey: 'sk-ant-live-key-000000',
+      model: 'claude-haiku-4-5',
+      approvalPolicy: 'all',
+    });
     expect(host.config).toMatchObject({ tallyfyApiKey: 'desk-user-token-1234', tallyfyOrgId: 'org-a' });
     expect(secrets.scrub('key sk-ant-live-key-000000 and desk-user-token-1234')).not.toMatch(/live-key|desk-user/);
     await dispatchAdmin(admin.admin.handlers, 'settings.update', { secrets: { anthropicApiKey: null } });
@@ -70,7 +89,7 @@ describe('createCoreAdmin', () => {
     const result = await dispatchAdmin(admin.admin.handlers, 'settings.update', { port: 9777 });
     expect(result).toMatchObject({ ok: true, data: { applied: [], restartRequired: ['port'] } });
     expect(await dispatchAdmin(admin.admin.handlers, 'gateway.stop', {})).toMatchObject({ ok: true, data: { running: false, port: 9555 } });
-    expect(host.suspendGateway).toHaveBeenCalledWith('The admin stopped the gateway.');
+    expect(host.suspendGateway).toHaveBeenCalledWith('teammates cannot use it until the admin starts it again');
     expect(await dispatchAdmin(admin.admin.handlers, 'gateway.start', {})).toMatchObject({ ok: true, data: { running: true } });
     expect(admin.token()).toMatch(/^[A-Za-z0-9_-]{32}$/);
     admin.close();

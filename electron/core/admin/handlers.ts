@@ -77,7 +77,7 @@ export function createAdminHandlers(context: AdminContext): AdminHandlers {
       return gatewayStatus(context);
     },
     'gateway.stop': async () => {
-      await context.gateway.stop('The admin stopped the gateway.');
+      await context.gateway.stop('teammates cannot use it until the admin starts it again');
       context.logger.info('the admin stopped the gateway');
       context.gatewayChanged();
       return gatewayStatus(context);

@@ -45,15 +45,23 @@ export function ChatView({
   const running = state.runningQueryId !== undefined;
   const ready = state.status === 'ready';
   const empty = state.items.length === 0;
+  const away = state.status === 'reconnecting' || (state.away !== undefined && !ready);
   return (
     <div className="chat">
-      {state.status === 'reconnecting' && (
-        <div className="banner banner-warning" role="status">
+      {away && (
+        <div className={`banner ${state.away ? 'banner-error' : 'banner-warning'}`} role="status" data-away={state.away?.code}>
           <span>
-            Connection lost. Reconnecting {state.reconnect ? <Countdown at={state.reconnect.at} /> : ''}… your conversation will pick up
-            where it left off.
+            {state.away ? `${state.away.message} ` : 'Connection lost. '}
+            {state.status === 'reconnecting' ? (
+              <>This page reconnects by itself: next try {state.reconnect ? <Countdown at={state.reconnect.at} /> : 'soon'}.</>
+            ) : (
+              'Reconnecting…'
+            )}
+            {state.queued
+              ? ` Your message “${state.queued.length > 60 ? `${state.queued.slice(0, 60)}…` : state.queued}” is sent once connected.`
+              : ''}
           </span>
-          <button type="button" className="btn btn-small" onClick={() => client.retryNow()}>
+          <button type="button" className="btn btn-small" onClick={() => client.retryNow()} disabled={state.status !== 'reconnecting'}>
             Retry now
           </button>
         </div>
@@ -111,7 +119,8 @@ export function ChatView({
       )}
       <div className="composer-wrap">
         <Composer
-          disabled={!ready}
+          disabled={state.status === 'ended' || (!ready && !away)}
+          canSend={ready}
           running={running}
           onSend={(text) => client.ask(text)}
           onCancel={() => client.cancel()}
