@@ -194,6 +194,8 @@ describe('the browser admin at /admin', () => {
   it('stops the gateway from the sidebar (teammates are told and dropped) and starts it again', async () => {
     const carol = await signIn(sandboxTokens.carol);
     await page.click('.sidebar [data-testid="gateway-toggle"]');
+    // It asks first (stopping disconnects every teammate).
+    await page.click('[data-testid="gateway-stop-confirm"]');
     await page.waitForSelector('.sidebar .pill-danger');
     await carol.waitClose();
     // Loopback still connects (the desk user's pane may sign in locally), but a teammate's sign-in is refused.

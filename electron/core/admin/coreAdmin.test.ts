@@ -25,22 +25,7 @@ function setup() {
     health: () => {
       throw new Error('not needed');
     },
-    sessions: {
-      list: () => [],
-      kick: () => false,
-      subscribe: () => () => undefined,
-      stats: () => ({
-        active: 0,
-        authenticated: 0,
-        peak: 0,
-        sessionsTotal: 0,
-        queries: 0,
-        latency: [],
-        toolCalls: {},
-        errors: {},
-        tokensByUser: {},
-      }),
-    },
+    sessions: { list: () => [], kick: () => false, subscribe: () => () => undefined, stats: () => ({ active: 0, authenticated: 0, peak: 0, sessionsTotal: 0, queries: 0, latency: [], toolCalls: {}, errors: {}, tokensByUser: {} }) },
     logs,
     logger: createLogger({ secrets, ring: logs, destination: null }),
     secrets,
@@ -72,11 +57,7 @@ describe('createCoreAdmin', () => {
     });
     expect(result).toMatchObject({ ok: true, data: { restartRequired: [] } });
     expect(host.setIdleTimeout).toHaveBeenCalledWith(9);
-    expect(host.configureAgent).toHaveBeenCalledWith({
-      apiKey: 'sk-ant-live-key-000000',
-      model: 'claude-haiku-4-5',
-      approvalPolicy: 'all',
-    });
+    expect(host.configureAgent).toHaveBeenCalledWith({ apiKey: 'sk-ant-live-key-000000', model: 'claude-haiku-4-5', approvalPolicy: 'all' });
     expect(host.config).toMatchObject({ tallyfyApiKey: 'desk-user-token-1234', tallyfyOrgId: 'org-a' });
     expect(secrets.scrub('key sk-ant-live-key-000000 and desk-user-token-1234')).not.toMatch(/live-key|desk-user/);
     await dispatchAdmin(admin.admin.handlers, 'settings.update', { secrets: { anthropicApiKey: null } });

@@ -25,6 +25,8 @@ export interface CoreAdminHost {
   suspendGateway(reason: string): void;
   resumeGateway(): void;
   localChat(): LocalChatConnection;
+  /** The audit trail, when the core keeps one. */
+  audit?: CreateAdminOptions['audit'];
   /** Applies a new idle timeout, minutes. */
   setIdleTimeout(minutes: number): void;
   /** Applies a new Anthropic key (`null` removes it), model or approval policy. */
@@ -59,6 +61,7 @@ export function createCoreAdmin(host: CoreAdminHost, settings: SettingsService, 
       stop: async (reason) => host.suspendGateway(reason),
     },
     localChat: () => host.localChat(),
+    ...(host.audit ? { audit: host.audit } : {}),
     ...extra,
   });
   const stopSettings = settings.subscribe(({ changed }) => {

@@ -49,6 +49,8 @@ export function createAdminHandlers(context: AdminContext): AdminHandlers {
       return { entries: entries.slice(-(limit ?? 500)) };
     },
 
+    'audit.list': async (query) => (context.audit ? context.audit.list(query) : { entries: [], truncated: false }),
+
     'settings.get': () => context.settings.view(),
     'settings.update': (input) => {
       const result = context.settings.update(input);

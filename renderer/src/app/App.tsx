@@ -2,6 +2,7 @@ import { useCallback, type ReactNode } from 'react';
 
 import type { AdminPage } from '../../../shared/ipc/contract';
 import { Icon, type IconName } from '../components/Icon';
+import { ActivityPage } from '../features/activity/ActivityPage';
 import { InvitePage } from '../features/invite/InvitePage';
 import { LogsPage } from '../features/logs/LogsPage';
 import { SessionsPage } from '../features/sessions/SessionsPage';
@@ -18,6 +19,7 @@ import { usePage } from './usePage';
 const nav: { page: AdminPage; label: string; icon: IconName }[] = [
   { page: 'overview', label: 'Overview', icon: 'overview' },
   { page: 'sessions', label: 'Sessions', icon: 'sessions' },
+  { page: 'activity', label: 'Activity', icon: 'activity' },
   { page: 'stats', label: 'Stats', icon: 'stats' },
   { page: 'logs', label: 'Logs', icon: 'logs' },
   { page: 'chat', label: 'Chat', icon: 'chat' },
@@ -57,7 +59,7 @@ export function App() {
         </div>
         <nav aria-label="Pages">
           {nav.map((item) => (
-            <button key={item.page} type="button" className={item.page === page ? 'nav-item active' : 'nav-item'} aria-current={item.page === page ? 'page' : undefined} onClick={() => go(item.page)} data-nav={item.page}>
+            <button key={item.page} type="button" className={item.page === page ? 'nav-item active' : 'nav-item'} aria-current={item.page === page ? 'page' : undefined} onClick={() => go(item.page)} data-nav={item.page} title={item.label}>
               <Icon name={item.icon} />
               <span>{item.label}</span>
               {item.page === 'sessions' && <SessionCount />}
@@ -71,6 +73,7 @@ export function App() {
       <main className="main">
         {page === 'overview' && <OverviewPage onOpen={go} />}
         {page === 'sessions' && <SessionsPage emptyAction={link('invite', 'Invite teammates')} />}
+        {page === 'activity' && <ActivityPage />}
         {page === 'stats' && <StatsPage />}
         {page === 'logs' && <LogsPage />}
         {page === 'chat' && <LocalChatPane onOpenSettings={() => go('settings')} />}

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 
-import { ChatClient, ChatView, ConnectionBadge, useChatState } from '../features/chat';
+import { ChatClient, ChatView, ConnectionBadge, ModeBadge, useChatState } from '../features/chat';
 import { hashParam } from '../lib/hashParam';
 
 import { SignIn } from './SignIn';
@@ -23,6 +23,23 @@ export function WebApp() {
     else client.probe();
     return () => client.dispose();
   }, [client]);
+
+  // Which assistant answers here (`/healthz` says `agent: claude | direct`), read again on each sign-in.
+  const [mode, setMode] = useState<'claude' | 'direct'>();
+  const signedIn = state.status === 'ready';
+  useEffect(() => {
+    if (!signedIn) return;
+    let live = true;
+    void fetch('/healthz')
+      .then((response) => response.json() as Promise<{ agent?: unknown }>)
+      .then((health) => {
+        if (live && (health.agent === 'claude' || health.agent === 'direct')) setMode(health.agent);
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [signedIn]);
 
   useEffect(() => {
     document.title = state.identity ? `Tallyfy Assistant · ${state.identity.org.name ?? 'Chat'}` : 'Tallyfy Assistant';
@@ -56,6 +73,7 @@ export function WebApp() {
           </div>
         </div>
         <div className="topbar-actions">
+          <ModeBadge mode={mode} />
           <ConnectionBadge status={state.status} />
           <button
             type="button"
@@ -101,7 +119,7 @@ export function WebApp() {
           </div>
         </div>
       </header>
-      <ChatView client={client} onSignInAgain={() => client.reset()} />
+      <ChatView client={client} onSignInAgain={() => client.reset()} mode={mode ?? 'claude'} />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 
 import './chat.css';
 import { ApprovalCard } from './ApprovalCard';
@@ -6,6 +6,9 @@ import type { ChatClient } from './chatClient';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
 import { useChatState } from './useChat';
+
+/** What to try in direct tool mode (no model): commands that work without Claude. */
+export const directSuggestions = ['/tools', '/tool get_my_tasks {}', '/tool get_organization_runs {}', '/help'];
 
 /** Suggestions shown in an empty conversation. */
 export const defaultSuggestions = [
@@ -34,10 +37,16 @@ export function ChatView({
   client,
   suggestions = defaultSuggestions,
   onSignInAgain,
+  mode = 'claude',
+  directHint,
 }: {
   client: ChatClient;
   suggestions?: readonly string[];
   onSignInAgain?: () => void;
+  /** `direct`: the gateway has no Anthropic key, only tool commands work (said in the empty state). Default `claude`. */
+  mode?: 'claude' | 'direct';
+  /** In direct mode, what the reader can do about it (the admin's instruction); default words for a teammate. */
+  directHint?: ReactNode;
 }) {
   const state = useChatState(client);
   const [draft, setDraft] = useState('');
@@ -92,9 +101,21 @@ export function ChatView({
             T
           </div>
           <h2>{state.identity ? `Hi ${state.identity.user.name.split(/\s+/)[0]}, how can I help?` : 'How can I help?'}</h2>
-          <p>Ask in plain words. The assistant works in Tallyfy with your own permissions and asks before it changes anything.</p>
+          {mode === 'direct' ? (
+            <div className="direct-note" data-testid="direct-note">
+              <p>
+                <strong>Direct tool mode.</strong> Claude is not connected on this gateway, so questions in plain words cannot be answered
+                yet. You can still run Tallyfy tools yourself with the commands below; tools that change data ask you first.
+              </p>
+              <p className="direct-hint">
+                {directHint ?? 'The person who runs this gateway can connect Claude by adding an Anthropic API key in its settings.'}
+              </p>
+            </div>
+          ) : (
+            <p>Ask in plain words. The assistant works in Tallyfy with your own permissions and asks before it changes anything.</p>
+          )}
           <div className="suggestions">
-            {suggestions.map((text) => (
+            {(mode === 'direct' ? directSuggestions : suggestions).map((text) => (
               <button
                 key={text}
                 type="button"
