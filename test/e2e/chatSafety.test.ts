@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxOrgs, sandboxTokens } from '../../electron/core/tallyfy/sandbox';
 import { summarise } from '../fakes/anthropic/demoResponder';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic/fakeAnthropic';
-import { lastToolResults, lastUserText, textReply, toolReply, type FakeReply, type FakeRequest } from '../fakes/anthropic/replies';
+import {
+  errorReply,
+  lastToolResults,
+  lastUserText,
+  textReply,
+  toolReply,
+  type FakeReply,
+  type FakeRequest,
+} from '../fakes/anthropic/replies';
 import { startServe, type ServeProcess } from '../helpers/serveProcess';
 
 import { launchChromium, screenshotDir } from './support';
@@ -21,11 +29,18 @@ function model(request: FakeRequest): FakeReply {
     const text = results[0]!.content;
     return textReply(/tag/i.test(text) ? 'Done: the tag is created.' : `Here are your tasks.\n\n${summarise(text)}\n\nAnything else?`);
   }
+  if (/show me code/i.test(lastUserText(request))) return textReply('Like this:\n\n```\nGET /me\n```\n\nThat is all.');
+  if (/fail once/i.test(lastUserText(request)) && !failedOnce) {
+    failedOnce = true;
+    return errorReply(400, { message: 'bad request' });
+  }
+  if (/fail once/i.test(lastUserText(request))) return textReply('Worked on the second try.');
   const tag = /tag this as ([\w ]+)/i.exec(lastUserText(request));
   if (tag) return toolReply([{ name: 'create_tag', input: { title: tag[1]!.trim(), color: '#0f7b5f' } }], 'I will create that tag.');
   return toolReply([{ name: 'get_my_tasks', input: {} }], 'Let me look that up.');
 }
 
+let failedOnce = false;
 let fake: FakeAnthropic;
 let serve: ServeProcess;
 let browser: Browser;
@@ -63,7 +78,8 @@ beforeAll(async () => {
   });
   await serve.ready;
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(serve.url('Web chat'));
   await page.waitForSelector('.signin-card');
@@ -101,7 +117,49 @@ describe('the web chat never acts on a stray keystroke and never gets stuck', ()
     await page.locator('.tool-chip[data-tool="create_tag"][data-status="denied"]').waitFor({ timeout: 15_000 });
     await page.waitForSelector('.btn-send');
     expect(await tagTitles()).not.toContain('Keyboard Accident');
+    // The chip is a disclosure, reachable by keyboard: it shows the input and, in the user's words, the outcome.
+    await page.focus('.tool-chip[data-tool="create_tag"]');
+    await page.keyboard.press('Enter');
+    const detail = page.locator('.tool-call[open] .tool-detail');
+    await detail.waitFor();
+    expect(await detail.textContent()).toContain('Keyboard Accident');
+    expect(await detail.textContent()).toContain('You declined this; nothing was changed.');
+    expect(await page.textContent('.tool-chip[data-tool="create_tag"]')).toContain('you declined');
+    await page.screenshot({ path: join(screenshotDir, 'chat-tool-details.png') });
   }, 40_000);
+
+  it('has the chat basics: copy a message and a code block, retry after an error, edit the last question, export as Markdown', async () => {
+    await ask('Show me code');
+    const code = page.locator('.md-code').last();
+    await code.waitFor({ timeout: 15_000 });
+    await page.waitForSelector('.btn-send');
+    await code.hover();
+    await code.locator('.code-copy').click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe('GET /me');
+    await page.locator('.msg-assistant').last().locator('.msg-action', { hasText: 'Copy' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toContain('That is all.');
+
+    await ask('Please fail once');
+    const retry = page.locator('[data-testid="retry"]');
+    await retry.waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: join(screenshotDir, 'chat-retry.png') });
+    await retry.click();
+    await expect.poll(async () => page.locator('.msg-assistant .md').last().textContent(), { timeout: 15_000 }).toContain('second try');
+    await page.waitForSelector('.btn-send');
+
+    await page.click('[data-testid="edit-last"]');
+    expect(await page.inputValue('textarea')).toBe('Please fail once');
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+    await page.fill('textarea', '');
+
+    const download = page.waitForEvent('download');
+    await page.click('[data-testid="export-chat"]');
+    const file = await (await download).path();
+    const markdown = readFileSync(file, 'utf8');
+    expect(markdown).toContain('# Tallyfy Assistant conversation');
+    expect(markdown).toContain('## You');
+    expect(markdown).toContain('Worked on the second try.');
+  }, 60_000);
 
   it('typing clear empties the conversation and the next question is answered', async () => {
     await page.fill('textarea', '');

@@ -14,7 +14,7 @@ import { addUsage, emptyUsage, type AgentEvent, type AgentRunResult, type AgentS
 import { streamRound, type RetryOptions } from './modelRound';
 import { agentUserSchema, buildSystemPrompt, type AgentUser } from './systemPrompt';
 import { loadCatalog } from './toolParams';
-import { defaultToolResultMaxChars, runToolCalls, type ToolRunContext } from './toolRunner';
+import { declinedForModel, declinedForUser, defaultToolResultMaxChars, runToolCalls, type ToolRunContext } from './toolRunner';
 
 /** The model used when `ANTHROPIC_MODEL` is not set. */
 export const defaultModel = 'claude-sonnet-5-5';
@@ -192,7 +192,7 @@ export function createAgent(options: AgentOptions): Agent {
     const record = records[0];
     const text = typeof block?.content === 'string' ? block.content : '';
     if (record?.outcome === 'ok') return result(renderOutput(text), records);
-    if (record?.outcome === 'denied') return result(`Not run: ${text}`, records);
+    if (record?.outcome === 'denied') return result(text === declinedForModel ? declinedForUser : `Not run: ${text}`, records);
     return result(`**${command.name} failed:** ${renderOutput(text)}`, records);
   }
 

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, type ReactNode } from 'react';
 
 import { PageHeader } from '../components/PageHeader';
-import { ChatClient, ChatView, ConnectionBadge, ModeBadge, useChatState } from '../features/chat';
+import { ChatClient, ChatView, ConnectionBadge, ExportChatButton, ModeBadge, useChatState } from '../features/chat';
 import { LocalChatSetup } from '../features/localChat/LocalChatSetup';
 import { useLocalChatAvailability } from '../features/localChat/useLocalChatAvailability';
 import { useBridge } from '../lib/api/BridgeContext';
@@ -39,6 +39,7 @@ function Chat({ settingsLink }: { settingsLink: ReactNode }) {
           <>
             <ModeBadge mode={mode} />
             <ConnectionBadge status={state.status} />
+            <ExportChatButton client={client} className="btn btn-secondary btn-small" />
           </>
         }
       />

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 
-import { ChatClient, ChatView, ConnectionBadge, ModeBadge, useChatState } from '../features/chat';
+import { ChatClient, ChatView, ConnectionBadge, ExportChatButton, ModeBadge, useChatState } from '../features/chat';
 import { hashParam } from '../lib/hashParam';
 
 import { SignIn } from './SignIn';
@@ -84,6 +84,7 @@ export function WebApp() {
           >
             New chat
           </button>
+          <ExportChatButton client={client} />
           <div className="user-menu">
             <button
               type="button"

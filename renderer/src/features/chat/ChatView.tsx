@@ -4,6 +4,7 @@ import './chat.css';
 import { ApprovalCard } from './ApprovalCard';
 import type { ChatClient } from './chatClient';
 import { Composer } from './Composer';
+import { conversationMarkdown, downloadText } from './conversation';
 import { MessageList } from './MessageList';
 import { useChatState } from './useChat';
 
@@ -26,6 +27,30 @@ function Countdown({ at }: { at: number }) {
   }, []);
   const seconds = Math.max(0, Math.ceil((at - now) / 1000));
   return <>{seconds > 0 ? `in ${seconds} s` : 'now'}</>;
+}
+
+/** Downloads the conversation as Markdown (`tallyfy-chat-YYYY-MM-DD-HHMM.md`). */
+export function ExportChatButton({ client, className = 'topbar-button' }: { client: ChatClient; className?: string }) {
+  const state = useChatState(client);
+  return (
+    <button
+      type="button"
+      className={className}
+      disabled={state.items.length === 0}
+      title="Download this conversation as a Markdown file"
+      onClick={() => {
+        const stamp = new Date().toISOString().slice(0, 16).replace('T', '-').replace(':', '');
+        downloadText(
+          `tallyfy-chat-${stamp}.md`,
+          'text/markdown',
+          conversationMarkdown(client.getState().items, client.getState().identity),
+        );
+      }}
+      data-testid="export-chat"
+    >
+      Export
+    </button>
+  );
 }
 
 /**
@@ -134,6 +159,15 @@ export function ChatView({
       ) : (
         <MessageList
           items={state.items}
+          {...(ready && !running
+            ? {
+                onEdit: (text: string) => {
+                  setDraft(text);
+                  input.current?.focus();
+                },
+                onRetry: (text: string) => client.ask(text),
+              }
+            : {})}
           {...(state.retry ? { retry: state.retry } : {})}
           after={state.approval && <ApprovalCard approval={state.approval} onAnswer={(answer) => client.answerApproval(answer)} />}
         />

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 
 import type { ChatItem } from './chatState';
+import { CopyAction } from './CopyAction';
 import { Markdown } from './Markdown';
 import { ToolChipView } from './ToolChipView';
 
@@ -39,6 +40,11 @@ function Assistant({ item, retry }: { item: Extract<ChatItem, { kind: 'assistant
         )}
         {item.cancelled && <div className="msg-note">Stopped.</div>}
         {!item.streaming && <time className="msg-time">{time(item.at)}</time>}
+        {!item.streaming && item.text && (
+          <div className="msg-actions">
+            <CopyAction text={item.text} label="Copy" />
+          </div>
+        )}
       </div>
     </article>
   );
@@ -53,11 +59,19 @@ export function MessageList({
   items,
   after,
   retry,
+  onEdit,
+  onRetry,
 }: {
   items: readonly ChatItem[];
   after?: ReactNode;
   retry?: { queryId: string; message: string };
+  /** Offered on the last question (when nothing runs): puts its text back in the composer. */
+  onEdit?: (text: string) => void;
+  /** Offered on an error that ended the last question: asks it again. */
+  onRetry?: (text: string) => void;
 }) {
+  const lastUserItem = items.findLast((item) => item.kind === 'user');
+  const lastItem = items.at(-1);
   const end = useRef<HTMLDivElement>(null);
   const list = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
@@ -100,6 +114,14 @@ export function MessageList({
                   <div className="msg-body">
                     <p>{item.text}</p>
                   </div>
+                  <div className="msg-actions">
+                    <CopyAction text={item.text} />
+                    {onEdit && item === lastUserItem && (
+                      <button type="button" className="msg-action" onClick={() => onEdit(item.text)} data-testid="edit-last">
+                        Edit
+                      </button>
+                    )}
+                  </div>
                 </article>
               );
             case 'assistant':
@@ -114,6 +136,16 @@ export function MessageList({
               return (
                 <div key={item.id} className={`msg-error${item.stale ? ' msg-stale' : ''}`} role="alert" data-code={item.code}>
                   <strong>Something went wrong.</strong> {item.text}
+                  {onRetry && item === lastItem && lastUserItem && (
+                    <button
+                      type="button"
+                      className="msg-action msg-retry-button"
+                      onClick={() => onRetry(lastUserItem.text)}
+                      data-testid="retry"
+                    >
+                      Retry
+                    </button>
+                  )}
                 </div>
               );
           }
