@@ -145,6 +145,8 @@ describe('the admin: token check, stop confirmation and the Activity page (audit
     await page.selectOption('[data-testid="filter-approval"]', '');
     await expect.poll(() => rows.count()).toBe(3);
     await page.screenshot({ path: join(screenshotDir, 'admin-activity-mobile.png'), fullPage: true });
+    // The phone's icon-only navigation still has names.
+    for (const name of ['Overview', 'Sessions', 'Activity', 'Settings']) expect(await page.getByRole('button', { name, exact: true }).isVisible()).toBe(true);
     await page.setViewportSize({ width: 1280, height: 800 });
   }, 90_000);
 

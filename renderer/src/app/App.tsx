@@ -29,7 +29,8 @@ const nav: { page: AdminPage; label: string; icon: IconName }[] = [
 
 function SessionCount() {
   const sessions = useLiveRoute('sessions.list', 'sessions.changed');
-  const count = sessions.data?.sessions.filter((session) => session.authenticated).length ?? 0;
+  // A closed tab waits a short while for its page to come back ("reconnecting"): not counted as signed in.
+  const count = sessions.data?.sessions.filter((session) => session.authenticated && !session.detached).length ?? 0;
   return count > 0 ? <span className="nav-count">{count}</span> : null;
 }
 

@@ -9,6 +9,8 @@ import { UPlotChart } from '../../components/UPlotChart';
 import { useLiveRoute } from '../../lib/api/useLive';
 import { formatDuration, formatMs, formatNumber, formatUsd } from '../../lib/format';
 
+import { errorLabel } from './errorWords';
+
 /** The headline numbers (also used on the overview). */
 export function StatsKpis({ stats }: { stats: StatsView }) {
   return (
@@ -102,7 +104,7 @@ export function StatsPage() {
         </div>
         <div className="card">
           <h2 className="card-title">Errors by kind</h2>
-          <BarList rows={stats.errors.map((row) => ({ key: row.kind, label: row.kind, value: row.count, danger: true }))} empty="No errors so far." />
+          <BarList rows={stats.errors.map((row) => ({ key: row.kind, label: errorLabel(row.kind), value: row.count, danger: true }))} empty="No errors so far." />
         </div>
         <div className="card">
           <h2 className="card-title">Tokens and cost by user</h2>
