@@ -218,7 +218,7 @@ describe('the browser admin at /admin', () => {
     await fresh.click('button[type=submit]');
     await fresh.waitForSelector('section.page[aria-label="Overview"]');
     await context.close();
-  });
+  }, 30_000);
 
   it('keeps the settings and the admin token across a restart', async () => {
     const token = new URL(adminUrl).hash;
@@ -238,5 +238,5 @@ describe('the browser admin at /admin', () => {
     dave.send({ type: 'auth', api_key: sandboxTokens.dave, org_id: sandboxOrgs.beta });
     expect(await dave.next('auth_error')).toMatchObject({ code: 'ORG_NOT_ALLOWED' });
     expect(pageErrors).toEqual([]);
-  });
+  }, 45_000);
 });

@@ -78,7 +78,7 @@ export function StatsPage() {
   }
   return (
     <section className="page" aria-label="Stats">
-      <PageHeader title="Stats" description="Since the gateway started · charts cover the last hour, sampled every 10 seconds" />
+      <PageHeader title="Stats" description="Since the gateway started · charts cover up to the last hour (at least ten minutes), sampled every 10 seconds" />
       <StatsKpis stats={stats} />
       <div className="grid-3">
         <div className="card">
