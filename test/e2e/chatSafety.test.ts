@@ -166,6 +166,12 @@ describe('the web chat never acts on a stray keystroke and never gets stuck', ()
     await ask('clear');
     await page.waitForSelector('.empty');
     await page.waitForSelector('.btn-send');
+    // The old conversation is kept in a list for the session (read-only).
+    await page.selectOption('[data-testid="chat-history"]', { index: 1 });
+    await page.locator('.msg-user', { hasText: 'Keyboard Accident' }).waitFor();
+    await page.screenshot({ path: join(screenshotDir, 'chat-earlier-conversation.png') });
+    await page.selectOption('[data-testid="chat-history"]', '');
+    await page.waitForSelector('.empty');
     await ask('What tasks do I have?');
     await expect
       .poll(async () => page.locator('.msg-assistant .md').last().textContent(), { timeout: 15_000 })

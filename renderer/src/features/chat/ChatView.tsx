@@ -79,6 +79,10 @@ export function ChatView({
   const running = state.runningQueryId !== undefined;
   const ready = state.status === 'ready';
   const empty = state.items.length === 0;
+  // An earlier chat being looked at (read-only), by id.
+  const [viewing, setViewing] = useState<string>();
+  const archived = state.archived ?? [];
+  const shown = archived.find((chat) => chat.id === viewing);
   const away = state.status === 'reconnecting' || (state.away !== undefined && !ready);
   return (
     <div className="chat">
@@ -120,7 +124,32 @@ export function ChatView({
           )}
         </div>
       )}
-      {empty ? (
+      {archived.length > 0 && (
+        <div className="chat-history">
+          <label>
+            <span>Conversation</span>
+            <select value={shown?.id ?? ''} onChange={(event) => setViewing(event.target.value || undefined)} data-testid="chat-history">
+              <option value="">Current chat</option>
+              {[...archived].reverse().map((chat) => (
+                <option key={chat.id} value={chat.id}>
+                  {new Date(chat.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })} · {chat.title}
+                </option>
+              ))}
+            </select>
+          </label>
+          {shown && (
+            <span className="chat-history-note">
+              Read-only: the assistant no longer remembers this one.{' '}
+              <button type="button" className="msg-action" onClick={() => setViewing(undefined)}>
+                Back to the current chat
+              </button>
+            </span>
+          )}
+        </div>
+      )}
+      {shown ? (
+        <MessageList items={shown.items} />
+      ) : empty ? (
         <div className="empty">
           <div className="empty-mark" aria-hidden="true">
             T

@@ -135,7 +135,7 @@ export class ChatClient {
     this.#credentials = credentials;
     this.#forgetResume();
     this.#stopped = false;
-    this.#set({ authError: undefined, notice: undefined, items: [] });
+    this.#set({ authError: undefined, notice: undefined, items: [], archived: undefined });
     if (credentials.kind === 'local' || !this.#socket || this.#socket.readyState > 1) {
       this.#closeSocket();
       this.#attempt = 0;
@@ -442,7 +442,14 @@ export class ChatClient {
           return;
         }
         if (message.code === 'history_cleared') {
-          this.#set({ items: [] });
+          // New chat keeps the old conversation in a list for the session's life (read-only: the assistant forgot it).
+          this.#set((state) => {
+            const first = state.items.find((item) => item.kind === 'user');
+            if (!first) return { items: [] };
+            const title = first.text.length > 60 ? `${first.text.slice(0, 60)}…` : first.text;
+            const archived = [...(state.archived ?? []), { id: newId('c'), title, at: first.at, items: state.items }].slice(-20);
+            return { items: [], archived };
+          });
           return;
         }
         if (message.code === 'shutdown' || message.code === 'stopped') {

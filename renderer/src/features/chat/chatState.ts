@@ -82,6 +82,17 @@ export interface ChatState {
   away?: { code: 'stopped' | 'shutdown'; message: string };
   /** A question written while the connection was away: sent as soon as the session is back. */
   queued?: string;
+  /** Earlier conversations of this session (New chat keeps them here, read-only, until sign-out), oldest first. */
+  archived?: ArchivedChat[];
+}
+
+/** A conversation put aside by New chat: the assistant no longer remembers it, the page still shows it. */
+export interface ArchivedChat {
+  id: string;
+  /** The first question, shortened. */
+  title: string;
+  at: number;
+  items: ChatItem[];
 }
 
 export const initialChatState: ChatState = { status: 'offline', extensions: [], accessCodeRequired: false, items: [] };
