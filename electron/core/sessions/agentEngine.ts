@@ -120,8 +120,9 @@ export function createAgentEngine(agent: Agent): QueryEngine {
                 destructive: request.hints.destructiveHint === true,
                 signal: request.signal,
                 callId: request.toolId,
-                // The agent remembers "allow for the rest of the session" in this conversation.
-                allowAlways: true,
+                // The agent remembers "allow for the rest of the session" in this conversation:
+                // offered for non-destructive writes only, a destructive call is asked every time.
+                allowAlways: request.hints.destructiveHint !== true,
                 ...(request.hints.title ? { title: request.hints.title } : {}),
               });
               return answer === 'always' ? 'allow_session' : answer;
