@@ -157,7 +157,8 @@ describe('the admin: token check, stop confirmation and the Activity page (audit
     await page.click('.sidebar [data-testid="gateway-toggle"]');
     const dialog = page.locator('dialog.modal[open]');
     await dialog.waitFor();
-    expect(await dialog.textContent()).toContain('1 teammate is signed in');
+    // The count is live (it follows sessions.changed): Carol shows up as soon as the admin hears of her.
+    await expect.poll(() => dialog.textContent(), { timeout: 10_000 }).toContain('1 teammate is signed in');
     await page.screenshot({ path: join(screenshotDir, 'admin-stop-confirm.png') });
     // Cancel leaves everyone connected.
     await dialog.locator('button', { hasText: 'Cancel' }).click();
