@@ -25,7 +25,7 @@ import { SessionRegistry } from './sessions/registry';
 import { createTallyfyAuthenticator, createTallyfyToolHostFactory } from './sessions/tallyfyServices';
 import { effectiveConfig, openSettings } from './store/openSettings';
 import type { SettingsService } from './store/settingsService';
-import { startSandbox, type Sandbox } from './tallyfy/sandbox';
+import type { Sandbox } from './tallyfy/sandbox';
 import { appVersion, productName } from './version';
 
 /** What the core needs from its host (the Electron shell or the headless entry). */
@@ -228,11 +228,13 @@ export function createCore(options: CoreOptions): Core {
     async start() {
       try {
         if (config.sandbox) {
+          // Loaded only when asked for: most starts never need the sandbox (issue 18 §3).
+          const { startSandbox } = await import('./tallyfy/sandbox');
           sandbox = await startSandbox({ port: 0, ...(config.sandboxSeed ? { seedFile: config.sandboxSeed } : {}) });
           tallyfyApiUrl = sandbox.url;
           logger.info({ url: sandbox.url }, 'Tallyfy sandbox started');
         }
-        mcp = await startMcpHttp({ port: config.mcpPort, tallyfyApiUrl, logger, secrets });
+        mcp = await startMcpHttp({ port: config.mcpPort, tallyfyApiUrl, logger, secrets, fetch: httpFetch });
         http = await startGatewayHttp({
           host: config.host,
           port: config.port,

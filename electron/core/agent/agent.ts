@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming, MessageParam, TextBlockParam } from '@anthropic-ai/sdk/resources/messages/messages';
 import { z } from 'zod';
 
@@ -12,6 +12,7 @@ import { directHelp, noApiKeyMessage, parseDirectCommand, type DirectCommand } f
 import { AgentError, toAgentError } from './errors';
 import { addUsage, emptyUsage, type AgentEvent, type AgentRunResult, type AgentStopReason, type RequestApproval, type ToolCallRecord } from './events';
 import { streamRound, type RetryOptions } from './modelRound';
+import { loadAnthropicSdk } from './sdk';
 import { agentUserSchema, buildSystemPrompt, type AgentUser } from './systemPrompt';
 import { loadCatalog } from './toolParams';
 import { declinedForModel, declinedForUser, defaultToolResultMaxChars, runToolCalls, type ToolRunContext } from './toolRunner';
@@ -130,15 +131,21 @@ export function createAgent(options: AgentOptions): Agent {
   let settings = parsed.data;
   const logger = options.logger.child({ component: 'agent' });
   const retry: RetryOptions = { maxRetries: settings.maxRetries, baseDelayMs: settings.retryBaseDelayMs, maxDelayMs: settings.maxRetryDelayMs };
-  const makeClient = (apiKey: string | undefined): Anthropic | null =>
-    apiKey
-      ? new Anthropic({
+  // Without a key the SDK is never loaded (direct mode); with one it loads in the background now.
+  const makeClient = (apiKey: string | undefined): Promise<Anthropic> | null => {
+    if (!apiKey) return null;
+    const made = loadAnthropicSdk().then(
+      (AnthropicClient) =>
+        new AnthropicClient({
           apiKey,
           ...(settings.baseURL ? { baseURL: settings.baseURL } : {}),
           maxRetries: 0, // the agent retries itself, so it can honour retry-after, report it and stop at a cap
           ...(options.fetch ? { fetch: options.fetch } : {}),
-        })
-      : null;
+        }),
+    );
+    made.catch(() => undefined); // a failed load is reported by the query that awaits it
+    return made;
+  };
   let client = makeClient(settings.apiKey);
 
   async function catalogFor(conversation: Conversation, host: ToolHost): Promise<ToolCatalog> {
@@ -317,7 +324,7 @@ export function createAgent(options: AgentOptions): Agent {
         if (command) return await runDirect(command, normalized, signal, emit);
         if (!client) return { text: noApiKeyMessage, usage, rounds: 0, toolCalls: [], stopReason: 'no_api_key' };
         conversation.queries++;
-        return await runModel(normalized, client, signal, emit, usage);
+        return await runModel(normalized, await client, signal, emit, usage);
       } catch (error) {
         const agentError = toAgentError(error);
         logger.info({ code: agentError.code, cause: agentError.cause }, 'query failed');

@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import { anthropicSdkIfLoaded } from './sdk';
 
 /** Stable codes for everything the agent can fail with; the gateway forwards them to clients. */
 export type AgentErrorCode =
@@ -51,6 +51,8 @@ export function retryAfterMs(headers: Headers | undefined | null): number | unde
 /** Maps anything thrown by the SDK or the stream to an {@link AgentError} with a user-facing message. */
 export function toAgentError(error: unknown): AgentError {
   if (error instanceof AgentError) return error;
+  // The SDK loads lazily (./sdk): until it has, none of its errors can exist.
+  const Anthropic = anthropicSdkIfLoaded();
   if (error instanceof Anthropic.APIUserAbortError) return new AgentError('AGENT_CANCELLED', 'Cancelled.', false, { cause: error });
   if (error instanceof Anthropic.AuthenticationError) {
     return new AgentError(
