@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, overriddenKeys } from './config';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'gw-config-'));
 
@@ -44,5 +44,28 @@ describe('loadConfig', () => {
     const dir = dataDir();
     writeFileSync(join(dir, 'settings.json'), '{oops');
     expect(() => loadConfig([], { GATEWAY_DATA_DIR: dir })).toThrow(/settings\.json is not valid JSON/);
+  });
+});
+
+describe('TLS options', () => {
+  it('reads --tls, --no-tls, --tls-cert/--tls-key and their environment variables', () => {
+    expect(loadConfig([], { GATEWAY_DATA_DIR: dataDir() }).config.tls).toBeUndefined();
+    expect(loadConfig(['--tls'], { GATEWAY_DATA_DIR: dataDir() }).config.tls).toBe(true);
+    expect(loadConfig(['--no-tls', '--host', '0.0.0.0'], { GATEWAY_DATA_DIR: dataDir() }).config.tls).toBe(false);
+    expect(loadConfig([], { GATEWAY_DATA_DIR: dataDir(), GATEWAY_TLS: '1' }).config.tls).toBe(true);
+    const { config } = loadConfig([], { GATEWAY_DATA_DIR: dataDir(), GATEWAY_TLS_CERT: '/x/cert.pem', GATEWAY_TLS_KEY: '/x/key.pem' });
+    expect(config).toMatchObject({ tlsCert: '/x/cert.pem', tlsKey: '/x/key.pem' });
+  });
+
+  it('refuses contradictions and a certificate without its key, in one line', () => {
+    expect(() => loadConfig(['--tls', '--no-tls'], { GATEWAY_DATA_DIR: dataDir() })).toThrow(/--tls and --no-tls contradict/);
+    expect(() => loadConfig(['--tls-cert', '/x/cert.pem'], { GATEWAY_DATA_DIR: dataDir() })).toThrow(/--tls-cert needs --tls-key/);
+    expect(() => loadConfig(['--tls-key', '/x/key.pem'], { GATEWAY_DATA_DIR: dataDir() })).toThrow(/--tls-key needs --tls-cert/);
+    expect(() => loadConfig(['--no-tls', '--tls-cert', '/a', '--tls-key', '/b'], { GATEWAY_DATA_DIR: dataDir() })).toThrow(/--tls-cert was given with --no-tls/);
+  });
+
+  it('counts --no-tls as overriding the saved tls setting', () => {
+    expect(overriddenKeys(['--no-tls'], {})).toContain('tls');
+    expect(overriddenKeys([], { GATEWAY_TLS: '1' })).toContain('tls');
   });
 });
