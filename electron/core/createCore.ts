@@ -8,6 +8,7 @@ import type { GatewayTls, LocalChatConnection } from '../../shared/types/network
 
 import { createCoreAdmin, type CoreAdmin } from './admin/coreAdmin';
 import { createAgent, type Agent } from './agent';
+import { AuditTrail } from './audit/auditTrail';
 import type { Config } from './config/config';
 import { startGatewayHttp, type GatewayHttp } from './gateway/httpServer';
 import { isLoopbackBinding } from './gateway/upgradeGuard';
@@ -135,7 +136,10 @@ export function createCore(options: CoreOptions): Core {
     (externalMcp
       ? (credentials) => createRemoteToolHost({ url: externalMcp, apiKey: credentials.apiKey, orgId: credentials.orgId, fetch: httpFetch })
       : (credentials) => createTallyfyToolHostFactory(services())(credentials));
+  // Every tool call on record, in the data dir: outlives sessions and restarts (`audit.list`, the Activity page).
+  const audit = new AuditTrail({ dir: join(config.dataDir, 'audit'), logger });
   const sessions = new SessionRegistry({
+    audit,
     secrets,
     logger,
     engine: createAgentEngine(agent),
@@ -237,6 +241,7 @@ export function createCore(options: CoreOptions): Core {
       suspendGateway,
       resumeGateway,
       localChat,
+      audit,
       setIdleTimeout: (minutes) => sessions.setIdleTimeout(minutes),
       configureAgent: (patch) => agent.configure(patch),
     },
@@ -338,6 +343,7 @@ export function createCore(options: CoreOptions): Core {
         await http?.close();
         await mcp?.close();
         await sandbox?.close();
+        await audit.close();
         http = undefined;
         mcp = undefined;
         httpFetch.close();

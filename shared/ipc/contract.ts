@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { auditListSchema, auditQuerySchema } from '../types/audit';
 import { healthSchema } from '../types/health';
 import { logEntrySchema, logLevelSchema } from '../types/logs';
 import { gatewayStatusSchema, inviteSchema, localChatConnectionSchema, networkAddressSchema } from '../types/network';
@@ -10,7 +11,7 @@ import { statsViewSchema } from '../types/stats';
 const none = z.object({}).strict();
 
 /** The admin view's pages (the desktop menu, tray and notifications can open one). */
-export const adminPageSchema = z.enum(['overview', 'sessions', 'stats', 'logs', 'chat', 'invite', 'settings']);
+export const adminPageSchema = z.enum(['overview', 'sessions', 'activity', 'stats', 'logs', 'chat', 'invite', 'settings']);
 export type AdminPage = z.infer<typeof adminPageSchema>;
 const sessionIdSchema = z.string().min(1).max(100);
 
@@ -39,6 +40,9 @@ export const adminRoutes = {
       .strict(),
     output: z.object({ entries: z.array(logEntrySchema) }),
   },
+
+  /** The audit trail: every tool call on record (kept across sessions and restarts), newest first, filtered. */
+  'audit.list': { input: auditQuerySchema, output: auditListSchema },
 
   'settings.get': { input: none, output: settingsViewSchema },
   /** Validates, persists and applies what can be applied at once; says what needs a restart. */

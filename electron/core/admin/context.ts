@@ -1,3 +1,4 @@
+import type { AuditList, AuditQuery } from '../../../shared/types/audit';
 import type { Health } from '../../../shared/types/health';
 import type { NetworkAddress } from '../../../shared/types/network';
 import type { Logger, LogRing } from '../log/logger';
@@ -19,6 +20,8 @@ export interface AdminContext {
   network(): NetworkAddress[];
   /** Absent: the local chat pane says it is not available. */
   localChat?: LocalChatPort | undefined;
+  /** The audit trail (`audit.list`). Absent: the list is empty. */
+  audit?: { list(query: AuditQuery): Promise<AuditList> } | undefined;
   /** Absent: no mDNS advertisement. */
   mdns?: LanAdvertiser | undefined;
   /** Called after the gateway starts or stops (events, mDNS). */

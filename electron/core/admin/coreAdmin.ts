@@ -28,6 +28,8 @@ export interface CoreAdminHost {
   localChat(): LocalChatConnection;
   /** The gateway port's certificate once started with TLS; undefined for plain HTTP. Default: none. */
   gatewayTls?(): GatewayTls | undefined;
+  /** The audit trail, when the core keeps one. */
+  audit?: CreateAdminOptions['audit'];
   /** Applies a new idle timeout, minutes. */
   setIdleTimeout(minutes: number): void;
   /** Applies a new Anthropic key (`null` removes it), model or approval policy. */
@@ -71,6 +73,7 @@ export function createCoreAdmin(
       stop: async (reason) => host.suspendGateway(reason),
     },
     localChat: () => host.localChat(),
+    ...(host.audit ? { audit: host.audit } : {}),
     ...extra,
   });
   const stopSettings = settings.subscribe(({ changed }) => {

@@ -11,7 +11,7 @@ import type { LocalChatPort } from './ports';
 import { StatsTracker } from './statsTracker';
 
 /** What the core hands the admin: the context's live parts, with defaults for the rest. */
-export interface CreateAdminOptions extends Pick<AdminContext, 'health' | 'sessions' | 'logs' | 'logger' | 'settings' | 'gateway'> {
+export interface CreateAdminOptions extends Pick<AdminContext, 'health' | 'sessions' | 'logs' | 'logger' | 'settings' | 'gateway' | 'audit'> {
   localChat?: LocalChatPort;
   /** Default: this machine's IPv4 addresses. */
   network?: () => NetworkAddress[];
@@ -62,6 +62,7 @@ export function createAdmin(options: CreateAdminOptions): Admin {
     stats,
     network: options.network ?? (() => networkAddresses()),
     localChat: options.localChat,
+    audit: options.audit,
     mdns,
     gatewayChanged,
   };

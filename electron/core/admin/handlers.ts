@@ -50,6 +50,8 @@ export function createAdminHandlers(context: AdminContext): AdminHandlers {
       return { entries: entries.slice(-(limit ?? 500)) };
     },
 
+    'audit.list': async (query) => (context.audit ? context.audit.list(query) : { entries: [], truncated: false }),
+
     'settings.get': () => context.settings.view(),
     'settings.update': (input) => {
       const result = context.settings.update(input);
@@ -78,7 +80,7 @@ export function createAdminHandlers(context: AdminContext): AdminHandlers {
       return gatewayStatus(context);
     },
     'gateway.stop': async () => {
-      await context.gateway.stop('The admin stopped the gateway.');
+      await context.gateway.stop('teammates cannot use it until the admin starts it again');
       context.logger.info('the admin stopped the gateway');
       context.gatewayChanged();
       return gatewayStatus(context);

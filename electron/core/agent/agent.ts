@@ -15,7 +15,7 @@ import { streamRound, type RetryOptions } from './modelRound';
 import { loadAnthropicSdk } from './sdk';
 import { agentUserSchema, personalContext, sharedInstructions, type AgentUser } from './systemPrompt';
 import { loadCatalog, toolLoadingSchema, toolSearchKindSchema } from './toolParams';
-import { defaultToolResultMaxChars, runToolCalls, type ToolRunContext } from './toolRunner';
+import { declinedForModel, declinedForUser, defaultToolResultMaxChars, runToolCalls, type ToolRunContext } from './toolRunner';
 
 /** The model used when `ANTHROPIC_MODEL` is not set. */
 export const defaultModel = 'claude-sonnet-5-5';
@@ -219,7 +219,7 @@ export function createAgent(options: AgentOptions): Agent {
     const record = records[0];
     const text = typeof block?.content === 'string' ? block.content : '';
     if (record?.outcome === 'ok') return result(renderOutput(text), records);
-    if (record?.outcome === 'denied') return result(`Not run: ${text}`, records);
+    if (record?.outcome === 'denied') return result(text === declinedForModel ? declinedForUser : `Not run: ${text}`, records);
     return result(`**${command.name} failed:** ${renderOutput(text)}`, records);
   }
 

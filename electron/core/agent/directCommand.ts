@@ -39,11 +39,14 @@ export const directHelp = [
   '- `clear` empties the conversation',
 ].join('\n');
 
-/** What a query gets when no Anthropic key is set. */
+/**
+ * What a query gets when no Anthropic key is set. Written for the teammate who asked (they cannot
+ * set a key); the admin gets the instruction in the admin view and the banner instead.
+ */
 export const noApiKeyMessage = [
-  "No Anthropic API key is set, so I can't answer questions yet.",
+  'Claude is not connected on this gateway yet, so questions in plain words cannot be answered. The person who runs the gateway can connect it by adding an Anthropic API key in its settings.',
   '',
-  'To chat with Claude, set **ANTHROPIC_API_KEY** (in the app: Settings → Anthropic API key; headless: `ANTHROPIC_API_KEY=sk-ant-… npm run serve`) and restart the gateway.',
+  'Meanwhile you can run Tallyfy tools yourself:',
   '',
   directHelp,
 ].join('\n');

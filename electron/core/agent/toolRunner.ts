@@ -110,10 +110,15 @@ async function approve(call: RequestedCall, info: ToolInfo | undefined, ctx: Too
     reason === 'timeout'
       ? 'The user did not approve this action in time, so it was not run.'
       : reason === 'user'
-        ? 'The user declined to run this action. Do not retry it; tell the user it was not done.'
+        ? declinedForModel
         : 'This action needs approval and none could be asked for, so it was not run.';
   return { type: 'tool_result', tool_use_id: call.id, content: why, is_error: true };
 }
+
+/** What the model reads when the user said no (never shown to the user: see {@link declinedForUser}). */
+export const declinedForModel = 'The user declined to run this action. Do not retry it; tell the user it was not done.';
+/** What the user reads when they said no. */
+export const declinedForUser = 'You declined this; nothing was changed.';
 
 /**
  * Runs a turn's tool calls and returns one tool_result per call, in the calls' order (always

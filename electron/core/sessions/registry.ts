@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../../../shared/types/audit';
 import type { GatewayStats } from '../../../shared/types/gatewayStats';
 import type { ClientKind, SessionSnapshot, Usage } from '../../../shared/types/session';
 import type { Logger } from '../log/logger';
@@ -13,7 +14,14 @@ export type RegistryEvent =
   | { type: 'updated'; session: SessionSnapshot }
   | { type: 'removed'; id: string; reason: SessionEndReason };
 
+/** Where finished tool calls go on record (the audit trail in `electron/core/audit`). */
+export interface AuditSink {
+  record(entry: Omit<AuditEntry, 'id' | 'at'>): unknown;
+}
+
 export interface SessionRegistryOptions {
+  /** Every finished tool call of a signed-in session is recorded here. Default: none. */
+  audit?: AuditSink;
   secrets: SecretRegistry;
   logger: Logger;
   engine: QueryEngine;
@@ -89,10 +97,28 @@ export class SessionRegistry {
         if (this.#stats.latency.length > latencySampleLimit) this.#stats.latency.splice(0, this.#stats.latency.length - latencySampleLimit);
         emitUpdated(session);
       },
-      toolCall: (_session, tool, ok) => {
+      toolCall: (session, tool, ok, call) => {
         const entry = (this.#stats.toolCalls[tool] ??= { count: 0, errors: 0 });
         entry.count += 1;
         if (!ok) entry.errors += 1;
+        const identity = session.identity;
+        if (!call || !identity || !this.options.audit) return;
+        try {
+          this.options.audit.record({
+            user: { id: identity.user.id, name: identity.user.name, email: identity.user.email },
+            org: { id: identity.org.id, ...(identity.org.name ? { name: identity.org.name } : {}) },
+            session: { id: session.id, kind: session.kind, ...(session.client ? { client: session.client } : {}) },
+            tool,
+            ...(call.title ? { title: call.title } : {}),
+            args: call.args,
+            approval: call.approval,
+            status: call.status,
+            durationMs: call.durationMs,
+            ...(call.summary ? { summary: call.summary } : {}),
+          });
+        } catch (error) {
+          this.options.logger.error({ err: error }, 'a tool call could not be put on the audit trail');
+        }
       },
       error: (_session, code) => this.countError(code),
       usage: (session, usage: Usage) => {

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 import { approvalAnswers, closeCodes, mayReceive, queryCommands } from '../../../shared/protocol';
 import type { ErrorCode, Extension, ServerMessage, TranscriptEntry, TranscriptTool } from '../../../shared/protocol';
+import type { AuditApproval } from '../../../shared/types/audit';
 import {
   emptyUsage,
   type ClientKind,
@@ -34,9 +35,21 @@ export interface SessionHooks {
   changed(session: Session): void;
   ended(session: Session, reason: SessionEndReason): void;
   queryDone(session: Session, latencyMs: number): void;
-  toolCall(session: Session, tool: string, ok: boolean): void;
+  /** A tool call ended; `call` says what it was and how it was cleared (the audit trail's record). */
+  toolCall(session: Session, tool: string, ok: boolean, call?: FinishedToolCall): void;
   error(session: Session, code: string): void;
   usage(session: Session, usage: Usage): void;
+}
+
+/** A finished tool call as the audit trail records it: arguments already redacted for display. */
+export interface FinishedToolCall {
+  callId: string;
+  title?: string;
+  args: Record<string, unknown>;
+  approval: AuditApproval;
+  status: 'ok' | 'error' | 'denied' | 'cancelled';
+  durationMs: number;
+  summary?: string;
 }
 
 /** What every session shares: time, secrets, logging, the assistant, the tool factory, limits. */
@@ -149,6 +162,10 @@ export class Session {
   #ended = false;
   #stats: SessionStats = { queries: 0, toolCalls: 0, errors: 0, usage: emptyUsage() };
   readonly #recentToolCalls: ToolCallRecord[] = [];
+  /** For the audit trail: each open call's shown arguments and how it was cleared, by call id. */
+  readonly #callAudit = new Map<string, { args: Record<string, unknown>; title?: string; approval?: AuditApproval }>();
+  /** Tools the user allowed for the rest of the conversation ("always"): later calls ran under that. */
+  readonly #alwaysAllowed = new Set<string>();
   readonly #transcript: TranscriptEntry[] = [];
   /** Everything this session sends is scrubbed here: its own secrets and the server-wide ones, never another session's. */
   readonly #scrub: SessionScrubber;
@@ -342,6 +359,7 @@ export class Session {
         return this.sendError('BUSY', 'A query is still running: wait for its answer (or cancel it) before clearing the history.', queryId);
       this.#conversation?.clear();
       this.#transcript.length = 0;
+      this.#alwaysAllowed.clear();
       // `clear` also forgets the tools allowed "for the rest of the session" (docs/protocol.md).
       this.send({ type: 'info', code: 'history_cleared', message: 'Conversation history cleared.' });
       return;
@@ -455,6 +473,8 @@ export class Session {
       }
       case 'tool_pending':
         // The chip shows up while the approval question is open; the call is counted when it starts (or is refused).
+        // The audit trail is the admin's: scrubbed with every secret, like the admin's list.
+        this.#auditArgs(event, displayArgs(event.args, this.deps.secrets));
         this.#announce(running, event, displayArgs(event.args, this.#scrub.registry), 'awaiting_approval');
         return;
       case 'tool_start': {
@@ -465,6 +485,7 @@ export class Session {
         this.lastToolUseAt = this.deps.clock.now();
         // The admin's list is scrubbed with every secret (the shared registry).
         const adminArgs = displayArgs(event.args, this.deps.secrets);
+        this.#auditArgs(event, adminArgs);
         this.#recentToolCalls.unshift({ id: event.callId, tool: event.tool, args: adminArgs, status: 'running', startedAt: this.deps.clock.now() });
         if (this.#recentToolCalls.length > recentToolCallLimit) this.#recentToolCalls.length = recentToolCallLimit;
         this.#announce(running, event, args);
@@ -491,8 +512,19 @@ export class Session {
           record.durationMs = event.durationMs;
         }
         this.lastToolUseAt = this.deps.clock.now();
-        this.deps.hooks.toolCall(this, event.tool, event.status === 'ok');
         const summary = event.summary === undefined ? undefined : this.#scrub.message(event.summary).slice(0, 300);
+        const auditSummary = event.summary === undefined ? undefined : this.deps.secrets.scrub(event.summary).slice(0, 300);
+        const audit = this.#callAudit.get(event.callId);
+        this.#callAudit.delete(event.callId);
+        this.deps.hooks.toolCall(this, event.tool, event.status === 'ok', {
+          callId: event.callId,
+          args: audit?.args ?? {},
+          approval: audit?.approval ?? (this.#alwaysAllowed.has(event.tool) ? 'approved_earlier' : 'automatic'),
+          status: event.status,
+          durationMs: event.durationMs,
+          ...(audit?.title ? { title: audit.title } : {}),
+          ...(auditSummary !== undefined ? { summary: auditSummary } : {}),
+        });
         this.send({
           type: 'tool_result',
           query_id: queryId,
@@ -512,6 +544,12 @@ export class Session {
         return;
       }
     }
+  }
+
+  /** Keeps a call's shown arguments for its audit record (the first shown wins); returns them. */
+  #auditArgs(call: { callId: string; title?: string }, args: Record<string, unknown>): Record<string, unknown> {
+    if (!this.#callAudit.has(call.callId)) this.#callAudit.set(call.callId, { args, ...(call.title ? { title: call.title } : {}) });
+    return args;
   }
 
   /** Shows a call with its one `tool_call` and lists it for the transcript; a call already shown (awaiting approval) is left as it is. */
@@ -560,6 +598,19 @@ export class Session {
           // `always` is only honoured when the engine can remember it; otherwise it is a plain allow.
           const answer: ApprovalAnswer = given === 'always' && !ask.allowAlways ? 'allow' : given;
           const approved = answer !== 'deny';
+          const audit = ask.callId ? this.#callAudit.get(ask.callId) : undefined;
+          if (audit)
+            audit.approval =
+              reason !== 'answered' && !approved
+                ? reason === 'timeout'
+                  ? 'timed_out'
+                  : 'cancelled'
+                : answer === 'always'
+                  ? 'approved_always'
+                  : approved
+                    ? 'approved'
+                    : 'denied';
+          if (answer === 'always') this.#alwaysAllowed.add(ask.tool);
           this.send({
             type: 'approval_resolved',
             request_id: pending.requestId,

@@ -11,6 +11,7 @@ import { OverviewPage } from './OverviewPage';
 import { usePage } from './usePage';
 
 // Each page's code (tables, charts, QR code, settings forms) loads when the page is first opened.
+const ActivityPage = lazy(() => import('../features/activity/ActivityPage').then((m) => ({ default: m.ActivityPage })));
 const InvitePage = lazy(() => import('../features/invite/InvitePage').then((m) => ({ default: m.InvitePage })));
 const LogsPage = lazy(() => import('../features/logs/LogsPage').then((m) => ({ default: m.LogsPage })));
 const SessionsPage = lazy(() => import('../features/sessions/SessionsPage').then((m) => ({ default: m.SessionsPage })));
@@ -20,6 +21,7 @@ const StatsPage = lazy(() => import('../features/stats/StatsPage').then((m) => (
 const nav: { page: AdminPage; label: string; icon: IconName }[] = [
   { page: 'overview', label: 'Overview', icon: 'overview' },
   { page: 'sessions', label: 'Sessions', icon: 'sessions' },
+  { page: 'activity', label: 'Activity', icon: 'activity' },
   { page: 'stats', label: 'Stats', icon: 'stats' },
   { page: 'logs', label: 'Logs', icon: 'logs' },
   { page: 'chat', label: 'Chat', icon: 'chat' },
@@ -29,7 +31,8 @@ const nav: { page: AdminPage; label: string; icon: IconName }[] = [
 
 function SessionCount() {
   const sessions = useLiveRoute('sessions.list', 'sessions.changed');
-  const count = sessions.data?.sessions.filter((session) => session.authenticated).length ?? 0;
+  // A closed tab waits a short while for its page to come back ("reconnecting"): not counted as signed in.
+  const count = sessions.data?.sessions.filter((session) => session.authenticated && !session.detached).length ?? 0;
   return count > 0 ? <span className="nav-count">{count}</span> : null;
 }
 
@@ -66,6 +69,7 @@ export function App() {
               aria-current={item.page === page ? 'page' : undefined}
               onClick={() => go(item.page)}
               data-nav={item.page}
+              title={item.label}
             >
               <Icon name={item.icon} />
               <span>{item.label}</span>
@@ -81,6 +85,7 @@ export function App() {
         <Suspense fallback={<p className="muted">Loading…</p>}>
           {page === 'overview' && <OverviewPage onOpen={go} />}
           {page === 'sessions' && <SessionsPage emptyAction={link('invite', 'Invite teammates')} />}
+          {page === 'activity' && <ActivityPage />}
           {page === 'stats' && <StatsPage />}
           {page === 'logs' && <LogsPage />}
           {page === 'chat' && <LocalChatPane onOpenSettings={() => go('settings')} />}

@@ -8,6 +8,8 @@ import { PageLoading } from '../../components/PageLoading';
 import { useLiveRoute } from '../../lib/api/useLive';
 import { formatDuration, formatMs, formatNumber, formatUsd } from '../../lib/format';
 
+import { errorLabel } from './errorWords';
+
 // uPlot loads with the first chart: the overview shows these KPIs without it.
 const UPlotChart = lazy(() => import('../../components/UPlotChart').then((m) => ({ default: m.UPlotChart })));
 
@@ -105,7 +107,7 @@ export function StatsPage() {
   }
   return (
     <section className="page" aria-label="Stats">
-      <PageHeader title="Stats" description="Since the gateway started · charts cover the last hour, sampled every 10 seconds" />
+      <PageHeader title="Stats" description="Since the gateway started · charts cover up to the last hour (at least ten minutes), sampled every 10 seconds" />
       <StatsKpis stats={stats} />
       <Suspense fallback={<p className="muted">Loading charts…</p>}>
         <div className="grid-3">
@@ -141,7 +143,7 @@ export function StatsPage() {
         <div className="card">
           <h2 className="card-title">Errors by kind</h2>
           <BarList
-            rows={stats.errors.map((row) => ({ key: row.kind, label: row.kind, value: row.count, danger: true }))}
+            rows={stats.errors.map((row) => ({ key: row.kind, label: errorLabel(row.kind), value: row.count, danger: true }))}
             empty="No errors so far."
           />
         </div>
