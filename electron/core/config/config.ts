@@ -46,6 +46,12 @@ export const configSchema = z.object({
   tallyfyOrgId: z.string().min(1).optional(),
   /** Use this external MCP server instead of the embedded one (env `MCP_SERVER_URL`). */
   mcpServerUrl: z.url().optional(),
+  /** Each teammate's spending limit per local day, US dollars (`--user-daily-usd`). Default: the saved `spendLimits`, else none. */
+  perUserDailyUsd: z.coerce.number().min(0).max(1_000_000).optional(),
+  /** Each teammate's spending limit per local month, US dollars (`--user-monthly-usd`). Default: the saved `spendLimits`, else none. */
+  perUserMonthlyUsd: z.coerce.number().min(0).max(1_000_000).optional(),
+  /** Everyone's spending limit per local month, US dollars (`--gateway-monthly-usd`). Default: the saved `spendLimits`, else none. */
+  gatewayMonthlyUsd: z.coerce.number().min(0).max(1_000_000).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -72,6 +78,9 @@ const flagOptions = {
   debug: { type: 'boolean' },
   'no-mdns': { type: 'boolean' },
   'data-dir': { type: 'string' },
+  'user-daily-usd': { type: 'string' },
+  'user-monthly-usd': { type: 'string' },
+  'gateway-monthly-usd': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -95,6 +104,9 @@ const sources: Partial<Record<keyof Config, { flag?: keyof typeof flagOptions; e
   tallyfyApiKey: { env: 'TALLYFY_API_KEY' },
   tallyfyOrgId: { env: 'TALLYFY_ORG_ID' },
   mcpServerUrl: { env: 'MCP_SERVER_URL' },
+  perUserDailyUsd: { flag: 'user-daily-usd', env: 'GATEWAY_USER_DAILY_USD' },
+  perUserMonthlyUsd: { flag: 'user-monthly-usd', env: 'GATEWAY_USER_MONTHLY_USD' },
+  gatewayMonthlyUsd: { flag: 'gateway-monthly-usd', env: 'GATEWAY_GATEWAY_MONTHLY_USD' },
 };
 
 const booleanKeys = new Set<keyof Config>(['sandbox', 'debug', 'mdns']);
@@ -126,11 +138,15 @@ export const usage = `Usage: npm run serve -- [options]
   --admin-token TOKEN    token for the browser admin view (default: generated and kept)
   --data-dir DIR         settings folder (default ~/.config/tallyfy-mcp-gateway)
   --no-mdns              do not advertise the gateway on the LAN over mDNS
+  --user-daily-usd N     each teammate's spending limit per day, US dollars (default: none)
+  --user-monthly-usd N   each teammate's spending limit per month, US dollars (default: none)
+  --gateway-monthly-usd N  everyone's spending limit per month, US dollars (default: none)
   --debug                verbose logs
   -h, --help             this text
 
 Environment: GATEWAY_HOST, GATEWAY_PORT, GATEWAY_MCP_PORT, GATEWAY_SANDBOX, GATEWAY_IDLE_TIMEOUT,
-GATEWAY_SANDBOX_SEED, GATEWAY_ACCESS_CODE, GATEWAY_ADMIN_TOKEN, GATEWAY_DATA_DIR, GATEWAY_DEBUG, GATEWAY_MDNS, GATEWAY_LOG_FORMAT, ANTHROPIC_API_KEY,
+GATEWAY_SANDBOX_SEED, GATEWAY_ACCESS_CODE, GATEWAY_ADMIN_TOKEN, GATEWAY_DATA_DIR, GATEWAY_DEBUG, GATEWAY_MDNS, GATEWAY_LOG_FORMAT,
+GATEWAY_USER_DAILY_USD, GATEWAY_USER_MONTHLY_USD, GATEWAY_GATEWAY_MONTHLY_USD, ANTHROPIC_API_KEY,
 ANTHROPIC_BASE_URL, ANTHROPIC_MODEL, TALLYFY_API_URL, TALLYFY_API_KEY, TALLYFY_ORG_ID, MCP_SERVER_URL.`;
 
 /** The default settings folder, `GATEWAY_DATA_DIR` or `~/.config/tallyfy-mcp-gateway`. */
