@@ -1,6 +1,7 @@
 import type { Health } from '../../../shared/types/health';
 import type { NetworkAddress } from '../../../shared/types/network';
 import type { Logger, LogRing } from '../log/logger';
+import type { SpendLedger } from '../spend/spendLedger';
 import type { SettingsService } from '../store/settingsService';
 
 import type { LanAdvertiser } from './mdns';
@@ -21,6 +22,8 @@ export interface AdminContext {
   localChat?: LocalChatPort | undefined;
   /** Absent: no mDNS advertisement. */
   mdns?: LanAdvertiser | undefined;
+  /** Spend per user and day, and the spending limits (`usage.report`). */
+  spend: SpendLedger;
   /** Called after the gateway starts or stops (events, mDNS). */
   gatewayChanged(): void;
 }

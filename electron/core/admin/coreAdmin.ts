@@ -4,6 +4,7 @@ import type { ApprovalPolicy } from '../../../shared/types/settings';
 import type { Config } from '../config/config';
 import type { Logger, LogRing } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
+import type { SpendLedger } from '../spend/spendLedger';
 import type { SettingsService } from '../store/settingsService';
 
 import { createAdmin, type Admin, type CreateAdminOptions } from './createAdmin';
@@ -29,6 +30,8 @@ export interface CoreAdminHost {
   setIdleTimeout(minutes: number): void;
   /** Applies a new Anthropic key (`null` removes it), model or approval policy. */
   configureAgent(patch: { apiKey?: string | null; model?: string; approvalPolicy?: ApprovalPolicy }): void;
+  /** The spend ledger (`usage.report`). */
+  spend?: SpendLedger;
 }
 
 /** The core's admin: the surface, its HTTP transport, and the token that guards it. */
@@ -59,6 +62,7 @@ export function createCoreAdmin(host: CoreAdminHost, settings: SettingsService, 
       stop: async (reason) => host.suspendGateway(reason),
     },
     localChat: () => host.localChat(),
+    ...(host.spend ? { spend: host.spend } : {}),
     ...extra,
   });
   const stopSettings = settings.subscribe(({ changed }) => {

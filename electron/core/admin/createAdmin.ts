@@ -1,11 +1,15 @@
 import type { NetworkAddress } from '../../../shared/types/network';
 import { isLoopbackHost } from '../net/loopback';
 
+import { SpendLedger } from '../spend/spendLedger';
+import { memorySpendStore } from '../spend/spendStore';
+
 import type { AdminContext } from './context';
 import type { AdminHandlers } from './dispatch';
 import { AdminEventHub, type AdminEventTiming } from './eventHub';
 import { createAdminHandlers } from './handlers';
 import { LanAdvertiser } from './mdns';
+
 import { networkAddresses } from './network';
 import type { LocalChatPort } from './ports';
 import { StatsTracker } from './statsTracker';
@@ -23,6 +27,8 @@ export interface CreateAdminOptions extends Pick<AdminContext, 'health' | 'sessi
   timing?: AdminEventTiming;
   /** Stats series sample period, ms. Default 10,000. */
   statsSampleMs?: number;
+  /** The spend ledger behind `usage.report`. Default: an empty one in memory. */
+  spend?: SpendLedger;
 }
 
 /** The admin surface of a core: the handler map, the event hub, stats, mDNS. */
@@ -63,6 +69,7 @@ export function createAdmin(options: CreateAdminOptions): Admin {
     network: options.network ?? (() => networkAddresses()),
     localChat: options.localChat,
     mdns,
+    spend: options.spend ?? new SpendLedger({ store: memorySpendStore(), limits: () => options.settings.current.spendLimits }),
     gatewayChanged,
   };
   const events = new AdminEventHub(context, options.timing);

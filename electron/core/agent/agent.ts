@@ -67,6 +67,8 @@ export interface AgentRunInput {
   onEvent?: (event: AgentEvent) => void;
   /** Asked before a tool that needs approval; without it such tools are denied. */
   requestApproval?: RequestApproval;
+  /** True for tools that must ask before every call, whatever the approval policy (the admin's `toolPolicy.alwaysAsk`). */
+  alwaysAsk?: (toolName: string) => boolean;
 }
 
 /** Claude answering with a session's tools. */
@@ -159,6 +161,7 @@ export function createAgent(options: AgentOptions): Agent {
       byName: catalog.byName,
       conversation: input.conversation,
       policy: settings.approvalPolicy,
+      alwaysAsk: input.alwaysAsk,
       requestApproval: input.requestApproval,
       approvalTimeoutMs: settings.approvalTimeoutMs,
       toolResultMaxChars: settings.toolResultMaxChars,

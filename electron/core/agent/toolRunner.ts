@@ -16,6 +16,8 @@ export interface ToolRunContext {
   byName: ReadonlyMap<string, ToolInfo>;
   conversation: Conversation;
   policy: ApprovalPolicy;
+  /** Tools that ask before every call whatever `policy` says, never remembered for the session (the admin's tool policy). */
+  alwaysAsk?: ((toolName: string) => boolean) | undefined;
   requestApproval: RequestApproval | undefined;
   approvalTimeoutMs: number;
   toolResultMaxChars: number;
@@ -86,12 +88,13 @@ function refuse(call: RequestedCall, ctx: ToolRunContext, reason: 'unknown_tool'
 
 /** Asks for approval when the policy wants it; returns a denial result, or null to go ahead. */
 async function approve(call: RequestedCall, info: ToolInfo | undefined, ctx: ToolRunContext): Promise<ToolResultBlockParam | null> {
-  if (!needsApproval(ctx.policy, info) || ctx.conversation.allowedTools.has(call.name)) return null;
+  const forced = ctx.alwaysAsk?.(call.name) === true;
+  if (!forced && (!needsApproval(ctx.policy, info) || ctx.conversation.allowedTools.has(call.name))) return null;
   const hints = info?.annotations ?? {};
   ctx.emit({ type: 'approval_requested', round: ctx.round, toolId: call.id, toolName: call.name, input: call.input, hints });
   const outcome = await askApproval(ctx.requestApproval, { toolName: call.name, toolId: call.id, input: call.input, hints }, ctx.approvalTimeoutMs, ctx.signal);
   ctx.emit({ type: 'approval_resolved', round: ctx.round, toolId: call.id, toolName: call.name, decision: outcome.decision, reason: outcome.reason });
-  if (outcome.decision === 'allow_session') ctx.conversation.allowedTools.add(call.name);
+  if (outcome.decision === 'allow_session' && !forced) ctx.conversation.allowedTools.add(call.name);
   if (outcome.decision !== 'deny') return null;
   if (outcome.reason === 'cancelled') {
     ctx.records.push({ id: call.id, name: call.name, input: call.input, round: ctx.round, outcome: 'cancelled', durationMs: 0 });
@@ -137,7 +140,8 @@ export async function runToolCalls(calls: readonly RequestedCall[], ctx: ToolRun
       results[i] = refuse(call, ctx, 'invalid_input', call.inputError);
       continue;
     }
-    const parallel = isReadOnly(info) && (!needsApproval(ctx.policy, info) || ctx.conversation.allowedTools.has(call.name));
+    const parallel =
+      isReadOnly(info) && ctx.alwaysAsk?.(call.name) !== true && (!needsApproval(ctx.policy, info) || ctx.conversation.allowedTools.has(call.name));
     if (parallel) {
       batch.push(execute(call, ctx).then((result) => void (results[i] = result)));
       continue;
