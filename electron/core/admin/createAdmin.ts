@@ -1,6 +1,5 @@
 import type { NetworkAddress } from '../../../shared/types/network';
 import { isLoopbackHost } from '../net/loopback';
-
 import { SpendLedger } from '../spend/spendLedger';
 import { memorySpendStore } from '../spend/spendStore';
 
@@ -9,7 +8,6 @@ import type { AdminHandlers } from './dispatch';
 import { AdminEventHub, type AdminEventTiming } from './eventHub';
 import { createAdminHandlers } from './handlers';
 import { LanAdvertiser } from './mdns';
-
 import { networkAddresses } from './network';
 import type { LocalChatPort } from './ports';
 import { StatsTracker } from './statsTracker';
