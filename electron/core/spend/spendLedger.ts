@@ -96,7 +96,8 @@ export class SpendLedger {
     const today = dayKey(now);
     const rows = await this.#options.store.rows(monthStartDay(now), today);
     const mine = rows.filter((row) => row.orgId === subject.orgId && row.userId === subject.userId);
-    const spent = (selected: UsageDayRow[]): number => selected.reduce((total, row) => total + row.usd, 0);
+    // Rounded to a millionth of a dollar so that float sums compare as a person would ($0.36 is 90% of $0.40).
+    const spent = (selected: UsageDayRow[]): number => roundUsd(selected.reduce((total, row) => total + row.usd, 0));
     const out: BudgetStanding[] = [];
     const push = (limit: SpendLimitName, spentUsd: number, resetsAt: number): void => {
       const limitUsd = limits[limit];
@@ -128,8 +129,9 @@ export class SpendLedger {
   }
 
   /**
-   * The 80% warnings due for `subject`: each limit at or past 80% (and not yet reached) whose
-   * warning this subject has not had in this period. Marks them as given.
+   * The 80% warnings due for `subject`: each limit at or past 80% whose warning this subject has
+   * not had in this period (one per limit and period, even when a single call went past the
+   * limit). Marks them as given.
    */
   async dueWarnings(subject: SpendSubject): Promise<BudgetStanding[]> {
     const due: BudgetStanding[] = [];
@@ -138,7 +140,7 @@ export class SpendLedger {
       if (standing.limitUsd <= 0 || standing.spentUsd < standing.limitUsd * warningShare) continue;
       const period = standing.limit === 'perUserDailyUsd' ? dayKey(now) : monthKey(now);
       if (!(await this.#options.store.markOnce(`warned|${standing.limit}|${period}|${subject.orgId}|${subject.userId}`))) continue;
-      const share = Math.floor((standing.spentUsd / standing.limitUsd) * 100);
+      const share = Math.floor((standing.spentUsd / standing.limitUsd) * 100 + 1e-9);
       const whose = standing.limit === 'gatewayMonthlyUsd' ? 'The gateway has' : 'You have';
       due.push({
         ...standing,
