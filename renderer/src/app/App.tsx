@@ -8,6 +8,7 @@ import { SessionsPage } from '../features/sessions/SessionsPage';
 import { GatewayControl } from '../features/settings/GatewayControl';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { StatsPage } from '../features/stats/StatsPage';
+import { UsagePage } from '../features/usage/UsagePage';
 import { useLiveRoute } from '../lib/api/useLive';
 import { useAdminEvent } from '../lib/api/useRoute';
 
@@ -19,6 +20,7 @@ const nav: { page: AdminPage; label: string; icon: IconName }[] = [
   { page: 'overview', label: 'Overview', icon: 'overview' },
   { page: 'sessions', label: 'Sessions', icon: 'sessions' },
   { page: 'stats', label: 'Stats', icon: 'stats' },
+  { page: 'usage', label: 'Usage', icon: 'usage' },
   { page: 'logs', label: 'Logs', icon: 'logs' },
   { page: 'chat', label: 'Chat', icon: 'chat' },
   { page: 'invite', label: 'Invite', icon: 'invite' },
@@ -72,6 +74,7 @@ export function App() {
         {page === 'overview' && <OverviewPage onOpen={go} />}
         {page === 'sessions' && <SessionsPage emptyAction={link('invite', 'Invite teammates')} />}
         {page === 'stats' && <StatsPage />}
+        {page === 'usage' && <UsagePage />}
         {page === 'logs' && <LogsPage />}
         {page === 'chat' && <LocalChatPane onOpenSettings={() => go('settings')} />}
         {page === 'invite' && <InvitePage settingsLink={link('settings', 'Open settings')} />}
