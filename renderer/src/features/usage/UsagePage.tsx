@@ -161,7 +161,7 @@ export function UsagePage() {
         </div>
       ) : (
         <>
-          <div className="grid-3">
+          <div className="grid-3 usage-grid">
             <div className="card">
               <h2 className="card-title">Top users</h2>
               <ul className="bar-list" data-testid="usage-top-users">
