@@ -92,10 +92,16 @@ describe('tool policies', () => {
     const mark = bob.frames.length;
     const answer = await ask(bob, 'tag Forbidden');
     expect(answer).toMatchObject({ type: 'response' });
-    expect(answer.content).toMatch(/Not done: There is no tool named "create_tag"/);
+    expect(answer.content).toMatch(/Not done: The tool create_tag is disabled by the gateway's tool policy \(toolPolicy\.disabled\)/);
     const result = bob.frames.slice(mark).find((frame) => frame.type === 'tool_result');
     expect(result).toMatchObject({ tool: 'create_tag', status: 'error' });
     expect(stack.sandbox.requestLog.slice(logged).filter((entry) => entry.method === 'POST')).toEqual([]);
+
+    // Direct tool mode refuses it with the same words.
+    expect(await ask(bob, '/tool create_tag {"title":"X"}')).toMatchObject({
+      type: 'error',
+      message: expect.stringMatching(/disabled by the gateway's tool policy/),
+    });
 
     // Lifting the policy applies at the next query.
     await update({ toolPolicy: { disabled: [], alwaysAsk: [], byRole: {} } });

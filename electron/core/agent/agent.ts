@@ -69,6 +69,8 @@ export interface AgentRunInput {
   requestApproval?: RequestApproval;
   /** True for tools that must ask before every call, whatever the approval policy (the admin's `toolPolicy.alwaysAsk`). */
   alwaysAsk?: (toolName: string) => boolean;
+  /** The refusal for a tool the admin's tool policy disabled (it is not in `tools`), or undefined for any other name. */
+  disabledMessage?: (toolName: string) => string | undefined;
 }
 
 /** Claude answering with a session's tools. */
@@ -162,6 +164,7 @@ export function createAgent(options: AgentOptions): Agent {
       conversation: input.conversation,
       policy: settings.approvalPolicy,
       alwaysAsk: input.alwaysAsk,
+      disabledMessage: input.disabledMessage,
       requestApproval: input.requestApproval,
       approvalTimeoutMs: settings.approvalTimeoutMs,
       toolResultMaxChars: settings.toolResultMaxChars,
@@ -186,7 +189,7 @@ export function createAgent(options: AgentOptions): Agent {
       return result(`**${catalog.infos.length} tools** — run one with \`/tool NAME {json}\`:\n\n${lines.join('\n')}`);
     }
     if (!catalog.byName.has(command.name)) {
-      throw new AgentError('AGENT_UNKNOWN_TOOL', `There is no tool named "${command.name}". Type /tools to list them.`);
+      throw new AgentError('AGENT_UNKNOWN_TOOL', input.disabledMessage?.(command.name) ?? `There is no tool named "${command.name}". Type /tools to list them.`);
     }
     const records: ToolCallRecord[] = [];
     const id = `direct_${randomUUID()}`;

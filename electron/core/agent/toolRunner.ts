@@ -18,6 +18,8 @@ export interface ToolRunContext {
   policy: ApprovalPolicy;
   /** Tools that ask before every call whatever `policy` says, never remembered for the session (the admin's tool policy). */
   alwaysAsk?: ((toolName: string) => boolean) | undefined;
+  /** Why a tool left out of the list by the admin's tool policy is refused (told to the model), or undefined. */
+  disabledMessage?: ((toolName: string) => string | undefined) | undefined;
   requestApproval: RequestApproval | undefined;
   approvalTimeoutMs: number;
   toolResultMaxChars: number;
@@ -133,7 +135,7 @@ export async function runToolCalls(calls: readonly RequestedCall[], ctx: ToolRun
       continue;
     }
     if (!info) {
-      results[i] = refuse(call, ctx, 'unknown_tool', `There is no tool named "${call.name}".`);
+      results[i] = refuse(call, ctx, 'unknown_tool', ctx.disabledMessage?.(call.name) ?? `There is no tool named "${call.name}".`);
       continue;
     }
     if (call.inputError) {

@@ -134,7 +134,9 @@ export function createAgentEngine(agent: Agent, options: AgentEngineOptions = {}
             query: input.query,
             // The agent lists the tools once per conversation, whichever host object carries the calls.
             tools: lazyToolHost(input, listCache, rules),
-            ...(rules ? { alwaysAsk: (tool: string) => rules.alwaysAsk.has(tool) } : {}),
+            ...(rules
+              ? { alwaysAsk: (tool: string) => rules.alwaysAsk.has(tool), disabledMessage: (tool: string) => (rules.disabled.has(tool) ? rules.refusal(tool) : undefined) }
+              : {}),
             user,
             signal: input.signal,
             onEvent: (event) => forward(event, input.emit, started),
