@@ -135,7 +135,10 @@ export function createAgentEngine(agent: Agent, options: AgentEngineOptions = {}
             // The agent lists the tools once per conversation, whichever host object carries the calls.
             tools: lazyToolHost(input, listCache, rules),
             ...(rules
-              ? { alwaysAsk: (tool: string) => rules.alwaysAsk.has(tool), disabledMessage: (tool: string) => (rules.disabled.has(tool) ? rules.refusal(tool) : undefined) }
+              ? {
+                  alwaysAsk: (tool: string) => rules.alwaysAsk.has(tool),
+                  disabledMessage: (tool: string) => (rules.disabled.has(tool) ? rules.refusal(tool) : undefined),
+                }
               : {}),
             user,
             signal: input.signal,
