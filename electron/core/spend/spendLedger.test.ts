@@ -101,7 +101,13 @@ describe('SpendLedger', () => {
     expect(await spend.dueWarnings(bob)).toEqual([]);
     now = new Date(2026, 11, 8, 10, 0).getTime();
     await spend.record(bob, fifteenDollars, model);
-    expect((await spend.dueWarnings(bob)).map((item) => item.limit)).toEqual(['perUserDailyUsd']);
+    await spend.record(bob, fifteenDollars, model);
+    // One call took the new day past the limit: still one warning, saying it is reached.
+    const next = await spend.dueWarnings(bob);
+    expect(next.map((item) => item.limit)).toEqual(['perUserDailyUsd']);
+    expect(next[0]?.message).toMatch(
+      /reached your daily spending limit \(\$30\.00 of \$18\.00\)\. New questions will be refused until it resets at 00:00 on Wed 9 Dec/,
+    );
   });
 
   it('reports spend and tokens per user and org per day, top users first, and the month against the limit', async () => {

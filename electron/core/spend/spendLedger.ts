@@ -142,11 +142,14 @@ export class SpendLedger {
       if (!(await this.#options.store.markOnce(`warned|${standing.limit}|${period}|${subject.orgId}|${subject.userId}`))) continue;
       const share = Math.floor((standing.spentUsd / standing.limitUsd) * 100 + 1e-9);
       const whose = standing.limit === 'gatewayMonthlyUsd' ? 'The gateway has' : 'You have';
+      const reached = standing.spentUsd >= standing.limitUsd;
       due.push({
         ...standing,
-        message:
-          `${whose} used ${share}% of ${limitLabels[standing.limit]} (${money(standing.spentUsd)} of ${money(standing.limitUsd)}). ` +
-          `Queries stop at the limit; it resets at ${describeReset(standing.resetsAt)}.`,
+        message: reached
+          ? `${whose} reached ${limitLabels[standing.limit]} (${money(standing.spentUsd)} of ${money(standing.limitUsd)}). ` +
+            `New questions will be refused until it resets at ${describeReset(standing.resetsAt)}.`
+          : `${whose} used ${share}% of ${limitLabels[standing.limit]} (${money(standing.spentUsd)} of ${money(standing.limitUsd)}). ` +
+            `Queries stop at the limit; it resets at ${describeReset(standing.resetsAt)}.`,
       });
     }
     return due;

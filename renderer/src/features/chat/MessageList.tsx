@@ -93,7 +93,7 @@ export function MessageList({
             case 'error':
               return (
                 <div key={item.id} className="msg-error" role="alert" data-code={item.code}>
-                  <strong>Something went wrong.</strong> {item.text}
+                  <strong>{item.code === 'BUDGET_EXCEEDED' ? 'Spending limit reached.' : 'Something went wrong.'}</strong> {item.text}
                 </div>
               );
           }
