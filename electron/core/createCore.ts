@@ -104,7 +104,8 @@ export function createCore(options: CoreOptions): Core {
   const accessCode = exposed ? config.accessCode : undefined;
   const secrets = new SecretRegistry();
   // The admin token is registered by createCoreAdmin, which settles it.
-  for (const secret of [config.anthropicApiKey, config.tallyfyApiKey, config.accessCode]) secrets.add(secret);
+  // Server-wide: scrubbed from logs and from every session's output (with a content-independent hold-back).
+  for (const secret of [config.anthropicApiKey, config.tallyfyApiKey, config.accessCode]) secrets.addServerWide(secret);
   const logs = new LogRing();
   const logger = createLogger({
     level: config.debug ? 'debug' : 'info',
@@ -259,6 +260,7 @@ export function createCore(options: CoreOptions): Core {
           port: config.port,
           health,
           logger,
+          exposed,
           webRoot: defaultWebRoot(),
           routes: [(req, res, path) => admin.http.handleRequest(req, res, path)],
           upgrades: [(req, socket, head) => admin.http.handleUpgrade(req, socket, head)],

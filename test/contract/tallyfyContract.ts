@@ -237,7 +237,11 @@ export function registerTallyfyContract(
       });
       expect(task.is_oneoff_task).toBe(true);
       expect(task.owners.users).toEqual([me.id]);
-      const updated = await client().tasks.updateOneOff(task.id, { title: `${task.title} (edited)`, deadline: '2030-01-16 09:00:00', owners: { users: [me.id] } });
+      const updated = await client().tasks.updateOneOff(task.id, {
+        title: `${task.title} (edited)`,
+        deadline: '2030-01-16 09:00:00',
+        owners: { users: [me.id] },
+      });
       expect(updated.title).toMatch(/edited/);
       expect(updated.owners.guests).toEqual([]);
       const comment = await client().comments.create(task.id, { content: 'contract comment' });
@@ -250,6 +254,40 @@ export function registerTallyfyContract(
       await client().tasks.archiveOneOff(task.id);
     });
 
+    it.runIf(options.allowWrites)('a wrong type is reported as a wrong type, not as a missing field', async () => {
+      const error = await expectTallyfyError(() => client().request('POST', '/organizations/{org}/tags', { body: { title: 12345 } }));
+      expect(error.code).toBe('VALIDATION');
+      expect(error.fieldErrors.title?.join(' ')).toMatch(/must be a string/i);
+      expect(error.fieldErrors.title?.join(' ')).not.toMatch(/required/i);
+    });
+
+    it.runIf(options.allowWrites)('member ids sent as strings (owners.users: ["10001"]) are accepted like numbers', async () => {
+      const me = await client().me();
+      const task = await client().request<{ data: { id: string; owners: { users: unknown[] } } }>('POST', '/organizations/{org}/tasks', {
+        body: {
+          title: `Contract string ids ${unique()}`,
+          task_type: 'task',
+          owners: { users: [String(me.id)], guests: [], groups: [] },
+          deadline: '2030-01-15 09:00:00',
+        },
+      });
+      expect(task.data.owners.users.map(Number)).toEqual([me.id]);
+      await client().tasks.archiveOneOff(task.data.id);
+    });
+
+    it.runIf(options.allowWrites)('run form-fields answer {data: {form_fields: [...]}}, and PUT /form-field/value exists', async () => {
+      const run = (await client().runs.list({ per_page: 1 })).data[0];
+      if (!run) return;
+      const raw = await client().request<{ data: unknown }>('GET', `/organizations/{org}/runs/${run.id}/form-fields`);
+      expect(raw.data).toHaveProperty('form_fields');
+      expect(Array.isArray((raw.data as { form_fields: unknown }).form_fields)).toBe(true);
+      expect(Array.isArray(await client().runs.formFields(run.id))).toBe(true);
+      // An id with no stored value row: the route exists (not 404/405), Tallyfy refuses the id.
+      const error = await expectTallyfyError(() => client().runs.setFormFieldValue('0', 'x'));
+      expect(error.status).not.toBe(404);
+      expect(error.status).not.toBe(405);
+    });
+
     it.runIf(options.allowWrites)('template: create, add step, field, kick-off field, rule; launch a run; archive', async () => {
       const me = await client().me();
       if (me.role === 'light') return;
@@ -260,7 +298,10 @@ export function registerTallyfyContract(
         label: 'Choice',
         field_type: 'dropdown',
         required: false,
-        options: [{ id: 1, text: 'One' }, { id: 2, text: 'Two' }],
+        options: [
+          { id: 1, text: 'One' },
+          { id: 2, text: 'Two' },
+        ],
       });
       expect(field.field_type).toBe('dropdown');
       const prerun = await client().prerun.add(template.id, { label: 'Customer', field_type: 'text', required: true });
@@ -268,13 +309,26 @@ export function registerTallyfyContract(
       expect(customer?.id).toMatch(/^[0-9a-f]{32}$/);
       const rule = await client().automations.create(template.id, {
         automated_alias: 'Hide second when first done',
-        conditions: [{ conditionable_id: step.id, conditionable_type: 'Step', operation: 'completed', statement: 'any_time', logic: 'and', position: 1 }],
+        conditions: [
+          {
+            conditionable_id: step.id,
+            conditionable_type: 'Step',
+            operation: 'completed',
+            statement: 'any_time',
+            logic: 'and',
+            position: 1,
+          },
+        ],
         then_actions: [{ action_type: 'visibility', action_verb: 'hide', target_step_id: second.id, position: 1 }],
       });
       expect((await client().automations.list(template.id)).map((candidate) => candidate.id)).toContain(rule.id);
       const kept = await client().templates.get(template.id);
       expect(kept.users).toEqual([me.id]);
-      const run = await client().runs.launch({ checklist_id: template.id, name: `Contract run ${unique()}`, prerun: { [customer?.id ?? '']: 'Initech' } });
+      const run = await client().runs.launch({
+        checklist_id: template.id,
+        name: `Contract run ${unique()}`,
+        prerun: { [customer?.id ?? '']: 'Initech' },
+      });
       expect(run.prerun[customer?.id ?? '']).toBe('Initech');
       const tasks = await client().tasks.listForRun(run.id);
       expect(tasks.data.map((task) => task.title)).toEqual(['First step', 'Second step']);

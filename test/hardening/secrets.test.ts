@@ -53,9 +53,11 @@ describe('secrets: after a full run, no token in any log, settings file or reply
     await ask(victim, 'What tasks do I have open?');
     stack.fake.script(errorReply(401, { message: `invalid x-api-key ${stack.anthropicKey}` }));
     expect((await ask(victim, 'hi')).type).toBe('error');
-    stack.fake.script(errorReply(400, { message: `prompt mentions ${users[1]!.token}` }));
+    // Only the session's own key and the server-wide secrets are looked for in its output: another
+    // session's key can never reach this session's model, and looking for it was an oracle (test/security).
+    stack.fake.script(errorReply(400, { message: `prompt mentions ${users[0]!.token}` }));
     expect((await ask(victim, 'hi')).type).toBe('error');
-    stack.fake.script(textReply(`Your colleague's key is ${users[2]!.token} and mine is ${stack.anthropicKey}.`));
+    stack.fake.script(textReply(`Your key is ${users[0]!.token} and mine is ${stack.anthropicKey}.`));
     const echoed = await ask(victim, 'say something risky');
     expect(echoed.type).toBe('response');
 

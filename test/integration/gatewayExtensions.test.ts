@@ -62,7 +62,9 @@ describe('protocol extensions', () => {
     client.send({ type: 'query', content: 'what is open?', query_id: 'q1' });
     expect((await response).content).toBe('ran list_tasks');
     const types = client.types();
-    expect(types.slice(types.indexOf('processing'))).toEqual(['processing', 'delta', 'delta', 'tool_call', 'tool_result', 'response']);
+    // The two short deltas are held back together (SessionScrubber) and sent as one before the tool call.
+    expect(types.slice(types.indexOf('processing'))).toEqual(['processing', 'delta', 'tool_call', 'tool_result', 'response']);
+    expect(client.frames.find((frame) => frame.type === 'delta')).toMatchObject({ query_id: 'q1', text: 'Looking it up.' });
     const call = client.frames.find((frame) => frame.type === 'tool_call')!;
     expect(call).toMatchObject({ query_id: 'q1', tool: 'list_tasks', args: { status: 'open', token: '[redacted]' } });
     expect(tools.built).toBe(1);
@@ -116,15 +118,16 @@ describe('protocol extensions', () => {
     client.close();
   });
 
-  it('never streams a credential, even split across deltas, nor puts one in the response', async () => {
+  it('never streams its own credential or a server-wide secret, even split across deltas, nor puts one in the response', async () => {
+    // Another session's key is not looked for at all (that was an oracle, test/security/oracle.test.ts).
+    const serverSecret = 'sk-ant-server-wide-0123456789';
     const engine = scriptedEngine((input) => {
-      for (const piece of ['Your key is tok-a', 'li', 'ce and ', 'bob has tok-', 'bob.', ' Done'])
+      for (const piece of ['Your key is tok-a', 'li', 'ce and the server has sk-ant-ser', 'ver-wide-01234', '56789.', ' Done'])
         input.emit({ kind: 'delta', text: piece });
-      return 'Your key is tok-alice and bob has tok-bob. Done';
+      return `Your key is tok-alice and the server has ${serverSecret}. Done`;
     });
     gateway = await startTestGateway({ engine });
-    const bob = await TestClient.open(gateway.url);
-    await bob.request({ type: 'auth', api_key: 'tok-bob', org_id: 'org-a' }, 'auth_success');
+    gateway.secrets.addServerWide(serverSecret);
     const client = await TestClient.open(gateway.url);
     await client.request({ type: 'auth', api_key: 'tok-alice', org_id: 'org-a', extensions: ['stream'] }, 'auth_success');
     const response = await client.request({ type: 'query', content: 'leak please' }, 'response');
@@ -132,10 +135,9 @@ describe('protocol extensions', () => {
       .filter((frame) => frame.type === 'delta')
       .map((frame) => String(frame.text))
       .join('');
-    expect(streamed).toBe('Your key is [redacted] and bob has [redacted]. Done');
-    expect(response.content).toBe('Your key is [redacted] and bob has [redacted]. Done');
+    expect(streamed).toBe('Your key is [redacted] and the server has [redacted]. Done');
+    expect(response.content).toBe('Your key is [redacted] and the server has [redacted]. Done');
     client.close();
-    bob.close();
   });
 
   it('never streams a credential that ends with its own first characters (regression: it was held at the wrong place and leaked)', async () => {

@@ -114,7 +114,8 @@ describe('an old-protocol client (original messages only)', () => {
       return 'fine';
     });
     gateway = await startTestGateway({ engine });
-    gateway.secrets.add('tok-carol-secret');
+    // A server-wide secret (another session's key is not looked for in Alice's output: docs/security.md).
+    gateway.secrets.addServerWide('tok-carol-secret');
     const client = await TestClient.open(gateway.url);
     await client.request({ type: 'auth', api_key: 'tok-alice', org_id: 'org-a' }, 'auth_success');
     const error = await client.request({ type: 'query', content: 'boom' }, 'error');

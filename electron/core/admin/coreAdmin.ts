@@ -4,6 +4,7 @@ import type { ApprovalPolicy } from '../../../shared/types/settings';
 import type { Config } from '../config/config';
 import type { Logger, LogRing } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
+import { isLoopbackHost } from '../net/loopback';
 import type { SpendLedger } from '../spend/spendLedger';
 import type { SettingsService } from '../store/settingsService';
 
@@ -47,9 +48,13 @@ export interface CoreAdmin {
  * Wires the admin surface to a composed core: gateway start/stop, the local chat, live settings
  * (written into `host.config` and registered as secrets), and the browser transport.
  */
-export function createCoreAdmin(host: CoreAdminHost, settings: SettingsService, extra: Pick<CreateAdminOptions, 'mdns' | 'timing' | 'network'> = {}): CoreAdmin {
+export function createCoreAdmin(
+  host: CoreAdminHost,
+  settings: SettingsService,
+  extra: Pick<CreateAdminOptions, 'mdns' | 'timing' | 'network'> = {},
+): CoreAdmin {
   const token = settings.adminToken();
-  host.secrets.add(token);
+  host.secrets.addServerWide(token);
   const admin = createAdmin({
     health: () => host.health(),
     sessions: host.sessions,
@@ -68,16 +73,16 @@ export function createCoreAdmin(host: CoreAdminHost, settings: SettingsService, 
   const stopSettings = settings.subscribe(({ changed }) => {
     if (changed.includes('tallyfyApiKey')) {
       const key = settings.secret('tallyfyApiKey');
-      host.secrets.add(key);
+      host.secrets.addServerWide(key);
       host.config.tallyfyApiKey = key;
     }
     if (changed.includes('tallyfyOrgId')) host.config.tallyfyOrgId = settings.current.tallyfyOrgId || undefined;
-    if (changed.includes('accessCode')) host.secrets.add(settings.current.accessCode);
+    if (changed.includes('accessCode')) host.secrets.addServerWide(settings.current.accessCode);
     if (changed.includes('idleTimeoutMinutes')) host.setIdleTimeout(settings.current.idleTimeoutMinutes);
     const agentPatch: Parameters<CoreAdminHost['configureAgent']>[0] = {};
     if (changed.includes('anthropicApiKey')) {
       const key = settings.secret('anthropicApiKey');
-      host.secrets.add(key);
+      host.secrets.addServerWide(key);
       host.config.anthropicApiKey = key;
       agentPatch.apiKey = key ?? null;
     }
@@ -85,7 +90,13 @@ export function createCoreAdmin(host: CoreAdminHost, settings: SettingsService, 
     if (changed.includes('approvalPolicy')) agentPatch.approvalPolicy = settings.current.approvalPolicy;
     if (Object.keys(agentPatch).length > 0) host.configureAgent(agentPatch);
   });
-  const http = createAdminHttp({ handlers: admin.handlers, events: admin.events, token: () => token, logger: host.logger });
+  const http = createAdminHttp({
+    handlers: admin.handlers,
+    events: admin.events,
+    token: () => token,
+    logger: host.logger,
+    exposed: !isLoopbackHost(host.config.host),
+  });
   return {
     admin,
     http,

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
 import type { Duplex } from 'node:stream';
 
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -7,6 +8,8 @@ import { adminSubprotocol } from '../../../shared/ipc/bridge';
 import { fail } from '../../../shared/ipc/result';
 import { sendJson } from '../gateway/httpServer';
 import type { Logger } from '../log/logger';
+import { createAttemptLimiter, defaultAdminGuessLimit, type AttemptLimiter } from '../net/attemptLimiter';
+import { hostHeaderNamesThisMachine } from '../net/loopback';
 import { tokensMatch } from '../net/tokensMatch';
 
 import { dispatchAdmin, type AdminHandlers } from './dispatch';
@@ -22,6 +25,13 @@ export interface AdminHttpOptions {
   maxBodyBytes?: number;
   /** A socket whose unsent events exceed this is closed (1013), bytes. Default 4 MiB. */
   maxBufferedBytes?: number;
+  /**
+   * True when the gateway is bound beyond loopback. `Host` must name this machine: a loopback
+   * name, and on the LAN also an IP literal or the machine's name. Default false (loopback only).
+   */
+  exposed?: boolean;
+  /** Counts wrong admin tokens per address; a used-up address gets 429 with `Retry-After`. Default 10 per 5 minutes, in memory. */
+  guessLimiter?: AttemptLimiter;
 }
 
 /** The admin's HTTP half: `POST /admin/api/<route>` and the `/admin/events` WebSocket. */
@@ -79,6 +89,25 @@ function sameOrigin(req: IncomingMessage): boolean {
 export function createAdminHttp(options: AdminHttpOptions): AdminHttp {
   const maxBody = options.maxBodyBytes ?? 64 * 1024;
   const maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024;
+  const guesses = options.guessLimiter ?? createAttemptLimiter(defaultAdminGuessLimit);
+  const machineName = hostname();
+  /** Addresses whose current burst of refusals was logged already (one line per burst). */
+  const refusing = new Set<string>();
+  const addressOf = (req: IncomingMessage): string => (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+  const hostOk = (req: IncomingMessage): boolean => hostHeaderNamesThisMachine(req.headers.host, options.exposed ?? false, machineName);
+  /** Ms the address must wait; logs the start of each refused burst with the address. */
+  const refusedFor = async (address: string): Promise<number> => {
+    const wait = await guesses.blockedFor(address);
+    if (wait === 0) refusing.delete(address);
+    else if (!refusing.has(address)) {
+      refusing.add(address);
+      options.logger.warn(
+        { address, retryAfterSeconds: Math.ceil(wait / 1000) },
+        'admin token guesses refused: too many wrong tokens from this address',
+      );
+    }
+    return wait;
+  };
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: 4 * 1024,
@@ -119,13 +148,34 @@ export function createAdminHttp(options: AdminHttpOptions): AdminHttp {
         sendJson(res, 405, fail('METHOD_NOT_ALLOWED', 'Use POST for admin routes.'));
         return true;
       }
+      if (!hostOk(req)) {
+        options.logger.info({ host: req.headers.host, address: addressOf(req) }, 'admin request refused: foreign Host');
+        sendJson(res, 403, fail('FORBIDDEN_HOST', 'The admin API answers only requests addressed to this machine.'));
+        return true;
+      }
       if (!sameOrigin(req)) {
         sendJson(res, 403, fail('FORBIDDEN_ORIGIN', 'The admin API answers only its own page.'));
         return true;
       }
+      const address = addressOf(req);
+      const wait = await refusedFor(address);
+      if (wait > 0) {
+        res.setHeader('retry-after', String(Math.ceil(wait / 1000)));
+        sendJson(
+          res,
+          429,
+          fail('TOO_MANY_ATTEMPTS', 'Too many wrong admin tokens from this address. Wait, then use the admin link the server printed.'),
+        );
+        return true;
+      }
       if (!authorized(req.headers.authorization)) {
+        await guesses.fail(address);
         res.setHeader('www-authenticate', 'Bearer');
-        sendJson(res, 401, fail('UNAUTHORIZED', 'The admin token is missing or wrong. Open the admin link the server printed at start-up.'));
+        sendJson(
+          res,
+          401,
+          fail('UNAUTHORIZED', 'The admin token is missing or wrong. Open the admin link the server printed at start-up.'),
+        );
         return true;
       }
       const body = await readBody(req, maxBody);
@@ -142,9 +192,19 @@ export function createAdminHttp(options: AdminHttpOptions): AdminHttp {
           return true;
         }
       }
-      const route = decodeURIComponent(path.slice('/admin/api/'.length));
+      let route: string;
+      try {
+        route = decodeURIComponent(path.slice('/admin/api/'.length));
+      } catch {
+        sendJson(res, 400, fail('BAD_PATH', 'The route name in the address is not valid percent-encoding.'));
+        return true;
+      }
       const result = await dispatchAdmin(options.handlers, route, input);
-      sendJson(res, result.ok ? 200 : result.error.code === 'UNKNOWN_ROUTE' ? 404 : result.error.code === 'INVALID_INPUT' ? 400 : 200, result);
+      sendJson(
+        res,
+        result.ok ? 200 : result.error.code === 'UNKNOWN_ROUTE' ? 404 : result.error.code === 'INVALID_INPUT' ? 400 : 200,
+        result,
+      );
       return true;
     },
 
@@ -158,17 +218,28 @@ export function createAdminHttp(options: AdminHttpOptions): AdminHttp {
       const refuse = (status: string): void => {
         socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       };
-      if (!sameOrigin(req)) {
-        options.logger.info({ origin: req.headers.origin }, 'admin events upgrade refused: foreign origin');
+      if (!hostOk(req) || !sameOrigin(req)) {
+        options.logger.info({ origin: req.headers.origin, host: req.headers.host }, 'admin events upgrade refused: foreign Host or Origin');
         refuse('403 Forbidden');
         return true;
       }
-      if (!offered.includes(adminSubprotocol) || !tokensMatch(token, options.token())) {
-        options.logger.info('admin events upgrade refused: missing or wrong admin token');
-        refuse('401 Unauthorized');
-        return true;
-      }
-      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      const address = addressOf(req);
+      void (async () => {
+        const wait = await refusedFor(address);
+        if (wait > 0) {
+          socket.end(
+            `HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${Math.ceil(wait / 1000)}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+          );
+          return;
+        }
+        if (!offered.includes(adminSubprotocol) || !tokensMatch(token, options.token())) {
+          await guesses.fail(address);
+          options.logger.info({ address }, 'admin events upgrade refused: missing or wrong admin token');
+          refuse('401 Unauthorized');
+          return;
+        }
+        wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      })();
       return true;
     },
 

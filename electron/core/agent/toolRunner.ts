@@ -96,7 +96,8 @@ async function approve(call: RequestedCall, info: ToolInfo | undefined, ctx: Too
   ctx.emit({ type: 'approval_requested', round: ctx.round, toolId: call.id, toolName: call.name, input: call.input, hints });
   const outcome = await askApproval(ctx.requestApproval, { toolName: call.name, toolId: call.id, input: call.input, hints }, ctx.approvalTimeoutMs, ctx.signal);
   ctx.emit({ type: 'approval_resolved', round: ctx.round, toolId: call.id, toolName: call.name, decision: outcome.decision, reason: outcome.reason });
-  if (outcome.decision === 'allow_session' && !forced) ctx.conversation.allowedTools.add(call.name);
+  // Never remembered for a destructive tool, whatever the answer said (each one is asked), nor for an always-ask tool.
+  if (outcome.decision === 'allow_session' && hints.destructiveHint !== true && !forced) ctx.conversation.allowedTools.add(call.name);
   if (outcome.decision !== 'deny') return null;
   if (outcome.reason === 'cancelled') {
     ctx.records.push({ id: call.id, name: call.name, input: call.input, round: ctx.round, outcome: 'cancelled', durationMs: 0 });

@@ -21,7 +21,11 @@ export const configSchema = z.object({
   /** JSON seed file for the sandbox (docs/sandbox-seed.md). Default: the built-in seed. */
   sandboxSeed: z.string().min(1).optional(),
   /** Minutes a session may stay idle before it is closed. Default 60. */
-  idleTimeoutMinutes: z.coerce.number().positive().max(24 * 60).default(60),
+  idleTimeoutMinutes: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(60),
   /** Access code teammates must give when the gateway is bound beyond loopback. */
   accessCode: z.string().min(4).max(128).optional(),
   /** Token for the browser admin view at `/admin`. Generated and kept in the settings when absent. */
@@ -75,6 +79,8 @@ const flagOptions = {
   'idle-timeout': { type: 'string' },
   'access-code': { type: 'string' },
   'admin-token': { type: 'string' },
+  'access-code-file': { type: 'string' },
+  'admin-token-file': { type: 'string' },
   debug: { type: 'boolean' },
   'no-mdns': { type: 'boolean' },
   'data-dir': { type: 'string' },
@@ -112,15 +118,40 @@ const sources: Partial<Record<keyof Config, { flag?: keyof typeof flagOptions; e
 const booleanKeys = new Set<keyof Config>(['sandbox', 'debug', 'mdns']);
 
 /**
+ * Secrets that may be read from a file instead (first line, surrounding spaces trimmed), so they
+ * never appear in the process list (`/proc/PID/cmdline`) or the environment of child processes.
+ */
+const fileSources: Partial<Record<keyof Config, { flag: keyof typeof flagOptions; env: string }>> = {
+  accessCode: { flag: 'access-code-file', env: 'GATEWAY_ACCESS_CODE_FILE' },
+  adminToken: { flag: 'admin-token-file', env: 'GATEWAY_ADMIN_TOKEN_FILE' },
+};
+
+/** Reads one secret file: its first line, trimmed; a one-line error when it cannot. */
+function readSecretFile(what: string, path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${what}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  const value = (text.split(/\r?\n/)[0] ?? '').trim();
+  if (!value) throw new ConfigError(`${what}: ${path} is empty`);
+  return value;
+}
+
+/**
  * The config keys a flag in `argv` or a non-empty environment variable sets: the settings file
  * cannot change those while the process runs.
  */
 export function overriddenKeys(argv: readonly string[], env: NodeJS.ProcessEnv): (keyof Config)[] {
   return (Object.entries(sources) as [keyof Config, { flag?: string; env?: string }][])
-    .filter(
-      ([, source]) =>
-        (source.env !== undefined && (env[source.env] ?? '') !== '') ||
-        (source.flag !== undefined && argv.some((arg) => arg === `--${source.flag}` || arg.startsWith(`--${source.flag}=`))),
+    .filter(([key, source]) =>
+      [source, fileSources[key]].some(
+        (from) =>
+          from !== undefined &&
+          ((from.env !== undefined && (env[from.env] ?? '') !== '') ||
+            (from.flag !== undefined && argv.some((arg) => arg === `--${from.flag}` || arg.startsWith(`--${from.flag}=`)))),
+      ),
     )
     .map(([key]) => key);
 }
@@ -135,7 +166,11 @@ export const usage = `Usage: npm run serve -- [options]
   --sandbox-seed FILE    JSON seed for the sandbox (see docs/sandbox-seed.md)
   --idle-timeout MIN     close sessions idle this many minutes (default 60)
   --access-code CODE     code teammates must enter when the gateway is on the LAN
+                         (visible to every local user in the process list: prefer --access-code-file)
+  --access-code-file F   read the access code from file F (first line)
   --admin-token TOKEN    token for the browser admin view (default: generated and kept)
+                         (visible to every local user in the process list: prefer --admin-token-file)
+  --admin-token-file F   read the admin token from file F (first line)
   --data-dir DIR         settings folder (default ~/.config/tallyfy-mcp-gateway)
   --no-mdns              do not advertise the gateway on the LAN over mDNS
   --user-daily-usd N     each teammate's spending limit per day, US dollars (default: none)
@@ -145,7 +180,7 @@ export const usage = `Usage: npm run serve -- [options]
   -h, --help             this text
 
 Environment: GATEWAY_HOST, GATEWAY_PORT, GATEWAY_MCP_PORT, GATEWAY_SANDBOX, GATEWAY_IDLE_TIMEOUT,
-GATEWAY_SANDBOX_SEED, GATEWAY_ACCESS_CODE, GATEWAY_ADMIN_TOKEN, GATEWAY_DATA_DIR, GATEWAY_DEBUG, GATEWAY_MDNS, GATEWAY_LOG_FORMAT,
+GATEWAY_SANDBOX_SEED, GATEWAY_ACCESS_CODE, GATEWAY_ACCESS_CODE_FILE, GATEWAY_ADMIN_TOKEN, GATEWAY_ADMIN_TOKEN_FILE, GATEWAY_DATA_DIR, GATEWAY_DEBUG, GATEWAY_MDNS, GATEWAY_LOG_FORMAT,
 GATEWAY_USER_DAILY_USD, GATEWAY_USER_MONTHLY_USD, GATEWAY_GATEWAY_MONTHLY_USD, ANTHROPIC_API_KEY,
 ANTHROPIC_BASE_URL, ANTHROPIC_MODEL, TALLYFY_API_URL, TALLYFY_API_KEY, TALLYFY_ORG_ID, MCP_SERVER_URL.`;
 
@@ -211,6 +246,16 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (flagValue !== undefined) fromEnvAndFlags[key] = flagValue;
   }
   if (flags['no-mdns'] === true) fromEnvAndFlags.mdns = false;
+  for (const [key, from] of Object.entries(fileSources) as [keyof Config, { flag: string; env: string }][]) {
+    const flagPath = flags[from.flag];
+    const path = typeof flagPath === 'string' ? flagPath : env[from.env] || undefined;
+    if (path === undefined) continue;
+    const plain = sources[key];
+    const plainGiven =
+      (plain?.flag !== undefined && flags[plain.flag] !== undefined) || (plain?.env !== undefined && (env[plain.env] ?? '') !== '');
+    if (plainGiven) throw new ConfigError(`give either --${plain?.flag} / ${plain?.env} or --${from.flag} / ${from.env}, not both`);
+    fromEnvAndFlags[key] = readSecretFile(`--${from.flag} / ${from.env}`, path);
+  }
   const dataDir = resolve(String(fromEnvAndFlags.dataDir ?? defaultDataDir(env)));
   Object.assign(merged, readSettingsFile(dataDir), fromEnvAndFlags, { dataDir });
   const parsed = configSchema.safeParse(merged);

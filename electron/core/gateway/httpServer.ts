@@ -3,7 +3,8 @@ import type { Duplex } from 'node:stream';
 
 import type { Health } from '../../../shared/types/health';
 import type { Logger } from '../log/logger';
-import { close, listen } from '../net/listen';
+import { close, httpListenerLimits, listen } from '../net/listen';
+import { hostnameOfHeader, isLoopbackHost } from '../net/loopback';
 
 import { pageHeaders, serveStatic } from './staticFiles';
 import type { WsGateway } from './wsGateway';
@@ -27,6 +28,11 @@ export interface GatewayHttpOptions {
    * (slowloris) are disconnected. Default 10,000. Checked every second.
    */
   headersTimeoutMs?: number;
+  /**
+   * True when the gateway is bound beyond loopback: `/healthz` then tells a request that does not
+   * come from (and is not addressed to) this machine only that the server is up. Default false.
+   */
+  exposed?: boolean;
   /** Routes tried before the static files. */
   routes?: RouteHandler[];
   /** Upgrade handlers tried before the WebSocket gateway. */
@@ -66,7 +72,10 @@ export async function startGatewayHttp(options: GatewayHttpOptions): Promise<Gat
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
-      sendJson(res, 200, options.health());
+      const health = options.health();
+      const fromThisMachine = isLoopbackHost(req.socket.remoteAddress ?? '') && isLoopbackHost(hostnameOfHeader(req.headers.host ?? ''));
+      // On the LAN, no version, mode, URLs or session counts: only that the server is up.
+      sendJson(res, 200, options.exposed && !fromThisMachine ? { status: health.status } : health);
       return;
     }
     for (const route of options.routes ?? []) if (await route(req, res, path)) return;
@@ -80,21 +89,39 @@ export async function startGatewayHttp(options: GatewayHttpOptions): Promise<Gat
   };
   // Node's defaults (60 s, checked every 30 s) let a trickling client hold a socket for up to 90 s.
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
-  const server = createServer({ headersTimeout, requestTimeout: Math.max(headersTimeout, 60_000), connectionsCheckingInterval: Math.min(1000, headersTimeout) }, (req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      options.logger.error({ err: error }, 'HTTP handler failed');
-      if (!res.headersSent) sendJson(res, 500, { error: { code: 'INTERNAL', message: 'Something went wrong.' } });
-      else res.destroy();
-    });
-  });
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout: Math.max(headersTimeout, httpListenerLimits.requestTimeout),
+      connectionsCheckingInterval: Math.min(httpListenerLimits.connectionsCheckingInterval, headersTimeout),
+      maxHeaderSize: httpListenerLimits.maxHeaderSize,
+    },
+    (req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        options.logger.error({ err: error }, 'HTTP handler failed');
+        if (!res.headersSent) sendJson(res, 500, { error: { code: 'INTERNAL', message: 'Something went wrong.' } });
+        else res.destroy();
+      });
+    },
+  );
+  server.keepAliveTimeout = httpListenerLimits.keepAliveTimeout;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     for (const upgrade of options.upgrades ?? []) if (upgrade(req, socket, head)) return;
     if (ws) return ws.handleUpgrade(req, socket, head);
     socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
-  server.on('clientError', (error, socket) => {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     options.logger.debug({ err: error }, 'bad HTTP request');
-    socket.destroy();
+    // Say why when we can (headers too large, or too slow), then hang up.
+    const status =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? '408 Request Timeout'
+          : undefined;
+    if (status && socket.writable)
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+    else socket.destroy();
   });
   const port = await listen(server, options.host, options.port, 'The gateway');
   return {

@@ -6,14 +6,14 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { allExtensions, closeCodes, decodeClientFrame, encodeFrame } from '../../../shared/protocol';
 import type { AuthErrorCode, ClientMessage, Extension, ServerMessage } from '../../../shared/protocol';
 import type { Logger } from '../log/logger';
+import { createAttemptLimiter, type AttemptLimit, type AttemptLimiter } from '../net/attemptLimiter';
 import { isLoopbackHost } from '../net/loopback';
 import { tokensMatch } from '../net/tokensMatch';
 import { systemClock, type Clock } from '../sessions/clock';
 import { AuthFailure, type Authenticator, type Credentials } from '../sessions/engine';
-import { SignInLimiter, TokenBucket, defaultMessageRateLimit, type AttemptLimit, type RateLimit } from '../sessions/rateLimiter';
+import { TokenBucket, defaultMessageRateLimit, type RateLimit } from '../sessions/rateLimiter';
 import type { SessionRegistry } from '../sessions/registry';
 import type { Session, SessionChannel } from '../sessions/session';
-
 
 import { checkUpgrade, isLoopbackBinding } from './upgradeGuard';
 
@@ -49,8 +49,17 @@ export interface WsGatewayOptions {
    * HTTP 429 at upgrade. Default 32. Not applied on a loopback binding, where every peer is this machine.
    */
   maxConnectionsPerAddress?: number;
-  /** Failed sign-ins per address. Default 10 per 15 minutes. */
+  /** Failed sign-ins per address (successes in between do not reset the count). Default 10 per 15 minutes. */
   attemptLimit?: AttemptLimit;
+  /** Counts failed sign-ins (a cluster passes a shared store). Default: in memory, with `attemptLimit`. */
+  attemptLimiter?: AttemptLimiter;
+  /** A connection that has not signed in (or resumed) this long after its upgrade is closed (1008), ms. Default 15,000. */
+  signInDeadlineMs?: number;
+  /**
+   * Connections not yet signed in that may be open at once, from all addresses together; more get
+   * HTTP 503 at upgrade (signed-in sessions are never affected). Default 256.
+   */
+  maxUnauthenticated?: number;
   clock?: Clock;
 }
 
@@ -90,17 +99,25 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
   const { registry, logger } = options;
   const clock = options.clock ?? systemClock;
   const maxPayload = options.maxPayload ?? 64 * 1024;
-  const currentAccessCode = (): string | undefined => (typeof options.accessCode === 'function' ? options.accessCode() : options.accessCode);
-  const currentAllowedOrgs = (): readonly string[] | undefined => (typeof options.allowedOrgIds === 'function' ? options.allowedOrgIds() : options.allowedOrgIds);
+  const currentAccessCode = (): string | undefined =>
+    typeof options.accessCode === 'function' ? options.accessCode() : options.accessCode;
+  const currentAllowedOrgs = (): readonly string[] | undefined =>
+    typeof options.allowedOrgIds === 'function' ? options.allowedOrgIds() : options.allowedOrgIds;
   const isAccessCodeRequired = (): boolean => !isLoopbackBinding(options.host) && !!currentAccessCode();
   const perAddressCap = isLoopbackBinding(options.host) ? Infinity : (options.maxConnectionsPerAddress ?? 32);
   const openPerAddress = new Map<string, number>();
-  const limiter = new SignInLimiter(options.attemptLimit, clock);
+  const limiter = options.attemptLimiter ?? createAttemptLimiter(options.attemptLimit);
+  const signInDeadlineMs = options.signInDeadlineMs ?? 15_000;
+  const maxUnauthenticated = options.maxUnauthenticated ?? 256;
+  /** Sockets upgraded (or upgrading) that have not signed in yet. */
+  let unauthenticated = 0;
+  let refusedForCap = 0;
   const wss = new WebSocketServer({ noServer: true, maxPayload, clientTracking: true, perMessageDeflate: false });
   const alive = new WeakMap<WebSocket, boolean>();
   let closing = false;
   let suspended = false;
-  const stoppedMessage = 'The gateway admin has stopped the gateway for now: only the desk user can use it on this machine. Try again later.';
+  const stoppedMessage =
+    'The gateway admin has stopped the gateway for now: only the desk user can use it on this machine. Try again later.';
 
   const heartbeat = setInterval(() => {
     for (const ws of wss.clients) {
@@ -125,9 +142,19 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
     );
   }
 
-  function accept(ws: WebSocket, request: IncomingMessage, browser: boolean): void {
+  function accept(ws: WebSocket, request: IncomingMessage, browser: boolean, signedIn: () => void): void {
     const address = remoteAddress(request);
     let session: Session = registry.create({ kind: browser ? 'web' : 'ws', address });
+    const deadline = setTimeout(() => {
+      if (session.authenticated) return;
+      logger.info({ address }, 'closing a connection that did not sign in before the deadline');
+      channel.close(closeCodes.policy, 'sign-in deadline');
+    }, signInDeadlineMs);
+    deadline.unref();
+    const cleared = (): void => {
+      clearTimeout(deadline);
+      signedIn();
+    };
     const bucket = new TokenBucket(options.rateLimit ?? defaultMessageRateLimit, clock);
     let dropped = 0;
     let authPending = false;
@@ -169,8 +196,9 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       try {
         const identity = await options.authenticate(credentials);
         if (session.ended || ws.readyState !== ws.OPEN) return;
-        limiter.succeed(address);
+        // No reset of the failure count: failures count whatever succeeds in between.
         session.signIn(identity, credentials);
+        cleared();
         session.negotiate(extensions);
         sendRaw({
           type: 'auth_success',
@@ -184,7 +212,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         logger.info({ session: session.id, user: identity.user.email, org: identity.org.id, kind: session.kind }, 'session signed in');
       } catch (error) {
         if (error instanceof AuthFailure) {
-          if (error.code === 'INVALID_CREDENTIALS') limiter.fail(address);
+          if (error.code === 'INVALID_CREDENTIALS') await limiter.fail(address);
           authError(error.code, error.message);
         } else {
           logger.warn({ err: error }, 'sign-in check failed');
@@ -211,7 +239,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
           );
         if (authPending) return session.sendError('AUTH_IN_PROGRESS', 'A sign-in is already being checked; wait for its answer.');
         if (suspended) return authError('GATEWAY_STOPPED', stoppedMessage);
-        if (limiter.blocked(address)) {
+        if ((await limiter.blockedFor(address)) > 0) {
           authError('TOO_MANY_ATTEMPTS', 'Too many failed sign-ins from this address. Wait a few minutes, then try again.');
           return channel.close(closeCodes.policy, 'too many sign-in attempts');
         }
@@ -220,13 +248,13 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
           if (!message.access_code)
             return authError('ACCESS_CODE_REQUIRED', 'This gateway is shared on the network: enter the access code your admin gave you.');
           if (!tokensMatch(normalizeAccessCode(message.access_code), normalizeAccessCode(accessCode))) {
-            limiter.fail(address);
+            await limiter.fail(address);
             return authError('ACCESS_CODE_INVALID', 'The access code is wrong. Ask the gateway admin for the current code.');
           }
         }
         const allowedOrgIds = currentAllowedOrgs();
         if (allowedOrgIds?.length && !allowedOrgIds.includes(message.org_id)) {
-          limiter.fail(address);
+          await limiter.fail(address);
           return authError('ORG_NOT_ALLOWED', 'This gateway does not accept sign-ins for that organization. Ask the gateway admin.');
         }
         if (message.client) session.client = message.client;
@@ -238,7 +266,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         const local = options.local;
         const credentials = local?.credentials();
         if (!local || !isLoopbackHost(address) || !local.verify(message.local_token)) {
-          limiter.fail(address);
+          await limiter.fail(address);
           return authError('LOCAL_NOT_AVAILABLE', 'Local sign-in is only for the desktop app on this machine.');
         }
         if (!credentials) return authError('LOCAL_NOT_AVAILABLE', 'Set your Tallyfy API key and organization id in Settings first.');
@@ -246,16 +274,22 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         session.client = 'desktop';
         await signIn(credentials, message.extensions);
       },
-      resume: (message) => {
+      resume: async (message) => {
         if (session.authenticated) return session.sendError('ALREADY_AUTHENTICATED', 'This connection is already signed in.');
-        if (limiter.blocked(address)) {
+        if ((await limiter.blockedFor(address)) > 0) {
           authError('TOO_MANY_ATTEMPTS', 'Too many failed attempts from this address. Wait a few minutes, then sign in again.');
           return channel.close(closeCodes.policy, 'too many attempts');
         }
         const target = registry.get(message.session_id);
         // While stopped only local sessions are left, so a teammate's resume fails like any ended session.
-        if (!target || target === session || !target.authenticated || (suspended && target.kind !== 'local') || !target.checkResumeToken(message.resume_token)) {
-          limiter.fail(address);
+        if (
+          !target ||
+          target === session ||
+          !target.authenticated ||
+          (suspended && target.kind !== 'local') ||
+          !target.checkResumeToken(message.resume_token)
+        ) {
+          await limiter.fail(address);
           return session.sendError(
             'RESUME_FAILED',
             'That session cannot be resumed (it ended, expired, or the token is wrong). Sign in again.',
@@ -265,6 +299,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         session = target;
         fresh.detach();
         target.resumeOn(channel, message.extensions);
+        cleared();
         logger.info({ session: target.id, user: target.identity?.user.email }, 'session resumed');
       },
       query: async (message) => {
@@ -314,6 +349,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
     });
 
     ws.on('close', () => {
+      clearTimeout(deadline);
       alive.delete(ws);
       session.detach(channel);
     });
@@ -342,7 +378,8 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       socket.on('error', () => socket.destroy());
       if (closing) return reject(socket, 503, 'The gateway is shutting down.');
       // The desk user's own pane (`auth_local`, loopback only) keeps working while the admin has stopped the gateway.
-      if (suspended && !isLoopbackHost(remoteAddress(request))) return reject(socket, 503, 'The gateway admin has stopped the gateway for now.');
+      if (suspended && !isLoopbackHost(remoteAddress(request)))
+        return reject(socket, 503, 'The gateway admin has stopped the gateway for now.');
       const verdict = checkUpgrade(request, {
         host: options.host,
         ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
@@ -355,6 +392,17 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         return reject(socket, verdict.status, verdict.message);
       }
       const address = remoteAddress(request);
+      if (unauthenticated >= maxUnauthenticated) {
+        refusedForCap += 1;
+        // One line per burst, not one per refused socket.
+        if (refusedForCap === 1 || refusedForCap % 500 === 0)
+          logger.warn(
+            { address, pending: unauthenticated, refused: refusedForCap },
+            'WebSocket upgrades refused: too many connections waiting to sign in',
+          );
+        return reject(socket, 503, 'The gateway has too many connections waiting to sign in. Try again in a moment.');
+      }
+      if (refusedForCap > 0 && unauthenticated < maxUnauthenticated / 2) refusedForCap = 0;
       const held = openPerAddress.get(address) ?? 0;
       if (held >= perAddressCap) {
         logger.info({ address, held }, 'WebSocket upgrade refused: too many connections from one address');
@@ -371,7 +419,15 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         else openPerAddress.delete(address);
       };
       socket.once('close', release);
-      wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request, verdict.browser));
+      unauthenticated += 1;
+      let pending = true;
+      const signedIn = (): void => {
+        if (!pending) return;
+        pending = false;
+        unauthenticated -= 1;
+      };
+      socket.once('close', signedIn);
+      wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request, verdict.browser, signedIn));
     },
     async close(reason) {
       if (closing) return;

@@ -20,6 +20,39 @@ export class SecretRegistry {
   readonly #secrets = new Map<string, number>();
   /** Secrets by their first characters; built when first needed after a change. */
   #index: SecretIndex | undefined;
+  /** A registry whose secrets are scrubbed too, after this one's (see {@link SecretRegistry.layered}). */
+  readonly #over: SecretRegistry | undefined;
+  #serverWide: SecretRegistry | undefined;
+
+  /** `over`: another registry scrubbed after this one's own secrets (read live, so its changes apply). */
+  constructor(options: { over?: SecretRegistry } = {}) {
+    this.#over = options.over;
+  }
+
+  /**
+   * The server-wide secrets (Anthropic key, admin token, access code, the desk user's Tallyfy
+   * key), a subset of this registry: what every session's output is scrubbed of besides its own
+   * credentials (docs/security.md). Empty until {@link addServerWide} is called.
+   */
+  get serverWide(): SecretRegistry {
+    return (this.#serverWide ??= new SecretRegistry());
+  }
+
+  /** Registers a server-wide secret: scrubbed from logs, and from every session's output. */
+  addServerWide(secret: string | undefined): void {
+    this.add(secret);
+    this.serverWide.add(secret);
+  }
+
+  /**
+   * A registry scrubbing `own` secrets plus (live) the server-wide ones, and nothing of any other
+   * session: what one session's or one MCP caller's output is scrubbed with.
+   */
+  scoped(own: readonly (string | undefined)[] = []): SecretRegistry {
+    const registry = new SecretRegistry({ over: this.serverWide });
+    for (const secret of own) registry.add(secret);
+    return registry;
+  }
 
   /** Registers a secret; values shorter than 4 characters are ignored (too likely to be ordinary text). */
   add(secret: string | undefined): void {
@@ -50,6 +83,12 @@ export class SecretRegistry {
    * of secrets (thousands of sessions each register theirs).
    */
   scrubKnown(text: string): string {
+    const own = this.#scrubOwn(text);
+    return this.#over ? this.#over.scrubKnown(own) : own;
+  }
+
+  #scrubOwn(text: string): string {
+    if (this.#secrets.size === 0) return text;
     if (this.#secrets.size <= indexThreshold) {
       let out = text;
       for (const secret of this.#indexed().longestFirst) {
@@ -81,21 +120,41 @@ export class SecretRegistry {
    * secret, not with the number of secrets.
    */
   scrubStreamed(text: string): { ready: string; held: string } {
-    const cut = this.#heldTail(text);
+    const cut = this.heldTailStart(text);
     return { ready: this.scrubKnown(text.slice(0, cut)), held: text.slice(cut) };
   }
 
   /**
-   * The smallest index `i` such that `text.slice(i)` is a proper prefix of a secret and `i` is not
-   * inside a whole secret in `text`; `text.length` when there is none.
+   * The smallest index `i` such that `text.slice(i)` is a proper prefix of one of this registry's
+   * own secrets (not those it is layered over) and `i` is not inside a whole secret in `text`;
+   * `text.length` when there is none. Content-aware: it reveals these secrets' first characters to
+   * whoever sees where text is cut, so use it only with secrets the reader owns.
    */
-  #heldTail(text: string): number {
+  heldTailStart(text: string): number {
     if (this.#secrets.size === 0) return text.length;
     const index = this.#indexed();
     for (let i = Math.max(0, text.length - index.longest + 1); i < text.length; i++) {
       if (startsSecret(text, i, index) && !insideSecret(text, i, index)) return i;
     }
     return text.length;
+  }
+
+  /**
+   * The start of a whole registered secret (own or layered) that begins before `at` and ends
+   * after it in `text`, or `at` when none does: where a cut at `at` must move so no secret is split.
+   */
+  cutOutside(text: string, at: number): number {
+    let cut = at;
+    if (this.#secrets.size > 0) {
+      const index = this.#indexed();
+      for (let start = Math.max(0, at - index.longest + 1); start < at && start + 3 <= text.length; start++) {
+        if (index.byKey3.get(key3(text, start))?.some((secret) => start + secret.length > at && text.startsWith(secret, start))) {
+          cut = start;
+          break;
+        }
+      }
+    }
+    return this.#over ? this.#over.cutOutside(text, cut) : cut;
   }
 
   #indexed(): SecretIndex {

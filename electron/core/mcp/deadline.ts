@@ -67,6 +67,37 @@ function formatUtc(instant: Date): string {
   return `${instant.getUTCFullYear()}-${pad(instant.getUTCMonth() + 1)}-${pad(instant.getUTCDate())} ${pad(instant.getUTCHours())}:${pad(instant.getUTCMinutes())}:${pad(instant.getUTCSeconds())}`;
 }
 
+/** Tallyfy's named times of day (tallyfy-api.md §7): what "morning", "evening"… mean as a clock time. */
+export const namedTimeOfDay: Record<string, string> = {
+  morning: '09:00',
+  noon: '12:00',
+  midday: '12:00',
+  afternoon: '14:00',
+  evening: '18:00',
+  night: '20:00',
+  midnight: '00:00',
+};
+
+/**
+ * Rewrites named times of day into clock times chrono reads ("tomorrow evening" → "tomorrow at 18:00",
+ * "tonight" → "today at 20:00", "after 3 days" → "in 3 days"). A text with an explicit clock time keeps it.
+ */
+function namedTimes(text: string): string {
+  let out = text
+    .replace(/\bafter\s+(\d+)\s+(day|week|month)s?\b/gi, 'in $1 $2s')
+    .replace(/\b(?:end of (?:the )?day|eod|close of business|cob)\b/gi, 'at 17:00')
+    .replace(/\b(?:deadline|due)(?:\s+(?:is|on|by))?\s+/gi, '');
+  if (/\d\s*(am|pm)\b|\d:\d\d/i.test(out)) return out;
+  out = out
+    .replace(/\btonight\b/gi, 'today at 20:00')
+    .replace(/\bthis\s+(morning|afternoon|evening)\b/gi, (_match, part: string) => `today at ${namedTimeOfDay[part.toLowerCase()]}`)
+    .replace(
+      /\b(?:at\s+|in\s+the\s+)?(morning|afternoon|evening|night|noon|midday|midnight)\b/gi,
+      (_match, part: string) => `at ${namedTimeOfDay[part.toLowerCase()]}`,
+    );
+  return out;
+}
+
 /**
  * Reads a deadline such as "next Friday 5pm" in `timeZone` (IANA; default and fallback `UTC`),
  * relative to `now` (default the current time), with chrono-node preferring future dates.
@@ -79,12 +110,15 @@ export function parseDeadline(text: string, timeZone = 'UTC', now: Date = new Da
   let offset = zoneOffsetMinutes(zone, now);
   const localNow = wall(now, offset);
   // "next friday" means the coming one (1–7 days ahead), not chrono's "the one in next week".
-  const input = text.replace(/\bnext\s+(sunday|monday|tuesday|wednesday|thursday|friday|saturday)\b/gi, (_match, day: string) => {
-    const target = weekdays.indexOf(day.toLowerCase());
-    const ahead = (target - localNow.getUTCDay() + 7) % 7 || 7;
-    const date = new Date(localNow.getTime() + ahead * 86_400_000);
-    return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
-  });
+  const input = namedTimes(text).replace(
+    /\bnext\s+(sunday|monday|tuesday|wednesday|thursday|friday|saturday)\b/gi,
+    (_match, day: string) => {
+      const target = weekdays.indexOf(day.toLowerCase());
+      const ahead = (target - localNow.getUTCDay() + 7) % 7 || 7;
+      const date = new Date(localNow.getTime() + ahead * 86_400_000);
+      return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+    },
+  );
   const parse = (tz: number): chrono.ParsedResult | undefined =>
     chrono.parse(input, { instant: now, timezone: tz }, { forwardDate: true })[0];
   let result = parse(offset);
@@ -99,6 +133,14 @@ export function parseDeadline(text: string, timeZone = 'UTC', now: Date = new Da
   if (!result.start.isCertain('hour')) {
     const local = wall(instant, offset);
     instant = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), 9, 0, 0) - offset * 60_000);
+  }
+  // A bare weekday said on that weekday after its time ("Monday" on a Monday afternoon) means next week's.
+  if (
+    instant.getTime() < now.getTime() - 60_000 &&
+    /\b(sun|mon|tues?|wed(nes)?|thu(rs)?|fri|sat(ur)?)(day)?\b/i.test(input) &&
+    !/\btoday\b/i.test(input)
+  ) {
+    instant = new Date(instant.getTime() + 7 * 86_400_000);
   }
   if (instant.getTime() < now.getTime() - 60_000) throw new DeadlineParseError(text, 'that is in the past');
   if (instant.getTime() > now.getTime() + 2 * 366 * 86_400_000) throw new DeadlineParseError(text, 'that is more than 2 years ahead');

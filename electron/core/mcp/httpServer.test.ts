@@ -12,6 +12,7 @@ import { sandboxOrgs, sandboxTokens, sandboxUserIds } from '../tallyfy/sandbox/d
 import { startSandbox, type Sandbox } from '../tallyfy/sandbox/server';
 
 import { allTools } from './catalog';
+import { apiFallbackTools } from './createMcpServer';
 import { isLocalHost, isLocalOrigin, startMcpHttp, type McpHttp, type McpHttpOptions } from './httpServer';
 
 let sandbox: Sandbox;
@@ -78,7 +79,7 @@ describe('MCP over Streamable HTTP', () => {
     expect(mcp.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
     const alice = await connect(mcp.url, creds(sandboxTokens.alice));
     const { tools } = await alice.listTools();
-    expect(tools.length).toBe(allTools.length);
+    expect(tools.length).toBe(allTools.length - apiFallbackTools.length); // the raw API tools are off by default
     expect(tools.length).toBeGreaterThanOrEqual(45);
     expect(tools.find((tool) => tool.name === 'archive_process')?.annotations).toMatchObject({
       destructiveHint: true,
@@ -86,6 +87,25 @@ describe('MCP over Streamable HTTP', () => {
     });
     const me = JSON.parse(textOf(await alice.callTool({ name: 'get_me', arguments: {} }))) as { id: number };
     expect(me.id).toBe(sandboxUserIds.alice);
+  });
+
+  it("accepts every org header name Tallyfy's server accepts, and issues an Mcp-Session-Id it then echoes", async () => {
+    for (const name of ['X-Tallyfy-Org-ID', 'X-Organization-ID', 'X-Org-ID', 'Organization-ID', 'Org-ID']) {
+      const answer = await post(mcp.url, creds(sandboxTokens.alice, sandboxOrgs.acme, name));
+      expect(answer.status, name).toBe(200);
+    }
+    const init = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+    };
+    const first = await post(mcp.url, creds(sandboxTokens.alice), init);
+    const issued = first.headers['mcp-session-id'];
+    expect(issued).toMatch(/^[0-9a-f-]{36}$/);
+    const next = await post(mcp.url, { ...creds(sandboxTokens.alice), 'mcp-session-id': String(issued) });
+    expect(next.status).toBe(200);
+    expect(next.headers['mcp-session-id']).toBe(issued);
   });
 
   it('keeps two callers apart: alice and bob each see only their own data', async () => {
@@ -202,7 +222,7 @@ describe('MCP over Streamable HTTP', () => {
   it('never writes a caller token to the log', async () => {
     await post(mcp.url, creds('sandbox-leaky-token-123'));
     const alice = await connect(mcp.url, creds(sandboxTokens.alice));
-    await alice.callTool({ name: 'get_task', arguments: { task_id: 'ffffffffffffffffffffffffffffffff' } });
+    await alice.callTool({ name: 'get_standalone_task', arguments: { task_id: 'ffffffffffffffffffffffffffffffff' } });
     const lines = JSON.stringify(ring.list());
     expect(lines.length).toBeGreaterThan(10);
     expect(lines).not.toContain('sandbox-leaky-token-123');

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -6,7 +6,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 
 import type { Logger } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
-import { close, listen } from '../net/listen';
+import { applyListenerLimits, close, httpListenerLimits, listen } from '../net/listen';
 import { hostnameOfHeader, isLoopbackHost } from '../net/loopback';
 import { createTallyfyClient, type TallyfyClient } from '../tallyfy/client';
 import { isTallyfyError } from '../tallyfy/errors';
@@ -81,6 +81,9 @@ export const mcpHttpErrorCodes = {
 
 const orgIdPattern = /^[0-9a-fA-F]{32}$/;
 
+/** The org header names Tallyfy's official MCP server accepts (lowercase, as Node gives them), first match wins. */
+export const orgHeaders = ['x-tallyfy-org-id', 'x-organization-id', 'x-org-id', 'organization-id', 'org-id'] as const;
+
 /** True when a Host header names this machine (any port): the DNS-rebinding guard. */
 export function isLocalHost(host: string | undefined): boolean {
   return !!host && isLoopbackHost(hostnameOfHeader(host));
@@ -137,6 +140,8 @@ function header(req: IncomingMessage, name: string): string | undefined {
 
 interface CacheEntry {
   token: string;
+  /** This caller's token plus the server-wide secrets: what its results and errors are scrubbed of (never another caller's token). */
+  scrubber: SecretRegistry;
   client: TallyfyClient;
   /** Settles when `me()` has answered; rejects when the credentials are refused. */
   verified: Promise<Me>;
@@ -163,7 +168,7 @@ class RefusedError extends Error {
  * - Bound to 127.0.0.1 only. `Host` must name this machine and `Origin`, when present, must be a
  *   local page; otherwise 403 (DNS-rebinding guard).
  * - Callers authenticate with their own Tallyfy token (`Authorization: Bearer …`) and org
- *   (`X-Tallyfy-Org-Id`, or `X-Organization-ID`). Each credential set is verified once with
+ *   (`X-Tallyfy-Org-Id`, `X-Organization-ID`, `X-Org-ID`, `Organization-ID` or `Org-ID`). Each credential set is verified once with
  *   `GET /organizations/{org}/me` and cached (key: HMAC of token and org, never the token) for
  *   `cacheTtlMs`; a refused token gets 401, a token outside the org 403, both with a JSON-RPC
  *   error body.
@@ -211,7 +216,7 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
   const clientFor = async (req: IncomingMessage): Promise<{ entry: CacheEntry; key: string }> => {
     const authorization = header(req, 'authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    const org = (header(req, 'x-tallyfy-org-id') ?? header(req, 'x-organization-id') ?? '').trim();
+    const org = (orgHeaders.map((name) => header(req, name)).find((value) => value !== undefined) ?? '').trim();
     if (!match?.[1])
       throw new RefusedError(
         401,
@@ -241,13 +246,14 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
         if (oldest !== undefined) evict(oldest);
       }
       secrets.add(token);
-      const client = makeClient({ baseUrl: options.tallyfyApiUrl, token, orgId: org, secrets, maxRetries: 1 });
+      const scrubber = secrets.scoped([token]);
+      const client = makeClient({ baseUrl: options.tallyfyApiUrl, token, orgId: org, secrets: scrubber, maxRetries: 1 });
       const buildServer = (): McpServer => {
         serversBuilt += 1;
-        return createMcpServer(client, { secrets, logger });
+        return createMcpServer(client, { secrets: scrubber, logger });
       };
       const servers = createMcpServerPool(buildServer, { maxIdle: maxIdleServers });
-      const created: CacheEntry = { token, client, verified: client.me(), expiresAt: Date.now() + ttl, servers };
+      const created: CacheEntry = { token, scrubber, client, verified: client.me(), expiresAt: Date.now() + ttl, servers };
       entry = created;
       cache.set(key, created);
       created.verified.catch(() => {
@@ -285,7 +291,7 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
       throw new RefusedError(
         502,
         mcpHttpErrorCodes.upstream,
-        `Could not verify the credentials with Tallyfy: ${secrets.scrub(error instanceof Error ? error.message : String(error))}`,
+        `Could not verify the credentials with Tallyfy: ${entry.scrubber.scrub(error instanceof Error ? error.message : String(error))}`,
       );
     }
     return { entry, key };
@@ -376,17 +382,22 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
       void transport.close();
     });
     await server.connect(transport);
+    // Stateless, but clients that expect a session get one: the id they send back is echoed, else a new one is issued.
+    const sessionId = header(req, 'mcp-session-id');
+    res.setHeader('mcp-session-id', sessionId && /^[\x21-\x7e]{1,128}$/.test(sessionId) ? sessionId : randomUUID());
     await transport.handleRequest(req, res, parsedBody);
     logger.debug({ credential: bound.key.slice(0, 8), status: res.statusCode }, 'MCP request');
   };
 
-  const httpServer = createServer((req, res) => {
+  const { keepAliveTimeout: _keepAlive, ...createLimits } = httpListenerLimits;
+  const httpServer = createServer(createLimits, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       logger.error({ err: error }, 'MCP HTTP handler failed');
       if (!res.headersSent) sendRpcError(res, 500, mcpHttpErrorCodes.internal, 'Internal error in the MCP endpoint.');
       else res.destroy();
     });
   });
+  applyListenerLimits(httpServer);
   const port = await listen(httpServer, '127.0.0.1', options.port, 'MCP endpoint');
   return {
     port,

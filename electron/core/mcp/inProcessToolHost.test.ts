@@ -6,6 +6,7 @@ import { sandboxIds, sandboxOrgs, sandboxTokens, sandboxUserIds } from '../tally
 import { startSandbox, type Sandbox } from '../tallyfy/sandbox/server';
 
 import { allTools } from './catalog';
+import { apiFallbackTools } from './createMcpServer';
 import { createInProcessToolHost, ToolHostClosedError } from './inProcessToolHost';
 
 let sandbox: Sandbox;
@@ -24,9 +25,9 @@ describe('createInProcessToolHost', () => {
     const host = await createInProcessToolHost(clientFor(sandboxTokens.alice));
     try {
       const tools = await host.listTools();
-      expect(tools).toHaveLength(allTools.length);
+      expect(tools).toHaveLength(allTools.length - apiFallbackTools.length); // the raw API tools are off by default
       const complete = tools.find((tool) => tool.name === 'complete_task');
-      expect(complete?.inputSchema).toMatchObject({ type: 'object', required: ['task_id'] });
+      expect(complete?.inputSchema).toMatchObject({ type: 'object', required: ['run_id', 'task_id'] });
       expect(complete?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false, title: 'Complete a task' });
       expect(await host.listTools()).toBe(tools); // fetched once
       const outcome = await host.callTool('get_me', {});
@@ -45,7 +46,7 @@ describe('createInProcessToolHost', () => {
         isError: true,
         text: expect.stringMatching(/32-character hexadecimal/),
       });
-      expect(await host.callTool('get_task', { task_id: 'ffffffffffffffffffffffffffffffff' })).toMatchObject({
+      expect(await host.callTool('get_standalone_task', { task_id: 'ffffffffffffffffffffffffffffffff' })).toMatchObject({
         isError: true,
         text: expect.stringMatching(/404/),
       });
@@ -59,7 +60,7 @@ describe('createInProcessToolHost', () => {
     secrets.add('Renew insurance');
     const host = await createInProcessToolHost(clientFor(sandboxTokens.alice), { secrets });
     try {
-      const outcome = await host.callTool('get_task', { task_id: sandboxIds.oneOffTask });
+      const outcome = await host.callTool('get_standalone_task', { task_id: sandboxIds.oneOffTask });
       expect(outcome.isError).toBe(false);
       expect(outcome.text).not.toContain('Renew insurance');
       expect(outcome.text).toContain('[redacted]');

@@ -6,6 +6,7 @@
  * nothing else; messages go to standard error. Missing settings exit 2, refused credentials exit 1.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 
 import { createLogger } from '../log/logger';
 import { SecretRegistry } from '../log/redact';
@@ -13,6 +14,28 @@ import { createTallyfyClient, defaultTallyfyApiUrl } from '../tallyfy/client';
 import { isTallyfyError } from '../tallyfy/errors';
 
 import { createMcpServer } from './createMcpServer';
+
+/**
+ * The JSON-RPC error for a line the transport could not read: -32700 (parse error) when it is
+ * not JSON, -32600 (invalid request) when it is JSON but not a JSON-RPC message; undefined for
+ * any other transport error. The id is null: a line that did not parse has none we can trust
+ * (the SDK types an error reply with an id, hence the casts).
+ */
+function rpcErrorFor(error: Error): JSONRPCMessage | undefined {
+  if (error instanceof SyntaxError)
+    return {
+      jsonrpc: '2.0',
+      id: null,
+      error: { code: -32700, message: 'Parse error: the line is not valid JSON.' },
+    } as unknown as JSONRPCMessage;
+  if (error.name === 'ZodError' || /invalid/i.test(error.message))
+    return {
+      jsonrpc: '2.0',
+      id: null,
+      error: { code: -32600, message: 'Invalid Request: the line is not a JSON-RPC 2.0 message.' },
+    } as unknown as JSONRPCMessage;
+  return undefined;
+}
 
 function fail(message: string, code: number): never {
   process.stderr.write(`mcp:stdio: ${message}\n`);
@@ -48,6 +71,11 @@ async function main(): Promise<void> {
   }
   const server = createMcpServer(client, { secrets, logger });
   const transport = new StdioServerTransport();
+  // The SDK drops a line it cannot read; JSON-RPC 2.0 says to answer it (issue 12).
+  transport.onerror = (error) => {
+    const reply = rpcErrorFor(error);
+    if (reply) void transport.send(reply).catch(() => undefined);
+  };
   const shutdown = (): void => {
     void server.close().finally(() => process.exit(0));
   };

@@ -35,7 +35,7 @@ afterAll(async () => {
 /** A real MCP client connected over a linked pair to a server bound to `token`'s Tallyfy client. */
 async function connect(token: string = sandboxTokens.alice, orgId: string = A): Promise<Client> {
   const client = createTallyfyClient({ baseUrl: sandbox.url, token, orgId, maxRetries: 0 });
-  const server = createMcpServer(client);
+  const server = createMcpServer(client, { apiFallback: true });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const mcp = new Client({ name: 'tools-test', version: '1.0.0' });
   await server.connect(serverSide);
@@ -80,6 +80,28 @@ const run = (id: string) => acme().runs.find((item) => item.id === id);
 const template = (id: string) => acme().templates.find((item) => item.id === id);
 const step = (templateId: string, stepId: string) => template(templateId)?.steps.find((item) => item.id === stepId);
 
+/** Adds a guest without tasks to acme (a fixture for the guest tools); returns its email. */
+function seedGuest(email: string, disabled: boolean): string {
+  if (!acme().guests.some((guest) => guest.email === email)) {
+    acme().guests.push({
+      id: 4600 + acme().guests.length,
+      email,
+      first_name: 'Fixture',
+      last_name: 'Guest',
+      code: `FIX${email.length}`,
+      created_at: '2026-02-10T12:00:00.000Z',
+      details: {
+        company_name: null,
+        phone_1: null,
+        phone_2: null,
+        associated_members: [],
+        disabled_at: disabled ? '2026-03-01T00:00:00.000Z' : null,
+      },
+    } as unknown as OrgStore['guests'][number]);
+  }
+  return email;
+}
+
 /** A happy path per tool: arguments, and what must be true afterwards. */
 const happy: Record<string, { args: Record<string, unknown>; check: (result: Called) => void | Promise<void> }> = {
   get_me: { args: {}, check: ({ json }) => expect(json).toMatchObject({ id: U.alice, role: 'admin', organization_id: A }) },
@@ -93,7 +115,8 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
       const got = json.data.map((item: { id: string }) => item.id);
       expect(got).toContain(ids.vendorErpTask);
       expect(got).not.toContain(ids.paperworkTask); // bob's
-      expect(json.data.every((item: { status: string }) => item.status !== 'completed')).toBe(true);
+      // Unfiltered by default, as Tallyfy's own tool: completed tasks are listed too.
+      expect(got).toContain(sid('a', 'd0', 1));
     },
   },
   get_user_tasks: {
@@ -116,7 +139,7 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
     },
   },
   get_task: {
-    args: { task_id: ids.vendorApprovalTask },
+    args: { run_id: ids.vendorRun, task_id: ids.vendorApprovalTask },
     check: ({ json }) => {
       expect(json).toMatchObject({ id: ids.vendorApprovalTask, run_id: ids.vendorRun, task_type: 'approval' });
       expect(json.comments).toHaveLength(2);
@@ -133,21 +156,21 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
   },
   update_task: {
     // Adds a guest only: the users bucket must survive (Tallyfy's PUT would wipe it).
-    args: { task_id: ids.vendorErpTask, owners: { guests: [sam] }, title: 'Set up vendor in NetSuite' },
+    args: { run_id: ids.vendorRun, task_id: ids.vendorErpTask, owners: { guests: [sam] }, title: 'Set up vendor in NetSuite' },
     check: () => {
       expect(task(ids.vendorErpTask)?.owners).toEqual({ users: [U.bob, U.alice], guests: [sam], groups: [] });
       expect(task(ids.vendorErpTask)?.title).toBe('Set up vendor in NetSuite');
     },
   },
   complete_task: {
-    args: { task_id: ids.vendorApprovalTask, is_approved: true },
+    args: { run_id: ids.vendorRun, task_id: ids.vendorApprovalTask, is_approved: true },
     check: ({ json }) => {
       expect(json.status).toBe('completed');
       expect(task(ids.vendorApprovalTask)).toMatchObject({ status: 'completed', is_approved: true });
     },
   },
   reopen_task: {
-    args: { task_id: sid('a', 'd0', 1), reason: 'The W-9 was unsigned.' },
+    args: { run_id: ids.vendorRun, task_id: sid('a', 'd0', 1), reason: 'The W-9 was unsigned.' },
     check: () => {
       expect(task(sid('a', 'd0', 1))?.status).not.toBe('completed');
       expect(acme().threads.some((thread) => thread.task_id === sid('a', 'd0', 1) && thread.content === 'The W-9 was unsigned.')).toBe(
@@ -186,7 +209,7 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
     },
   },
   resolve_task_issues: {
-    args: { task_id: ids.laptopTask, content: 'Ordered a different model.' },
+    args: { task_id: ids.laptopTask, thread_id: sid('a', 'c0', 3), content: 'Ordered a different model.' },
     check: ({ json }) => {
       expect(acme().threads.find((thread) => thread.id === sid('a', 'c0', 3))?.resolve_id).toBeTruthy();
       expect(json.resolved).toHaveLength(1);
@@ -211,7 +234,7 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
     args: {
       template_id: ids.vendorTemplate,
       name: 'Vendor Onboarding - Initech',
-      kickoff: { 'Vendor name': 'Initech', contract_tier: 'gold' },
+      prerun: { 'Vendor name': 'Initech', contract_tier: 'gold' },
     },
     check: ({ json }) => {
       const launched = acme().runs.find((item) => item.name === 'Vendor Onboarding - Initech');
@@ -245,11 +268,8 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
       expect(json.id).toBe(ids.vendorTemplate);
       expect(json.steps).toHaveLength(4);
       expect(json.tags.map((tag: { id: string }) => tag.id)).toContain(ids.vendorsTag);
-      expect(json.kickoff_fields.map((field: { label: string }) => field.label)).toEqual([
-        'Vendor name',
-        'Contract tier',
-        'Expected annual spend',
-      ]);
+      expect(json.automated_actions[0]).toHaveProperty('then_actions');
+      expect(json.prerun.map((field: { label: string }) => field.label)).toEqual(['Vendor name', 'Contract tier', 'Expected annual spend']);
     },
   },
   get_template_steps: {
@@ -266,7 +286,7 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
     check: () => expect(acme().templates.some((item) => item.title === 'Quarterly Audit')).toBe(true),
   },
   update_template: {
-    args: { template_id: ids.vendorTemplate, summary: 'Bring a new vendor on board, end to end.' },
+    args: { template_id: ids.vendorTemplate, template_data: { summary: 'Bring a new vendor on board, end to end.' } },
     check: () =>
       expect(template(ids.vendorTemplate)).toMatchObject({
         title: 'Vendor Onboarding',
@@ -299,7 +319,7 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
     },
   },
   add_step_to_template: {
-    args: { template_id: ids.closeTemplate, title: 'File the close pack', deadline: { value: 2, unit: 'days' } },
+    args: { template_id: ids.closeTemplate, step_data: { title: 'File the close pack', deadline: { value: 2, unit: 'days' } } },
     check: () => {
       const steps = template(ids.closeTemplate)?.steps ?? [];
       expect(steps).toHaveLength(4);
@@ -320,7 +340,7 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
       }),
   },
   add_assignees_to_step: {
-    args: { template_id: ids.vendorTemplate, step_id: wStep, users: [U.bob] },
+    args: { template_id: ids.vendorTemplate, step_id: wStep, assignees: { users: [U.bob] } },
     check: () => expect(step(ids.vendorTemplate, wStep)).toMatchObject({ assignees: [U.alice, U.bob], guests: [sam] }),
   },
   remove_assignees_from_step: {
@@ -339,10 +359,7 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
     args: {
       template_id: ids.vendorTemplate,
       step_id: erpStep,
-      label: 'Annual spend (USD)',
-      field_type: 'text',
-      required: true,
-      validation: ['numeric'],
+      field_data: { label: 'Annual spend (USD)', field_type: 'text', required: true, field_validation: ['numeric'] },
     },
     check: () =>
       expect(step(ids.vendorTemplate, erpStep)?.captures.find((item) => item.label === 'Annual spend (USD)')).toMatchObject({
@@ -351,7 +368,7 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
       }),
   },
   update_form_field: {
-    args: { template_id: ids.vendorTemplate, step_id: erpStep, field_id: ids.erpIdCapture, label: 'NetSuite vendor id' },
+    args: { template_id: ids.vendorTemplate, step_id: erpStep, field_id: ids.erpIdCapture, field_data: { label: 'NetSuite vendor id' } },
     check: () =>
       expect(step(ids.vendorTemplate, erpStep)?.captures.find((item) => item.id === ids.erpIdCapture)).toMatchObject({
         label: 'NetSuite vendor id',
@@ -388,11 +405,18 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
       ]),
   },
   add_kickoff_field: {
-    args: { template_id: ids.closeTemplate, label: 'Entity', field_type: 'dropdown', required: true, options: ['US', 'EU'] },
+    args: {
+      template_id: ids.closeTemplate,
+      field_data: { label: 'Entity', field_type: 'dropdown', required: true, options: ['US', 'EU'] },
+    },
     check: () => expect(template(ids.closeTemplate)?.prerun.map((field) => field.label)).toEqual(['Month', 'Entity']),
   },
   update_kickoff_field: {
-    args: { template_id: ids.vendorTemplate, field_id: sid('a', 'f0', 3), required: true, guidance: 'Best estimate in USD.' },
+    args: {
+      template_id: ids.vendorTemplate,
+      field_id: sid('a', 'f0', 3),
+      field_data: { required: true, guidance: 'Best estimate in USD.' },
+    },
     check: () =>
       expect(template(ids.vendorTemplate)?.prerun.find((field) => field.id === sid('a', 'f0', 3))).toMatchObject({
         label: 'Expected annual spend',
@@ -414,8 +438,10 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
   create_automation_rule: {
     args: {
       template_id: ids.closeTemplate,
-      conditions: [{ subject: 'step', subject_id: close(1), operation: 'completed' }],
-      actions: [{ action: 'show', target_step_id: close(2) }],
+      automation_data: {
+        conditions: [{ subject: 'step', subject_id: close(1), operation: 'completed' }],
+        actions: [{ action: 'show', target_step_id: close(2) }],
+      },
     },
     check: () => {
       const rules = template(ids.closeTemplate)?.automated_actions ?? [];
@@ -475,7 +501,7 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
   },
   get_guest: { args: { email: sam }, check: ({ json }) => expect(json).toMatchObject({ email: sam, company_name: 'Acme Supplies' }) },
   create_guest: {
-    args: { email: 'pat@contractor.example', first_name: 'Pat', company_name: 'Contractor Co', phone_1: '+1 555 0100' },
+    args: { email: 'pat@contractor.example', first_name: 'Pat', last_name: 'Lee', company_name: 'Contractor Co', phone_1: '+1 555 0100' },
     check: () => expect(acme().guests.find((guest) => guest.email === 'pat@contractor.example')).toBeTruthy(),
   },
   get_groups: {
@@ -551,12 +577,12 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
     check: ({ json }) => {
       const got = json.data.map((item: { id: string }) => item.id);
       expect(got).toContain(sid('a', 'd0', 44));
-      expect(got).not.toContain(sid('a', 'd0', 1)); // completed
+      expect(got).toContain(sid('a', 'd0', 1)); // completed: unfiltered by default
     },
   },
   reopen_kickoff_form: { args: { run_id: ids.vendorRun }, check: () => expect(run(ids.vendorRun)?.prerun_status).toBe('pending') },
   update_group: {
-    args: { group_id: ids.financeGroup, add_members: [U.carol], remove_members: [U.alice] },
+    args: { group_id: ids.financeGroup, members: [U.bob, U.carol] },
     check: () =>
       expect(acme().groups.find((group) => group.id === ids.financeGroup)).toMatchObject({
         name: 'Finance Approvers',
@@ -582,7 +608,11 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
       ).toBe(true),
   },
   update_automation_rule: {
-    args: { template_id: ids.vendorTemplate, automation_id: sid('a', 'aa', 1), alias: 'Welcome vendors after approval' },
+    args: {
+      template_id: ids.vendorTemplate,
+      automation_id: sid('a', 'aa', 1),
+      automation_data: { alias: 'Welcome vendors after approval' },
+    },
     check: () => {
       const rule = template(ids.vendorTemplate)?.automated_actions.find((item) => item.id === sid('a', 'aa', 1));
       expect(rule?.automated_alias).toBe('Welcome vendors after approval');
@@ -602,6 +632,145 @@ const happy: Record<string, { args: Record<string, unknown>; check: (result: Cal
   suggest_step_deadline: {
     args: { template_id: ids.vendorTemplate, step_id: approvalStep },
     check: ({ json }) => expect(json.suggested_deadline).toMatchObject({ value: 4, unit: 'hours' }),
+  },
+  get_standalone_task: {
+    args: { task_id: ids.oneOffTask },
+    check: ({ json }) => expect(json).toMatchObject({ id: ids.oneOffTask, title: 'Renew insurance policy', is_oneoff_task: true }),
+  },
+  update_standalone_task: {
+    args: { task_id: ids.oneOffTask, summary: 'Compare four quotes.', max_assignable: 2 },
+    check: () => expect(task(ids.oneOffTask)).toMatchObject({ title: 'Renew insurance policy', summary: 'Compare four quotes.' }),
+  },
+  complete_standalone_task: {
+    args: { task_id: ids.oneOffTask },
+    check: () => expect(task(ids.oneOffTask)?.status).toBe('completed'),
+  },
+  reopen_standalone_task: {
+    args: { task_id: sid('a', 'd0', 43), reason: 'Numbers changed.' },
+    check: ({ json }) => expect(json.task.status).not.toBe('completed'),
+  },
+  clone_step: {
+    args: { template_id: ids.vendorTemplate, step_id: wStep },
+    check: ({ json }) => {
+      const steps = [...(template(ids.vendorTemplate)?.steps ?? [])].sort((x, y) => x.position - y.position);
+      expect(steps[1]).toMatchObject({ id: json.id, title: 'Collect W-9 and payment terms', guests: [sam] });
+      expect(steps[1]?.captures.map((item) => item.label)).toEqual(steps[0]?.captures.map((item) => item.label));
+    },
+  },
+  suggest_kickoff_fields: {
+    args: { template_id: ids.vendorTemplate },
+    check: ({ json }) => {
+      expect(json.existing_kickoff_fields.map((field: { label: string }) => field.label)).toContain('Vendor name');
+      const labels = json.suggestions.map((item: { label: string }) => item.label);
+      // "Vendor name" and "Expected annual spend" already cover the client and money suggestions.
+      expect(labels).not.toContain('Client name');
+      expect(labels).not.toContain('Amount');
+      expect(labels).toContain('Contact email'); // a step e-mails the vendor
+    },
+  },
+  suggest_form_fields_for_step: {
+    args: { template_id: ids.vendorTemplate, step_id: approvalStep },
+    check: ({ json }) => expect(json.suggestions.map((item: { label: string }) => item.label)).toContain('Decision notes'),
+  },
+  reorder_form_fields: {
+    args: { template_id: ids.vendorTemplate, step_id: wStep, field_order: [ids.paymentTermsCapture, sid('a', 'ca', 1)] },
+    check: () =>
+      expect([...(step(ids.vendorTemplate, wStep)?.captures ?? [])].sort((x, y) => x.position - y.position)[0]?.id).toBe(
+        ids.paymentTermsCapture,
+      ),
+  },
+  get_kickoff_dropdown_options: {
+    args: { template_id: ids.vendorTemplate, field_id: ids.contractTierPrerun },
+    check: ({ json }) => expect(json.options.map((item: { text: string }) => item.text)).toContain('Gold'),
+  },
+  get_organization_users_list: {
+    args: {},
+    check: ({ json }) => expect(json.data.map((user: { id: number }) => user.id)).toEqual(expect.arrayContaining([U.alice, U.bob])),
+  },
+  get_organization_guests_list: {
+    args: {},
+    check: ({ json }) => expect(json.data.map((guest: { email: string }) => guest.email)).toContain(sam),
+  },
+  update_guest: {
+    args: { email: sam, associated_members: [U.bob] },
+    check: () => expect(acme().guests.find((guest) => guest.email === sam)?.details?.associated_members).toEqual([U.bob]),
+  },
+  disable_guest: {
+    get args() {
+      return { email: seedGuest('idle@contractor.example', false) };
+    },
+    check: ({ json }) => expect(json.disabled_at).toBeTruthy(),
+  },
+  enable_guest: {
+    get args() {
+      return { email: seedGuest('paused@contractor.example', true) };
+    },
+    check: ({ json }) => expect(json.disabled_at ?? null).toBeNull(),
+  },
+  search_for_snippets: {
+    args: { query: 'welcome' },
+    check: ({ json }) => expect(json.snippets.data).toEqual([]),
+  },
+  update_tag: {
+    args: { tag_id: ids.vendorsTag, color: '#00ff00' },
+    check: () => expect(acme().tags.find((tag) => tag.id === ids.vendorsTag)).toMatchObject({ title: 'Vendors', color: '#00ff00' }),
+  },
+  delete_tag: {
+    args: { tag_id: sid('a', '7a', 2) },
+    check: () => expect(acme().tags.find((tag) => tag.id === sid('a', '7a', 2))?.deleted_at ?? 'gone').toBeTruthy(),
+  },
+  update_folder: {
+    args: { folder_id: sid('a', 'f1', 2), name: 'Money' },
+    check: () => expect(acme().folders.find((folder) => folder.id === sid('a', 'f1', 2))?.name).toBe('Money'),
+  },
+  delete_folder: {
+    args: { folder_id: sid('a', 'f1', 1) },
+    check: () => expect(acme().folders.some((folder) => folder.id === sid('a', 'f1', 1))).toBe(false),
+  },
+  remove_object_from_folder: {
+    // The vendor run's relation id is assigned when the sandbox starts.
+    get args() {
+      return { folder_object_id: acme().folderObjects.find((relation) => relation.subject_id === ids.vendorRun)?.id ?? 1 };
+    },
+    check: () => expect(acme().folderObjects.some((relation) => relation.subject_id === ids.vendorRun)).toBe(false),
+  },
+  ask_user_question: {
+    args: { question: 'Which vendor?', fields: [{ name: 'vendor', type: 'text' }] },
+    check: ({ json }) => expect(json).toMatchObject({ status: 'needs_user_answer', ui: 'question', question: 'Which vendor?' }),
+  },
+  ask_user_to_rank: {
+    args: { question: 'Which first?', items: ['A', 'B'] },
+    check: ({ json }) => expect(json).toMatchObject({ status: 'needs_user_answer', ui: 'rank', items: ['A', 'B'] }),
+  },
+  ask_user_to_confirm: {
+    args: { question: 'Archive it?' },
+    check: ({ json }) => expect(json).toMatchObject({ status: 'needs_user_answer', ui: 'confirm' }),
+  },
+  tallyfy_api_read: {
+    args: { path: '/organizations/{org}/runs', query: { per_page: 5 } },
+    check: ({ json }) => expect(json.data.map((item: { id: string }) => item.id)).toContain(ids.vendorRun),
+  },
+  tallyfy_api_write: {
+    args: { method: 'POST', path: '/tags', body: { title: 'Raw', color: '#111111' } },
+    check: () => expect(acme().tags.some((tag) => tag.title === 'Raw')).toBe(true),
+  },
+  validate_template_mapping: {
+    args: {
+      mapping: {
+        title: 'Draft',
+        steps: [
+          { id: 's1', title: 'Do it' },
+          { id: 's2', title: 'Check it', step_type: 'approval' },
+        ],
+        automations: [
+          {
+            conditions: [{ conditionable_type: 'Step', conditionable_id: 's1', operation: 'completed', statement: 'any_time' }],
+            actions: [{ action_type: 'visibility', action_verb: 'show', target_step_id: 's2' }],
+          },
+        ],
+      },
+    },
+    check: ({ json }) => expect(json).toMatchObject({ valid: true, errors: [], summary: { steps: 2, automations: 1 } }),
   },
 };
 
@@ -650,10 +819,13 @@ describe('one read where one is enough', () => {
     expect(reads.map((entry) => decodeURIComponent(entry.query))).toEqual(['with=steps']);
   });
 
-  it('update_task without run_id reads the task once (its run comes with it)', async () => {
-    for (const taskId of [ids.vendorErpTask, ids.oneOffTask]) {
+  it('update_task and update_standalone_task read the task once', async () => {
+    for (const [name, taskId, extra] of [
+      ['update_task', ids.vendorErpTask, { run_id: ids.vendorRun }],
+      ['update_standalone_task', ids.oneOffTask, {}],
+    ] as const) {
       const before = sandbox.requestLog.length;
-      await ok('update_task', { task_id: taskId, title: 'Renamed' });
+      await ok(name, { task_id: taskId, title: 'Renamed', ...extra });
       const reads = sandbox.requestLog.slice(before).filter((entry) => entry.method === 'GET' && entry.path.includes(taskId));
       expect(reads, taskId).toHaveLength(1);
     }
@@ -708,7 +880,7 @@ describe('bad arguments and Tallyfy errors', () => {
   it("turns every tool's Tallyfy refusal into an isError result without the token", async () => {
     const secret = 'sandbox-not-a-real-token-31337';
     const stranger = await connect(secret);
-    for (const tool of allTools) {
+    for (const tool of allTools.filter((item) => item.annotations.openWorldHint)) {
       const result = await call(stranger, tool.name, happy[tool.name]?.args ?? {});
       expect(result.isError, `${tool.name}: ${result.text}`).toBe(true);
       expect(result.text, tool.name).toMatch(/401|UNAUTHORIZED/);
@@ -719,7 +891,7 @@ describe('bad arguments and Tallyfy errors', () => {
   it("carries not-found errors with Tallyfy's message", async () => {
     const missing = 'ffffffffffffffffffffffffffffffff';
     for (const [name, args] of [
-      ['get_task', { task_id: missing }],
+      ['get_task', { run_id: ids.vendorRun, task_id: missing }],
       ['get_process', { run_id: missing }],
       ['get_template', { template_id: missing }],
       ['get_group', { group_id: missing }],
@@ -750,7 +922,7 @@ describe('bad arguments and Tallyfy errors', () => {
   });
 
   it('explains what the model must fix for semantic mistakes, without calling Tallyfy for nothing', async () => {
-    const approval = await call(alice, 'complete_task', { task_id: ids.vendorApprovalTask });
+    const approval = await call(alice, 'complete_task', { run_id: ids.vendorRun, task_id: ids.vendorApprovalTask });
     expect(approval).toMatchObject({ isError: true });
     expect(approval.text).toMatch(/is_approved/);
     const kickoff = await call(alice, 'launch_process', {
@@ -777,12 +949,12 @@ describe('bad arguments and Tallyfy errors', () => {
 
   it('handles one-off tasks: update re-sends title, deadline and owners; complete and reopen use the one-off routes', async () => {
     const before = task(ids.oneOffTask);
-    await ok('update_task', { task_id: ids.oneOffTask, description: 'Compare four quotes.' });
+    await ok('update_standalone_task', { task_id: ids.oneOffTask, summary: 'Compare four quotes.' });
     expect(task(ids.oneOffTask)).toMatchObject({ title: 'Renew insurance policy', owners: before?.owners });
     expect(new Date(task(ids.oneOffTask)?.deadline ?? 0).getTime()).toBe(new Date(before?.deadline ?? 0).getTime());
-    await ok('complete_task', { task_id: ids.oneOffTask });
+    await ok('complete_standalone_task', { task_id: ids.oneOffTask });
     expect(task(ids.oneOffTask)?.status).toBe('completed');
-    await ok('reopen_task', { task_id: ids.oneOffTask });
+    await ok('reopen_standalone_task', { task_id: ids.oneOffTask });
     expect(task(ids.oneOffTask)?.status).not.toBe('completed');
   });
 
@@ -805,6 +977,11 @@ describe('bad arguments and Tallyfy errors', () => {
     });
     expect(result.isError).toBe(true);
     expect(result.text).toMatch(/403|FORBIDDEN/);
+    expect(result.text).toMatch(/rule or another step depends on this/);
+    expect(result.text).not.toMatch(/permission/);
     expect(step(ids.vendorTemplate, wStep)?.captures.some((item) => item.id === ids.paymentTermsCapture)).toBe(true);
+    const stepDelete = await call(alice, 'delete_step', { template_id: ids.vendorTemplate, step_id: approvalStep });
+    expect(stepDelete.text).toMatch(/rule or another step depends on this/);
+    expect(stepDelete.text).not.toMatch(/permission/);
   });
 });

@@ -19,6 +19,32 @@ export class ListenError extends Error {
   }
 }
 
+/**
+ * The limits every HTTP listener of the core states (gateway, MCP endpoint): a client has 10 s to
+ * send its headers (checked every second, so a slow-loris socket goes after 10–11 s, not Node's
+ * ~78 s), 60 s to send the whole request, an idle keep-alive socket is closed after 5 s, and the
+ * headers may be 8 KiB at most (431 beyond). Pass to `createServer`, then {@link applyListenerLimits}.
+ */
+export const httpListenerLimits = {
+  /** ms */
+  headersTimeout: 10_000,
+  /** ms */
+  requestTimeout: 60_000,
+  /** ms */
+  connectionsCheckingInterval: 1_000,
+  /** bytes */
+  maxHeaderSize: 8 * 1024,
+  /** ms (set on the server object: not a createServer option on every Node version) */
+  keepAliveTimeout: 5_000,
+} as const;
+
+/** Sets the limits of {@link httpListenerLimits} that live on the server object. */
+export function applyListenerLimits(server: Server): Server {
+  server.keepAliveTimeout = httpListenerLimits.keepAliveTimeout;
+  server.headersTimeout = Math.min(server.headersTimeout, httpListenerLimits.headersTimeout);
+  return server;
+}
+
 /** Listens and resolves with the bound port, or rejects with a {@link ListenError}. */
 export function listen(server: Server, host: string, port: number, what: string): Promise<number> {
   return new Promise((resolvePort, reject) => {

@@ -12,6 +12,22 @@ export function isLoopbackHost(host: string): boolean {
   return loopbackNames.has(bare) || ipv4Loopback.test(bare);
 }
 
+/**
+ * True when a `Host` header names this machine as a client may address it: on a loopback
+ * binding only a loopback name (the DNS-rebinding guard, as on the MCP port); on a LAN binding
+ * also an IP literal or this machine's own name (`name`, `name.local`, any case), never another
+ * DNS name, which is what a rebinding page would send.
+ */
+export function hostHeaderNamesThisMachine(hostHeader: string | undefined, exposed: boolean, machineName: string): boolean {
+  if (!hostHeader) return false;
+  const hostname = hostnameOfHeader(hostHeader).toLowerCase();
+  if (isLoopbackHost(hostname)) return true;
+  if (!exposed) return false;
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(hostname) || /^\[[0-9a-f:.]+\]$/.test(hostname)) return true;
+  const own = machineName.toLowerCase();
+  return hostname === own || hostname === `${own}.local`;
+}
+
 /** The hostname part of a `Host` header (`[::1]:9000` → `[::1]`, `localhost:9001` → `localhost`). */
 export function hostnameOfHeader(hostHeader: string): string {
   if (hostHeader.startsWith('[')) return hostHeader.slice(0, hostHeader.indexOf(']') + 1);

@@ -150,8 +150,9 @@ export function createAgentEngine(agent: Agent, options: AgentEngineOptions = {}
                 destructive: request.hints.destructiveHint === true,
                 signal: request.signal,
                 callId: request.toolId,
-                // The agent remembers "allow for the rest of the session" in this conversation (not for an always-ask tool).
-                allowAlways: !rules?.alwaysAsk.has(request.toolName),
+                // The agent remembers "allow for the rest of the session" in this conversation:
+                // offered for non-destructive writes only, a destructive call is asked every time, and never for an always-ask tool.
+                allowAlways: request.hints.destructiveHint !== true && !rules?.alwaysAsk.has(request.toolName),
                 ...(request.hints.title ? { title: request.hints.title } : {}),
               });
               return answer === 'always' ? 'allow_session' : answer;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { FakeClock } from './clock';
-import { SignInLimiter, TokenBucket } from './rateLimiter';
+import { TokenBucket } from './rateLimiter';
 
 describe('TokenBucket', () => {
   it('allows a burst, refuses beyond it, and refills with time', () => {
@@ -14,23 +14,6 @@ describe('TokenBucket', () => {
     expect(bucket.take()).toBe(true);
     clock.advance(60_000);
     expect([bucket.take(), bucket.take(), bucket.take(), bucket.take()]).toEqual([true, true, true, false]);
-  });
-});
-
-describe('SignInLimiter', () => {
-  it('blocks an address after too many failures in the window, per address', () => {
-    const clock = new FakeClock();
-    const limiter = new SignInLimiter({ maxFailures: 2, windowMs: 1000 }, clock);
-    limiter.fail('a');
-    expect(limiter.blocked('a')).toBe(false);
-    limiter.fail('a');
-    expect(limiter.blocked('a')).toBe(true);
-    expect(limiter.blocked('b')).toBe(false);
-    clock.advance(1001);
-    expect(limiter.blocked('a')).toBe(false);
-    limiter.fail('a');
-    limiter.succeed('a');
-    expect(limiter.blocked('a')).toBe(false);
   });
 });
 

@@ -35,45 +35,5 @@ export class TokenBucket {
   }
 }
 
-/** Sign-in attempt limits per remote address. */
-export interface AttemptLimit {
-  /** Failed sign-ins allowed per window. Default 10. */
-  maxFailures: number;
-  /** Window length in ms. Default 15 minutes. */
-  windowMs: number;
-}
-
-export const defaultAttemptLimit: AttemptLimit = { maxFailures: 10, windowMs: 15 * 60_000 };
-
-/** Counts failed sign-ins per address in a sliding window; {@link SignInLimiter.blocked} refuses further tries. */
-export class SignInLimiter {
-  readonly #failures = new Map<string, number[]>();
-
-  constructor(
-    readonly limit: AttemptLimit = defaultAttemptLimit,
-    readonly clock: Clock = systemClock,
-  ) {}
-
-  #recent(address: string): number[] {
-    const since = this.clock.now() - this.limit.windowMs;
-    const kept = (this.#failures.get(address) ?? []).filter((at) => at > since);
-    if (kept.length) this.#failures.set(address, kept);
-    else this.#failures.delete(address);
-    return kept;
-  }
-
-  /** True when `address` has used up its failures for now. */
-  blocked(address: string): boolean {
-    return this.#recent(address).length >= this.limit.maxFailures;
-  }
-
-  /** Records one failed sign-in from `address`. */
-  fail(address: string): void {
-    this.#failures.set(address, [...this.#recent(address), this.clock.now()]);
-  }
-
-  /** Forgets the failures of `address` after a success. */
-  succeed(address: string): void {
-    this.#failures.delete(address);
-  }
-}
+/** Sign-in attempt limits moved to the one limiter interface (net/attemptLimiter); re-exported for old imports. */
+export { defaultAttemptLimit, type AttemptLimit } from '../net/attemptLimiter';

@@ -13,6 +13,7 @@ import {
 } from '../../../shared/types/session';
 import type { Logger } from '../log/logger';
 import { redact, type SecretRegistry } from '../log/redact';
+import { SessionScrubber } from '../log/sessionScrubber';
 import type { ToolHost } from '../mcp/toolHost';
 import { tokensMatch } from '../net/tokensMatch';
 
@@ -152,6 +153,8 @@ export class Session {
   #stats: SessionStats = { queries: 0, toolCalls: 0, errors: 0, usage: emptyUsage() };
   readonly #recentToolCalls: ToolCallRecord[] = [];
   readonly #transcript: TranscriptEntry[] = [];
+  /** Everything this session sends is scrubbed here: its own secrets and the server-wide ones, never another session's. */
+  readonly #scrub: SessionScrubber;
 
   constructor(
     /** `web`, `ws`, or `local` (the desk user's pane; set by the gateway at a local sign-in). */
@@ -161,6 +164,7 @@ export class Session {
   ) {
     this.connectedAt = deps.clock.now();
     this.lastActiveAt = this.connectedAt;
+    this.#scrub = new SessionScrubber(deps.secrets);
   }
 
   get state(): SessionState {
@@ -240,7 +244,7 @@ export class Session {
   signIn(identity: Identity, credentials: Credentials): void {
     this.#identity = identity;
     this.#credentials = { ...credentials };
-    this.deps.secrets.add(credentials.apiKey);
+    this.#scrub.own(credentials.apiKey);
     this.#conversation = this.deps.engine.open(identity);
     this.#state = 'idle';
     this.touch();
@@ -249,9 +253,9 @@ export class Session {
 
   /** A fresh resume token (the previous one stops working). Registered as a secret. */
   issueResumeToken(): string {
-    if (this.#resumeToken) this.deps.secrets.remove(this.#resumeToken);
+    if (this.#resumeToken) this.#scrub.disown(this.#resumeToken);
     this.#resumeToken = randomBytes(24).toString('base64url');
-    this.deps.secrets.add(this.#resumeToken);
+    this.#scrub.own(this.#resumeToken);
     return this.#resumeToken;
   }
 
@@ -374,7 +378,7 @@ export class Session {
     };
     this.#running = running;
     this.#stats.queries += 1;
-    this.#record({ role: 'user', content: this.deps.secrets.scrubKnown(content), query_id: queryId });
+    this.#record({ role: 'user', content: this.#scrub.text(content), query_id: queryId });
     this.#setState('thinking');
     this.send({ type: 'processing', message: 'Processing your query...', query_id: queryId });
     const finish = (): void => {
@@ -400,8 +404,9 @@ export class Session {
       });
       finish();
       if (controller.signal.aborted) return this.#sendCancelled(queryId);
-      // A model can only echo what it was shown, but no session's credentials may reach a client or the transcript.
-      const text = this.deps.secrets.scrubKnown(outcome.text);
+      this.#flushHeld(running);
+      // Scrubbed of this session's own credentials and the server-wide secrets only (SessionScrubber).
+      const text = this.#scrub.text(outcome.text);
       this.#record({
         role: 'assistant',
         content: text,
@@ -412,7 +417,8 @@ export class Session {
     } catch (error) {
       finish();
       if (controller.signal.aborted) return this.#sendCancelled(queryId);
-      const message = this.deps.secrets.scrub(error instanceof Error ? error.message : String(error));
+      this.#flushHeld(running);
+      const message = this.#scrub.message(error instanceof Error ? error.message : String(error));
       const code: ErrorCode = (error as { name?: string }).name?.startsWith('Tallyfy') ? 'TALLYFY_ERROR' : 'AGENT_FAILED';
       this.deps.logger.warn({ err: error, session: this.id }, 'query failed');
       this.#record({ role: 'error', content: message, query_id: queryId });
@@ -434,27 +440,39 @@ export class Session {
     this.deps.hooks.changed(this);
   }
 
+  /** Sends the streamed text still held back (before a tool event, an approval question, the answer or an error). */
+  #flushHeld(running: RunningQuery): void {
+    const held = running.heldText;
+    running.heldText = '';
+    const text = held ? this.#scrub.flush(held) : '';
+    if (text) this.send({ type: 'delta', query_id: running.queryId, text });
+  }
+
   #onEvent(running: RunningQuery, event: QueryEvent): void {
     const { queryId } = running;
+    // A stretch of text ends at any other event: what was held back goes first (a decision that depends on no secret).
+    if (event.kind !== 'delta' && event.kind !== 'usage') this.#flushHeld(running);
     switch (event.kind) {
       case 'delta': {
-        // A credential split across deltas must not slip through: any tail that could start one waits for the next delta.
-        const { ready, held } = this.deps.secrets.scrubStreamed(running.heldText + event.text);
+        // A credential split across deltas must not slip through: see SessionScrubber.stream.
+        const { ready, held } = this.#scrub.stream(running.heldText + event.text);
         running.heldText = held;
         if (ready) this.send({ type: 'delta', query_id: queryId, text: ready });
         return;
       }
       case 'tool_pending':
         // The chip shows up while the approval question is open; the call is counted when it starts (or is refused).
-        this.#announce(running, event, displayArgs(event.args, this.deps.secrets), 'awaiting_approval');
+        this.#announce(running, event, displayArgs(event.args, this.#scrub.registry), 'awaiting_approval');
         return;
       case 'tool_start': {
         if (running.started.has(event.callId)) return;
         running.started.add(event.callId);
-        const args = displayArgs(event.args, this.deps.secrets);
+        const args = displayArgs(event.args, this.#scrub.registry);
         this.#stats.toolCalls += 1;
         this.lastToolUseAt = this.deps.clock.now();
-        this.#recentToolCalls.unshift({ id: event.callId, tool: event.tool, args, status: 'running', startedAt: this.deps.clock.now() });
+        // The admin's list is scrubbed with every secret (the shared registry).
+        const adminArgs = displayArgs(event.args, this.deps.secrets);
+        this.#recentToolCalls.unshift({ id: event.callId, tool: event.tool, args: adminArgs, status: 'running', startedAt: this.deps.clock.now() });
         if (this.#recentToolCalls.length > recentToolCallLimit) this.#recentToolCalls.length = recentToolCallLimit;
         this.#announce(running, event, args);
         this.#setState('running_tool', true);
@@ -481,7 +499,7 @@ export class Session {
         }
         this.lastToolUseAt = this.deps.clock.now();
         this.deps.hooks.toolCall(this, event.tool, event.status === 'ok');
-        const summary = event.summary === undefined ? undefined : this.deps.secrets.scrub(event.summary).slice(0, 300);
+        const summary = event.summary === undefined ? undefined : this.#scrub.message(event.summary).slice(0, 300);
         this.send({
           type: 'tool_result',
           query_id: queryId,
@@ -518,6 +536,7 @@ export class Session {
 
   #requestApproval(queryId: string, ask: ApprovalAsk, signal: AbortSignal): Promise<ApprovalAnswer> {
     if (signal.aborted || ask.signal?.aborted || this.#ended) return Promise.resolve('deny');
+    if (this.#running) this.#flushHeld(this.#running);
     this.#approval?.settle('deny', 'cancelled');
     return new Promise<ApprovalAnswer>((resolve) => {
       const previousState = this.#state;
@@ -533,7 +552,7 @@ export class Session {
         ask: {
           tool: ask.tool,
           destructive: ask.destructive,
-          args: displayArgs(ask.args, this.deps.secrets),
+          args: displayArgs(ask.args, this.#scrub.registry),
           ...(ask.title ? { title: ask.title } : {}),
           ...(ask.callId ? { callId: ask.callId } : {}),
           ...(ask.allowAlways ? { allowAlways: true } : {}),
@@ -660,9 +679,9 @@ export class Session {
 
   /** Forgets the credentials, the resume token, the conversation and the tool host. */
   wipe(): void {
-    if (this.#credentials) this.deps.secrets.remove(this.#credentials.apiKey);
+    if (this.#credentials) this.#scrub.disown(this.#credentials.apiKey);
     this.#credentials = undefined;
-    if (this.#resumeToken) this.deps.secrets.remove(this.#resumeToken);
+    if (this.#resumeToken) this.#scrub.disown(this.#resumeToken);
     this.#resumeToken = undefined;
     this.#conversation?.clear();
     this.#conversation = undefined;

@@ -24,12 +24,13 @@ function clientFor(
   options: TallyfyServicesOptions,
   credentials: Credentials,
   extra: { timeoutMs?: number; maxRetries?: number } = {},
+  secrets: SecretRegistry = options.secrets,
 ): TallyfyClient {
   return createTallyfyClient({
     baseUrl: options.baseUrl,
     token: credentials.apiKey,
     orgId: credentials.orgId,
-    secrets: options.secrets,
+    secrets,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...extra,
   });
@@ -79,8 +80,14 @@ export function createTallyfyAuthenticator(options: TallyfyServicesOptions): Aut
   };
 }
 
-/** Builds a session's tool host: a Tallyfy client for its credentials and an in-process MCP server over it. */
+/**
+ * Builds a session's tool host: a Tallyfy client for its credentials and an in-process MCP server
+ * over it. Tool results and errors are scrubbed of this session's key and the server-wide secrets
+ * only, never of another session's key (docs/security.md: that would be an oracle).
+ */
 export function createTallyfyToolHostFactory(options: TallyfyServicesOptions): ToolHostFactory {
-  return async (credentials) =>
-    createInProcessToolHost(clientFor(options, credentials), { secrets: options.secrets, logger: options.logger });
+  return async (credentials) => {
+    const secrets = options.secrets.scoped([credentials.apiKey]);
+    return createInProcessToolHost(clientFor(options, credentials, {}, secrets), { secrets, logger: options.logger });
+  };
 }

@@ -12,3 +12,26 @@ export function hashParam(hash: string, name: string): string | undefined {
     return raw;
   }
 }
+
+/** `hash` without the `name` parameter (`#code=X&y=1` → `#y=1`; `#code=X` → ``). */
+export function withoutHashParam(hash: string, name: string): string {
+  const kept = hash
+    .replace(/^#/, '')
+    .split('&')
+    .filter((part) => part !== '' && part.split('=')[0] !== name);
+  return kept.length ? `#${kept.join('&')}` : '';
+}
+
+/**
+ * Removes `name` from the address bar's fragment without a reload or a history entry, so a
+ * secret read from it (the invite's access code) stays neither on screen nor in the history.
+ */
+export function removeHashParam(
+  name: string,
+  where: Pick<Location, 'hash' | 'pathname' | 'search'> = window.location,
+  history: Pick<History, 'replaceState'> = window.history,
+): void {
+  const hash = withoutHashParam(where.hash, name);
+  if (hash === where.hash) return;
+  history.replaceState(null, '', `${where.pathname}${where.search}${hash}`);
+}

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 
 import { ChatClient, ChatView, ConnectionBadge, useChatState } from '../features/chat';
-import { hashParam } from '../lib/hashParam';
+import { hashParam, removeHashParam } from '../lib/hashParam';
 
 import { SignIn } from './SignIn';
 
@@ -16,6 +16,8 @@ export function WebApp() {
   const state = useChatState(client);
   // `#code=…` in the invite link pre-fills the access code.
   const [accessCode] = useState(() => hashParam(location.hash, 'code'));
+  // Read once, then gone from the address bar and the history (issue 12).
+  useEffect(() => removeHashParam('code'), []);
   const [menuOpen, setMenuOpen] = useState(false);
 
   useEffect(() => {

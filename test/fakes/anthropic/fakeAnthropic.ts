@@ -213,6 +213,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       const [name, data] = events[i] as [string, unknown];
       res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
       if (reply.eventDelayMs) await sleep(reply.eventDelayMs);
+      if (reply.pause?.afterEvent === i) await sleep(reply.pause.ms);
       if (res.destroyed) return;
     }
     res.end();

@@ -42,6 +42,8 @@ export interface MessageReply {
   delayMs?: number;
   /** Wait this long between SSE events (ms). Default 0. */
   eventDelayMs?: number;
+  /** Streaming only: after the SSE event at index `afterEvent` (0 = message_start), wait `ms` before the next. */
+  pause?: { afterEvent: number; ms: number };
   /** Streaming only: destroy the socket after this many SSE events (a connection reset mid-stream). */
   resetAfterEvents?: number;
   /** Streaming only: send an `error` event (e.g. `overloaded_error`) after this many events, then end. */

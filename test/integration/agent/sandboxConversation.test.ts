@@ -49,7 +49,7 @@ describe('agent + real MCP tools + Tallyfy sandbox + fake Anthropic', () => {
       (request) => {
         const listed = JSON.parse(lastToolResults(request)[0]?.content ?? '{}') as { data?: ListedTask[] };
         const first = listed.data?.find((task) => task.run_id) ?? listed.data?.[0];
-        return first ? toolReply([{ name: 'get_task', input: { task_id: first.id } }]) : textReply('You have no tasks.');
+        return first ? toolReply([{ name: 'get_task', input: { run_id: first.run_id, task_id: first.id } }]) : textReply('You have no tasks.');
       },
       (request) => {
         const detail = JSON.parse(lastToolResults(request)[0]?.content ?? '{}') as ListedTask & { form_fields?: unknown[] };

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Automation, Step, Template } from '../../tallyfy/types';
 
 import { analyzeAutomations, suggestConsolidation } from './automationAnalysis';
+import { suggestKickoffFields, suggestStepFields } from './fieldSuggestions';
 import { assessTemplateHealth, ratingFor } from './templateHealth';
 
 const hex = (n: number): string => n.toString(16).padStart(32, '0');
@@ -146,6 +147,41 @@ describe('automation analysis', () => {
     expect(analysis.automations[0]?.then[0]).toBe('show step "Welcome"');
   });
 
+  it('says who is assigned, how long a deadline is and which URL a webhook calls', () => {
+    const detailed: Automation = {
+      ...rule(4, [approve, 'approved'], []),
+      then_actions: [
+        {
+          action_type: 'assignment',
+          action_verb: 'assign_only',
+          target_step_id: erp,
+          assignees: { users: [20033], guests: ['sam@x.example'], groups: [] },
+          position: 1,
+        },
+        {
+          action_type: 'deadline',
+          action_verb: 'deadline',
+          target_step_id: erp,
+          deadline: { value: 2, unit: 'days', option: 'from' },
+          position: 2,
+        },
+        {
+          action_type: 'webhook',
+          action_verb: 'emit_webhook',
+          target_step_id: erp,
+          webhook_url: 'https://hooks.example/erp',
+          alias_name: 'erp',
+          position: 3,
+        },
+      ],
+    };
+    expect(analyzeAutomations(template(steps, [detailed])).automations[0]?.then).toEqual([
+      'assign only step "ERP" → member 20033, guest sam@x.example',
+      'set the deadline of step "ERP" to 2 days from the trigger',
+      'call webhook https://hooks.example/erp for step "ERP"',
+    ]);
+  });
+
   it('suggests deleting duplicates, resolving conflicts, merging, and reviewing orphans — high priority first', () => {
     const report = suggestConsolidation(
       template(steps, [
@@ -172,5 +208,25 @@ describe('automation analysis', () => {
 
   it('reports nothing for clean rules', () => {
     expect(suggestConsolidation(template(steps, [rule(1, [approve, 'approved'], [['show', welcome]])])).suggestions).toEqual([]);
+  });
+});
+
+describe('field suggestions', () => {
+  it('suggests kick-off fields from the words of the template, skipping what existing fields cover', () => {
+    const draft = template([step(1, 'Review the client contract'), step(2, 'Send the invoice')], [], {
+      prerun: [{ id: hex(50), checklist_id: hex(1), label: 'Client company', field_type: 'text', required: true, position: 1 }],
+    });
+    const labels = (suggestKickoffFields(draft).suggestions as { label: string }[]).map((item) => item.label);
+    expect(labels).toContain('Supporting documents'); // contract
+    expect(labels).toContain('Amount'); // invoice
+    expect(labels).not.toContain('Client name'); // "Client company" covers it
+  });
+
+  it('suggests step fields from the step and its type', () => {
+    const approval = step(2, 'Approve the budget', { step_type: 'approval' });
+    const labels = (suggestStepFields(template([approval]), approval).suggestions as { label: string }[]).map((item) => item.label);
+    expect(labels).toEqual(expect.arrayContaining(['Decision notes', 'Amount']));
+    const plain = step(3, 'Tidy up');
+    expect((suggestStepFields(template([plain]), plain).suggestions as { label: string }[]).map((item) => item.label)).toEqual(['Notes']);
   });
 });

@@ -38,7 +38,7 @@ export interface ConsolidationReport {
 const json = (value: unknown): string => JSON.stringify(value ?? null);
 
 /** Order-independent fingerprint of a rule's conditions. */
-function conditionFingerprint(rule: Automation): string {
+export function conditionFingerprint(rule: Pick<Automation, 'conditions'>): string {
   return (rule.conditions ?? [])
     .map((condition) =>
       [condition.conditionable_id, condition.conditionable_type, condition.operation, json(condition.statement)].join('|'),
@@ -48,7 +48,7 @@ function conditionFingerprint(rule: Automation): string {
 }
 
 /** Order-independent fingerprint of a rule's actions. */
-function actionFingerprint(rule: Automation): string {
+export function actionFingerprint(rule: Pick<Automation, 'then_actions'>): string {
   return (rule.then_actions ?? [])
     .map((action) =>
       [
@@ -91,9 +91,24 @@ function describe(template: Template, rule: Automation, steps: Record<string, st
           : ` ${typeof condition.statement === 'string' ? condition.statement : json(condition.statement)}`;
       return `${condition.position > 1 ? `${condition.logic.toUpperCase()} ` : ''}${subject} ${condition.operation}${statement}`;
     }),
-    then: (rule.then_actions ?? []).map(
-      (action) => `${action.action_verb} step "${steps[action.target_step_id] ?? action.target_step_id}"`,
-    ),
+    then: (rule.then_actions ?? []).map((action) => {
+      const target = `step "${steps[action.target_step_id] ?? action.target_step_id}"`;
+      if (action.action_type === 'deadline' && action.deadline) {
+        const { value, unit, option } = action.deadline as { value?: unknown; unit?: unknown; option?: unknown };
+        return `set the deadline of ${target} to ${String(value)} ${String(unit)} ${option === 'before' ? 'before' : 'from'} the trigger`;
+      }
+      if (action.action_type === 'webhook') return `call webhook ${action.webhook_url ?? '(no URL)'} for ${target}`;
+      if (action.action_type === 'assignment') {
+        const owners = (action.assignees ?? {}) as { users?: unknown[]; guests?: unknown[]; groups?: unknown[] };
+        const who = [
+          ...(owners.users ?? []).map((id) => `member ${String(id)}`),
+          ...(owners.guests ?? []).map((email) => `guest ${String(email)}`),
+          ...(owners.groups ?? []).map((id) => `group ${String(id)}`),
+        ];
+        return `${action.action_verb.replace('_', ' ')} ${target}${who.length ? ` → ${who.join(', ')}` : ''}`;
+      }
+      return `${action.action_verb} ${target}`;
+    }),
   };
 }
 

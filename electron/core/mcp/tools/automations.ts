@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 import type { AutomationInput } from '../../tallyfy/endpoints/templates';
-import type { AutomationAction, AutomationCondition } from '../../tallyfy/types';
-import { analyzeAutomations, suggestConsolidation } from '../analysis/automationAnalysis';
-import { defineTool, ToolInputError, ToolLookupError, type Tool } from '../defineTool';
+import type { Automation, AutomationAction, AutomationCondition } from '../../tallyfy/types';
+import { actionFingerprint, analyzeAutomations, conditionFingerprint, suggestConsolidation } from '../analysis/automationAnalysis';
+import { defineTool, nestAlias, ToolInputError, ToolLookupError, type Tool } from '../defineTool';
 import { pick } from '../toolOutput';
 
 import { hexId, userId } from './common';
@@ -69,11 +69,7 @@ const actionTypeOf: Record<string, AutomationAction['action_type']> = {
 };
 
 /** Turns the friendly rule shape into Tallyfy's `conditions`/`then_actions` body. */
-function encodeRule(
-  alias: string,
-  conditions: z.infer<typeof conditionArg>[],
-  actions: z.infer<typeof actionArg>[],
-): AutomationInput {
+function encodeRule(alias: string, conditions: z.infer<typeof conditionArg>[], actions: z.infer<typeof actionArg>[]): AutomationInput {
   return {
     automated_alias: alias,
     conditions: conditions.map((condition, index) => {
@@ -120,6 +116,49 @@ function encodeRule(
   };
 }
 
+const subjectOf: Record<string, string> = { step: 'step', capture: 'field', field: 'field', prerun: 'kickoff', kickoff: 'kickoff' };
+
+/** Tallyfy's native rule keys (conditionable_*, statement, action_type/verb, assignees{}, then_actions) mapped onto the tool's shape. */
+function nativeRule(data: Record<string, unknown>): Record<string, unknown> {
+  const list = (value: unknown): Record<string, unknown>[] => (Array.isArray(value) ? (value as Record<string, unknown>[]) : []);
+  const out: Record<string, unknown> = { ...data };
+  if (out.alias === undefined && typeof data.automated_alias === 'string') out.alias = data.automated_alias;
+  delete out.automated_alias;
+  if (data.conditions !== undefined)
+    out.conditions = list(data.conditions).map(({ conditionable_type, conditionable_id, statement, position: _position, ...rest }) => ({
+      ...rest,
+      ...(conditionable_type !== undefined && rest.subject === undefined
+        ? { subject: subjectOf[String(conditionable_type).toLowerCase()] ?? conditionable_type }
+        : {}),
+      ...(conditionable_id !== undefined && rest.subject_id === undefined ? { subject_id: conditionable_id } : {}),
+      ...(typeof statement === 'string' && rest.value === undefined && String(conditionable_type).toLowerCase() !== 'step'
+        ? { value: statement }
+        : {}),
+      ...(rest.operation === 'is_complete' ? { operation: 'completed' } : {}),
+    }));
+  const actions = data.actions ?? data.then_actions;
+  delete out.then_actions;
+  if (actions !== undefined)
+    out.actions = list(actions).map(({ action_type, action_verb, assignees, alias_name: _alias, position: _position, ...rest }) => {
+      const owners = (assignees && typeof assignees === 'object' ? assignees : {}) as Record<string, unknown>;
+      const verb =
+        action_verb === 'emit_webhook' || action_type === 'webhook'
+          ? 'webhook'
+          : (action_verb ?? (action_type === 'status' ? 'reopen' : action_type));
+      return { ...rest, ...(rest.action === undefined && verb !== undefined ? { action: verb } : {}), ...owners };
+    });
+  return out;
+}
+
+/** Flat `alias/conditions/actions` folded into `automation_data`, and native Tallyfy keys accepted inside it. */
+function ruleAlias(args: Record<string, unknown>): Record<string, unknown> {
+  const nested = nestAlias('automation_data', ['alias', 'conditions', 'actions'])(args);
+  const data = nested.automation_data;
+  return data && typeof data === 'object' && !Array.isArray(data)
+    ? { ...nested, automation_data: nativeRule(data as Record<string, unknown>) }
+    : nested;
+}
+
 /** Automation rules: list, create, delete, and analyses. */
 export const automationTools: Tool[] = [
   defineTool({
@@ -141,23 +180,31 @@ export const automationTools: Tool[] = [
     effect: 'write',
     description:
       'Creates an if-then rule on a template: WHEN conditions (a step completed/approved/rejected…, or a field/kick-off answer equals/contains… a value) THEN actions on steps (show, hide, set deadline, reopen, assign, webhook). Check get_automation_rules first to avoid duplicates.',
+    aliases: ruleAlias,
     input: {
       template_id: templateIdArg,
-      alias: z
-        .string()
-        .min(1)
-        .max(300)
-        .optional()
-        .describe('A readable name for the rule; made up from the first condition when left out.'),
-      conditions: z.array(conditionArg).min(1).max(20).describe('The WHEN part, at least one condition.'),
-      actions: z.array(actionArg).min(1).max(20).describe('The THEN part, at least one action.'),
+      automation_data: z.object({
+        alias: z.string().min(1).max(300).optional().describe('Rule name; made up when left out.'),
+        conditions: z.array(conditionArg).min(1).max(20).describe('WHEN.'),
+        actions: z.array(actionArg).min(1).max(20).describe('THEN.'),
+      }),
     },
-    run: async ({ template_id, alias, conditions, actions }, { client, signal }) => {
+    run: async ({ template_id, automation_data: { alias, conditions, actions } }, { client, signal }) => {
       const template = await templateWithSteps(client, template_id, signal);
       for (const action of actions) stepOf(template, action.target_step_id);
       const name =
         alias ?? `When ${conditions[0]?.subject} ${conditions[0]?.operation} then ${actions.map((action) => action.action).join(' + ')}`;
-      const rule = await client.automations.create(template_id, encodeRule(name, conditions, actions), signal);
+      const encoded = encodeRule(name, conditions, actions);
+      const twin = (template.automated_actions ?? []).find(
+        (rule) =>
+          conditionFingerprint(rule) === conditionFingerprint(encoded as Automation) &&
+          actionFingerprint(rule) === actionFingerprint(encoded as Automation),
+      );
+      if (twin)
+        throw new ToolInputError(
+          `Rule "${twin.automated_alias}" (${twin.id}) already has exactly these conditions and actions; nothing was created. Change it with update_automation_rule instead.`,
+        );
+      const rule = await client.automations.create(template_id, encoded, signal);
       return { id: rule.id, alias: rule.automated_alias, conditions: rule.conditions.length, actions: rule.then_actions.length };
     },
   }),
@@ -234,14 +281,17 @@ export const automationTools: Tool[] = [
     idempotent: true,
     description:
       'Changes an automation rule: its name, its WHEN conditions or its THEN actions (each list, when given, replaces the old one; what you leave out stays).',
+    aliases: ruleAlias,
     input: {
       template_id: templateIdArg,
       automation_id: hexId('automation rule'),
-      alias: z.string().min(1).max(300).optional().describe('New name of the rule.'),
-      conditions: z.array(conditionArg).min(1).max(20).optional().describe('New WHEN part (replaces all conditions).'),
-      actions: z.array(actionArg).min(1).max(20).optional().describe('New THEN part (replaces all actions).'),
+      automation_data: z.object({
+        alias: z.string().min(1).max(300).optional(),
+        conditions: z.array(conditionArg).min(1).max(20).optional().describe('Replaces all conditions.'),
+        actions: z.array(actionArg).min(1).max(20).optional().describe('Replaces all actions.'),
+      }),
     },
-    run: async ({ template_id, automation_id, alias, conditions, actions }, { client, signal }) => {
+    run: async ({ template_id, automation_id, automation_data: { alias, conditions, actions } }, { client, signal }) => {
       if (alias === undefined && conditions === undefined && actions === undefined)
         throw new ToolInputError('Nothing to change: give alias, conditions or actions.');
       const template = await templateWithSteps(client, template_id, signal);

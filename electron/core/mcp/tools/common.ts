@@ -1,7 +1,33 @@
 import { z } from 'zod';
 
-import type { Capture, Comment, Group, Guest, Owners, Page, PrerunField, Run, Step, Tag, Task, Template, User } from '../../tallyfy/types';
+import type { TallyfyClient } from '../../tallyfy/client';
+import type {
+  Capture,
+  Comment,
+  FieldOption,
+  Group,
+  Guest,
+  Owners,
+  Page,
+  PrerunField,
+  Run,
+  Step,
+  Tag,
+  Task,
+  Template,
+  User,
+} from '../../tallyfy/types';
+import { ToolInputError, ToolLookupError } from '../defineTool';
 import { defaultPageSize, listed, pick, plain, plainField, type Listed } from '../toolOutput';
+
+/** `outputSchema` of a list answer: `{data: [...], meta: {...}}` (loose: extra keys pass). */
+export const listOutput = z.looseObject({
+  data: z.array(z.looseObject({})),
+  meta: z.looseObject({ truncated: z.boolean() }),
+});
+
+/** `outputSchema` of one object with an id (loose). */
+export const objectOutput = z.looseObject({ id: z.union([z.string(), z.number()]) });
 
 /** A Tallyfy object id: 32 hexadecimal characters. */
 export const hexId = (what: string): z.ZodString =>
@@ -145,7 +171,7 @@ export function trimStep(step: Step): Record<string, unknown> {
   return {
     ...pick(step, ['id', 'title', 'step_type', 'position', 'assignees', 'guests', 'groups', 'deadline']),
     ...plainField('summary', step.summary, 500),
-    form_fields: (step.captures ?? []).map(trimCapture),
+    captures: (step.captures ?? []).map(trimCapture),
   };
 }
 
@@ -155,9 +181,18 @@ export function detailTemplate(template: Template): Record<string, unknown> {
     ...plainField('summary', template.summary, 2000),
     ...plainField('guidance', template.guidance, 2000),
     ...pick(template, ['users', 'groups']),
-    kickoff_fields: [...(template.prerun ?? [])].sort((a, b) => a.position - b.position).map(trimCapture),
+    prerun: [...(template.prerun ?? [])].sort((a, b) => a.position - b.position).map(trimCapture),
     steps: [...(template.steps?.data ?? [])].sort((a, b) => a.position - b.position).map(trimStep),
-    automation_rules: (template.automated_actions ?? []).length,
+    automated_actions: (template.automated_actions ?? []).map((rule) => ({
+      id: rule.id,
+      automated_alias: rule.automated_alias,
+      conditions: rule.conditions.map((condition) =>
+        pick(condition, ['conditionable_id', 'conditionable_type', 'operation', 'statement', 'logic']),
+      ),
+      then_actions: rule.then_actions.map((action) =>
+        pick(action, ['action_type', 'action_verb', 'target_step_id', 'deadline', 'assignees', 'webhook_url']),
+      ),
+    })),
     ...(template.tags ? { tags: template.tags.data.map(trimTag) } : {}),
   };
 }
@@ -194,4 +229,76 @@ export function trimTag(tag: Tag): Record<string, unknown> {
 /** Case-insensitive "contains" match on a name. */
 export function nameMatches(candidate: string | undefined | null, wanted: string): boolean {
   return !!candidate && candidate.toLowerCase().includes(wanted.trim().toLowerCase());
+}
+
+/** Finds the option a value names (by id, or by text ignoring case). */
+function option(field: Capture | PrerunField, value: unknown, what: string): FieldOption {
+  const options = field.options ?? [];
+  const wanted =
+    value && typeof value === 'object' ? ((value as { text?: unknown; id?: unknown }).text ?? (value as { id?: unknown }).id) : value;
+  const found = options.find(
+    (item) => item.id === wanted || (typeof wanted === 'string' && item.text.toLowerCase() === wanted.trim().toLowerCase()),
+  );
+  if (!found) {
+    throw new ToolInputError(
+      `"${String(wanted)}" is not an option of ${what} "${field.label}". Options: ${options.map((item) => `"${item.text}"`).join(', ')}.`,
+    );
+  }
+  return { id: found.id, text: found.text };
+}
+
+/**
+ * Turns form values (kick-off or task) keyed by field id, alias or label into Tallyfy's `prerun` object keyed by
+ * timeline id, with choice values in the shape each field type needs. Unknown keys are refused
+ * (Tallyfy would silently drop them).
+ */
+export function encodeFieldValues(
+  fields: readonly (Capture | PrerunField)[],
+  values: Record<string, unknown>,
+  what = 'kick-off field',
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const lower = key.trim().toLowerCase();
+    const field = fields.find((item) => item.id === key || item.alias?.toLowerCase() === lower || item.label.toLowerCase() === lower);
+    if (!field) {
+      throw new ToolInputError(
+        `"${key}" is not a ${what} here. Fields: ${fields.map((item) => `"${item.label}" (${item.id})`).join(', ') || 'none'}.`,
+      );
+    }
+    switch (field.field_type) {
+      case 'dropdown':
+        out[field.id] = option(field, value, what);
+        break;
+      case 'radio':
+        out[field.id] = option(field, value, what).text;
+        break;
+      case 'multiselect':
+        out[field.id] = (Array.isArray(value) ? value : [value]).map((item) => ({ ...option(field, item, what), selected: true }));
+        break;
+      case 'textarea':
+      case 'text':
+      case 'email':
+        out[field.id] = typeof value === 'string' ? value : String(value);
+        break;
+      default:
+        out[field.id] = value;
+    }
+  }
+  return out;
+}
+
+/** A folder id from an id or a folder name (of `type`), refusing unknown or ambiguous names. */
+export async function folderIdOf(client: TallyfyClient, folder: string, type: 'checklist' | 'run', signal: AbortSignal): Promise<string> {
+  if (/^[0-9a-f]{32}$/i.test(folder)) return folder;
+  const folders = (await client.folders.list({ folder_type: type, q: folder, per_page: 100 }, signal)).data;
+  const exact = folders.filter((item) => item.name.toLowerCase() === folder.trim().toLowerCase());
+  const chosen = exact.length > 0 ? exact : folders.filter((item) => nameMatches(item.name, folder));
+  if (chosen.length !== 1)
+    throw new ToolLookupError(
+      chosen.length === 0
+        ? `No ${type === 'run' ? 'process' : 'template'} folder is named "${folder}".`
+        : `"${folder}" matches folders ${chosen.map((item) => `"${item.name}" (${item.id})`).join(', ')}. Pass the folder id.`,
+    );
+  return (chosen[0] as { id: string }).id;
 }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 import type { CaptureInput } from '../../tallyfy/endpoints/templates';
 import type { Capture, FieldOption, PrerunField } from '../../tallyfy/types';
-import { defineTool, ToolInputError, ToolLookupError, type Tool } from '../defineTool';
+import { suggestStepFields } from '../analysis/fieldSuggestions';
+import { defineTool, nestAlias, ToolInputError, ToolLookupError, type Tool } from '../defineTool';
 
 import { hexId, trimCapture } from './common';
 import { stepOf, templateWithSteps } from './templates';
@@ -18,33 +19,56 @@ const fieldTypeArg = z
     'text (one line; use validation for numbers), textarea, radio, dropdown, multiselect, date, file, table or assignees_form. There is no number or checkbox type.',
   );
 
-const optionsArg = z
-  .array(z.string().min(1).max(500))
-  .min(1)
-  .max(200)
-  .describe('Choices for radio, dropdown and multiselect, in order, e.g. ["Low","Medium","High"].');
-const columnsArg = z.array(z.string().min(1).max(200)).min(1).max(50).describe('Column labels for a table field.');
-const validationArg = z
-  .array(z.string().min(1).max(200))
-  .max(20)
-  .describe('Validation rules Tallyfy applies to answers, e.g. ["numeric","min:1","max:100"] for a number in a text field.');
+const optionArg = z.union([z.string().min(1).max(500), z.object({ id: z.number().int().optional(), text: z.string().min(1).max(500) })]);
+const columnArg = z.union([z.string().min(1).max(200), z.object({ id: z.number().int().optional(), label: z.string().min(1).max(200) })]);
+const optionsArg = z.array(optionArg).min(1).max(200).describe('Choices (texts or {id,text}) for radio, dropdown, multiselect.');
 
-const fieldShape = {
-  label: z.string().min(1).max(600).describe('The question shown to the person filling it in.'),
+/** `field_data` of the field tools: Tallyfy's capture keys, nothing else (e.g. `description` must be `guidance`). */
+const fieldDataShape = {
+  label: z.string().min(1).max(600),
   field_type: fieldTypeArg,
-  required: z.boolean().default(false).describe('Whether an answer is required to complete the task. Default false.'),
+  required: z.boolean(),
   options: optionsArg.optional(),
-  columns: columnsArg.optional(),
-  guidance: z.string().max(2000).optional().describe('Help text shown under the field.'),
-  position: z.number().int().min(1).max(9999).optional().describe('1-based position among the fields; default last.'),
-  validation: validationArg.optional(),
+  columns: z.array(columnArg).min(1).max(50).optional().describe('Table columns.'),
+  guidance: z.string().max(2000).optional(),
+  position: z.number().int().min(1).max(9999).optional(),
+  field_validation: z.array(z.string().min(1).max(200)).max(20).optional().describe('e.g. ["numeric","min:1"].'),
+  default_value: z.unknown().optional(),
+  default_value_enabled: z.boolean().optional(),
+  collect_time: z.boolean().optional(),
+  use_wysiwyg_editor: z.boolean().optional(),
+  prefix: z.string().max(50).optional(),
+  suffix: z.string().max(50).optional(),
+  settings: z.record(z.string(), z.unknown()).optional(),
 };
+const fieldDataArg = z.strictObject(fieldDataShape);
+const fieldPatchArg = z
+  .strictObject({
+    ...fieldDataShape,
+    label: fieldDataShape.label.optional(),
+    field_type: fieldTypeArg.optional(),
+    required: z.boolean().optional(),
+    options: optionsArg.optional().describe('The complete new list (replaces it; unchanged texts keep their ids).'),
+  })
+  .describe('Only the keys to change.');
+
+type FieldData = z.infer<typeof fieldDataArg>;
+type FieldPatch = z.infer<typeof fieldPatchArg>;
+
+/** Flat field arguments of the older shape, folded into `field_data` (`validation` was `field_validation`). */
+const fieldAlias = nestAlias(
+  'field_data',
+  ['label', 'field_type', 'required', 'options', 'columns', 'guidance', 'position', 'validation', 'field_validation'],
+  { validation: 'field_validation' },
+);
 
 /** Options as Tallyfy stores them, keeping the ids of texts that already existed. */
-function toOptions(texts: string[], existing: FieldOption[] = []): FieldOption[] {
-  let next = Math.max(0, ...existing.map((item) => item.id)) + 1;
-  return texts.map((text) => {
-    const kept = existing.find((item) => item.text === text);
+function toOptions(given: z.infer<typeof optionArg>[], existing: FieldOption[] = []): FieldOption[] {
+  let next = Math.max(0, ...existing.map((item) => item.id), ...given.map((item) => (typeof item === 'object' ? (item.id ?? 0) : 0))) + 1;
+  return given.map((item) => {
+    const text = typeof item === 'string' ? item : item.text;
+    if (typeof item === 'object' && item.id !== undefined) return { id: item.id, text };
+    const kept = existing.find((option) => option.text === text);
     return kept ? { id: kept.id, text } : { id: next++, text };
   });
 }
@@ -58,31 +82,22 @@ function checkField(fieldType: string, options: unknown[] | undefined, columns: 
 }
 
 /** Builds the full field definition Tallyfy wants on create and on every update. */
-function fieldBody(
-  args: {
-    label: string;
-    field_type: string;
-    required: boolean;
-    options?: string[];
-    columns?: string[];
-    guidance?: string;
-    position?: number;
-    validation?: string[];
-  },
-  existing?: Capture | PrerunField,
-): CaptureInput {
-  const options = args.options ? toOptions(args.options, existing?.options) : existing?.options;
-  const columns = args.columns ? args.columns.map((label, index) => ({ id: index + 1, label })) : existing?.columns;
-  checkField(args.field_type, options, columns);
+function fieldBody(data: FieldData, existing?: Capture | PrerunField): CaptureInput {
+  const { options: givenOptions, columns: givenColumns, ...rest } = data;
+  const options = givenOptions ? toOptions(givenOptions, existing?.options) : existing?.options;
+  const columns = givenColumns
+    ? givenColumns.map((column, index) =>
+        typeof column === 'string' ? { id: index + 1, label: column } : { id: column.id ?? index + 1, label: column.label },
+      )
+    : existing?.columns;
+  checkField(data.field_type, options, columns);
   return {
-    label: args.label,
-    field_type: args.field_type as CaptureInput['field_type'],
-    required: args.required,
-    ...(options && ['radio', 'dropdown', 'multiselect'].includes(args.field_type) ? { options } : {}),
-    ...(columns && args.field_type === 'table' ? { columns } : {}),
-    ...(args.guidance !== undefined ? { guidance: args.guidance } : {}),
-    ...(args.position !== undefined ? { position: args.position } : {}),
-    ...(args.validation ? { field_validation: args.validation } : {}),
+    ...Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)),
+    label: data.label,
+    field_type: data.field_type,
+    required: data.required,
+    ...(options && ['radio', 'dropdown', 'multiselect'].includes(data.field_type) ? { options } : {}),
+    ...(columns && data.field_type === 'table' ? { columns } : {}),
   };
 }
 
@@ -105,30 +120,18 @@ function prerunOf(fields: PrerunField[], fieldId: string): PrerunField {
   return field;
 }
 
-const updateShape = {
-  label: fieldShape.label.optional(),
-  field_type: fieldTypeArg.optional(),
-  required: z.boolean().optional().describe('Whether an answer is required.'),
-  options: optionsArg.optional().describe('The complete new list of choices (replaces the old list; unchanged texts keep their ids).'),
-  columns: columnsArg.optional(),
-  guidance: fieldShape.guidance,
-  validation: validationArg.optional(),
-};
-
-/** The changes an update tool takes (every field optional). */
-type FieldPatch = z.infer<z.ZodObject<typeof updateShape>>;
-
-/** The body that applies `patch` to `current`: label, type and required default to the current ones (options, columns: see {@link fieldBody}). */
+/** The body that applies `patch` to `current`: label, type and required default to the current ones. */
 function patchedFieldBody(patch: FieldPatch, current: Capture | PrerunField): CaptureInput {
   return fieldBody(
     {
+      ...patch,
       label: patch.label ?? current.label,
-      field_type: patch.field_type ?? current.field_type,
+      field_type: patch.field_type ?? (current.field_type as FieldData['field_type']),
       required: patch.required ?? current.required,
-      options: patch.options,
-      columns: patch.columns,
-      guidance: patch.guidance,
-      validation: patch.validation,
+      ...(patch.guidance === undefined && current.guidance ? { guidance: current.guidance } : {}),
+      ...(patch.field_validation === undefined && current.field_validation
+        ? { field_validation: current.field_validation as string[] }
+        : {}),
     },
     current,
   );
@@ -142,10 +145,11 @@ export const formFieldTools: Tool[] = [
     area: 'form_fields',
     effect: 'write',
     description:
-      'Adds a form field to a template step, so every task from that step asks for it. Choice fields need options; table fields need columns; for numbers use a text field with validation ["numeric"].',
-    input: { template_id: templateIdArg, step_id: stepIdArg, ...fieldShape },
-    run: async ({ template_id, step_id, ...field }, { client, signal }) =>
-      trimCapture(await client.captures.create(template_id, step_id, fieldBody(field), signal)),
+      'Adds a form field to a template step. Choice fields need options, tables need columns; for numbers use text with field_validation ["numeric"].',
+    aliases: fieldAlias,
+    input: { template_id: templateIdArg, step_id: stepIdArg, field_data: fieldDataArg },
+    run: async ({ template_id, step_id, field_data }, { client, signal }) =>
+      trimCapture(await client.captures.create(template_id, step_id, fieldBody(field_data), signal)),
   }),
   defineTool({
     name: 'update_form_field',
@@ -153,12 +157,12 @@ export const formFieldTools: Tool[] = [
     area: 'form_fields',
     effect: 'write',
     idempotent: true,
-    description:
-      'Changes a step form field: label, type, required, options, columns, guidance or validation. Anything you leave out keeps its current value.',
-    input: { template_id: templateIdArg, step_id: stepIdArg, field_id: fieldIdArg, ...updateShape },
-    run: async ({ template_id, step_id, field_id, ...patch }, { client, signal }) => {
+    description: 'Changes a step form field: only the keys given in field_data; the rest is kept.',
+    aliases: fieldAlias,
+    input: { template_id: templateIdArg, step_id: stepIdArg, field_id: fieldIdArg, field_data: fieldPatchArg },
+    run: async ({ template_id, step_id, field_id, field_data }, { client, signal }) => {
       const current = captureOf(stepOf(await templateWithSteps(client, template_id, signal), step_id), field_id);
-      return trimCapture(await client.captures.update(template_id, step_id, field_id, patchedFieldBody(patch, current), signal));
+      return trimCapture(await client.captures.update(template_id, step_id, field_id, patchedFieldBody(field_data, current), signal));
     },
   }),
   defineTool({
@@ -218,7 +222,7 @@ export const formFieldTools: Tool[] = [
         throw new ToolInputError(
           `Field "${current.label}" is a ${current.field_type} field; only radio, dropdown and multiselect fields have options.`,
         );
-      const body = fieldBody({ label: current.label, field_type: current.field_type, required: current.required, options }, current);
+      const body = patchedFieldBody({ options }, current);
       return trimCapture(await client.captures.update(template_id, step_id, field_id, body, signal));
     },
   }),
@@ -227,13 +231,13 @@ export const formFieldTools: Tool[] = [
     title: 'Add a kick-off field',
     area: 'kickoff',
     effect: 'write',
-    description:
-      "Adds a field to a template's kick-off form (asked once when a process is launched; answers are available to every step and rule).",
-    input: { template_id: templateIdArg, ...fieldShape },
-    run: async ({ template_id, ...field }, { client, signal }) => {
-      const body = fieldBody(field);
+    description: "Adds a field to a template's kick-off form (asked when a process is launched).",
+    aliases: fieldAlias,
+    input: { template_id: templateIdArg, field_data: fieldDataArg },
+    run: async ({ template_id, field_data }, { client, signal }) => {
+      const body = fieldBody(field_data);
       const fields = await client.prerun.add(template_id, body, signal);
-      const added = [...fields].reverse().find((item) => item.label === field.label);
+      const added = [...fields].reverse().find((item) => item.label === field_data.label);
       return { field: added ? trimCapture(added) : null, fields: fields.map(trimCapture) };
     },
   }),
@@ -243,12 +247,12 @@ export const formFieldTools: Tool[] = [
     area: 'kickoff',
     effect: 'write',
     idempotent: true,
-    description:
-      'Changes a kick-off field: label, type, required, options, guidance or validation. Anything you leave out keeps its value.',
-    input: { template_id: templateIdArg, field_id: hexId('kick-off field'), ...updateShape },
-    run: async ({ template_id, field_id, ...patch }, { client, signal }) => {
+    description: 'Changes a kick-off field: only the keys given in field_data; the rest is kept.',
+    aliases: fieldAlias,
+    input: { template_id: templateIdArg, field_id: hexId('kick-off field'), field_data: fieldPatchArg },
+    run: async ({ template_id, field_id, field_data }, { client, signal }) => {
       const current = prerunOf(await client.prerun.list(template_id, signal), field_id);
-      const fields = await client.prerun.update(template_id, field_id, patchedFieldBody(patch, current), signal);
+      const fields = await client.prerun.update(template_id, field_id, patchedFieldBody(field_data, current), signal);
       return { field: trimCapture(prerunOf(fields, field_id)), fields: fields.map(trimCapture) };
     },
   }),
@@ -286,6 +290,63 @@ export const formFieldTools: Tool[] = [
       const reordered = field_order.map((id, index) => ({ ...prerunOf(fields, id), position: index + 1 }));
       const after = await client.prerun.replace(template_id, reordered, signal);
       return { fields: [...after].sort((a, b) => a.position - b.position).map(trimCapture) };
+    },
+  }),
+  defineTool({
+    name: 'get_kickoff_dropdown_options',
+    title: 'Get the options of a kick-off field',
+    area: 'kickoff',
+    effect: 'read',
+    description: 'Returns the choices ({id, text}) of a radio, dropdown or multiselect kick-off field.',
+    input: { template_id: templateIdArg, field_id: hexId('kick-off field') },
+    run: async ({ template_id, field_id }, { client, signal }) => {
+      const field = prerunOf(await client.prerun.list(template_id, signal), field_id);
+      return { field_id, label: field.label, field_type: field.field_type, options: field.options ?? [] };
+    },
+  }),
+  defineTool({
+    name: 'reorder_form_fields',
+    title: 'Reorder form fields',
+    area: 'form_fields',
+    effect: 'write',
+    idempotent: true,
+    description: "Puts a step's form fields in a new order: every field id in order, or [{capture_id, position}].",
+    input: {
+      template_id: templateIdArg,
+      step_id: stepIdArg,
+      field_order: z.array(z.union([fieldIdArg, z.object({ capture_id: fieldIdArg, position: z.number().int().min(1) })])).min(1),
+    },
+    run: async ({ template_id, step_id, field_order }, { client, signal }) => {
+      const step = stepOf(await templateWithSteps(client, template_id, signal), step_id);
+      const captures = [...(step.captures ?? [])].sort((a, b) => a.position - b.position);
+      const wanted = field_order.map((item, index) => (typeof item === 'string' ? { capture_id: item, position: index + 1 } : item));
+      for (const item of wanted) captureOf(step, item.capture_id);
+      if (field_order.every((item) => typeof item === 'string') && field_order.length !== captures.length)
+        throw new ToolInputError(
+          `Give every field of the step once. Fields: ${captures.map((item) => `"${item.label}" (${item.id})`).join(', ')}.`,
+        );
+      // Fields not mentioned keep their relative order after the ones placed.
+      const rest = captures.filter((capture) => !wanted.some((item) => item.capture_id === capture.id));
+      const order = [...wanted].sort((a, b) => a.position - b.position).map((item) => captureOf(step, item.capture_id));
+      const final = [...order, ...rest];
+      for (const [index, capture] of final.entries()) {
+        if (capture.position === index + 1) continue;
+        await client.captures.update(template_id, step_id, capture.id, { ...patchedFieldBody({}, capture), position: index + 1 }, signal);
+      }
+      return { step_id, fields: final.map((capture, index) => ({ id: capture.id, label: capture.label, position: index + 1 })) };
+    },
+  }),
+  defineTool({
+    name: 'suggest_form_fields_for_step',
+    title: 'Suggest form fields for a step',
+    area: 'form_fields',
+    effect: 'read',
+    description:
+      'Suggests form fields for a step from its title, description and type, skipping ones it has. Add them with add_form_field_to_step.',
+    input: { template_id: templateIdArg, step_id: stepIdArg },
+    run: async ({ template_id, step_id }, { client, signal }) => {
+      const template = await templateWithSteps(client, template_id, signal);
+      return suggestStepFields(template, stepOf(template, step_id));
     },
   }),
 ];

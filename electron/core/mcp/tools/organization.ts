@@ -1,7 +1,7 @@
 import { defineTool, type Tool } from '../defineTool';
 import { pick } from '../toolOutput';
 
-import { trimUser } from './common';
+import { objectOutput, trimUser } from './common';
 
 /** Who am I and which organization: the tools a model calls first. */
 export const organizationTools: Tool[] = [
@@ -12,6 +12,7 @@ export const organizationTools: Tool[] = [
     effect: 'read',
     description:
       "Returns the signed-in Tallyfy member's profile in this organization: id, name, email, role (admin, standard or light) and timezone, plus organization_id. Call it to learn your own user id before filtering tasks or assigning work to yourself.",
+    output: objectOutput,
     input: {},
     run: async (_args, { client, signal }) => ({ ...trimUser(await client.me(signal)), organization_id: client.orgId }),
   }),
@@ -22,6 +23,7 @@ export const organizationTools: Tool[] = [
     effect: 'read',
     description:
       'Returns the current Tallyfy organization: id, name, timezone (used to read natural-language deadlines) and the number of active members.',
+    output: objectOutput,
     input: {},
     run: async (_args, { client, signal }) => pick(await client.organization(signal), ['id', 'name', 'timezone', 'users_count']),
   }),

@@ -1,15 +1,20 @@
 import { z } from 'zod';
 
 import type { Folder } from '../../tallyfy/types';
-import { defineTool, ToolLookupError, type Tool } from '../defineTool';
+import { defineTool, renameAlias, ToolInputError, ToolLookupError, type Tool } from '../defineTool';
 import { pick } from '../toolOutput';
 
-import { fromPage, hexId, pageArg, trimTag } from './common';
+import { fromPage, hexId, listOutput, pageArg, trimTag } from './common';
 
 const trimFolder = (folder: Folder): Record<string, unknown> => ({
   ...pick(folder, ['id', 'name', 'folder_type', 'parent_id']),
   ...(folder.children ? { children: folder.children.data.map((child) => pick(child, ['id', 'name'])) } : {}),
 });
+
+const colorArg = z
+  .string()
+  .regex(/^#[0-9a-fA-F]{6}$/, 'must be #rrggbb')
+  .describe('Colour as #rrggbb, e.g. #3498db.');
 
 /** Tags and folders. */
 export const organizeTools: Tool[] = [
@@ -19,6 +24,8 @@ export const organizeTools: Tool[] = [
     area: 'tags',
     effect: 'read',
     description: 'Lists the tags of the organization (labels for templates and processes) with id, title and colour.',
+    aliases: renameAlias({ q: 'query' }),
+    output: listOutput,
     input: {
       query: z.string().min(1).max(30).optional().describe('Part of a tag title.'),
       page: pageArg,
@@ -35,11 +42,7 @@ export const organizeTools: Tool[] = [
     description: 'Creates a tag with a unique title (up to 30 characters) and an optional #rrggbb colour.',
     input: {
       title: z.string().min(1).max(30).describe('Unique tag title, up to 30 characters.'),
-      color: z
-        .string()
-        .regex(/^#[0-9a-fA-F]{6}$/, 'must be #rrggbb')
-        .optional()
-        .describe('Colour as #rrggbb, e.g. #3498db.'),
+      color: colorArg.optional(),
     },
     run: async (args, { client, signal }) => trimTag(await client.tags.create(args, signal)),
   }),
@@ -91,6 +94,7 @@ export const organizeTools: Tool[] = [
     area: 'folders',
     effect: 'read',
     description: 'Lists the folders that organise templates, with their sub-folders.',
+    aliases: renameAlias({ q: 'query' }),
     input: { query: z.string().min(1).max(32).optional().describe('Part of a folder name.'), page: pageArg },
     run: async ({ query, page }, { client, signal }) =>
       fromPage(
@@ -106,6 +110,7 @@ export const organizeTools: Tool[] = [
     area: 'folders',
     effect: 'read',
     description: 'Lists the folders that organise processes (runs), with their sub-folders.',
+    aliases: renameAlias({ q: 'query' }),
     input: { query: z.string().min(1).max(32).optional().describe('Part of a folder name.'), page: pageArg },
     run: async ({ query, page }, { client, signal }) =>
       fromPage(
@@ -157,7 +162,7 @@ export const organizeTools: Tool[] = [
     input: {
       folder_id: hexId('folder'),
       object_id: hexId('process or template').describe('The id of the process (run) or template to file.'),
-      object_type: z.enum(['run', 'template']).describe('run (a process) or template.'),
+      object_type: z.enum(['run', 'template', 'checklist']).describe('run (a process), or template (checklist).'),
     },
     run: async ({ folder_id, object_id, object_type }, { client, signal }) => {
       if (object_type === 'run') {
@@ -167,6 +172,82 @@ export const organizeTools: Tool[] = [
       // Templates are filed through their own folder_id.
       await client.templates.amend(object_id, () => ({ folder_id }), signal);
       return { filed: true, folder_id, object_id, object_type };
+    },
+  }),
+  defineTool({
+    name: 'update_tag',
+    title: 'Update a tag',
+    area: 'tags',
+    effect: 'write',
+    idempotent: true,
+    description: 'Renames a tag or changes its colour.',
+    input: { tag_id: hexId('tag'), title: z.string().min(1).max(30).optional(), color: colorArg.optional() },
+    run: async ({ tag_id, title, color }, { client, signal }) => {
+      if (title === undefined && color === undefined) throw new ToolInputError('Nothing to change: give title or color.');
+      const current = title === undefined ? await client.tags.get(tag_id, signal) : undefined;
+      return trimTag(await client.tags.update(tag_id, { title: title ?? current?.title, ...(color ? { color } : {}) }, signal));
+    },
+  }),
+  defineTool({
+    name: 'delete_tag',
+    title: 'Delete a tag',
+    area: 'tags',
+    effect: 'destructive',
+    idempotent: true,
+    description: 'Deletes a tag; it disappears from every template and process.',
+    input: { tag_id: hexId('tag') },
+    run: async ({ tag_id }, { client, signal }) => {
+      await client.tags.delete(tag_id, signal);
+      return { deleted: true, tag_id };
+    },
+  }),
+  defineTool({
+    name: 'update_folder',
+    title: 'Update a folder',
+    area: 'folders',
+    effect: 'write',
+    idempotent: true,
+    description: 'Renames a folder or moves it under another folder (parent_id null: top level).',
+    input: {
+      folder_id: hexId('folder'),
+      name: z.string().min(1).max(32).optional(),
+      parent_id: hexId('parent folder').nullable().optional(),
+    },
+    run: async ({ folder_id, name, parent_id }, { client, signal }) => {
+      if (name === undefined && parent_id === undefined) throw new ToolInputError('Nothing to change: give name or parent_id.');
+      return trimFolder(
+        await client.folders.update(
+          folder_id,
+          { ...(name !== undefined ? { name } : {}), ...(parent_id !== undefined ? { parent_id } : {}) },
+          signal,
+        ),
+      );
+    },
+  }),
+  defineTool({
+    name: 'delete_folder',
+    title: 'Delete a folder',
+    area: 'folders',
+    effect: 'destructive',
+    idempotent: true,
+    description: 'Deletes a folder; what was in it is moved out, not deleted.',
+    input: { folder_id: hexId('folder') },
+    run: async ({ folder_id }, { client, signal }) => {
+      await client.folders.delete(folder_id, signal);
+      return { deleted: true, folder_id };
+    },
+  }),
+  defineTool({
+    name: 'remove_object_from_folder',
+    title: 'Take out of a folder',
+    area: 'folders',
+    effect: 'destructive',
+    idempotent: true,
+    description: 'Takes a process out of a folder by the folder_object_id add_object_to_folder returned.',
+    input: { folder_object_id: z.number().int().positive() },
+    run: async ({ folder_object_id }, { client, signal }) => {
+      await client.folders.removeObject(folder_object_id, signal);
+      return { removed: true, folder_object_id };
     },
   }),
 ];

@@ -3,9 +3,24 @@ import { z } from 'zod';
 import type { TallyfyClient } from '../../tallyfy/client';
 import type { ListQuery } from '../../tallyfy/endpoints/context';
 import type { Group, User } from '../../tallyfy/types';
-import { defineTool, ToolLookupError, type Tool } from '../defineTool';
+import { defineTool, renameAlias, ToolInputError, ToolLookupError, type Tool } from '../defineTool';
 
-import { fromArray, fromPage, hexId, nameMatches, pageArg, perPageArg, trimGroup, trimGuest, trimUser, userId } from './common';
+import { pick } from '../toolOutput';
+
+import {
+  fromArray,
+  fromPage,
+  hexId,
+  listOutput,
+  nameMatches,
+  objectOutput,
+  pageArg,
+  perPageArg,
+  trimGroup,
+  trimGuest,
+  trimUser,
+  userId,
+} from './common';
 
 /** Every member of the org (all statuses), capped at 1,000. `query` adds includes such as `with: 'groups'`. */
 export async function allMembers(client: TallyfyClient, signal: AbortSignal, query: ListQuery = {}): Promise<User[]> {
@@ -60,6 +75,7 @@ export const peopleTools: Tool[] = [
     effect: 'read',
     description:
       'Lists the members of the organization (active, invited and disabled; never guests) with id, name, email, role and status. Use `query` to filter by name or email. Member ids are what task and step assignments take.',
+    output: listOutput,
     input: {
       query: z.string().min(1).max(100).optional().describe('Filter: part of a name or email.'),
       with_groups: z.boolean().default(false).describe('Also return the groups each member belongs to.'),
@@ -118,15 +134,21 @@ export const peopleTools: Tool[] = [
     title: 'List guests',
     area: 'people',
     effect: 'read',
-    description:
-      'Lists the guests of the organization (external people who can be assigned tasks by email) with company and associated members. `query` filters by email.',
+    description: 'Lists the guests (external people assigned by email) with company and associated members. `query` filters by email.',
+    output: listOutput,
     input: {
-      query: z.string().min(1).max(100).optional().describe('Filter: part of an email address.'),
+      query: z.string().min(1).max(100).optional().describe('Part of an email address.'),
+      with_stats: z.boolean().default(false),
       page: pageArg,
       per_page: perPageArg,
     },
-    run: async ({ query, page, per_page }, { client, signal }) =>
-      fromPage(await client.guests.list({ q: query, page, per_page }, signal), trimGuest, page, per_page),
+    run: async ({ query, with_stats, page, per_page }, { client, signal }) =>
+      fromPage(
+        await client.guests.list({ q: query, page, per_page, ...(with_stats ? { with: 'stats' } : {}) }, signal),
+        (guest) => ({ ...trimGuest(guest), ...(with_stats && guest.stats ? { stats: guest.stats } : {}) }),
+        page,
+        per_page,
+      ),
   }),
   defineTool({
     name: 'get_guest',
@@ -146,8 +168,8 @@ export const peopleTools: Tool[] = [
       'Adds an external guest (a client, vendor or contractor) by email so tasks can be assigned to them without a Tallyfy seat. An email that belongs to a member is refused.',
     input: {
       email: z.email().describe("The guest's email address."),
-      first_name: z.string().min(1).max(200).optional().describe('First name.'),
-      last_name: z.string().min(1).max(200).optional().describe('Last name.'),
+      first_name: z.string().min(1).max(200),
+      last_name: z.string().min(1).max(200),
       company_name: z.string().min(1).max(200).optional().describe('Company the guest works for.'),
       phone_1: z.string().min(3).max(40).optional().describe('Main phone number.'),
       phone_2: z.string().min(3).max(40).optional().describe('Second phone number.'),
@@ -161,6 +183,8 @@ export const peopleTools: Tool[] = [
     effect: 'read',
     description:
       'Lists the groups (teams) of the organization with their member ids and guest emails. Group ids can be used as assignees of tasks and steps.',
+    output: listOutput,
+    aliases: renameAlias({ q: 'query' }),
     input: {
       query: z.string().min(1).max(100).optional().describe('Filter: part of a group name.'),
       page: pageArg,
@@ -175,6 +199,7 @@ export const peopleTools: Tool[] = [
     area: 'groups',
     effect: 'read',
     description: 'Returns one group with its member ids and guest emails.',
+    output: objectOutput,
     input: { group_id: hexId('group') },
     run: async ({ group_id }, { client, signal }) => trimGroup(await client.groups.get(group_id, signal)),
   }),
@@ -199,20 +224,20 @@ export const peopleTools: Tool[] = [
     effect: 'write',
     idempotent: true,
     description:
-      'Renames a group, changes its description, or adds and removes members and guests. Members and guests you do not mention stay (the lists are read first, because Tallyfy replaces them).',
+      'Changes a group. members and guests, when given, REPLACE the lists (pass the full new list); when left out they are kept.',
     input: {
       group_id: hexId('group'),
-      name: z.string().min(1).max(200).optional().describe('New unique name.'),
-      description: z.string().min(1).max(2000).optional().describe('New description.'),
-      add_members: z.array(userId).default([]).describe('Member ids to add.'),
-      remove_members: z.array(userId).default([]).describe('Member ids to remove.'),
-      add_guests: z.array(z.email()).default([]).describe('Guest emails to add.'),
-      remove_guests: z.array(z.email()).default([]).describe('Guest emails to remove.'),
+      name: z.string().min(1).max(200).optional(),
+      description: z.string().min(1).max(2000).optional(),
+      members: z.array(userId).optional().describe('The full new member list.'),
+      guests: z.array(z.email()).optional().describe('The full new guest list.'),
     },
-    run: async ({ group_id, name, description, add_members, remove_members, add_guests, remove_guests }, { client, signal }) => {
+    run: async ({ group_id, name, description, members: newMembers, guests: newGuests }, { client, signal }) => {
+      if ([name, description, newMembers, newGuests].every((value) => value === undefined))
+        throw new ToolInputError('Nothing to change: give name, description, members or guests.');
       const current = await client.groups.get(group_id, signal);
-      const members = [...new Set([...(current.members ?? []), ...add_members])].filter((id) => !remove_members.includes(id));
-      const guests = [...new Set([...(current.guests ?? []), ...add_guests])].filter((email) => !remove_guests.includes(email));
+      const members = newMembers ?? current.members ?? [];
+      const guests = newGuests ?? current.guests ?? [];
       const updated = await client.groups.update(
         group_id,
         { name: name ?? current.name, description: description ?? current.description, members, guests },
@@ -254,5 +279,62 @@ export const peopleTools: Tool[] = [
     description: 'Re-enables a disabled member. Admin only; may fail when no seat is free.',
     input: { user_id: userId },
     run: async ({ user_id }, { client, signal }) => trimUser(await client.users.enable(user_id, signal)),
+  }),
+  defineTool({
+    name: 'get_organization_users_list',
+    title: 'List members (minimal)',
+    area: 'people',
+    effect: 'read',
+    description: 'A minimal list of every member: id, name and email.',
+    input: {},
+    run: async (_args, { client, signal }) => {
+      const users = await client.users.listMinimal(signal);
+      return { count: users.length, data: users.map((user) => pick(user, ['id', 'full_name', 'first_name', 'last_name', 'email'])) };
+    },
+  }),
+  defineTool({
+    name: 'get_organization_guests_list',
+    title: 'List guests (minimal)',
+    area: 'people',
+    effect: 'read',
+    description: 'A minimal list of every guest: id, name and email.',
+    input: {},
+    run: async (_args, { client, signal }) => {
+      const guests = await client.guests.listMinimal(signal);
+      return { count: guests.length, data: guests.map((guest) => pick(guest, ['id', 'first_name', 'last_name', 'email'])) };
+    },
+  }),
+  defineTool({
+    name: 'update_guest',
+    title: 'Update a guest',
+    area: 'people',
+    effect: 'write',
+    idempotent: true,
+    description: "Sets a guest's associated members (the only guest detail Tallyfy lets you change; the list is replaced).",
+    input: { email: z.email(), associated_members: z.array(userId).optional().describe('The full new list of member ids.') },
+    run: async ({ email, associated_members }, { client, signal }) => {
+      if (!associated_members) throw new ToolInputError('Nothing to change: associated_members is the only guest detail Tallyfy updates.');
+      return trimGuest(await client.guests.update(email, associated_members, signal));
+    },
+  }),
+  defineTool({
+    name: 'disable_guest',
+    title: 'Disable a guest',
+    area: 'people',
+    effect: 'destructive',
+    idempotent: true,
+    description: 'Disables a guest; refused while they have incomplete tasks. Reversible with enable_guest.',
+    input: { email: z.email() },
+    run: async ({ email }, { client, signal }) => trimGuest(await client.guests.disable(email, signal)),
+  }),
+  defineTool({
+    name: 'enable_guest',
+    title: 'Enable a guest',
+    area: 'people',
+    effect: 'write',
+    idempotent: true,
+    description: 'Re-enables a disabled guest so tasks can be assigned to them again.',
+    input: { email: z.email() },
+    run: async ({ email }, { client, signal }) => trimGuest(await client.guests.enable(email, signal)),
   }),
 ];

@@ -1,62 +1,24 @@
 import { z } from 'zod';
 
-import type { FieldOption, PrerunField } from '../../tallyfy/types';
-import { defineTool, ToolInputError, type Tool } from '../defineTool';
+import type { ListQuery } from '../../tallyfy/endpoints/context';
+import { parseDeadline } from '../deadline';
+import { defineTool, renameAlias, ToolInputError, type Tool } from '../defineTool';
 
-import { detailRun, fromPage, hexId, pageArg, perPageArg, trimRun, userId } from './common';
-
-/** Finds the option a value names (by id, or by text ignoring case). */
-function option(field: PrerunField, value: unknown): FieldOption {
-  const options = field.options ?? [];
-  const wanted =
-    value && typeof value === 'object' ? ((value as { text?: unknown; id?: unknown }).text ?? (value as { id?: unknown }).id) : value;
-  const found = options.find(
-    (item) => item.id === wanted || (typeof wanted === 'string' && item.text.toLowerCase() === wanted.trim().toLowerCase()),
-  );
-  if (!found) {
-    throw new ToolInputError(
-      `"${String(wanted)}" is not an option of kick-off field "${field.label}". Options: ${options.map((item) => `"${item.text}"`).join(', ')}.`,
-    );
-  }
-  return { id: found.id, text: found.text };
-}
-
-/**
- * Turns kick-off values keyed by field id, alias or label into Tallyfy's `prerun` object keyed by
- * timeline id, with choice values in the shape each field type needs. Unknown keys are refused
- * (Tallyfy would silently drop them).
- */
-function encodeKickoff(fields: PrerunField[], values: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(values)) {
-    const lower = key.trim().toLowerCase();
-    const field = fields.find((item) => item.id === key || item.alias?.toLowerCase() === lower || item.label.toLowerCase() === lower);
-    if (!field) {
-      throw new ToolInputError(
-        `"${key}" is not a kick-off field of this template. Fields: ${fields.map((item) => `"${item.label}" (${item.id})`).join(', ') || 'none'}.`,
-      );
-    }
-    switch (field.field_type) {
-      case 'dropdown':
-        out[field.id] = option(field, value);
-        break;
-      case 'radio':
-        out[field.id] = option(field, value).text;
-        break;
-      case 'multiselect':
-        out[field.id] = (Array.isArray(value) ? value : [value]).map((item) => ({ ...option(field, item), selected: true }));
-        break;
-      case 'textarea':
-      case 'text':
-      case 'email':
-        out[field.id] = typeof value === 'string' ? value : String(value);
-        break;
-      default:
-        out[field.id] = value;
-    }
-  }
-  return out;
-}
+import {
+  detailRun,
+  encodeFieldValues,
+  folderIdOf,
+  fromPage,
+  hexId,
+  listOutput,
+  mergeOwners,
+  objectOutput,
+  ownersArg,
+  pageArg,
+  perPageArg,
+  trimRun,
+  userId,
+} from './common';
 
 const runIdArg = hexId('process (run)');
 
@@ -67,33 +29,46 @@ export const processTools: Tool[] = [
     title: 'List processes',
     area: 'processes',
     effect: 'read',
-    description:
-      'Lists running and finished processes (runs), newest first, with status, progress and template. Filter by status (active, complete, problem, delayed, archived, starred), template, owner or a name query.',
+    description: 'Lists processes (runs), newest first, with status, progress and template. All filters optional.',
+    aliases: renameAlias({ template_id: 'checklist_id', owner_ids: 'owners' }),
+    output: listOutput,
     input: {
-      status: z
-        .enum(['active', 'complete', 'problem', 'delayed', 'starred', 'archived'])
-        .optional()
-        .describe('Only processes in this state; archived ones appear only with status "archived".'),
-      template_id: hexId('template').optional().describe('Only processes launched from this template.'),
-      owner_ids: z.array(userId).optional().describe('Only processes owned by (or with tasks assigned to) these members.'),
+      status: z.enum(['active', 'complete', 'problem', 'issue', 'improvement', 'delayed', 'starred', 'archived']).optional(),
+      checklist_id: hexId('template').optional().describe('Launched from this template.'),
+      owners: z.array(userId).optional().describe('Owned by, or with tasks of, these members.'),
+      groups: z.array(hexId('group')).optional(),
+      task_status: z.string().max(50).optional(),
+      folder: z.string().min(1).max(64).optional().describe('Folder id or name.'),
+      tag: hexId('tag').optional(),
+      run_type: z.enum(['procedure', 'form', 'document']).optional(),
+      starred: z.boolean().optional(),
+      archived: z.enum(['only', 'true']).optional(),
+      form_fields_values: z.boolean().optional().describe('Include kick-off answers.'),
+      with_data: z.string().max(200).optional().describe('Tallyfy `with` includes, e.g. "tasks_meta".'),
       query: z.string().min(1).max(200).optional().describe('Part of the process name.'),
+      sort: z.string().max(50).default('-created_at'),
       page: pageArg,
       per_page: perPageArg,
     },
-    run: async ({ status, template_id, owner_ids, query, page, per_page }, { client, signal }) => {
+    run: async (args, { client, signal }) => {
+      const { status, archived, folder, run_type, with_data, query, page, per_page, form_fields_values, ...rest } = args;
+      const folderId = folder ? await folderIdOf(client, folder, 'run', signal) : undefined;
       const result = await client.runs.list(
         {
+          ...Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)),
           ...(status === 'archived' ? { archived: 'only' } : status ? { status } : {}),
-          checklist_id: template_id,
-          owners: owner_ids,
-          q: query,
-          sort: '-created_at',
+          ...(archived ? { archived } : {}),
+          ...(folderId ? { folder: folderId } : {}),
+          ...(run_type ? { type: run_type } : {}),
+          ...(with_data ? { with: with_data } : {}),
+          ...(form_fields_values ? { form_fields_values: true } : {}),
+          ...(query ? { q: query } : {}),
           page,
           per_page,
-        },
+        } as ListQuery,
         signal,
       );
-      return fromPage(result, trimRun, page, per_page);
+      return fromPage(result, form_fields_values ? (run) => ({ ...trimRun(run), prerun: run.prerun }) : trimRun, page, per_page);
     },
   }),
   defineTool({
@@ -103,6 +78,7 @@ export const processTools: Tool[] = [
     effect: 'read',
     description:
       'Returns one process (run): status, progress, kick-off answers, its tasks with status and assignees, the next task due, and tags.',
+    output: objectOutput,
     input: { run_id: runIdArg },
     run: async ({ run_id }, { client, signal }) => detailRun(await client.runs.get(run_id, { with: 'tasks,next_task,tags' }, signal)),
   }),
@@ -112,33 +88,71 @@ export const processTools: Tool[] = [
     area: 'processes',
     effect: 'write',
     description:
-      'Launches (starts) a process from a template. Give the kick-off form answers in `kickoff`, keyed by field label, alias or id (see get_kickoff_fields); dropdown and radio answers may be the option text. Unknown fields are refused rather than silently lost. Returns the new process with its tasks.',
+      'Launches a process from a template. prerun holds kick-off answers keyed by field id, alias or label (choice answers may be the option text); unknown keys are refused.',
+    aliases: (args) => {
+      const renamed = renameAlias({ kickoff: 'prerun' })(args);
+      // The older list form [{id|label, value}] is folded into an object.
+      if (Array.isArray(renamed.prerun))
+        renamed.prerun = Object.fromEntries(
+          (renamed.prerun as Record<string, unknown>[]).map((item) => [
+            String(item.id ?? item.field_id ?? item.alias ?? item.label),
+            item.value,
+          ]),
+        );
+      return renamed;
+    },
     input: {
       template_id: hexId('template'),
-      name: z.string().min(1).max(550).describe('Name of this process instance, e.g. "Vendor onboarding – Acme Supplies".'),
-      summary: z.string().max(5000).optional().describe('Optional description of this instance.'),
-      kickoff: z
+      name: z.string().min(1).max(550),
+      summary: z.string().max(5000).optional(),
+      prerun: z
         .record(z.string(), z.unknown())
         .default({})
-        .describe('Kick-off answers keyed by field label, alias or id, e.g. {"Vendor name":"Acme","Contract tier":"Gold"}.'),
-      owner_id: userId.optional().describe('Member who owns the process; default the launcher.'),
-      tags: z.array(hexId('tag')).optional().describe('Tag ids to put on the process.'),
+        .describe('Kick-off answers, e.g. {"Vendor name":"Acme","Contract tier":"Gold"}.'),
+      owner_id: userId.optional(),
+      users: z.array(userId).optional().describe('Members given access.'),
+      groups: z.array(hexId('group')).optional(),
+      tags: z.array(hexId('tag')).optional(),
+      folders: z.array(hexId('folder')).optional(),
+      is_public: z.boolean().optional(),
+      parent_id: hexId('parent process').optional(),
+      tasks: z
+        .record(hexId('step'), z.object({ deadline: z.string().min(2).max(200).optional(), owners: ownersArg.optional() }))
+        .optional()
+        .describe('Per step id: deadline (natural language or UTC) and owners.'),
+      roles: z.record(z.string(), ownersArg).optional().describe('Per role id: owners.'),
     },
-    run: async ({ template_id, name, summary, kickoff, owner_id, tags }, { client, signal }) => {
+    run: async ({ template_id, prerun: answers, tasks, ...rest }, { client, signal, timezone }) => {
       const fields = await client.prerun.list(template_id, signal);
-      const prerun = encodeKickoff(fields, kickoff);
+      const prerun = encodeFieldValues(fields, answers);
       const missing = fields.filter((field) => field.required && !(field.id in prerun));
       if (missing.length > 0) {
         throw new ToolInputError(`Required kick-off field(s) missing: ${missing.map((field) => `"${field.label}"`).join(', ')}.`);
       }
+      const tz = tasks ? ((await timezone()) ?? 'UTC') : 'UTC';
+      const perTask = tasks
+        ? Object.fromEntries(
+            Object.entries(tasks).map(([stepId, task]) => [
+              stepId,
+              {
+                ...(task.deadline
+                  ? {
+                      deadline: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(task.deadline)
+                        ? task.deadline
+                        : parseDeadline(task.deadline, tz).utc,
+                    }
+                  : {}),
+                ...(task.owners ? { owners: mergeOwners(undefined, task.owners) } : {}),
+              },
+            ]),
+          )
+        : undefined;
       const run = await client.runs.launch(
         {
           checklist_id: template_id,
-          name,
-          ...(summary ? { summary } : {}),
+          ...(Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)) as { name: string }),
           prerun,
-          ...(owner_id ? { owner_id } : {}),
-          ...(tags ? { tags } : {}),
+          ...(perTask ? { tasks: perTask } : {}),
         },
         signal,
       );

@@ -82,12 +82,10 @@ export const searchTools: Tool[] = [
     input: {
       query: queryArg,
       types: z
-        .array(z.enum(['blueprint', 'process', 'task', 'step', 'capture']))
+        .array(z.enum(['blueprint', 'process', 'task', 'snippet', 'step', 'capture']))
         .min(1)
-        .default(['blueprint', 'process', 'task'])
-        .describe(
-          'Kinds to search: blueprint (templates), process, task, step, capture (form fields). Default templates, processes and tasks.',
-        ),
+        .default(['blueprint', 'process', 'task', 'snippet'])
+        .describe('Kinds: blueprint (templates), process, task, snippet, step, capture (form fields).'),
       page: pageArg,
       per_page: perPageArg,
     },
@@ -107,5 +105,10 @@ export const searchTools: Tool[] = [
     name: 'search_for_templates',
     title: 'Search templates',
     description: 'Searches templates (blueprints) by title; returns id, title and number of steps of each hit.',
+  }),
+  searchOneType('snippet', {
+    name: 'search_for_snippets',
+    title: 'Search snippets',
+    description: 'Searches snippets (reusable text blocks) by title.',
   }),
 ];

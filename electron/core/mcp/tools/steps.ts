@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import type { StepInput } from '../../tallyfy/endpoints/templates';
+import type { CaptureInput, StepInput } from '../../tallyfy/endpoints/templates';
 import type { Step } from '../../tallyfy/types';
-import { defineTool, ToolInputError, type Tool } from '../defineTool';
+import { defineTool, nestAlias, ToolInputError, type Tool } from '../defineTool';
 
 import { hexId, trimStep, userId } from './common';
 import { stepOf, templateWithSteps } from './templates';
@@ -29,18 +29,21 @@ export const stepTools: Tool[] = [
     title: 'Add a step',
     area: 'steps',
     effect: 'write',
-    description:
-      'Adds a step to a template, at the end unless a position is given. Step types: task (default), approval (approve/reject), expiring (acknowledge), email.',
+    description: 'Adds a step to a template (at the end unless step_data.position is given).',
+    aliases: nestAlias('step_data', ['title', 'description', 'position', 'step_type', 'deadline', 'assignees']),
     input: {
       template_id: templateIdArg,
-      title: z.string().min(1).max(600).describe('Step title: start with a verb, e.g. "Collect signed contract".'),
-      description: z.string().max(10_000).optional().describe('How to do the step (plain text or HTML).'),
-      position: z.number().int().min(1).max(9999).optional().describe('1-based position; default after the last step.'),
-      step_type: z.enum(['task', 'approval', 'expiring', 'email']).default('task').describe('task, approval, expiring or email.'),
-      deadline: deadlineArg.optional(),
-      assignees: z.array(userId).default([]).describe('Member ids assigned to this step in every process.'),
+      step_data: z.object({
+        title: z.string().min(1).max(600).describe('Start with a verb.'),
+        description: z.string().max(10_000).optional().describe('How to do it (text or HTML).'),
+        position: z.number().int().min(1).max(9999).optional().describe('1-based; default last.'),
+        step_type: z.enum(['task', 'approval', 'expiring', 'email']).default('task'),
+        deadline: deadlineArg.optional(),
+        assignees: z.array(userId).default([]).describe('Member ids.'),
+      }),
     },
-    run: async ({ template_id, title, description, position, step_type, deadline, assignees }, { client, signal }) => {
+    run: async ({ template_id, step_data }, { client, signal }) => {
+      const { title, description, position, step_type, deadline, assignees } = step_data;
       const template = await templateWithSteps(client, template_id, signal);
       const step = await client.steps.create(
         template_id,
@@ -108,16 +111,19 @@ export const stepTools: Tool[] = [
     area: 'steps',
     effect: 'write',
     idempotent: true,
-    description:
-      'Adds members, guests or groups to the owners of a template step (every future task from that step goes to them). Existing owners are kept.',
+    description: 'Adds members, guests or groups to the assignees of a template step; existing ones are kept.',
+    aliases: nestAlias('assignees', ['users', 'guests', 'groups']),
     input: {
       template_id: templateIdArg,
       step_id: stepIdArg,
-      users: z.array(userId).default([]).describe('Member ids to add.'),
-      guests: z.array(z.email()).default([]).describe('Guest emails to add.'),
-      groups: z.array(hexId('group')).default([]).describe('Group ids to add.'),
+      assignees: z.object({
+        users: z.array(userId).default([]),
+        guests: z.array(z.email()).default([]),
+        groups: z.array(hexId('group')).default([]),
+      }),
     },
-    run: async ({ template_id, step_id, users, guests, groups }, { client, signal }) => {
+    run: async ({ template_id, step_id, assignees }, { client, signal }) => {
+      const { users, guests, groups } = assignees;
       if (users.length + guests.length + groups.length === 0) throw new ToolInputError('Give at least one of users, guests or groups.');
       const step = stepOf(await templateWithSteps(client, template_id, signal), step_id);
       const body = stepBody(step, {
@@ -217,6 +223,37 @@ export const stepTools: Tool[] = [
         suggested_deadline: { ...deadline, option: 'from', step: 'start_run' },
         reason,
       };
+    },
+  }),
+  defineTool({
+    name: 'clone_step',
+    title: 'Clone a step',
+    area: 'steps',
+    effect: 'write',
+    description: 'Copies a step (type, description, deadline, assignees and form fields) right after the original.',
+    input: { template_id: templateIdArg, step_id: stepIdArg },
+    run: async ({ template_id, step_id }, { client, signal }) => {
+      const step = stepOf(await templateWithSteps(client, template_id, signal), step_id);
+      const copy = await client.steps.create(
+        template_id,
+        {
+          title: step.title,
+          step_type: step.step_type,
+          position: step.position + 1,
+          assignees: step.assignees ?? [],
+          guests: step.guests ?? [],
+          groups: step.groups ?? [],
+          ...(step.summary ? { summary: step.summary } : {}),
+          ...(step.deadline ? { deadline: step.deadline } : {}),
+        },
+        signal,
+      );
+      const captures = [];
+      for (const capture of [...(step.captures ?? [])].sort((a, b) => a.position - b.position)) {
+        const { id: _id, step_id: _step, alias: _alias, created_at: _created, last_updated: _updated, ...definition } = capture;
+        captures.push(await client.captures.create(template_id, copy.id, definition as CaptureInput, signal));
+      }
+      return { ...trimStep({ ...copy, captures }), cloned_from: step_id };
     },
   }),
 ];

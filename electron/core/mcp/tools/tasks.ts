@@ -3,15 +3,28 @@ import { z } from 'zod';
 import type { TallyfyClient } from '../../tallyfy/client';
 import type { Owners, Task } from '../../tallyfy/types';
 import { parseDeadline } from '../deadline';
-import { defineTool, ToolInputError, ToolLookupError, type Tool } from '../defineTool';
+import { defineTool, renameAlias, ToolInputError, ToolLookupError, type Tool, type ToolContext } from '../defineTool';
 
-import { detailTask, fromPage, hexId, mergeOwners, ownersArg, pageArg, perPageArg, trimTask, userId } from './common';
+import {
+  detailTask,
+  encodeFieldValues,
+  fromPage,
+  hexId,
+  listOutput,
+  mergeOwners,
+  objectOutput,
+  ownersArg,
+  pageArg,
+  perPageArg,
+  trimTask,
+  userId,
+} from './common';
 import { allGroups, allMembers, findGroup, findMember } from './people';
 
 const taskStatusArg = z
   .enum(['all', 'active', 'incomplete', 'complete', 'overdue', 'due_soon', 'hasproblem'])
-  .default('incomplete')
-  .describe('Which tasks: incomplete (default: not yet done), active, complete, overdue, due_soon, hasproblem, or all.');
+  .default('all')
+  .describe('Filter; default all.');
 
 /** `status` as the list endpoints take it (`all` means no filter). */
 const statusQuery = (status: string): string | undefined => (status === 'all' ? undefined : status);
@@ -25,18 +38,6 @@ export async function runIdOf(
 ): Promise<string | null> {
   if (runId) return runId;
   return (await client.tasks.get(taskId, undefined, signal)).run_id ?? null;
-}
-
-/** A task as it is now, and its run (null for a one-off task): one read, whether or not `runId` is given. */
-async function currentTask(
-  client: TallyfyClient,
-  taskId: string,
-  runId: string | undefined,
-  signal: AbortSignal,
-): Promise<{ task: Task; run: string | null }> {
-  if (runId) return { task: await client.tasks.getInRun(runId, taskId, undefined, signal), run: runId };
-  const task = await client.tasks.get(taskId, undefined, signal);
-  return { task, run: task.run_id ?? null };
 }
 
 /** Reads a task wherever it lives, with form fields and comments. */
@@ -54,9 +55,109 @@ async function resolveDeadline(text: string, timezone: () => Promise<string | un
   return { utc: parsed.utc, local: parsed.local };
 }
 
-const runIdArg = hexId('process (run)')
-  .optional()
-  .describe('The process (run) id the task belongs to. Optional: looked up from the task when left out.');
+const runIdArg = hexId('process (run)').describe('The process (run) id of the task.');
+
+const reasonArg = z.string().min(1).max(5000).describe('Why; posted as a comment.');
+
+const completeShape = {
+  is_approved: z.boolean().optional().describe('Approval tasks: true approves, false rejects.'),
+  override_user: userId.optional().describe('Complete on behalf of this member.'),
+};
+
+/** A form field of a one-off task, as create_standalone_task takes it. */
+const formFieldArg = z.object({
+  label: z.string().min(1).max(600),
+  field_type: z.enum(['text', 'textarea', 'radio', 'dropdown', 'multiselect', 'date', 'file', 'table', 'assignees_form']),
+  required: z.boolean(),
+  options: z.array(z.string().min(1)).optional().describe('Choice texts.'),
+  columns: z.array(z.string().min(1)).optional().describe('Table column labels.'),
+  guidance: z.string().max(2000).optional(),
+  position: z.number().int().min(1).optional(),
+});
+
+/** What update_task and update_standalone_task change. */
+const updateTaskShape = {
+  title: z.string().min(1).max(600).optional(),
+  summary: z.string().max(10_000).optional().describe('Description (replaces it).'),
+  deadline: z.string().min(2).max(200).optional().describe('Natural language or "YYYY-MM-DD HH:MM:SS" UTC.'),
+  started_at: z.string().min(2).max(200).optional().describe('Start date, same forms as deadline.'),
+  owners: ownersArg.optional(),
+  taskdata: z.record(z.string(), z.unknown()).optional().describe('Answers keyed by field id; choice answers may be the option text.'),
+  status: z.enum(['not-started', 'in-progress']).optional(),
+  task_type: z.enum(['task', 'approval', 'expiring', 'email', 'expiring_email']).optional(),
+  max_assignable: z.number().int().min(0).optional(),
+  top_secret: z.boolean().optional(),
+  prevent_guest_comment: z.boolean().optional(),
+  webhook: z.url().optional(),
+};
+
+type TaskPatch = Omit<z.infer<z.ZodObject<typeof updateTaskShape>>, never> & { position?: number };
+
+/** Applies `patch` to a task (a one-off when `runId` is null): owners merged, answers encoded and checked, one-off PUT completed. */
+async function updateAnyTask(
+  { client, signal, timezone }: ToolContext,
+  taskId: string,
+  runId: string | null,
+  patch: TaskPatch,
+): Promise<Record<string, unknown>> {
+  const given = Object.entries(patch).filter(([, value]) => value !== undefined);
+  if (given.length === 0) throw new ToolInputError(`Nothing to change: give one of ${Object.keys(updateTaskShape).join(', ')}.`);
+  const query = patch.taskdata ? { with: 'form_fields' } : undefined;
+  const current = runId ? await client.tasks.getInRun(runId, taskId, query, signal) : await client.tasks.get(taskId, query, signal);
+  if (!runId && current.run_id)
+    throw new ToolInputError(`This task belongs to process ${current.run_id}: use update_task with that run_id.`);
+  const due = patch.deadline ? await resolveDeadline(patch.deadline, timezone) : undefined;
+  const start = patch.started_at ? await resolveDeadline(patch.started_at, timezone) : undefined;
+  const taskdata = patch.taskdata
+    ? encodeFieldValues(current.form_fields?.data ?? [], patch.taskdata, 'form field of this task')
+    : undefined;
+  const { deadline: _deadline, started_at: _started, owners, taskdata: _taskdata, ...rest } = patch;
+  const body = {
+    ...Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)),
+    ...(due ? { deadline: due.utc } : {}),
+    ...(start ? { started_at: start.utc } : {}),
+    ...(owners ? { owners: mergeOwners(current.owners, owners) } : {}),
+    ...(taskdata ? { taskdata } : {}),
+  };
+  const updated = runId
+    ? await client.tasks.update(runId, taskId, body, signal)
+    : await client.tasks.updateOneOff(
+        taskId,
+        // One-off PUTs need title, deadline and owners every time.
+        {
+          ...body,
+          title: patch.title ?? current.title,
+          deadline: due?.utc ?? (current.deadline ?? '').replace('T', ' ').replace(/\.\d+Z$|Z$/, ''),
+          owners: mergeOwners(current.owners, owners),
+        },
+        signal,
+      );
+  return { task: trimTask(updated), ...(due?.local ? { deadline_local: due.local } : {}) };
+}
+
+/** Completes a task (a one-off when `runId` is null), checking approval rules first. */
+async function completeAnyTask(
+  client: TallyfyClient,
+  taskId: string,
+  runId: string | null,
+  input: { is_approved?: boolean; override_user?: number },
+  signal: AbortSignal,
+): Promise<Record<string, unknown>> {
+  const task = runId ? await client.tasks.getInRun(runId, taskId, undefined, signal) : await client.tasks.get(taskId, undefined, signal);
+  if (!runId && task.run_id) throw new ToolInputError(`This task belongs to process ${task.run_id}: use complete_task with that run_id.`);
+  if (task.task_type === 'approval' && input.is_approved === undefined) {
+    throw new ToolInputError('This is an approval task: pass is_approved true (approve) or false (reject).');
+  }
+  if (task.task_type === 'expiring' && input.is_approved === false) {
+    throw new ToolInputError('An expiring task is acknowledged, not rejected: leave is_approved out.');
+  }
+  const body = {
+    ...(task.task_type === 'approval' ? { is_approved: input.is_approved } : {}),
+    ...(input.override_user !== undefined ? { override_user: input.override_user } : {}),
+  };
+  const done = runId ? await client.tasks.complete(runId, taskId, body, signal) : await client.tasks.completeOneOff(taskId, body, signal);
+  return trimTask(done);
+}
 
 /** Tasks: listing, reading, creating, changing, completing and reopening. */
 export const taskTools: Tool[] = [
@@ -66,7 +167,8 @@ export const taskTools: Tool[] = [
     area: 'tasks',
     effect: 'read',
     description:
-      "Lists the signed-in member's own tasks (assigned to them directly or through a group), soonest deadline first, with status, deadline, process (run_id) and assignees. Default: incomplete tasks only. An incomplete task whose deadline has passed is overdue.",
+      "Lists the signed-in member's tasks (direct or through a group), soonest deadline first, with status, deadline, run_id and assignees. All statuses unless status is given.",
+    output: listOutput,
     input: { status: taskStatusArg, page: pageArg, per_page: perPageArg },
     run: async ({ status, page, per_page }, { client, signal }) =>
       fromPage(
@@ -82,22 +184,24 @@ export const taskTools: Tool[] = [
     area: 'tasks',
     effect: 'read',
     description:
-      "Lists another member's tasks. Identify the member by user_id, or by user_email or user_name (resolved for you; an ambiguous name is refused with the candidates). Default: incomplete tasks.",
+      "Lists a member's tasks, by user_id, user_email or user_name (an ambiguous name is refused with the candidates). All statuses unless status is given.",
+    output: listOutput,
     input: {
       user_id: userId.optional(),
       user_email: z.email().optional().describe("The member's email, if you do not know the id."),
       user_name: z.string().min(2).max(100).optional().describe("Part of the member's full name, if you know neither id nor email."),
+      sort_by: z.enum(['newest', 'deadline', '-newest', '-deadline']).default('newest'),
       status: taskStatusArg,
       page: pageArg,
       per_page: perPageArg,
     },
-    run: async ({ user_id, user_email, user_name, status, page, per_page }, { client, signal }) => {
+    run: async ({ user_id, user_email, user_name, sort_by, status, page, per_page }, { client, signal }) => {
       let id = user_id;
       if (id === undefined) {
         if (!user_email && !user_name) throw new ToolInputError('Give user_id, user_email or user_name.');
         id = findMember(await allMembers(client, signal), { email: user_email, name: user_name }).id;
       }
-      const result = await client.tasks.listForUser(id, { status: statusQuery(status), sort_by: 'newest', page, per_page }, signal);
+      const result = await client.tasks.listForUser(id, { status: statusQuery(status), sort_by, page, per_page }, signal);
       return { user_id: id, ...fromPage(result, trimTask, page, per_page) };
     },
   }),
@@ -107,15 +211,23 @@ export const taskTools: Tool[] = [
     area: 'tasks',
     effect: 'read',
     description:
-      'Lists the tasks of one running process (run) in step order, with status, deadline and assignees, plus a summary of the process. Identify it by run_id or by process_name (found through search).',
+      'Lists the tasks of one process (run) in step order, with a summary of the process. Identify it by run_id (alias process_id) or process_name.',
+    aliases: renameAlias({ process_id: 'run_id' }),
+    output: listOutput,
     input: {
       run_id: hexId('process (run)').optional(),
       process_name: z.string().min(2).max(550).optional().describe('Name (or part of it) of the process, if you do not know its id.'),
-      status: taskStatusArg.default('all'),
+      status: z
+        .enum(['all', 'complete', 'active', 'active_visible', 'not-started', 'incomplete'])
+        .default('all')
+        .describe('Filter; default all.'),
+      sort: z.enum(['position', 'deadline', '-position', '-deadline']).default('position'),
+      owners: z.array(userId).optional().describe('Only tasks of these members.'),
+      groups: z.array(hexId('group')).optional().describe('Only tasks of these groups.'),
       page: pageArg,
       per_page: perPageArg,
     },
-    run: async ({ run_id, process_name, status, page, per_page }, { client, signal }) => {
+    run: async ({ run_id, process_name, status, sort, owners, groups, page, per_page }, { client, signal }) => {
       let id = run_id;
       if (!id) {
         if (!process_name) throw new ToolInputError('Give run_id or process_name.');
@@ -132,7 +244,7 @@ export const taskTools: Tool[] = [
       if (!id) throw new ToolLookupError('The process could not be found.');
       const [run, tasks] = await Promise.all([
         client.runs.get(id, undefined, signal),
-        client.tasks.listForRun(id, { status: statusQuery(status), sort: 'position', page, per_page }, signal),
+        client.tasks.listForRun(id, { status: statusQuery(status), sort, owners, groups, page, per_page }, signal),
       ]);
       return {
         process_info: { id: run.id, name: run.name, status: run.status, progress: run.progress, checklist_title: run.checklist_title },
@@ -145,15 +257,24 @@ export const taskTools: Tool[] = [
     title: "List a guest's tasks",
     area: 'tasks',
     effect: 'read',
-    description:
-      'Lists the tasks assigned to a guest (an external person, by email), soonest deadline first. Default: incomplete tasks. Tallyfy pages guest task lists at 10.',
-    input: { guest_email: z.email().describe("The guest's email address."), status: taskStatusArg, page: pageArg },
-    run: async ({ guest_email, status, page }, { client, signal }) => {
-      const guest = await client.guests.get(guest_email, undefined, signal);
-      // Tallyfy lists a guest's tasks by the code in their guest link.
-      const code = typeof guest.guest_code === 'string' ? guest.guest_code : (guest.link?.split('/').pop() ?? guest_email);
+    description: "Lists a guest's tasks (by guest_email, or guest_id: the code in their guest link), soonest deadline first. Pages at 10.",
+    output: listOutput,
+    input: {
+      guest_email: z.email().optional().describe("The guest's email address."),
+      guest_id: z.string().min(4).max(100).optional().describe('The guest code.'),
+      status: taskStatusArg,
+      page: pageArg,
+    },
+    run: async ({ guest_email, guest_id, status, page }, { client, signal }) => {
+      let code = guest_id;
+      if (!code) {
+        if (!guest_email) throw new ToolInputError('Give guest_email or guest_id.');
+        const guest = await client.guests.get(guest_email, undefined, signal);
+        // Tallyfy lists a guest's tasks by the code in their guest link.
+        code = typeof guest.guest_code === 'string' ? guest.guest_code : (guest.link?.split('/').pop() ?? guest_email);
+      }
       const result = await client.tasks.listForGuest(code, { status: statusQuery(status), sort: 'deadline', page }, signal);
-      return { guest_email, ...fromPage(result, trimTask, page, 10) };
+      return { ...(guest_email ? { guest_email } : {}), guest_id: code, ...fromPage(result, trimTask, page, 10) };
     },
   }),
   defineTool({
@@ -162,9 +283,20 @@ export const taskTools: Tool[] = [
     area: 'tasks',
     effect: 'read',
     description:
-      'Returns one task (in a process or one-off) with its description, form fields and their current answers (field ids are what update_task taskdata takes), and its comments.',
-    input: { task_id: hexId('task'), run_id: runIdArg },
+      'Returns a task of a process with its form fields and answers (field ids are what update_task taskdata takes) and comments.',
+    output: objectOutput,
+    input: { run_id: runIdArg, task_id: hexId('task') },
     run: async ({ task_id, run_id }, { client, signal }) => detailTask(await readTask(client, task_id, run_id, signal)),
+  }),
+  defineTool({
+    name: 'get_standalone_task',
+    title: 'Get a one-off task',
+    area: 'tasks',
+    effect: 'read',
+    description: 'Returns a one-off (standalone) task with its form fields, answers and comments.',
+    output: objectOutput,
+    input: { task_id: hexId('task') },
+    run: async ({ task_id }, { client, signal }) => detailTask(await client.tasks.get(task_id, { with: 'form_fields,threads' }, signal)),
   }),
   defineTool({
     name: 'create_standalone_task',
@@ -172,22 +304,24 @@ export const taskTools: Tool[] = [
     area: 'tasks',
     effect: 'write',
     description:
-      'Creates a one-off task (not part of a template) and assigns it. The deadline is natural language read in the organization\'s timezone ("next Friday 5pm", "tomorrow", "in 3 days"; no time means 09:00) or exact "YYYY-MM-DD HH:MM:SS" UTC. Assign at least one person: user_ids, user_emails, user_names, guest_emails, group_ids or group_names. Returns the task and the deadline as understood (UTC and local).',
+      'Creates a one-off task and assigns it (at least one of user_ids, user_emails, user_names, guest_emails, group_ids, group_names). The deadline is natural language in the org timezone ("next Friday 5pm", "tomorrow evening"; no time means 09:00) or "YYYY-MM-DD HH:MM:SS" UTC.',
+    aliases: (args) => (typeof args.guest_emails === 'string' ? { ...args, guest_emails: [args.guest_emails] } : args),
     input: {
-      title: z.string().min(1).max(600).describe('What needs doing, as a short imperative.'),
-      deadline: z.string().min(2).max(200).describe('When it is due, e.g. "next Friday 5pm" or "2026-12-01 17:00:00" (UTC).'),
-      description: z.string().max(10_000).optional().describe('Details and instructions (plain text or HTML).'),
-      task_type: z
-        .enum(['task', 'approval', 'expiring'])
-        .default('task')
-        .describe('task (do it), approval (approve or reject) or expiring (acknowledge before the deadline).'),
-      user_ids: z.array(userId).default([]).describe('Member ids to assign.'),
-      user_emails: z.array(z.email()).default([]).describe('Member emails to assign (resolved to ids).'),
-      user_names: z.array(z.string().min(2)).default([]).describe('Member names to assign (resolved; ambiguity is refused).'),
-      guest_emails: z.array(z.email()).default([]).describe('Guest emails to assign (external people).'),
-      group_ids: z.array(hexId('group')).default([]).describe('Group ids to assign.'),
-      group_names: z.array(z.string().min(1)).default([]).describe('Group names to assign (resolved).'),
-      run_id: hexId('process (run)').optional().describe('Attach the task to this running process instead of leaving it standalone.'),
+      title: z.string().min(1).max(600),
+      deadline: z.string().min(2).max(200).describe('e.g. "next Friday 5pm" or "2026-12-01 17:00:00" (UTC).'),
+      description: z.string().max(10_000).optional(),
+      task_type: z.enum(['task', 'approval', 'expiring']).default('task'),
+      user_ids: z.array(userId).default([]).describe('Member ids.'),
+      user_emails: z.array(z.email()).default([]).describe('Member emails.'),
+      user_names: z.array(z.string().min(2)).default([]).describe('Member names.'),
+      guest_emails: z.array(z.email()).default([]).describe('Guest emails.'),
+      group_ids: z.array(hexId('group')).default([]).describe('Group ids.'),
+      group_names: z.array(z.string().min(1)).default([]).describe('Group names.'),
+      max_assignable: z.number().int().min(0).optional(),
+      prevent_guest_comment: z.boolean().optional(),
+      separate_task_for_each_assignee: z.boolean().optional().describe('One task per assignee (returns the first).'),
+      run_id: hexId('process (run)').optional().describe('Attach the task to this process.'),
+      form_fields: z.array(formFieldArg).max(50).optional().describe('Fields the task asks for.'),
     },
     run: async (args, { client, signal, timezone }) => {
       // Each list is read once, and only when something is to be resolved against it.
@@ -214,6 +348,19 @@ export const taskTools: Tool[] = [
           deadline: deadline.utc,
           ...(args.description ? { summary: args.description } : {}),
           ...(args.run_id ? { run_id: args.run_id } : {}),
+          ...(args.max_assignable !== undefined ? { max_assignable: args.max_assignable } : {}),
+          ...(args.prevent_guest_comment !== undefined ? { prevent_guest_comment: args.prevent_guest_comment } : {}),
+          ...(args.separate_task_for_each_assignee ? { separate_task_for_each_assignee: true } : {}),
+          ...(args.form_fields
+            ? {
+                form_fields: args.form_fields.map((field, index) => ({
+                  ...field,
+                  position: field.position ?? index + 1,
+                  ...(field.options ? { options: field.options.map((text, at) => ({ id: at + 1, text })) } : {}),
+                  ...(field.columns ? { columns: field.columns.map((label, at) => ({ id: at + 1, label })) } : {}),
+                })),
+              }
+            : {}),
         },
         signal,
       );
@@ -227,53 +374,21 @@ export const taskTools: Tool[] = [
     effect: 'write',
     idempotent: true,
     description:
-      'Changes a task: title, description, deadline (natural language or exact UTC), assignees, or form-field answers (taskdata, keyed by the field ids from get_task). Assignee buckets you leave out are kept (they are read first, because Tallyfy would otherwise remove them). A completed task cannot be edited: reopen it first.',
-    input: {
-      task_id: hexId('task'),
-      run_id: runIdArg,
-      title: z.string().min(1).max(600).optional().describe('New title.'),
-      description: z.string().max(10_000).optional().describe('New description (replaces the old one).'),
-      deadline: z.string().min(2).max(200).optional().describe('New deadline, e.g. "Monday 9am" or "2026-12-01 17:00:00" (UTC).'),
-      owners: ownersArg
-        .optional()
-        .describe(
-          'New assignees per bucket (users, guests, groups); a bucket left out is kept. To add one person, pass the current list plus them.',
-        ),
-      taskdata: z
-        .record(z.string(), z.unknown())
-        .optional()
-        .describe(
-          'Form answers keyed by field id (from get_task). Text: a string; dropdown: {"id":n,"text":"…"}; radio: the option text; multiselect: [{"id":n,"text":"…","selected":true}].',
-        ),
-    },
-    run: async ({ task_id, run_id, title, description, deadline, owners, taskdata }, { client, signal, timezone }) => {
-      if (title === undefined && description === undefined && deadline === undefined && owners === undefined && taskdata === undefined) {
-        throw new ToolInputError('Nothing to change: give title, description, deadline, owners or taskdata.');
-      }
-      const { task: current, run } = await currentTask(client, task_id, run_id, signal);
-      const due = deadline ? await resolveDeadline(deadline, timezone) : undefined;
-      const body = {
-        ...(title !== undefined ? { title } : {}),
-        ...(description !== undefined ? { summary: description } : {}),
-        ...(due ? { deadline: due.utc } : {}),
-        ...(owners ? { owners: mergeOwners(current.owners, owners) } : {}),
-        ...(taskdata ? { taskdata } : {}),
-      };
-      const updated = run
-        ? await client.tasks.update(run, task_id, body, signal)
-        : await client.tasks.updateOneOff(
-            task_id,
-            // One-off PUTs need title, deadline and owners every time.
-            {
-              ...body,
-              title: title ?? current.title,
-              deadline: due?.utc ?? (current.deadline ?? '').replace('T', ' ').replace(/\.\d+Z$|Z$/, ''),
-              owners: mergeOwners(current.owners, owners),
-            },
-            signal,
-          );
-      return { task: trimTask(updated), ...(due?.local ? { deadline_local: due.local } : {}) };
-    },
+      'Changes a task of a process. Owner buckets left out are kept. taskdata answers are keyed by field id (get_task); choice answers may be the option text. A completed task must be reopened first.',
+    aliases: renameAlias({ description: 'summary' }),
+    input: { run_id: runIdArg, task_id: hexId('task'), ...updateTaskShape, position: z.number().int().min(1).optional() },
+    run: async ({ run_id, task_id, ...patch }, ctx) => updateAnyTask(ctx, task_id, run_id, patch),
+  }),
+  defineTool({
+    name: 'update_standalone_task',
+    title: 'Update a one-off task',
+    area: 'tasks',
+    effect: 'write',
+    idempotent: true,
+    description: 'Changes a one-off task (same fields as update_task); title, deadline and owners are re-sent for you.',
+    aliases: renameAlias({ description: 'summary' }),
+    input: { task_id: hexId('task'), ...updateTaskShape },
+    run: async ({ task_id, ...patch }, ctx) => updateAnyTask(ctx, task_id, null, patch),
   }),
   defineTool({
     name: 'complete_task',
@@ -281,43 +396,43 @@ export const taskTools: Tool[] = [
     area: 'tasks',
     effect: 'write',
     description:
-      "Marks a task complete. For an approval task pass is_approved (true approves, false rejects); it is required there. Completing fires the template's rules again if repeated, so do it once. Returns the completed task.",
-    input: {
-      task_id: hexId('task'),
-      run_id: runIdArg,
-      is_approved: z.boolean().optional().describe('Approval tasks only: true to approve, false to reject.'),
-    },
-    run: async ({ task_id, run_id, is_approved }, { client, signal }) => {
-      const task = await client.tasks.get(task_id, undefined, signal);
-      const run = run_id ?? task.run_id ?? null;
-      if (task.task_type === 'approval' && is_approved === undefined) {
-        throw new ToolInputError('This is an approval task: pass is_approved true (approve) or false (reject).');
-      }
-      if (task.task_type === 'expiring' && is_approved === false) {
-        throw new ToolInputError('An expiring task is acknowledged, not rejected: leave is_approved out.');
-      }
-      const input = task.task_type === 'approval' ? { is_approved } : {};
-      const done = run
-        ? await client.tasks.complete(run, task_id, input, signal)
-        : await client.tasks.completeOneOff(task_id, input, signal);
-      return trimTask(done);
-    },
+      'Completes a task of a process. Approval tasks need is_approved (true approves, false rejects). Repeating it fires rules again, so do it once.',
+    input: { run_id: runIdArg, task_id: hexId('task'), ...completeShape },
+    run: async ({ run_id, task_id, is_approved, override_user }, { client, signal }) =>
+      completeAnyTask(client, task_id, run_id, { is_approved, override_user }, signal),
+  }),
+  defineTool({
+    name: 'complete_standalone_task',
+    title: 'Complete a one-off task',
+    area: 'tasks',
+    effect: 'write',
+    description: 'Completes a one-off task (is_approved for approval tasks).',
+    input: { task_id: hexId('task'), ...completeShape },
+    run: async ({ task_id, is_approved, override_user }, { client, signal }) =>
+      completeAnyTask(client, task_id, null, { is_approved, override_user }, signal),
   }),
   defineTool({
     name: 'reopen_task',
     title: 'Reopen a task',
     area: 'tasks',
     effect: 'write',
-    description:
-      'Reopens a completed task (back to in progress, approval cleared) and, when a reason is given, posts it as a comment on the task.',
-    input: {
-      task_id: hexId('task'),
-      run_id: runIdArg,
-      reason: z.string().min(1).max(5000).optional().describe('Why it is reopened; posted as a comment so the assignees know.'),
+    description: 'Reopens a completed task of a process and posts the reason as a comment.',
+    input: { run_id: runIdArg, task_id: hexId('task'), reason: reasonArg },
+    run: async ({ run_id, task_id, reason }, { client, signal }) => {
+      const task = await client.tasks.reopen(run_id, task_id, signal);
+      const comment = await client.comments.create(task_id, { content: reason }, signal);
+      return { task: trimTask(task), comment_id: comment.id };
     },
-    run: async ({ task_id, run_id, reason }, { client, signal }) => {
-      const run = await runIdOf(client, task_id, run_id, signal);
-      const task = run ? await client.tasks.reopen(run, task_id, signal) : await client.tasks.reopenOneOff(task_id, signal);
+  }),
+  defineTool({
+    name: 'reopen_standalone_task',
+    title: 'Reopen a one-off task',
+    area: 'tasks',
+    effect: 'write',
+    description: 'Reopens a completed one-off task; a reason, when given, is posted as a comment.',
+    input: { task_id: hexId('task'), reason: reasonArg.optional() },
+    run: async ({ task_id, reason }, { client, signal }) => {
+      const task = await client.tasks.reopenOneOff(task_id, signal);
       const comment = reason ? await client.comments.create(task_id, { content: reason }, signal) : undefined;
       return { task: trimTask(task), ...(comment ? { comment_id: comment.id } : {}) };
     },

@@ -2,10 +2,24 @@ import { z } from 'zod';
 
 import type { TallyfyClient } from '../../tallyfy/client';
 import type { Step, Template } from '../../tallyfy/types';
+import { suggestKickoffFields } from '../analysis/fieldSuggestions';
 import { assessTemplateHealth } from '../analysis/templateHealth';
-import { defineTool, ToolInputError, ToolLookupError, type Tool } from '../defineTool';
+import { defineTool, nestAlias, renameAlias, ToolInputError, ToolLookupError, type Tool } from '../defineTool';
 
-import { detailTemplate, fromPage, hexId, pageArg, perPageArg, trimCapture, trimStep, trimTemplate } from './common';
+import {
+  detailTemplate,
+  folderIdOf,
+  fromPage,
+  hexId,
+  listOutput,
+  objectOutput,
+  pageArg,
+  perPageArg,
+  trimCapture,
+  trimStep,
+  trimTemplate,
+  userId,
+} from './common';
 
 /** A template with its steps, sorted by position. `include` is Tallyfy's `with` (default `steps`; add `tags` only when shown). */
 export async function templateWithSteps(
@@ -40,21 +54,25 @@ export const templateTools: Tool[] = [
     area: 'templates',
     effect: 'read',
     description:
-      'Lists the templates (reusable process blueprints) of the organization with id, title, type and number of steps. `query` filters by title; archived templates are listed only with archived=true.',
+      'Lists the templates (process blueprints) with id, title, type and step count. `query` filters by title; `folder` by folder id or name.',
+    aliases: renameAlias({ folder_id: 'folder' }),
+    output: listOutput,
     input: {
       query: z.string().min(1).max(250).optional().describe('Part of the template title.'),
-      folder_id: hexId('folder').optional().describe('Only templates in this folder.'),
+      folder: z.string().min(1).max(64).optional().describe('Folder id or name.'),
       archived: z.boolean().default(false).describe('List archived templates instead of active ones.'),
       page: pageArg,
       per_page: perPageArg,
     },
-    run: async ({ query, folder_id, archived, page, per_page }, { client, signal }) =>
-      fromPage(
-        await client.templates.list({ q: query, folder: folder_id, ...(archived ? { archived: 'only' } : {}), page, per_page }, signal),
+    run: async ({ query, folder, archived, page, per_page }, { client, signal }) => {
+      const folderId = folder ? await folderIdOf(client, folder, 'checklist', signal) : undefined;
+      return fromPage(
+        await client.templates.list({ q: query, folder: folderId, ...(archived ? { archived: 'only' } : {}), page, per_page }, signal),
         trimTemplate,
         page,
         per_page,
-      ),
+      );
+    },
   }),
   defineTool({
     name: 'get_template',
@@ -62,7 +80,8 @@ export const templateTools: Tool[] = [
     area: 'templates',
     effect: 'read',
     description:
-      'Returns one template with its steps (assignees, deadlines, form fields), kick-off fields and tags. Identify it by template_id or template_name (found through search).',
+      "Returns one template with Tallyfy's fields: steps (assignees, deadline, captures), prerun (kick-off fields), automated_actions and tags. By template_id or template_name.",
+    output: objectOutput,
     input: {
       template_id: templateIdArg.optional(),
       template_name: z.string().min(2).max(250).optional().describe('Title (or part of it) of the template, if you do not know its id.'),
@@ -116,7 +135,7 @@ export const templateTools: Tool[] = [
     title: 'Create a template',
     area: 'templates',
     effect: 'write',
-    description: 'Creates an empty template. Add steps with add_step_to_template and kick-off fields with add_kickoff_field afterwards.',
+    description: 'Creates an empty template; add steps with add_step_to_template and kick-off fields with add_kickoff_field.',
     input: {
       title: z.string().min(1).max(250).describe('Template title, e.g. "Employee onboarding".'),
       type: z
@@ -125,8 +144,13 @@ export const templateTools: Tool[] = [
         .describe('procedure (steps people do; default), form (a form to fill) or document.'),
       summary: z.string().max(5000).optional().describe('What the process is for.'),
       guidance: z.string().max(10_000).optional().describe('Instructions for whoever launches or runs it.'),
+      starred: z.boolean().optional(),
     },
-    run: async (args, { client, signal }) => trimTemplate(await client.templates.create(args, signal)),
+    run: async ({ starred, ...args }, { client, signal }) => {
+      const created = await client.templates.create(args, signal);
+      // Starring is a property of the template Tallyfy sets on update, not on create.
+      return trimTemplate(starred ? await client.templates.amend(created.id, () => ({ starred }), signal) : created);
+    },
   }),
   defineTool({
     name: 'update_template',
@@ -135,26 +159,35 @@ export const templateTools: Tool[] = [
     effect: 'write',
     idempotent: true,
     description:
-      "Changes a template's title, summary or guidance. The template's member and group access is kept (re-sent, because Tallyfy would otherwise clear it).",
+      'Changes a template: the keys of template_data only. users and groups, when given, replace the access lists; otherwise they are kept.',
+    aliases: nestAlias('template_data', ['title', 'summary', 'guidance']),
     input: {
       template_id: templateIdArg,
-      title: z.string().min(1).max(250).optional().describe('New title.'),
-      summary: z.string().max(5000).optional().describe('New summary.'),
-      guidance: z.string().max(10_000).optional().describe('New guidance.'),
+      template_data: z
+        .object({
+          title: z.string().min(1).max(250).optional(),
+          summary: z.string().max(5000).optional(),
+          guidance: z.string().max(10_000).optional(),
+          icon: z.string().max(100).optional(),
+          alias: z.string().max(250).optional(),
+          webhook: z.url().nullable().optional(),
+          is_public: z.boolean().optional(),
+          is_featured: z.boolean().optional(),
+          auto_naming: z.boolean().optional(),
+          folderize_process: z.boolean().optional(),
+          allow_launcher_change_name: z.boolean().optional(),
+          is_pinned: z.boolean().optional(),
+          default_folder: z.string().nullable().optional(),
+          kickoff_title: z.string().max(250).optional(),
+          kickoff_description: z.string().max(5000).optional(),
+          users: z.array(userId).optional(),
+          groups: z.array(hexId('group')).optional(),
+        })
+        .refine((data) => Object.values(data).some((value) => value !== undefined), 'template_data needs at least one field to change'),
     },
-    run: async ({ template_id, title, summary, guidance }, { client, signal }) => {
-      if (title === undefined && summary === undefined && guidance === undefined)
-        throw new ToolInputError('Nothing to change: give title, summary or guidance.');
-      const updated = await client.templates.amend(
-        template_id,
-        () => ({
-          ...(title !== undefined ? { title } : {}),
-          ...(summary !== undefined ? { summary } : {}),
-          ...(guidance !== undefined ? { guidance } : {}),
-        }),
-        signal,
-      );
-      return trimTemplate(updated);
+    run: async ({ template_id, template_data }, { client, signal }) => {
+      const change = Object.fromEntries(Object.entries(template_data).filter(([, value]) => value !== undefined));
+      return trimTemplate(await client.templates.amend(template_id, () => change, signal));
     },
   }),
   defineTool({
@@ -199,5 +232,15 @@ export const templateTools: Tool[] = [
       'Scores a template out of 100 (metadata, step clarity, forms, automation, deadlines, workflow) and rates it excellent, good, fair, poor or critical. Every lost point comes with a finding and a recommendation, plus a phased improvement plan. Use it before suggesting improvements.',
     input: { template_id: templateIdArg },
     run: async ({ template_id }, { client, signal }) => assessTemplateHealth(await templateWithSteps(client, template_id, signal)),
+  }),
+  defineTool({
+    name: 'suggest_kickoff_fields',
+    title: 'Suggest kick-off fields',
+    area: 'kickoff',
+    effect: 'read',
+    description:
+      "Suggests kick-off fields from the template's words (client, project, dates, priority, documents, money…), skipping ones it has. Add them with add_kickoff_field.",
+    input: { template_id: templateIdArg },
+    run: async ({ template_id }, { client, signal }) => suggestKickoffFields(await templateWithSteps(client, template_id, signal)),
   }),
 ];

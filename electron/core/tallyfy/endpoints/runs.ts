@@ -17,6 +17,9 @@ export interface LaunchRunInput {
   [key: string]: unknown;
 }
 
+/** One field of `GET /runs/{id}/form-fields`: kick-off and step fields with their answers. */
+export type RunFormField = Capture & { task_id?: string | null; value?: unknown; value_id?: string | number };
+
 /** Body of `PUT /runs/{id}`. `users` and `groups` REPLACE the sets (omitted = emptied). */
 export interface UpdateRunInput {
   name?: string;
@@ -56,8 +59,14 @@ export function runsApi(ctx: EndpointContext) {
     reopenPrerun: (runId: string, signal?: AbortSignal): Promise<Run> =>
       ctx.item('DELETE', `/runs/${seg(runId)}/complete-prerun`, { signal }),
     /** `GET /runs/{id}/form-fields`: every field with its timeline id, type, options and `task_id`. */
-    formFields: (runId: string, signal?: AbortSignal): Promise<(Capture & { task_id?: string | null; value?: unknown })[]> =>
-      ctx.item('GET', `/runs/${seg(runId)}/form-fields`, { signal }),
+    formFields: async (runId: string, signal?: AbortSignal): Promise<RunFormField[]> => {
+      // Tallyfy answers {data: {form_fields: [...]}}; a bare list is accepted too.
+      const data = await ctx.item<RunFormField[] | { form_fields?: RunFormField[] }>('GET', `/runs/${seg(runId)}/form-fields`, { signal });
+      return Array.isArray(data) ? data : (data.form_fields ?? []);
+    },
+    /** `PUT /form-field/value` with `{id, form_value}`: `id` is the capture-value row id, not a field id. */
+    setFormFieldValue: (valueId: string | number, value: unknown, signal?: AbortSignal): Promise<unknown> =>
+      ctx.item('PUT', '/form-field/value', { body: { id: valueId, form_value: value }, signal }),
   };
 }
 

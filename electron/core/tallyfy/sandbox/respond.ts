@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** An HTTP answer a handler throws to stop (errors) — body is sent as JSON. */
 export class HttpError extends Error {
@@ -47,9 +47,13 @@ function laravelMessage(issue: z.core.$ZodIssue): string {
   }
 }
 
+/** A member id as the API takes it: an integer, or its digits as a string (real clients send `["10001"]`). */
+export const memberIdInput = z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]);
+
 /** Parses `body` with `schema` or throws a 422 in Tallyfy's (Laravel's) shape. */
 export function validate<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  const result = schema.safeParse(body ?? {});
+  // reportInput: a wrong type is told apart from a missing field ("must be a string" vs "is required").
+  const result = schema.safeParse(body ?? {}, { reportInput: true });
   if (result.success) return result.data;
   const errors: Record<string, string[]> = {};
   for (const issue of result.error.issues) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { HttpError, badRequest, forbidden, includes, notFound, paginate, validate, validationError } from '../respond';
+import { HttpError, badRequest, forbidden, includes, notFound, paginate, validate, validationError, memberIdInput } from '../respond';
 import { groupOut, guestOut, userOut } from '../serialize';
 import type { SeedGroup, SeedGuest, SeedUser } from '../state';
 
@@ -39,7 +39,7 @@ const createGuestSchema = z.looseObject({
 const groupSchema = z.object({
   name: z.string().min(1).max(200),
   description: z.string().min(1),
-  members: z.array(z.number().int()).optional(),
+  members: z.array(memberIdInput).optional(),
   guests: z.array(z.string()).optional(),
 });
 
@@ -209,7 +209,7 @@ export const peopleRoutes: Route[] = [
   }),
   route('PUT', '/guests/:email', (ctx) => {
     const guest = findGuest(ctx, ctx.params.email);
-    const body = validate(z.looseObject({ associated_members: z.array(z.number().int()).optional() }), ctx.body);
+    const body = validate(z.looseObject({ associated_members: z.array(memberIdInput).optional() }), ctx.body);
     // Profile fields are silently discarded: only associated_members can change.
     if (body.associated_members) guest.details = { ...guest.details, associated_members: body.associated_members };
     return item(guestOut(ctx.org, guest), 201);

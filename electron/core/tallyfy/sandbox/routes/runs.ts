@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { checkFieldValues, missingRequired } from '../fieldValues';
-import { HttpError, forbidden, includes, paginate, validate, validationError } from '../respond';
+import { HttpError, forbidden, includes, paginate, validate, validationError, memberIdInput } from '../respond';
 import { runOut } from '../serialize';
 import type { SeedRun, SeedTask } from '../state';
 
@@ -17,7 +17,7 @@ const launchSchema = z.looseObject({
   prerun: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
   tasks: z.record(z.string(), z.looseObject({ deadline: z.string().optional(), owners: ownersInput.optional() })).optional(),
   tags: z.array(z.string()).optional(),
-  users: z.array(z.number().int()).optional(),
+  users: z.array(memberIdInput).optional(),
   groups: z.array(z.string()).optional(),
   folders: z.array(z.string()).optional(),
   starred: z.boolean().optional(),
@@ -29,7 +29,7 @@ const updateRunSchema = z.looseObject({
   owner_id: z.number().int().optional(),
   starred: z.boolean().optional(),
   prerun: z.record(z.string(), z.unknown()).optional(),
-  users: z.array(z.number().int()).optional(),
+  users: z.array(memberIdInput).optional(),
   groups: z.array(z.string()).optional(),
 });
 
@@ -224,9 +224,20 @@ export const runRoutes: Route[] = [
       ...template.prerun.map((field) => ({ ...field, checklist_id: template.id, task_id: null, value: run.prerun[field.id] ?? null })),
       ...template.steps.flatMap((step) => {
         const task = tasks.find((candidate) => candidate.step_id === step.id);
-        return step.captures.map((capture) => ({ ...capture, step_id: step.id, task_id: task?.id ?? null, value: task?.taskdata[capture.id] ?? null }));
+        // value_id: the capture-value row id PUT /form-field/value takes (sandbox-made; only stored values have one).
+        return step.captures.map((capture) => ({ ...capture, step_id: step.id, task_id: task?.id ?? null, value: task?.taskdata[capture.id] ?? null, ...(task && task.taskdata[capture.id] !== undefined ? { value_id: `${task.id}.${capture.id}` } : {}) }));
       }),
     ];
-    return item(fields);
+    // Tallyfy wraps the list: {data: {form_fields: [...]}}.
+    return item({ form_fields: fields });
+  }),
+  route('PUT', '/form-field/value', (ctx) => {
+    const body = validate(z.looseObject({ id: z.union([z.string().min(1), z.number()]), form_value: z.unknown() }), ctx.body);
+    const [taskId, captureId] = String(body.id).split('.');
+    const task = ctx.org.tasks.find((candidate) => candidate.id === taskId);
+    // Tallyfy answers 500 when there is no stored value row (tallyfy-api.md §5).
+    if (!task || !captureId || task.taskdata[captureId] === undefined) throw new HttpError(500, { error: true, message: 'Server Error' });
+    task.taskdata[captureId] = body.form_value;
+    return item({ id: body.id, form_value: body.form_value });
   }),
 ];

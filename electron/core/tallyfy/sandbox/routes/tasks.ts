@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { checkFieldValues } from '../fieldValues';
-import { HttpError, includes, notFound, paginate, validate, validationError } from '../respond';
+import { HttpError, includes, notFound, paginate, validate, validationError, memberIdInput } from '../respond';
 import { hasOpenProblem, isOverdue, taskOut } from '../serialize';
 import type { OrgStore, SeedCapture, SeedRun, SeedTask } from '../state';
 
@@ -9,7 +9,7 @@ import { findRun, findTask, item, listParam, parseApiDate, route, type Reply, ty
 
 /** Task owners as a request body carries them: every bucket optional (see {@link replaceOwners}). */
 export const ownersInput = z.object({
-  users: z.array(z.number().int()).optional(),
+  users: z.array(memberIdInput).optional(),
   guests: z.array(z.string()).optional(),
   groups: z.array(z.string()).optional(),
 });

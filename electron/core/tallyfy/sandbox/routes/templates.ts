@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { forbidden, includes, notFound, paginate, validate, validationError } from '../respond';
+import { forbidden, includes, notFound, paginate, validate, validationError, memberIdInput } from '../respond';
 import { fieldTypeSchema } from '../seedSchema';
 import { captureOut, stepOut, templateOut } from '../serialize';
 import type { SeedAutomation, SeedCapture, SeedStep, SeedTemplate } from '../state';
@@ -37,7 +37,7 @@ const createTemplateSchema = z.looseObject({
   guidance: z.string().nullable().optional(),
   owner_id: z.number().int().optional(),
   folder_id: z.string().nullable().optional(),
-  users: z.array(z.number().int()).optional(),
+  users: z.array(memberIdInput).optional(),
   groups: z.array(z.string()).optional(),
   prerun: z.array(fieldDefinition).optional(),
   starred: z.boolean().optional(),
@@ -53,7 +53,7 @@ const stepSchema = z.looseObject({
   position: z.number().int().min(1).optional(),
   step_type: z.enum(['task', 'approval', 'expiring', 'email', 'expiring_email']).optional(),
   deadline: deadlineInput.nullable().optional(),
-  assignees: z.array(z.number().int()).optional(),
+  assignees: z.array(memberIdInput).optional(),
   guests: z.array(z.string()).optional(),
   groups: z.array(z.string()).optional(),
 });
