@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { Health } from '../../shared/types/health';
-import type { LocalChatConnection } from '../../shared/types/network';
+import type { GatewayTls, LocalChatConnection } from '../../shared/types/network';
 
 import { createCoreAdmin, type CoreAdmin } from './admin/coreAdmin';
 import { createAgent, parseDirectCommand, type Agent } from './agent';
@@ -28,7 +28,9 @@ import { fileSpendStore } from './spend/spendStore';
 import { disabledToolMessage, effectiveToolPolicy } from './spend/toolPolicy';
 import { effectiveConfig, openSettings } from './store/openSettings';
 import type { SettingsService } from './store/settingsService';
-import { startSandbox, type Sandbox } from './tallyfy/sandbox';
+import type { Sandbox } from './tallyfy/sandbox';
+import { ensureSelfSignedCertificate, loadOwnCertificate, type TlsMaterial } from './tls/certificate';
+import { cleartextOnLan, tlsEnabled } from './tls/policy';
 import { appVersion, productName } from './version';
 
 /** What the core needs from its host (the Electron shell or the headless entry). */
@@ -55,6 +57,10 @@ export interface CoreAddresses {
   sandboxUrl?: string;
   /** The access code teammates need (set when the gateway is bound beyond loopback). */
   accessCode?: string;
+  /** The certificate when the gateway port speaks HTTPS/WSS (`gatewayUrl` is then `https://`). */
+  tls?: GatewayTls & { certFile: string };
+  /** True when the gateway is on the LAN without TLS: keys and codes cross the network in clear. */
+  cleartextOnLan?: boolean;
 }
 
 /** The composed server: start it, read its health, stop it. Free of any `electron` import. */
@@ -119,6 +125,7 @@ export function createCore(options: CoreOptions): Core {
     logger,
     model: config.anthropicModel,
     approvalPolicy: settings.current.approvalPolicy,
+    toolLoading: config.toolLoading,
     fetch: httpFetch,
     ...(config.anthropicApiKey ? { apiKey: config.anthropicApiKey } : {}),
     ...(config.anthropicBaseUrl ? { baseURL: config.anthropicBaseUrl } : {}),
@@ -168,6 +175,7 @@ export function createCore(options: CoreOptions): Core {
   let mcp: McpHttp | undefined;
   let sandbox: Sandbox | undefined;
   let addresses: CoreAddresses | undefined;
+  let tls: TlsMaterial | undefined;
   let stopping: Promise<void> | undefined;
   const localTokens = new Map<string, number>();
 
@@ -206,12 +214,44 @@ export function createCore(options: CoreOptions): Core {
     const localToken = randomBytes(24).toString('base64url');
     localTokens.set(localToken, now + 60_000);
     const port = new URL(addresses.gatewayUrl).port;
-    return { available: true, wsUrl: `ws://127.0.0.1:${port}/`, localToken };
+    return { available: true, wsUrl: `${tls ? 'wss' : 'ws'}://127.0.0.1:${port}/`, localToken };
+  };
+
+  const gatewayTls = (): GatewayTls | undefined =>
+    tls
+      ? { fingerprint256: tls.fingerprint256, selfSigned: tls.selfSigned, validTo: tls.validTo.toISOString(), names: tls.names }
+      : undefined;
+
+  /** The certificate for the gateway port: the user's own, else the kept (or a newly generated) self-signed one. */
+  const loadTls = async (): Promise<TlsMaterial | undefined> => {
+    if (!tlsEnabled(config)) return undefined;
+    if (config.tlsCert && config.tlsKey) {
+      const own = loadOwnCertificate(config.tlsCert, config.tlsKey);
+      logger.info(
+        { file: own.certFile, fingerprint: own.fingerprint256, validTo: own.validTo.toISOString() },
+        'TLS with your own certificate',
+      );
+      return own;
+    }
+    const kept = await ensureSelfSignedCertificate({ dataDir: config.dataDir, bindHost: config.host });
+    const { material } = kept;
+    const facts = { file: material.certFile, fingerprint: material.fingerprint256, validTo: material.validTo.toISOString() };
+    if (kept.generatedBecause)
+      logger.info({ ...facts, names: material.names }, `generated a self-signed TLS certificate (${kept.generatedBecause})`);
+    else logger.info(facts, 'TLS with the kept self-signed certificate');
+    if (kept.missingNames.length > 0) {
+      logger.warn(
+        { missing: kept.missingNames, file: material.certFile },
+        'the kept TLS certificate does not name every address of this machine; browsers warn for those too. Delete the file to make a new one (its fingerprint changes).',
+      );
+    }
+    return material;
   };
 
   const admin = createCoreAdmin(
     {
       config,
+      gatewayTls,
       health,
       sessions,
       logs,
@@ -249,12 +289,15 @@ export function createCore(options: CoreOptions): Core {
     gatewayAccepting,
     async start() {
       try {
+        tls = await loadTls();
         if (config.sandbox) {
+          // Loaded only when asked for: most starts never need the sandbox (issue 18 §3).
+          const { startSandbox } = await import('./tallyfy/sandbox');
           sandbox = await startSandbox({ port: 0, ...(config.sandboxSeed ? { seedFile: config.sandboxSeed } : {}) });
           tallyfyApiUrl = sandbox.url;
           logger.info({ url: sandbox.url }, 'Tallyfy sandbox started');
         }
-        mcp = await startMcpHttp({ port: config.mcpPort, tallyfyApiUrl, logger, secrets, toolRules });
+        mcp = await startMcpHttp({ port: config.mcpPort, tallyfyApiUrl, logger, secrets, fetch: httpFetch, toolRules });
         http = await startGatewayHttp({
           host: config.host,
           port: config.port,
@@ -264,6 +307,7 @@ export function createCore(options: CoreOptions): Core {
           webRoot: defaultWebRoot(),
           routes: [(req, res, path) => admin.http.handleRequest(req, res, path)],
           upgrades: [(req, socket, head) => admin.http.handleUpgrade(req, socket, head)],
+          ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
         });
         ws = createWsGateway({
           registry: sessions,
@@ -290,7 +334,8 @@ export function createCore(options: CoreOptions): Core {
         await this.stop('start-up failed');
         throw error;
       }
-      const base = `http://${urlHost(config.host)}:${http.port}`;
+      const base = `${tls ? 'https' : 'http'}://${urlHost(config.host)}:${http.port}`;
+      const tlsInfo = gatewayTls();
       addresses = {
         gatewayUrl: base,
         wsUrl: base.replace(/^http/, 'ws'),
@@ -298,7 +343,13 @@ export function createCore(options: CoreOptions): Core {
         mcpUrl: mcp.url,
         ...(sandbox ? { sandboxUrl: sandbox.url } : {}),
         ...(accessCode ? { accessCode } : {}),
+        ...(tls && tlsInfo ? { tls: { ...tlsInfo, certFile: tls.certFile } } : {}),
+        ...(cleartextOnLan(config) ? { cleartextOnLan: true } : {}),
       };
+      if (addresses.cleartextOnLan)
+        logger.warn(
+          'the gateway is on the LAN without TLS (--no-tls): API keys, the access code and the admin token cross the network in clear',
+        );
       state = 'ok';
       admin.admin.gatewayChanged();
       logger.info({ gateway: addresses.gatewayUrl, mcp: mcp.url, sandbox: sandbox?.url }, 'core started');

@@ -1,5 +1,5 @@
 import type { Health } from '../../../shared/types/health';
-import type { LocalChatConnection } from '../../../shared/types/network';
+import type { GatewayTls, LocalChatConnection } from '../../../shared/types/network';
 import type { ApprovalPolicy } from '../../../shared/types/settings';
 import type { Config } from '../config/config';
 import type { Logger, LogRing } from '../log/logger';
@@ -27,6 +27,8 @@ export interface CoreAdminHost {
   suspendGateway(reason: string): void;
   resumeGateway(): void;
   localChat(): LocalChatConnection;
+  /** The gateway port's certificate once started with TLS; undefined for plain HTTP. Default: none. */
+  gatewayTls?(): GatewayTls | undefined;
   /** Applies a new idle timeout, minutes. */
   setIdleTimeout(minutes: number): void;
   /** Applies a new Anthropic key (`null` removes it), model or approval policy. */
@@ -62,7 +64,12 @@ export function createCoreAdmin(
     logger: host.logger,
     settings,
     gateway: {
-      state: () => ({ running: host.gatewayAccepting(), host: host.config.host, port: host.gatewayPort() ?? host.config.port }),
+      state: () => ({
+        running: host.gatewayAccepting(),
+        host: host.config.host,
+        port: host.gatewayPort() ?? host.config.port,
+        tls: host.gatewayTls?.(),
+      }),
       start: async () => host.resumeGateway(),
       stop: async (reason) => host.suspendGateway(reason),
     },

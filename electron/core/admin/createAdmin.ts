@@ -53,7 +53,7 @@ export function createAdmin(options: CreateAdminOptions): Admin {
   const holder: { events?: AdminEventHub } = {};
   const gatewayChanged = (): void => {
     const state = options.gateway.state();
-    mdns?.update({ exposed: !isLoopbackHost(state.host), running: state.running, port: state.port });
+    mdns?.update({ exposed: !isLoopbackHost(state.host), running: state.running, port: state.port, tls: state.tls !== undefined });
     holder.events?.gatewayChanged();
   };
   const context: AdminContext = {

@@ -17,8 +17,9 @@ export function gatewayStatus(context: Pick<AdminContext, 'gateway' | 'mdns'>): 
     host: state.host,
     port: state.port,
     exposed: !isLoopbackHost(state.host),
-    ...(state.running ? { url: `http://${shownHost}:${state.port}/` } : {}),
+    ...(state.running ? { url: `${state.tls ? 'https' : 'http'}://${shownHost}:${state.port}/` } : {}),
     advertised: context.mdns?.advertising ?? false,
+    ...(state.tls ? { tls: state.tls } : {}),
   };
 }
 

@@ -40,7 +40,11 @@ export async function askApproval(
       signal.addEventListener('abort', onAbort, { once: true });
       hook({ ...request, signal: withdraw.signal }).then(
         (decision) =>
-          resolve(decision === 'allow' || decision === 'allow_session' || decision === 'deny' ? { decision, reason: 'user' } : { decision: 'deny', reason: 'error' }),
+          resolve(
+            decision === 'allow' || decision === 'allow_session' || decision === 'deny'
+              ? { decision, reason: 'user' }
+              : { decision: 'deny', reason: 'error' },
+          ),
         () => resolve({ decision: 'deny', reason: 'error' }),
       );
     });

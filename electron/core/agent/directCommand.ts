@@ -25,7 +25,8 @@ export function parseDirectCommand(query: string): DirectCommand | null {
   } catch {
     throw new AgentError('AGENT_INVALID_INPUT', `The arguments are not valid JSON. ${usage}`);
   }
-  if (!args || typeof args !== 'object' || Array.isArray(args)) throw new AgentError('AGENT_INVALID_INPUT', `The arguments must be a JSON object. ${usage}`);
+  if (!args || typeof args !== 'object' || Array.isArray(args))
+    throw new AgentError('AGENT_INVALID_INPUT', `The arguments must be a JSON object. ${usage}`);
   return { kind: 'tool', name, args: args as Record<string, unknown> };
 }
 
@@ -40,7 +41,7 @@ export const directHelp = [
 
 /** What a query gets when no Anthropic key is set. */
 export const noApiKeyMessage = [
-  'No Anthropic API key is set, so I can\'t answer questions yet.',
+  "No Anthropic API key is set, so I can't answer questions yet.",
   '',
   'To chat with Claude, set **ANTHROPIC_API_KEY** (in the app: Settings → Anthropic API key; headless: `ANTHROPIC_API_KEY=sk-ant-… npm run serve`) and restart the gateway.',
   '',

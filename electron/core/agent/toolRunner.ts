@@ -1,6 +1,7 @@
 import type { ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages/messages';
 
 import type { ToolHost, ToolInfo } from '../mcp/toolHost';
+import { leanResult } from '../mcp/toolOutput';
 
 import { askApproval, isReadOnly, needsApproval } from './approvals';
 import type { Conversation } from './conversation';
@@ -23,6 +24,8 @@ export interface ToolRunContext {
   requestApproval: RequestApproval | undefined;
   approvalTimeoutMs: number;
   toolResultMaxChars: number;
+  /** Shape successful JSON results for the model ({@link leanResult}); false sends them as the tool wrote them. */
+  leanResults: boolean;
   signal: AbortSignal;
   round: number;
   emit: (event: AgentEvent) => void;
@@ -43,7 +46,9 @@ function untilAborted(signal: AbortSignal): { promise: Promise<never>; dispose: 
   let onAbort: (() => void) | undefined;
   const promise = new Promise<never>((_resolve, reject) => {
     onAbort = () => reject(new Error('cancelled'));
-    signal.addEventListener('abort', onAbort, { once: true });
+    // Already aborted (e.g. by a listener of tool_started): no abort event will come.
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
   });
   promise.catch(() => undefined);
   return { promise, dispose: () => onAbort && signal.removeEventListener('abort', onAbort) };
@@ -63,7 +68,7 @@ async function execute(call: RequestedCall, ctx: ToolRunContext): Promise<ToolRe
     record.durationMs = durationMs;
     record.outcome = outcome.isError ? 'error' : 'ok';
     ctx.emit({ type: 'tool_finished', round: ctx.round, id: call.id, name: call.name, durationMs, isError: outcome.isError });
-    const content = capText(outcome.text, ctx.toolResultMaxChars);
+    const content = capText(ctx.leanResults && !outcome.isError ? leanResult(outcome.text) : outcome.text, ctx.toolResultMaxChars);
     return outcome.isError ? { type: 'tool_result', tool_use_id: call.id, content, is_error: true } : { type: 'tool_result', tool_use_id: call.id, content };
   } catch (error) {
     const durationMs = Math.round(performance.now() - started);

@@ -14,6 +14,7 @@ import type { Me } from '../tallyfy/types';
 
 import { createMcpServer } from './createMcpServer';
 import { createMcpServerPool, type McpServerPool } from './serverPool';
+import { cacheToolsList } from './toolsListCache';
 
 /** Options of {@link startMcpHttp}. */
 export interface McpHttpOptions {
@@ -37,8 +38,9 @@ export interface McpHttpOptions {
   /** Tallyfy client factory (tests inject timeouts). Default {@link createTallyfyClient}. */
   createClient?: typeof createTallyfyClient;
   /**
-   * Idle MCP servers kept per cached credential set for the next request (each ≈128 KiB).
-   * Concurrent requests beyond this still get a server each; the extra ones are dropped when done. Default 2.
+   * Most idle MCP servers kept per cached credential set for the next request (each ≈128 KiB).
+   * Within this cap a credential set keeps as many as it had busy at once in the last minute, so
+   * steady concurrency builds no servers; beyond it the extra ones are dropped when done. Default 64.
    */
   maxIdleServersPerCredential?: number;
   /**
@@ -46,6 +48,8 @@ export interface McpHttpOptions {
    * of a disabled tool is refused with a JSON-RPC error naming the policy. Default: none.
    */
   toolRules?: (role: string | undefined) => { disabled: ReadonlySet<string>; refusal(tool: string): string };
+  /** The Tallyfy clients' fetch (createCore passes the lean one, `net/httpFetch.ts`). Default: Node's built-in. */
+  fetch?: typeof fetch;
 }
 
 /** A running MCP Streamable HTTP endpoint. */
@@ -174,9 +178,10 @@ class RefusedError extends Error {
  *   error body.
  * - Stateless mode: each POST connects an MCP server bound to that credential set's cached
  *   Tallyfy client to a fresh transport. Servers are pooled per credential set (one per
- *   concurrent request, up to `maxIdleServersPerCredential` kept idle) and leave with the set
- *   when it expires or is evicted, so a request reuses a built server instead of paying ≈1 ms
- *   to build one. No session to hijack, leak or expire, any number of clients, and the caller's
+ *   concurrent request; as many kept idle as were busy at once in the last minute, at most
+ *   `maxIdleServersPerCredential`) and leave with the set when it expires or is evicted, so a
+ *   request reuses a built server instead of paying ≈1 ms to build one. `tools/list` is answered
+ *   from a cache shared by the endpoint's servers (`toolsListCache.ts`). No session to hijack, leak or expire, any number of clients, and the caller's
  *   credentials are checked on every request. GET and DELETE answer 405.
  */
 export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
@@ -189,7 +194,9 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
   /** Recently refused credential sets (HMAC key → refusal and when it lapses). */
   const refused = new Map<string, { error: RefusedError; until: number }>();
   const { logger, secrets } = options;
-  const maxIdleServers = options.maxIdleServersPerCredential ?? 2;
+  const maxIdleServers = options.maxIdleServersPerCredential ?? 64;
+  /** Every server this endpoint builds lists the same tools (same options), so they share one cached tools/list. */
+  const toolsListKey = {};
   let serversBuilt = 0;
   /** Responses whose request is connected to an MCP server and not finished yet. */
   const inFlight = new Set<ServerResponse>();
@@ -205,7 +212,10 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
   const sweep = setInterval(
     () => {
       const now = Date.now();
-      for (const [key, entry] of cache) if (entry.expiresAt <= now) evict(key);
+      for (const [key, entry] of cache) {
+        if (entry.expiresAt <= now) evict(key);
+        else entry.servers.trim();
+      }
       for (const [key, refusal] of refused) if (refusal.until <= now) refused.delete(key);
     },
     Math.max(1000, Math.min(ttl, 60_000)),
@@ -247,10 +257,19 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
       }
       secrets.add(token);
       const scrubber = secrets.scoped([token]);
-      const client = makeClient({ baseUrl: options.tallyfyApiUrl, token, orgId: org, secrets: scrubber, maxRetries: 1 });
+      const client = makeClient({
+        baseUrl: options.tallyfyApiUrl,
+        token,
+        orgId: org,
+        secrets: scrubber,
+        maxRetries: 1,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      });
       const buildServer = (): McpServer => {
         serversBuilt += 1;
-        return createMcpServer(client, { secrets: scrubber, logger });
+        const server = createMcpServer(client, { secrets: scrubber, logger });
+        cacheToolsList(server, toolsListKey);
+        return server;
       };
       const servers = createMcpServerPool(buildServer, { maxIdle: maxIdleServers });
       const created: CacheEntry = { token, scrubber, client, verified: client.me(), expiresAt: Date.now() + ttl, servers };

@@ -100,6 +100,7 @@ export class SettingsService {
     const { config } = options;
     const candidate = {
       host: config.host,
+      ...(config.tls !== undefined ? { tls: config.tls } : {}),
       port: config.port,
       mcpPort: config.mcpPort,
       accessCode: config.accessCode,

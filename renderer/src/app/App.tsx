@@ -1,20 +1,22 @@
-import { useCallback, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, type ReactNode } from 'react';
 
 import type { AdminPage } from '../../../shared/ipc/contract';
 import { Icon, type IconName } from '../components/Icon';
-import { InvitePage } from '../features/invite/InvitePage';
-import { LogsPage } from '../features/logs/LogsPage';
-import { SessionsPage } from '../features/sessions/SessionsPage';
 import { GatewayControl } from '../features/settings/GatewayControl';
-import { SettingsPage } from '../features/settings/SettingsPage';
-import { StatsPage } from '../features/stats/StatsPage';
-import { UsagePage } from '../features/usage/UsagePage';
 import { useLiveRoute } from '../lib/api/useLive';
 import { useAdminEvent } from '../lib/api/useRoute';
 
 import { LocalChatPane } from './LocalChatPane';
 import { OverviewPage } from './OverviewPage';
 import { usePage } from './usePage';
+
+// Each page's code (tables, charts, QR code, settings forms) loads when the page is first opened.
+const InvitePage = lazy(() => import('../features/invite/InvitePage').then((m) => ({ default: m.InvitePage })));
+const LogsPage = lazy(() => import('../features/logs/LogsPage').then((m) => ({ default: m.LogsPage })));
+const SessionsPage = lazy(() => import('../features/sessions/SessionsPage').then((m) => ({ default: m.SessionsPage })));
+const SettingsPage = lazy(() => import('../features/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })));
+const StatsPage = lazy(() => import('../features/stats/StatsPage').then((m) => ({ default: m.StatsPage })));
+const UsagePage = lazy(() => import('../features/usage/UsagePage').then((m) => ({ default: m.UsagePage })));
 
 const nav: { page: AdminPage; label: string; icon: IconName }[] = [
   { page: 'overview', label: 'Overview', icon: 'overview' },
@@ -59,7 +61,14 @@ export function App() {
         </div>
         <nav aria-label="Pages">
           {nav.map((item) => (
-            <button key={item.page} type="button" className={item.page === page ? 'nav-item active' : 'nav-item'} aria-current={item.page === page ? 'page' : undefined} onClick={() => go(item.page)} data-nav={item.page}>
+            <button
+              key={item.page}
+              type="button"
+              className={item.page === page ? 'nav-item active' : 'nav-item'}
+              aria-current={item.page === page ? 'page' : undefined}
+              onClick={() => go(item.page)}
+              data-nav={item.page}
+            >
               <Icon name={item.icon} />
               <span>{item.label}</span>
               {item.page === 'sessions' && <SessionCount />}
@@ -71,14 +80,16 @@ export function App() {
         </div>
       </aside>
       <main className="main">
-        {page === 'overview' && <OverviewPage onOpen={go} />}
-        {page === 'sessions' && <SessionsPage emptyAction={link('invite', 'Invite teammates')} />}
-        {page === 'stats' && <StatsPage />}
-        {page === 'usage' && <UsagePage />}
-        {page === 'logs' && <LogsPage />}
-        {page === 'chat' && <LocalChatPane onOpenSettings={() => go('settings')} />}
-        {page === 'invite' && <InvitePage settingsLink={link('settings', 'Open settings')} />}
-        {page === 'settings' && <SettingsPage gatewayControl={<GatewayControl />} />}
+        <Suspense fallback={<p className="muted">Loading…</p>}>
+          {page === 'overview' && <OverviewPage onOpen={go} />}
+          {page === 'sessions' && <SessionsPage emptyAction={link('invite', 'Invite teammates')} />}
+          {page === 'stats' && <StatsPage />}
+          {page === 'usage' && <UsagePage />}
+          {page === 'logs' && <LogsPage />}
+          {page === 'chat' && <LocalChatPane onOpenSettings={() => go('settings')} />}
+          {page === 'invite' && <InvitePage settingsLink={link('settings', 'Open settings')} />}
+          {page === 'settings' && <SettingsPage gatewayControl={<GatewayControl />} />}
+        </Suspense>
       </main>
     </div>
   );

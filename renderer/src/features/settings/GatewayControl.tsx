@@ -22,8 +22,23 @@ export function GatewayControl({ compact = false }: { compact?: boolean }) {
         </StatusPill>
         {!compact && (
           <span className="muted small">
-            {gateway.host}:{gateway.port}
+            {gateway.url ?? `${gateway.host}:${gateway.port}`}
             {gateway.advertised ? ' · advertised over mDNS' : ''}
+          </span>
+        )}
+        {!compact && gateway.tls && (
+          <div className="gateway-tls small" data-testid="gateway-fingerprint">
+            <span>
+              <StatusPill tone="ok">HTTPS</StatusPill> {gateway.tls.selfSigned ? 'Self-signed certificate' : 'Your certificate'}, valid until {gateway.tls.validTo.slice(0, 10)}
+            </span>
+            <span>
+              SHA-256 <code className="fingerprint">{gateway.tls.fingerprint256}</code>
+            </span>
+          </div>
+        )}
+        {!compact && gateway.exposed && !gateway.tls && (
+          <span className="small" data-testid="gateway-cleartext">
+            <StatusPill tone="danger">No TLS</StatusPill> Keys cross the LAN in clear: teammates' API keys, the access code and the admin token can be read on the network.
           </span>
         )}
       </div>
