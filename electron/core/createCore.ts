@@ -7,7 +7,7 @@ import type { Health } from '../../shared/types/health';
 import type { GatewayTls, LocalChatConnection } from '../../shared/types/network';
 
 import { createCoreAdmin, type CoreAdmin } from './admin/coreAdmin';
-import { createAgent, type Agent } from './agent';
+import { createAgent, parseDirectCommand, type Agent } from './agent';
 import { AuditTrail } from './audit/auditTrail';
 import type { Config } from './config/config';
 import { startGatewayHttp, type GatewayHttp } from './gateway/httpServer';
@@ -23,6 +23,10 @@ import { createAgentEngine } from './sessions/agentEngine';
 import type { Authenticator, ToolHostFactory } from './sessions/engine';
 import { SessionRegistry } from './sessions/registry';
 import { createTallyfyAuthenticator, createTallyfyToolHostFactory } from './sessions/tallyfyServices';
+import { createSpendGate } from './spend/spendGate';
+import { SpendLedger } from './spend/spendLedger';
+import { fileSpendStore } from './spend/spendStore';
+import { disabledToolMessage, effectiveToolPolicy } from './spend/toolPolicy';
 import { effectiveConfig, openSettings } from './store/openSettings';
 import type { SettingsService } from './store/settingsService';
 import type { Sandbox } from './tallyfy/sandbox';
@@ -73,6 +77,8 @@ export interface Core {
   readonly settings: SettingsService;
   /** The admin contract's handlers and events, and its browser transport (mounted at `/admin/api`, `/admin/events`). */
   readonly admin: CoreAdmin;
+  /** Spend per user and day (kept in the data dir) and the spending limits' checks. */
+  readonly spend: SpendLedger;
   start(): Promise<CoreAddresses>;
   /** Stops every service; safe to call twice. `reason` is told to connected clients (closed with 1001). */
   stop(reason?: string): Promise<void>;
@@ -138,13 +144,32 @@ export function createCore(options: CoreOptions): Core {
       : (credentials) => createTallyfyToolHostFactory(services())(credentials));
   // Every tool call on record, in the data dir: outlives sessions and restarts (`audit.list`, the Activity page).
   const audit = new AuditTrail({ dir: join(config.dataDir, 'audit'), logger });
+  // Spending limits and tool policy (docs/spend.md): both read the settings live.
+  const spend = new SpendLedger({
+    store: fileSpendStore(config.dataDir, { warn: (message) => logger.warn(message) }),
+    limits: () => settings.current.spendLimits,
+  });
+  const isDirect = (query: string): boolean => {
+    try {
+      return parseDirectCommand(query) !== null;
+    } catch {
+      return true; // a malformed /tool command: the agent answers with its usage, without Claude
+    }
+  };
+  const toolRules = (role: string | undefined) => {
+    const policy = settings.current.toolPolicy;
+    const rules = effectiveToolPolicy(policy, role);
+    return { ...rules, refusal: (tool: string) => disabledToolMessage(tool, policy, role) };
+  };
   const sessions = new SessionRegistry({
     audit,
     secrets,
     logger,
-    engine: createAgentEngine(agent),
+    engine: createAgentEngine(agent, { toolRules: (identity) => toolRules(identity.user.role) }),
     toolHostFactory,
     idleTimeoutMinutes: config.idleTimeoutMinutes,
+    // Direct tool mode (and a gateway without a key) sends nothing to Claude, so it is never charged or refused.
+    gate: createSpendGate({ ledger: spend, charged: (query) => agent.hasApiKey && !isDirect(query), model: () => agent.model, logger }),
   });
 
   const startedAt = Date.now();
@@ -244,6 +269,7 @@ export function createCore(options: CoreOptions): Core {
       audit,
       setIdleTimeout: (minutes) => sessions.setIdleTimeout(minutes),
       configureAgent: (patch) => agent.configure(patch),
+      spend,
     },
     settings,
     config.mdns ? {} : { mdns: null },
@@ -258,6 +284,7 @@ export function createCore(options: CoreOptions): Core {
     agent,
     settings,
     admin,
+    spend,
     health,
     addresses: () => addresses,
     sandbox: () => sandbox,
@@ -275,7 +302,7 @@ export function createCore(options: CoreOptions): Core {
           tallyfyApiUrl = sandbox.url;
           logger.info({ url: sandbox.url }, 'Tallyfy sandbox started');
         }
-        mcp = await startMcpHttp({ port: config.mcpPort, tallyfyApiUrl, logger, secrets, fetch: httpFetch });
+        mcp = await startMcpHttp({ port: config.mcpPort, tallyfyApiUrl, logger, secrets, fetch: httpFetch, toolRules });
         http = await startGatewayHttp({
           host: config.host,
           port: config.port,
@@ -346,6 +373,7 @@ export function createCore(options: CoreOptions): Core {
         await audit.close();
         http = undefined;
         mcp = undefined;
+        await spend.close();
         httpFetch.close();
         logger.flush();
       })();

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { spendLimitsSchema, toolPolicySchema } from './spend';
+
 /**
  * When the user is asked before a tool runs: `writes` (default) before every tool not marked
  * read-only, `all` before every tool, `never` not at all (the agent's `approvalPolicy`).
@@ -39,6 +41,10 @@ export const editableSettingsSchema = z.object({
   anthropicModel: z.string().trim().min(1, 'choose a model').max(100),
   /** The desk user's Tallyfy organization id, for the local chat pane. */
   tallyfyOrgId: z.union([orgIdSchema, z.literal('')]).optional(),
+  /** Spending limits on the Anthropic key (docs/spend.md); each `null` = no limit. */
+  spendLimits: spendLimitsSchema,
+  /** Tools disabled or always asked about, for everyone or per Tallyfy role (docs/spend.md). */
+  toolPolicy: toolPolicySchema,
 });
 export type EditableSettings = z.infer<typeof editableSettingsSchema>;
 
@@ -80,6 +86,8 @@ export const settingsUpdateSchema = editableSettingsSchema
   .partial()
   .extend({
     accessCode: z.string().trim().min(4, 'the access code needs at least 4 characters').max(128).nullable().optional(),
+    /** Only the limits given change. */
+    spendLimits: spendLimitsSchema.partial().optional(),
     /** `null` goes back to the default (TLS whenever on the LAN). */
     tls: z.boolean().nullable().optional(),
     secrets: z.object({ anthropicApiKey: secretInputSchema.optional(), tallyfyApiKey: secretInputSchema.optional() }).strict().optional(),

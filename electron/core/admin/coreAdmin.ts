@@ -5,6 +5,7 @@ import type { Config } from '../config/config';
 import type { Logger, LogRing } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
 import { isLoopbackHost } from '../net/loopback';
+import type { SpendLedger } from '../spend/spendLedger';
 import type { SettingsService } from '../store/settingsService';
 
 import { createAdmin, type Admin, type CreateAdminOptions } from './createAdmin';
@@ -34,6 +35,8 @@ export interface CoreAdminHost {
   setIdleTimeout(minutes: number): void;
   /** Applies a new Anthropic key (`null` removes it), model or approval policy. */
   configureAgent(patch: { apiKey?: string | null; model?: string; approvalPolicy?: ApprovalPolicy }): void;
+  /** The spend ledger (`usage.report`). */
+  spend?: SpendLedger;
 }
 
 /** The core's admin: the surface, its HTTP transport, and the token that guards it. */
@@ -74,6 +77,7 @@ export function createCoreAdmin(
     },
     localChat: () => host.localChat(),
     ...(host.audit ? { audit: host.audit } : {}),
+    ...(host.spend ? { spend: host.spend } : {}),
     ...extra,
   });
   const stopSettings = settings.subscribe(({ changed }) => {

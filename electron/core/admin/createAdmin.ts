@@ -1,5 +1,7 @@
 import type { NetworkAddress } from '../../../shared/types/network';
 import { isLoopbackHost } from '../net/loopback';
+import { SpendLedger } from '../spend/spendLedger';
+import { memorySpendStore } from '../spend/spendStore';
 
 import type { AdminContext } from './context';
 import type { AdminHandlers } from './dispatch';
@@ -23,6 +25,8 @@ export interface CreateAdminOptions extends Pick<AdminContext, 'health' | 'sessi
   timing?: AdminEventTiming;
   /** Stats series sample period, ms. Default 10,000. */
   statsSampleMs?: number;
+  /** The spend ledger behind `usage.report`. Default: an empty one in memory. */
+  spend?: SpendLedger;
 }
 
 /** The admin surface of a core: the handler map, the event hub, stats, mDNS. */
@@ -64,6 +68,7 @@ export function createAdmin(options: CreateAdminOptions): Admin {
     localChat: options.localChat,
     audit: options.audit,
     mdns,
+    spend: options.spend ?? new SpendLedger({ store: memorySpendStore(), limits: () => options.settings.current.spendLimits }),
     gatewayChanged,
   };
   const events = new AdminEventHub(context, options.timing);

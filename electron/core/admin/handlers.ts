@@ -1,6 +1,7 @@
 import { logLevelRank } from '../../../shared/types/logs';
 import type { GatewayStatus } from '../../../shared/types/network';
 import type { SessionSnapshot } from '../../../shared/types/session';
+import { listToolCatalog } from '../mcp/catalog';
 import { isLoopbackHost } from '../net/loopback';
 
 import type { AdminContext } from './context';
@@ -43,6 +44,17 @@ export function createAdminHandlers(context: AdminContext): AdminHandlers {
     },
 
     'stats.get': () => context.stats.view(),
+
+    'usage.report': (input) => context.spend.report(input),
+    'tools.list': () => ({
+      tools: listToolCatalog().map((tool) => ({
+        name: tool.name,
+        title: tool.title,
+        area: tool.area,
+        readOnly: tool.annotations?.readOnlyHint === true,
+        destructive: tool.annotations?.destructiveHint === true,
+      })),
+    }),
 
     'logs.list': ({ afterSeq, level, limit }) => {
       const floor = level ? logLevelRank[level] : 0;

@@ -80,6 +80,10 @@ export interface AgentRunInput {
   onEvent?: (event: AgentEvent) => void;
   /** Asked before a tool that needs approval; without it such tools are denied. */
   requestApproval?: RequestApproval;
+  /** True for tools that must ask before every call, whatever the approval policy (the admin's `toolPolicy.alwaysAsk`). */
+  alwaysAsk?: (toolName: string) => boolean;
+  /** The refusal for a tool the admin's tool policy disabled (it is not in `tools`), or undefined for any other name. */
+  disabledMessage?: (toolName: string) => string | undefined;
 }
 
 /** Claude answering with a session's tools. */
@@ -185,6 +189,8 @@ export function createAgent(options: AgentOptions): Agent {
       byName: catalog.byName,
       conversation: input.conversation,
       policy: settings.approvalPolicy,
+      alwaysAsk: input.alwaysAsk,
+      disabledMessage: input.disabledMessage,
       requestApproval: input.requestApproval,
       approvalTimeoutMs: settings.approvalTimeoutMs,
       toolResultMaxChars: settings.toolResultMaxChars,
@@ -210,7 +216,7 @@ export function createAgent(options: AgentOptions): Agent {
       return result(`**${catalog.infos.length} tools** — run one with \`/tool NAME {json}\`:\n\n${lines.join('\n')}`);
     }
     if (!catalog.byName.has(command.name)) {
-      throw new AgentError('AGENT_UNKNOWN_TOOL', `There is no tool named "${command.name}". Type /tools to list them.`);
+      throw new AgentError('AGENT_UNKNOWN_TOOL', input.disabledMessage?.(command.name) ?? `There is no tool named "${command.name}". Type /tools to list them.`);
     }
     const records: ToolCallRecord[] = [];
     const id = `direct_${randomUUID()}`;

@@ -17,6 +17,10 @@ export interface ToolRunContext {
   byName: ReadonlyMap<string, ToolInfo>;
   conversation: Conversation;
   policy: ApprovalPolicy;
+  /** Tools that ask before every call whatever `policy` says, never remembered for the session (the admin's tool policy). */
+  alwaysAsk?: ((toolName: string) => boolean) | undefined;
+  /** Why a tool left out of the list by the admin's tool policy is refused (told to the model), or undefined. */
+  disabledMessage?: ((toolName: string) => string | undefined) | undefined;
   requestApproval: RequestApproval | undefined;
   approvalTimeoutMs: number;
   toolResultMaxChars: number;
@@ -91,13 +95,14 @@ function refuse(call: RequestedCall, ctx: ToolRunContext, reason: 'unknown_tool'
 
 /** Asks for approval when the policy wants it; returns a denial result, or null to go ahead. */
 async function approve(call: RequestedCall, info: ToolInfo | undefined, ctx: ToolRunContext): Promise<ToolResultBlockParam | null> {
-  if (!needsApproval(ctx.policy, info) || ctx.conversation.allowedTools.has(call.name)) return null;
+  const forced = ctx.alwaysAsk?.(call.name) === true;
+  if (!forced && (!needsApproval(ctx.policy, info) || ctx.conversation.allowedTools.has(call.name))) return null;
   const hints = info?.annotations ?? {};
   ctx.emit({ type: 'approval_requested', round: ctx.round, toolId: call.id, toolName: call.name, input: call.input, hints });
   const outcome = await askApproval(ctx.requestApproval, { toolName: call.name, toolId: call.id, input: call.input, hints }, ctx.approvalTimeoutMs, ctx.signal);
   ctx.emit({ type: 'approval_resolved', round: ctx.round, toolId: call.id, toolName: call.name, decision: outcome.decision, reason: outcome.reason });
-  // Never remembered for a destructive tool, whatever the answer said (each one is asked).
-  if (outcome.decision === 'allow_session' && hints.destructiveHint !== true) ctx.conversation.allowedTools.add(call.name);
+  // Never remembered for a destructive tool, whatever the answer said (each one is asked), nor for an always-ask tool.
+  if (outcome.decision === 'allow_session' && hints.destructiveHint !== true && !forced) ctx.conversation.allowedTools.add(call.name);
   if (outcome.decision !== 'deny') return null;
   if (outcome.reason === 'cancelled') {
     ctx.records.push({ id: call.id, name: call.name, input: call.input, round: ctx.round, outcome: 'cancelled', durationMs: 0 });
@@ -141,14 +146,15 @@ export async function runToolCalls(calls: readonly RequestedCall[], ctx: ToolRun
       continue;
     }
     if (!info) {
-      results[i] = refuse(call, ctx, 'unknown_tool', `There is no tool named "${call.name}".`);
+      results[i] = refuse(call, ctx, 'unknown_tool', ctx.disabledMessage?.(call.name) ?? `There is no tool named "${call.name}".`);
       continue;
     }
     if (call.inputError) {
       results[i] = refuse(call, ctx, 'invalid_input', call.inputError);
       continue;
     }
-    const parallel = isReadOnly(info) && (!needsApproval(ctx.policy, info) || ctx.conversation.allowedTools.has(call.name));
+    const parallel =
+      isReadOnly(info) && ctx.alwaysAsk?.(call.name) !== true && (!needsApproval(ctx.policy, info) || ctx.conversation.allowedTools.has(call.name));
     if (parallel) {
       batch.push(execute(call, ctx).then((result) => void (results[i] = result)));
       continue;

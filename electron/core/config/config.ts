@@ -65,6 +65,12 @@ export const configSchema = z.object({
    * or platforms without tool search). See docs/agent.md.
    */
   toolLoading: z.enum(['deferred', 'all']).default('deferred'),
+  /** Each teammate's spending limit per local day, US dollars (`--user-daily-usd`). Default: the saved `spendLimits`, else none. */
+  perUserDailyUsd: z.coerce.number().min(0).max(1_000_000).optional(),
+  /** Each teammate's spending limit per local month, US dollars (`--user-monthly-usd`). Default: the saved `spendLimits`, else none. */
+  perUserMonthlyUsd: z.coerce.number().min(0).max(1_000_000).optional(),
+  /** Everyone's spending limit per local month, US dollars (`--gateway-monthly-usd`). Default: the saved `spendLimits`, else none. */
+  gatewayMonthlyUsd: z.coerce.number().min(0).max(1_000_000).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -97,6 +103,9 @@ const flagOptions = {
   'no-tls': { type: 'boolean' },
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
+  'user-daily-usd': { type: 'string' },
+  'user-monthly-usd': { type: 'string' },
+  'gateway-monthly-usd': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -124,6 +133,9 @@ const sources: Partial<Record<keyof Config, { flag?: keyof typeof flagOptions; e
   tlsCert: { flag: 'tls-cert', env: 'GATEWAY_TLS_CERT' },
   tlsKey: { flag: 'tls-key', env: 'GATEWAY_TLS_KEY' },
   toolLoading: { env: 'GATEWAY_TOOL_LOADING' },
+  perUserDailyUsd: { flag: 'user-daily-usd', env: 'GATEWAY_USER_DAILY_USD' },
+  perUserMonthlyUsd: { flag: 'user-monthly-usd', env: 'GATEWAY_USER_MONTHLY_USD' },
+  gatewayMonthlyUsd: { flag: 'gateway-monthly-usd', env: 'GATEWAY_GATEWAY_MONTHLY_USD' },
 };
 
 const booleanKeys = new Set<keyof Config>(['sandbox', 'debug', 'mdns', 'tls']);
@@ -191,12 +203,16 @@ export const usage = `Usage: npm run serve -- [options]
   --no-tls               plain HTTP/WS even on the LAN: keys and codes then cross the network in clear
   --tls-cert FILE        your own PEM certificate (chain after it) instead of the self-signed one
   --tls-key FILE         the PEM private key of --tls-cert
+  --user-daily-usd N     each teammate's spending limit per day, US dollars (default: none)
+  --user-monthly-usd N   each teammate's spending limit per month, US dollars (default: none)
+  --gateway-monthly-usd N  everyone's spending limit per month, US dollars (default: none)
   --debug                verbose logs
   -h, --help             this text
 
 Environment: GATEWAY_HOST, GATEWAY_PORT, GATEWAY_MCP_PORT, GATEWAY_SANDBOX, GATEWAY_IDLE_TIMEOUT,
 GATEWAY_SANDBOX_SEED, GATEWAY_ACCESS_CODE, GATEWAY_ACCESS_CODE_FILE, GATEWAY_ADMIN_TOKEN, GATEWAY_ADMIN_TOKEN_FILE, GATEWAY_DATA_DIR, GATEWAY_DEBUG, GATEWAY_MDNS, GATEWAY_LOG_FORMAT,
-GATEWAY_TLS, GATEWAY_TLS_CERT, GATEWAY_TLS_KEY, ANTHROPIC_API_KEY,
+GATEWAY_TLS, GATEWAY_TLS_CERT, GATEWAY_TLS_KEY, GATEWAY_USER_DAILY_USD, GATEWAY_USER_MONTHLY_USD, GATEWAY_GATEWAY_MONTHLY_USD,
+ANTHROPIC_API_KEY,
 ANTHROPIC_BASE_URL, ANTHROPIC_MODEL, TALLYFY_API_URL, TALLYFY_API_KEY, TALLYFY_ORG_ID, MCP_SERVER_URL,
 GATEWAY_TOOL_LOADING (deferred = core tools eager, the rest behind Claude's tool search; all = every tool eager).`;
 

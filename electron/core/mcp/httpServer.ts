@@ -43,6 +43,11 @@ export interface McpHttpOptions {
    * steady concurrency builds no servers; beyond it the extra ones are dropped when done. Default 64.
    */
   maxIdleServersPerCredential?: number;
+  /**
+   * The admin's tool policy for a caller with Tallyfy `role` (as `me` reports it): a `tools/call`
+   * of a disabled tool is refused with a JSON-RPC error naming the policy. Default: none.
+   */
+  toolRules?: (role: string | undefined) => { disabled: ReadonlySet<string>; refusal(tool: string): string };
   /** The Tallyfy clients' fetch (createCore passes the lean one, `net/httpFetch.ts`). Default: Node's built-in. */
   fetch?: typeof fetch;
 }
@@ -73,6 +78,8 @@ export const mcpHttpErrorCodes = {
   methodNotAllowed: -32005,
   upstream: -32010,
   shuttingDown: -32011,
+  toolDisabled: -32012,
+  parse: -32700,
   internal: -32603,
 } as const;
 
@@ -106,6 +113,28 @@ function sendRpcError(res: ServerResponse, status: number, code: number, message
     ...headers,
   });
   res.end(text);
+}
+
+/** Reads a request body of at most `limit` bytes; undefined when it is larger. */
+async function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The `tools/call` requests in a JSON-RPC message or batch: their ids and tool names. */
+function toolCalls(body: unknown): { id: unknown; name: string }[] {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.flatMap((message: unknown) => {
+    if (!message || typeof message !== 'object') return [];
+    const { method, params, id } = message as { method?: unknown; params?: { name?: unknown }; id?: unknown };
+    return method === 'tools/call' && typeof params?.name === 'string' ? [{ id, name: params.name }] : [];
+  });
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -326,6 +355,39 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
     }
     // The caller left while its credentials were checked: nothing would ever close a transport.
     if (res.closed) return;
+    let parsedBody: unknown;
+    if (options.toolRules) {
+      // The tool policy needs to see which tool is called, so the body is read here and handed to the transport.
+      const text = await readBody(req, options.maxBodyBytes ?? 1024 * 1024);
+      if (text === undefined) {
+        sendRpcError(res, 413, mcpHttpErrorCodes.internal, 'The request body is too large.');
+        return;
+      }
+      try {
+        parsedBody = JSON.parse(text);
+      } catch {
+        sendRpcError(res, 400, mcpHttpErrorCodes.parse, 'Parse error: the request body is not valid JSON.');
+        return;
+      }
+      const me = await bound.entry.verified;
+      const rules = options.toolRules(me.role);
+      const refused = toolCalls(parsedBody).find((call) => rules.disabled.has(call.name));
+      if (refused) {
+        logger.info({ tool: refused.name }, 'MCP tool call refused: tool policy');
+        const text = JSON.stringify({
+          jsonrpc: '2.0',
+          id: refused.id ?? null,
+          error: { code: mcpHttpErrorCodes.toolDisabled, message: rules.refusal(refused.name) },
+        });
+        res.writeHead(200, {
+          'content-type': 'application/json; charset=utf-8',
+          'cache-control': 'no-store',
+          'content-length': Buffer.byteLength(text),
+        });
+        res.end(text);
+        return;
+      }
+    }
     const server = bound.entry.servers.acquire();
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
@@ -342,7 +404,7 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
     // Stateless, but clients that expect a session get one: the id they send back is echoed, else a new one is issued.
     const sessionId = header(req, 'mcp-session-id');
     res.setHeader('mcp-session-id', sessionId && /^[\x21-\x7e]{1,128}$/.test(sessionId) ? sessionId : randomUUID());
-    await transport.handleRequest(req, res);
+    await transport.handleRequest(req, res, parsedBody);
     logger.debug({ credential: bound.key.slice(0, 8), status: res.statusCode }, 'MCP request');
   };
 

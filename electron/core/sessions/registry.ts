@@ -6,6 +6,7 @@ import type { SecretRegistry } from '../log/redact';
 
 import { systemClock, type Clock, type ClockTimer } from './clock';
 import type { QueryEngine, ToolHostFactory } from './engine';
+import type { QueryGate } from './queryGate';
 import { addUsage, Session, type SessionEndReason, type SessionHooks } from './session';
 
 /** A change in the registry, for the admin view (snapshots only: no credentials, no text). */
@@ -42,6 +43,8 @@ export interface SessionRegistryOptions {
   approvalTimeoutMs?: number;
   /** Default: the system clock. Tests pass a {@link FakeClock}. */
   clock?: Clock;
+  /** The admin's spending controls (budget check at query start, usage recording). Default: none. */
+  gate?: QueryGate;
 }
 
 const latencySampleLimit = 1000;
@@ -134,6 +137,7 @@ export class SessionRegistry {
           cacheWriteTokens: 0,
         });
         addUsage(entry, usage);
+        this.options.gate?.usage(session, usage);
       },
     };
   }
@@ -173,6 +177,7 @@ export class SessionRegistry {
         return idleTimeout();
       },
       ...(this.options.approvalTimeoutMs !== undefined ? { approvalTimeoutMs: this.options.approvalTimeoutMs } : {}),
+      gate: this.options.gate,
     });
     this.#sessions.set(session.id, session);
     this.#stats.sessionsTotal += 1;

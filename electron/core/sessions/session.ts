@@ -20,6 +20,7 @@ import { tokensMatch } from '../net/tokensMatch';
 
 import type { Clock } from './clock';
 import type { ApprovalAnswer, ApprovalAsk, Credentials, EngineConversation, Identity, QueryEngine, QueryEvent, ToolHostFactory } from './engine';
+import type { QueryGate } from './queryGate';
 
 /** Where a session's messages go: one WebSocket (or any transport). */
 export interface SessionChannel {
@@ -64,6 +65,8 @@ export interface SessionDeps {
   idleTimeoutMs: number;
   /** How long an approval question waits for an answer before it counts as a no, ms. Default 10 minutes. */
   approvalTimeoutMs?: number;
+  /** The admin's spending controls, asked before a query starts. Default: none. */
+  gate?: QueryGate | undefined;
 }
 
 interface RunningQuery {
@@ -371,6 +374,10 @@ export class Session {
         queryId,
       );
     }
+    const refusal = await this.deps.gate?.admit(this, content);
+    if (refusal) return this.sendError(refusal.code, refusal.message, queryId);
+    if (this.#ended) return;
+    if (this.#running) return this.sendError('BUSY', 'Still working on your previous question. This question was not queued.', queryId);
     await this.#run(content, queryId);
   }
 

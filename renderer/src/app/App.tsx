@@ -17,12 +17,14 @@ const LogsPage = lazy(() => import('../features/logs/LogsPage').then((m) => ({ d
 const SessionsPage = lazy(() => import('../features/sessions/SessionsPage').then((m) => ({ default: m.SessionsPage })));
 const SettingsPage = lazy(() => import('../features/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 const StatsPage = lazy(() => import('../features/stats/StatsPage').then((m) => ({ default: m.StatsPage })));
+const UsagePage = lazy(() => import('../features/usage/UsagePage').then((m) => ({ default: m.UsagePage })));
 
 const nav: { page: AdminPage; label: string; icon: IconName }[] = [
   { page: 'overview', label: 'Overview', icon: 'overview' },
   { page: 'sessions', label: 'Sessions', icon: 'sessions' },
   { page: 'activity', label: 'Activity', icon: 'activity' },
   { page: 'stats', label: 'Stats', icon: 'stats' },
+  { page: 'usage', label: 'Usage', icon: 'usage' },
   { page: 'logs', label: 'Logs', icon: 'logs' },
   { page: 'chat', label: 'Chat', icon: 'chat' },
   { page: 'invite', label: 'Invite', icon: 'invite' },
@@ -87,6 +89,7 @@ export function App() {
           {page === 'sessions' && <SessionsPage emptyAction={link('invite', 'Invite teammates')} />}
           {page === 'activity' && <ActivityPage />}
           {page === 'stats' && <StatsPage />}
+          {page === 'usage' && <UsagePage />}
           {page === 'logs' && <LogsPage />}
           {page === 'chat' && <LocalChatPane onOpenSettings={() => go('settings')} />}
           {page === 'invite' && <InvitePage settingsLink={link('settings', 'Open settings')} />}

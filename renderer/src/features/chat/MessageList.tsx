@@ -135,7 +135,7 @@ export function MessageList({
             case 'error':
               return (
                 <div key={item.id} className={`msg-error${item.stale ? ' msg-stale' : ''}`} role="alert" data-code={item.code}>
-                  <strong>Something went wrong.</strong> {item.text}
+                  <strong>{item.code === 'BUDGET_EXCEEDED' ? 'Spending limit reached.' : 'Something went wrong.'}</strong> {item.text}
                   {onRetry && item === lastItem && lastUserItem && (
                     <button
                       type="button"

@@ -461,6 +461,11 @@ export class ChatClient {
           return;
         }
         if (message.code === 'goodbye') return;
+        if (message.code === 'budget_warning') {
+          // A spending limit at 80%: a banner that stays, so the teammate sees it while they chat.
+          this.#set({ notice: { tone: 'warning', message: message.message } });
+          return;
+        }
         this.#updateItems((items) => [
           ...items,
           { kind: 'info', id: newId('i'), text: message.message, at: now, ...(message.code ? { code: message.code } : {}) },

@@ -15,6 +15,8 @@ import { useAction, useLiveRoute } from '../../lib/api/useLive';
 import { useRoute } from '../../lib/api/useRoute';
 
 import { SecretField } from './SecretField';
+import { SpendLimitsSection } from './SpendLimitsSection';
+import { ToolPolicySection } from './ToolPolicySection';
 
 interface Draft {
   host: string;
@@ -367,6 +369,9 @@ export function SettingsPage({ gatewayControl }: { gatewayControl?: ReactNode })
           testId="settings-tallyfy-key"
         />
       </Section>
+
+      <SpendLimitsSection view={view} />
+      <ToolPolicySection view={view} />
     </section>
   );
 }
