@@ -25,7 +25,8 @@ export default defineConfig({
   renderer: {
     root: resolve('renderer'),
     base: './',
-    build: { rollupOptions: { input: { index: resolve('renderer/index.html') } } },
+    // electron-vite leaves the renderer unminified unless asked (1.7 MB → about a third).
+    build: { minify: true, rollupOptions: { input: { index: resolve('renderer/index.html') } } },
     plugins: [react()],
   },
 });

@@ -17,7 +17,7 @@ const root = import.meta.dirname;
  * its left and from the base folders (every other folder: config, log, net, store…). `createCore.ts`, `serve.ts`
  * and `index.ts` wire them and sit right of all.
  */
-const coreLayers = ['tallyfy', 'mcp', 'agent', 'sessions', 'gateway', 'admin'];
+const coreLayers = ['tallyfy', 'mcp', 'agent', 'sessions', 'spend', 'gateway', 'admin'];
 // Every other folder of the core (config, log, net, store, and any added later) is base.
 const coreBase = readdirSync(join(root, 'electron/core'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && !coreLayers.includes(entry.name))
@@ -27,7 +27,7 @@ const layerZones = [
   ...coreLayers.map((layer, index) => ({
     target: `electron/core/${layer}/**`,
     from: [...coreLayers.slice(index + 1).map((right) => `electron/core/${right}/**`), ...coreRoots],
-    message: `Layers flow tallyfy → mcp → agent → sessions → gateway → admin: ${layer}/ may not import from a layer to its right.`,
+    message: `Layers flow tallyfy → mcp → agent → sessions → spend → gateway → admin: ${layer}/ may not import from a layer to its right.`,
   })),
   {
     target: coreBase.map((folder) => `electron/core/${folder}/**`),

@@ -2,7 +2,7 @@
  * `npm run bench -- [options]`: see `benchUsage` in `lib/args.ts` (a bad option stops with exit code 2).
  *
  * Measures the gateway on loopback beside baselines taken in the same run, prints one table and
- * writes bench/results.json. Sections: 1 query overhead, 2 capacity, 3 MCP transports, 4 cost.
+ * writes bench/results.json. Sections: 1 query overhead, 2 capacity, 3 MCP transports, 4 cost, 5 tool economy.
  * Every loop is bounded in count and time; helper processes are stopped at the end.
  */
 import { writeFileSync } from 'node:fs';
@@ -14,11 +14,23 @@ import { round } from './lib/stats';
 import { runCapacitySection, type CapacityResult } from './sections/capacity';
 import { runCostSection, type CostResult } from './sections/cost';
 import { runMcpSection, type McpResult } from './sections/mcp';
+import type { McpLoadResult } from './sections/mcpLoad';
 import { runOverheadSection, type OverheadResult } from './sections/overhead';
+import type { PagesResult } from './sections/pages';
+import type { StartupResult } from './sections/startup';
+import type { ToolEconomyResult } from './sections/toolEconomy';
 
 /** The issue's targets on a 2-core machine. */
 export const targets = {
   gatewayCpuPerQueryVsClientWork: 1.5,
+  /** Issue 18 §1: gateway MCP CPU per call at 32 callers ÷ at 1 caller. */
+  mcpCpuPerCallHighVsOne: 1.3,
+  /** Issue 18 §1: bare SDK calls/s ÷ gateway calls/s at 32 callers (gateway ≥ 0.8× bare). */
+  mcpBareVsGatewayThroughput: 1 / 0.8,
+  /** Issue 18 §3: start to /healthz of `npm run serve` ÷ today's tsx entry. */
+  startupVsSourceEntry: 0.4,
+  /** Issue 18 §4: initial JS per page, gzip bytes. */
+  initialJsGzipBytes: { 'web chat (/)': 130_000, 'browser admin (/admin)': 150_000, 'desktop renderer': 200_000 } as Record<string, number>,
   bytesPerIdleSession: 64 * 1024,
   inProcessToolCallP50Ms: 0.2,
   cachedVsUncachedBilledInput: 0.3,
@@ -53,6 +65,10 @@ const results: {
   capacity?: CapacityResult;
   mcp?: McpResult;
   cost?: CostResult;
+  toolEconomy?: ToolEconomyResult;
+  mcpLoad?: McpLoadResult;
+  startup?: StartupResult;
+  pages?: PagesResult;
   targets: typeof targets;
   verdicts: Array<{ target: string; value: number; limit: number; met: boolean }>;
 } = {
@@ -156,6 +172,85 @@ if (sections.has('4')) {
     met: verdict('cached ÷ uncached billed input', k.ratio, targets.cachedVsUncachedBilledInput),
   });
   rows.push({ section: '4 cost', metric: 'cached run: input / cache write / cache read tokens', value: `${k.cached.inputTokens} / ${k.cached.cacheWriteTokens} / ${k.cached.cacheReadTokens}` });
+}
+
+if (sections.has('5')) {
+  // Loaded on demand like 6–8 (the tokenizer's tables are large).
+  const { runToolEconomySection } = await import('./sections/toolEconomy');
+  const { toolEconomyRows } = await import('./sections/toolEconomyRows');
+  const t = await runToolEconomySection(log);
+  results.toolEconomy = t;
+  for (const { verdict: check, ...row } of toolEconomyRows(t)) rows.push(check ? { ...row, met: verdict(check.target, check.value, check.limit) } : row);
+}
+
+if (sections.has('6')) {
+  log(`§6 MCP port under concurrency: 1 and ${args.mcpConcurrency} callers, gateway beside a bare SDK server…`);
+  // Sections 6–8 load on demand, so a bad flag is answered before any of them is compiled.
+  const { runMcpLoadSection } = await import('./sections/mcpLoad');
+  const m = await runMcpLoadSection({ concurrency: args.mcpConcurrency, seconds: Math.min(seconds, 5) }, log);
+  results.mcpLoad = m;
+  for (const concurrency of [1, args.mcpConcurrency]) {
+    const g = m.points.find((p) => p.kind === 'gateway' && p.concurrency === concurrency);
+    const b = m.points.find((p) => p.kind === 'bare' && p.concurrency === concurrency);
+    if (!g || !b) continue;
+    rows.push({ section: '6 MCP load', metric: `${m.tool} calls/s at ${concurrency} caller(s) (${g.errors + b.errors} errors)`, value: String(round(g.perSecond, 0)), baseline: `bare SDK ${round(b.perSecond, 0)}`, ratio: `${round(g.perSecond / b.perSecond, 2)}×` });
+    rows.push({ section: '6 MCP load', metric: `server CPU/call at ${concurrency} caller(s)`, value: ms(g.serverCpuMsPerCall), baseline: `bare SDK ${ms(b.serverCpuMsPerCall)}`, ratio: `${round(g.serverCpuMsPerCall / b.serverCpuMsPerCall, 2)}×` });
+    rows.push({ section: '6 MCP load', metric: `p50 / p95 latency at ${concurrency} caller(s)`, value: `${ms(g.p50)} / ${ms(g.p95)}`, baseline: `bare SDK ${ms(b.p50)} / ${ms(b.p95)}` });
+    rows.push({ section: '6 MCP load', metric: `MCP servers built per call at ${concurrency} caller(s)`, value: String(round(g.serversBuiltPerCall, 3)), baseline: 'bare SDK 1' });
+  }
+  rows.push({
+    section: '6 MCP load',
+    metric: `gateway CPU/call at ${args.mcpConcurrency} callers ÷ at 1`,
+    value: `${round(m.cpuRatioHighVsOne, 2)}×`,
+    target: `≤ ${targets.mcpCpuPerCallHighVsOne}×`,
+    met: verdict('MCP CPU/call high ÷ one caller', m.cpuRatioHighVsOne, targets.mcpCpuPerCallHighVsOne),
+  });
+  rows.push({
+    section: '6 MCP load',
+    metric: `gateway throughput ÷ bare SDK at ${args.mcpConcurrency} callers`,
+    value: `${round(m.throughputVsBare, 2)}×`,
+    target: '≥ 0.8×',
+    met: verdict('bare SDK ÷ gateway MCP throughput', 1 / m.throughputVsBare, targets.mcpBareVsGatewayThroughput),
+  });
+  rows.push({ section: '6 MCP load', metric: 'tools/list server CPU/call (1 caller)', value: ms(m.toolsListCpuMs) });
+}
+
+if (sections.has('7')) {
+  log('§7 start-up: serve (no key, no sandbox) to the first /healthz answer, source entry vs the server build…');
+  const { runStartupSection } = await import('./sections/startup');
+  const st = await runStartupSection(5, log);
+  results.startup = st;
+  rows.push({
+    section: '7 start-up',
+    metric: 'start → /healthz, median of 5 (npm run serve = out/server/serve.js)',
+    value: ms(st.built.medianMs),
+    baseline: `tsx source ${ms(st.source.medianMs)}`,
+    ratio: `${round(st.ratio, 2)}×`,
+    target: `≤ ${targets.startupVsSourceEntry}×`,
+    met: verdict('start-up built ÷ source entry', st.ratio, targets.startupVsSourceEntry),
+  });
+  rows.push({ section: '7 start-up', metric: 'RSS at the first /healthz answer', value: `${round(st.built.medianRssMiB, 0)} MiB`, baseline: `tsx source ${round(st.source.medianRssMiB, 0)} MiB` });
+}
+
+if (sections.has('8')) {
+  log('§8 page weight: initial JS per page, the chat page in Chromium…');
+  const { runPagesSection } = await import('./sections/pages');
+  const pg = await runPagesSection(5, log);
+  results.pages = pg;
+  for (const weight of pg.weights) {
+    const limit = targets.initialJsGzipBytes[weight.page];
+    rows.push({
+      section: '8 pages',
+      metric: `${weight.page}: initial JS (${weight.files.length} files), gzip`,
+      value: `${round(weight.gzipBytes / 1000, 1)} KB`,
+      baseline: `${round(weight.rawBytes / 1000, 0)} KB raw`,
+      ...(limit ? { target: `≤ ${limit / 1000} KB`, met: verdict(`${weight.page} initial JS gzip (bytes)`, weight.gzipBytes, limit) } : {}),
+    });
+  }
+  if (pg.chat) {
+    rows.push({ section: '8 pages', metric: 'chat page: navigation → sign-in form takes input (median of 5, cold)', value: ms(pg.chat.compressed.medianMs), baseline: `uncompressed ${ms(pg.chat.identity.medianMs)}`, ratio: `${round(pg.chat.compressed.medianMs / pg.chat.identity.medianMs, 2)}×` });
+    rows.push({ section: '8 pages', metric: 'chat page: bytes transferred', value: `${round(pg.chat.compressed.transferBytes / 1000, 1)} KB`, baseline: `uncompressed ${round(pg.chat.identity.transferBytes / 1000, 1)} KB` });
+  } else rows.push({ section: '8 pages', metric: 'chat page in Chromium', value: `not measured: ${pg.chatError ?? '?'}` });
 }
 
 const headers = ['section', 'metric', 'value', 'baseline', 'ratio', 'target', ''];

@@ -1,7 +1,10 @@
 import { parseArgs } from 'node:util';
 
-/** The four sections by number: 1 query overhead, 2 capacity, 3 MCP transports, 4 cost. */
-export type BenchSection = '1' | '2' | '3' | '4';
+/**
+ * The sections by number: 1 query overhead, 2 capacity, 3 MCP transports, 4 cost, 5 tool economy
+ * (tokens), 6 MCP port under concurrency, 7 start-up, 8 page weight.
+ */
+export type BenchSection = '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8';
 
 /** `npm run bench` options, validated. */
 export interface BenchArgs {
@@ -18,20 +21,39 @@ export interface BenchArgs {
   gatewayFetch: 'lean' | 'global';
   /** Tool calls per transport in section 3 (1–1,000,000). Default 2,000. */
   mcpCalls: number;
+  /** Concurrent MCP callers in section 6 (1–256). Default 32. */
+  mcpConcurrency: number;
   /** Folder for CPU profiles of section 1, when given. */
   profile?: string;
 }
 
 export const benchUsage =
-  'usage: npm run bench -- [--sections 1,2,3,4 (or overhead,capacity,mcp,cost)] [--clients 200] [--seconds 10] ' +
-  '[--sessions 1000,5000] [--gateway core|parts] [--gateway-fetch lean|global] [--mcp-calls 2000] [--profile DIR]';
+  'usage: npm run bench -- [--sections 1,2,3,4,5,6,7,8 (or overhead,capacity,mcp,cost,tokens,mcpload,startup,pages)] [--clients 200] [--seconds 10] ' +
+  '[--sessions 1000,5000] [--gateway core|parts] [--gateway-fetch lean|global] [--mcp-calls 2000] [--mcp-concurrency 32] [--profile DIR]';
 
 /** A bad `npm run bench` option; `message` says which and what it accepts. */
 export class BenchUsageError extends Error {
   readonly code = 'BENCH_USAGE';
 }
 
-const sectionNames: Record<string, BenchSection> = { '1': '1', '2': '2', '3': '3', '4': '4', overhead: '1', capacity: '2', mcp: '3', cost: '4' };
+const sectionNames: Record<string, BenchSection> = {
+  '1': '1',
+  '2': '2',
+  '3': '3',
+  '4': '4',
+  '5': '5',
+  '6': '6',
+  '7': '7',
+  '8': '8',
+  overhead: '1',
+  capacity: '2',
+  mcp: '3',
+  cost: '4',
+  tokens: '5',
+  mcpload: '6',
+  startup: '7',
+  pages: '8',
+};
 
 function integer(flag: string, text: string, min: number, max: number): number {
   const value = Number(text);
@@ -54,12 +76,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       allowPositionals: false,
       options: {
         clients: { type: 'string', default: '200' },
-        sections: { type: 'string', default: '1,2,3,4' },
+        sections: { type: 'string', default: '1,2,3,4,5,6,7,8' },
         seconds: { type: 'string', default: '10' },
         sessions: { type: 'string', default: '1000,5000' },
         gateway: { type: 'string', default: 'core' },
         'gateway-fetch': { type: 'string', default: 'lean' },
         'mcp-calls': { type: 'string', default: '2000' },
+        'mcp-concurrency': { type: 'string', default: '32' },
         profile: { type: 'string' },
       },
     }).values;
@@ -69,7 +92,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const sections = new Set<BenchSection>();
   for (const part of values.sections.split(',')) {
     const section = sectionNames[part.trim().toLowerCase()];
-    if (!section) throw new BenchUsageError(`--sections takes 1, 2, 3, 4 or overhead, capacity, mcp, cost, got "${part.trim()}"`);
+    if (!section) throw new BenchUsageError(`--sections takes 1, 2, 3, 4, 5, 6, 7, 8 or overhead, capacity, mcp, cost, tokens, mcpload, startup, pages, got "${part.trim()}"`);
     sections.add(section);
   }
   const seconds = Number(values.seconds);
@@ -82,6 +105,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     compose: oneOf('gateway', values.gateway, ['core', 'parts'] as const),
     gatewayFetch: oneOf('gateway-fetch', values['gateway-fetch'], ['lean', 'global'] as const),
     mcpCalls: integer('mcp-calls', values['mcp-calls'], 1, 1_000_000),
+    mcpConcurrency: integer('mcp-concurrency', values['mcp-concurrency'], 1, 256),
     ...(values.profile !== undefined ? { profile: values.profile } : {}),
   };
 }

@@ -1,3 +1,5 @@
+import { getTokenizer } from '@anthropic-ai/tokenizer';
+
 import { createAgent } from '../../electron/core/agent';
 import { createLogger } from '../../electron/core/log/logger';
 import { SecretRegistry } from '../../electron/core/log/redact';
@@ -5,7 +7,6 @@ import { createInProcessToolHost } from '../../electron/core/mcp/inProcessToolHo
 import type { ToolHost } from '../../electron/core/mcp/toolHost';
 import { createTallyfyClient } from '../../electron/core/tallyfy';
 import { startFakeAnthropic } from '../../test/fakes/anthropic/fakeAnthropic';
-import { estimateTokens } from '../../test/fakes/anthropic/promptCache';
 import { stubOrgId, stubTallyfyFetch, stubToken } from '../lib/stubTallyfy';
 
 /** Anthropic's billing multipliers for input: cache writes (5-minute TTL) 1.25×, cache reads 0.1×. */
@@ -27,7 +28,7 @@ export interface ConversationUsage {
 export interface CostResult {
   turns: number;
   toolCount: number;
-  /** The tool list as sent (JSON), in estimated tokens (the fake's 4-characters-per-token rule). */
+  /** The eager part of the tool list as sent (JSON; deferred tools are not in the prompt), in Claude tokenizer tokens. */
   toolListTokens: number;
   systemPromptTokens: number;
   cached: ConversationUsage;
@@ -102,11 +103,17 @@ export async function runCostSection(): Promise<CostResult> {
     const tools = first?.tools ?? [];
     const system = first?.system;
     const systemText = typeof system === 'string' ? system : (system ?? []).map((block) => block.text).join('\n');
+    const eager = tools.filter((tool) => tool.defer_loading !== true);
+    const tokenizer = getTokenizer();
+    const tokens = (text: string): number => tokenizer.encode(text.normalize('NFKC'), 'all').length;
+    const toolListTokens = tokens(JSON.stringify(eager));
+    const systemPromptTokens = tokens(systemText);
+    tokenizer.free();
     return {
       turns: scriptedQuestions.length,
-      toolCount: tools.length,
-      toolListTokens: estimateTokens(JSON.stringify(tools).length),
-      systemPromptTokens: estimateTokens(systemText.length),
+      toolCount: eager.length,
+      toolListTokens,
+      systemPromptTokens,
       cached,
       uncached,
       ratio: cached.billedInputEquivalent / uncached.billedInputEquivalent,

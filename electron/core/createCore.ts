@@ -3,10 +3,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { Health } from '../../shared/types/health';
-import type { LocalChatConnection } from '../../shared/types/network';
+import type { GatewayTls, LocalChatConnection } from '../../shared/types/network';
 
 import { createCoreAdmin, type CoreAdmin } from './admin/coreAdmin';
-import { createAgent, type Agent } from './agent';
+import { createAgent, parseDirectCommand, type Agent } from './agent';
+import { AuditTrail } from './audit/auditTrail';
 import type { Config } from './config/config';
 import { createLiveConfig } from './config/liveConfig';
 import { coreHealth } from './coreHealth';
@@ -24,9 +25,15 @@ import { createAgentEngine } from './sessions/agentEngine';
 import type { Authenticator, ToolHostFactory } from './sessions/engine';
 import { SessionRegistry } from './sessions/registry';
 import { createTallyfyAuthenticator, createTallyfyToolHostFactory } from './sessions/tallyfyServices';
+import { createSpendGate } from './spend/spendGate';
+import { SpendLedger } from './spend/spendLedger';
+import { fileSpendStore } from './spend/spendStore';
+import { disabledToolMessage, effectiveToolPolicy } from './spend/toolPolicy';
 import { effectiveConfig, openSettings } from './store/openSettings';
 import type { SettingsService } from './store/settingsService';
-import { startSandbox, type Sandbox } from './tallyfy/sandbox';
+import type { Sandbox } from './tallyfy/sandbox';
+import { ensureSelfSignedCertificate, loadOwnCertificate, type TlsMaterial } from './tls/certificate';
+import { cleartextOnLan, tlsEnabled } from './tls/policy';
 
 /** What the core needs from its host (the Electron shell or the headless entry). */
 export interface CoreOptions {
@@ -52,6 +59,10 @@ export interface CoreAddresses {
   sandboxUrl?: string;
   /** The access code teammates need (set when the gateway is bound beyond loopback). */
   accessCode?: string;
+  /** The certificate when the gateway port speaks HTTPS/WSS (`gatewayUrl` is then `https://`). */
+  tls?: GatewayTls & { certFile: string };
+  /** True when the gateway is on the LAN without TLS: keys and codes cross the network in clear. */
+  cleartextOnLan?: boolean;
 }
 
 /** The composed server: start it, read its health, stop it. Free of any `electron` import. */
@@ -68,6 +79,8 @@ export interface Core {
   readonly settings: SettingsService;
   /** The admin contract's handlers and events, and its browser transport (mounted at `/admin/api`, `/admin/events`). */
   readonly admin: CoreAdmin;
+  /** Spend per user and day (kept in the data dir) and the spending limits' checks. */
+  readonly spend: SpendLedger;
   start(): Promise<CoreAddresses>;
   /** Stops every service; safe to call twice. `reason` is told to connected clients (closed with 1001). */
   stop(reason?: string): Promise<void>;
@@ -99,9 +112,9 @@ interface Service {
 }
 
 /**
- * The composition root: builds every part from the config, then starts them in order (sandbox,
- * MCP endpoint, gateway HTTP, WebSocket gateway, session reaper, admin) and stops them in
- * reverse. Building starts no timer and opens no port.
+ * The composition root: builds every part from the config, then starts them in order (audit
+ * trail, spend ledger, TLS certificate, sandbox, MCP endpoint, gateway HTTP, WebSocket gateway,
+ * session reaper, admin) and stops them in reverse. Building starts no timer and opens no port.
  */
 export function createCore(options: CoreOptions): Core {
   const settings = options.settings ?? openSettings(options.config);
@@ -127,6 +140,7 @@ export function createCore(options: CoreOptions): Core {
     logger,
     model: config.anthropicModel,
     approvalPolicy: settings.current.approvalPolicy,
+    toolLoading: config.toolLoading,
     fetch: httpFetch,
     ...(config.anthropicApiKey ? { apiKey: config.anthropicApiKey } : {}),
     ...(config.anthropicBaseUrl ? { baseURL: config.anthropicBaseUrl } : {}),
@@ -134,7 +148,12 @@ export function createCore(options: CoreOptions): Core {
   // The Tallyfy URL is the sandbox's in --sandbox mode, known only after start.
   let tallyfyApiUrl = config.tallyfyApiUrl;
   // The lean fetch for Tallyfy too: undici's fetch costs ~0.15 ms of CPU per request more (docs/performance.md).
-  const services = (): { baseUrl: string; secrets: SecretRegistry; logger: Logger; fetch: typeof fetch } => ({ baseUrl: tallyfyApiUrl, secrets, logger, fetch: httpFetch });
+  const services = (): { baseUrl: string; secrets: SecretRegistry; logger: Logger; fetch: typeof fetch } => ({
+    baseUrl: tallyfyApiUrl,
+    secrets,
+    logger,
+    fetch: httpFetch,
+  });
   const authenticate: Authenticator = (credentials, signal) => createTallyfyAuthenticator(services())(credentials, signal);
   const externalMcp = config.mcpServerUrl;
   const toolHostFactory: ToolHostFactory =
@@ -142,7 +161,35 @@ export function createCore(options: CoreOptions): Core {
     (externalMcp
       ? (credentials) => createRemoteToolHost({ url: externalMcp, apiKey: credentials.apiKey, orgId: credentials.orgId, fetch: httpFetch })
       : (credentials) => createTallyfyToolHostFactory(services())(credentials));
-  const sessions = new SessionRegistry({ secrets, logger, engine: createAgentEngine(agent), toolHostFactory, idleTimeoutMinutes: config.idleTimeoutMinutes });
+  // Every tool call on record, in the data dir: outlives sessions and restarts (`audit.list`, the Activity page).
+  const audit = new AuditTrail({ dir: join(config.dataDir, 'audit'), logger });
+  // Spending limits and tool policy (docs/spend.md): both read the settings live.
+  const spend = new SpendLedger({
+    store: fileSpendStore(config.dataDir, { warn: (message) => logger.warn(message) }),
+    limits: () => settings.current.spendLimits,
+  });
+  const isDirect = (query: string): boolean => {
+    try {
+      return parseDirectCommand(query) !== null;
+    } catch {
+      return true; // a malformed /tool command: the agent answers with its usage, without Claude
+    }
+  };
+  const toolRules = (role: string | undefined) => {
+    const policy = settings.current.toolPolicy;
+    const rules = effectiveToolPolicy(policy, role);
+    return { ...rules, refusal: (tool: string) => disabledToolMessage(tool, policy, role) };
+  };
+  const sessions = new SessionRegistry({
+    audit,
+    secrets,
+    logger,
+    engine: createAgentEngine(agent, { toolRules: (identity) => toolRules(identity.user.role) }),
+    toolHostFactory,
+    idleTimeoutMinutes: config.idleTimeoutMinutes,
+    // Direct tool mode (and a gateway without a key) sends nothing to Claude, so it is never charged or refused.
+    gate: createSpendGate({ ledger: spend, charged: (query) => agent.hasApiKey && !isDirect(query), model: () => agent.model, logger }),
+  });
   const localTokens = new LocalTokens();
   const deskCredentials = () => {
     const { tallyfyApiKey: apiKey, tallyfyOrgId: orgId } = live.current;
@@ -156,6 +203,7 @@ export function createCore(options: CoreOptions): Core {
   let mcp: McpHttp | undefined;
   let sandbox: Sandbox | undefined;
   let addresses: CoreAddresses | undefined;
+  let tls: TlsMaterial | undefined;
   let stopping: Promise<void> | undefined;
 
   const gatewayAccepting = (): boolean => ws?.accepting ?? false;
@@ -184,12 +232,44 @@ export function createCore(options: CoreOptions): Core {
     if (!addresses || !ws) return { available: false, reason: 'The gateway is not running.' };
     if (!deskCredentials()) return { available: false, reason: 'Set your Tallyfy API key and organization id in Settings to chat here.' };
     const port = new URL(addresses.gatewayUrl).port;
-    return { available: true, wsUrl: `ws://127.0.0.1:${port}/`, localToken: localTokens.issue() };
+    return { available: true, wsUrl: `${tls ? 'wss' : 'ws'}://127.0.0.1:${port}/`, localToken: localTokens.issue() };
+  };
+
+  const gatewayTls = (): GatewayTls | undefined =>
+    tls
+      ? { fingerprint256: tls.fingerprint256, selfSigned: tls.selfSigned, validTo: tls.validTo.toISOString(), names: tls.names }
+      : undefined;
+
+  /** The certificate for the gateway port: the user's own, else the kept (or a newly generated) self-signed one. */
+  const loadTls = async (): Promise<TlsMaterial | undefined> => {
+    if (!tlsEnabled(config)) return undefined;
+    if (config.tlsCert && config.tlsKey) {
+      const own = loadOwnCertificate(config.tlsCert, config.tlsKey);
+      logger.info(
+        { file: own.certFile, fingerprint: own.fingerprint256, validTo: own.validTo.toISOString() },
+        'TLS with your own certificate',
+      );
+      return own;
+    }
+    const kept = await ensureSelfSignedCertificate({ dataDir: config.dataDir, bindHost: config.host });
+    const { material } = kept;
+    const facts = { file: material.certFile, fingerprint: material.fingerprint256, validTo: material.validTo.toISOString() };
+    if (kept.generatedBecause)
+      logger.info({ ...facts, names: material.names }, `generated a self-signed TLS certificate (${kept.generatedBecause})`);
+    else logger.info(facts, 'TLS with the kept self-signed certificate');
+    if (kept.missingNames.length > 0) {
+      logger.warn(
+        { missing: kept.missingNames, file: material.certFile },
+        'the kept TLS certificate does not name every address of this machine; browsers warn for those too. Delete the file to make a new one (its fingerprint changes).',
+      );
+    }
+    return material;
   };
 
   const admin = createCoreAdmin(
     {
       live,
+      gatewayTls,
       health,
       sessions,
       logs,
@@ -200,8 +280,10 @@ export function createCore(options: CoreOptions): Core {
       suspendGateway,
       resumeGateway,
       localChat,
+      audit,
       setIdleTimeout: (minutes) => sessions.setIdleTimeout(minutes),
       configureAgent: (patch) => agent.configure(patch),
+      spend,
     },
     settings,
     config.mdns ? {} : { mdns: null },
@@ -209,10 +291,22 @@ export function createCore(options: CoreOptions): Core {
 
   /** In start order; stopped in reverse. */
   const parts: Service[] = [
+    // Their files close last, after every session ended.
+    { name: 'audit trail', start: () => undefined, stop: () => audit.close() },
+    { name: 'spend ledger', start: () => undefined, stop: () => spend.close() },
+    {
+      name: 'tls',
+      async start() {
+        tls = await loadTls();
+      },
+      stop: () => undefined,
+    },
     {
       name: 'sandbox',
       async start() {
         if (!config.sandbox) return;
+        // Loaded only when asked for: most starts never need the sandbox (issue 18 §3).
+        const { startSandbox } = await import('./tallyfy/sandbox');
         sandbox = await startSandbox({ port: 0, ...(config.sandboxSeed ? { seedFile: config.sandboxSeed } : {}) });
         tallyfyApiUrl = sandbox.url;
         logger.info({ url: sandbox.url }, 'Tallyfy sandbox started');
@@ -222,7 +316,7 @@ export function createCore(options: CoreOptions): Core {
     {
       name: 'mcp',
       async start() {
-        mcp = await startMcpHttp({ port: config.mcpPort, tallyfyApiUrl, logger, secrets });
+        mcp = await startMcpHttp({ port: config.mcpPort, tallyfyApiUrl, logger, secrets, fetch: httpFetch, toolRules });
       },
       async stop() {
         await mcp?.close();
@@ -241,6 +335,7 @@ export function createCore(options: CoreOptions): Core {
           webRoot: defaultWebRoot(),
           routes: [(req, res, path) => admin.http.handleRequest(req, res, path)],
           upgrades: [(req, socket, head) => admin.http.handleUpgrade(req, socket, head)],
+          ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
         });
       },
       async stop() {
@@ -287,6 +382,7 @@ export function createCore(options: CoreOptions): Core {
     agent,
     settings,
     admin,
+    spend,
     health,
     addresses: () => addresses,
     sandbox: () => sandbox,
@@ -304,7 +400,8 @@ export function createCore(options: CoreOptions): Core {
         await this.stop('start-up failed');
         throw error;
       }
-      const base = `http://${urlHost(config.host)}:${http!.port}`;
+      const base = `${tls ? 'https' : 'http'}://${urlHost(config.host)}:${http!.port}`;
+      const tlsInfo = gatewayTls();
       addresses = {
         gatewayUrl: base,
         wsUrl: base.replace(/^http/, 'ws'),
@@ -312,7 +409,13 @@ export function createCore(options: CoreOptions): Core {
         mcpUrl: mcp!.url,
         ...(sandbox ? { sandboxUrl: sandbox.url } : {}),
         ...(accessCode ? { accessCode } : {}),
+        ...(tls && tlsInfo ? { tls: { ...tlsInfo, certFile: tls.certFile } } : {}),
+        ...(cleartextOnLan(config) ? { cleartextOnLan: true } : {}),
       };
+      if (addresses.cleartextOnLan)
+        logger.warn(
+          'the gateway is on the LAN without TLS (--no-tls): API keys, the access code and the admin token cross the network in clear',
+        );
       state = 'ok';
       admin.gatewayChanged();
       logger.info({ gateway: addresses.gatewayUrl, mcp: mcp!.url, sandbox: sandbox?.url }, 'core started');

@@ -8,6 +8,7 @@ import { networkInterfaces } from 'node:os';
 import { ConfigError, loadConfig, usage } from './config/config';
 import type { Config } from './config/config';
 import { createCore, type CoreAddresses } from './createCore';
+import { tlsBannerLines, tlsHelp } from './tls/describe';
 import { productName, appVersion } from './version';
 
 /** The IPv4 addresses teammates on the LAN can reach. */
@@ -24,10 +25,12 @@ export function banner(config: Config, addresses: CoreAddresses): string {
   lines.push(`  Web chat     ${addresses.gatewayUrl}/`);
   lines.push(`  WebSocket    ${addresses.wsUrl}`);
   if (config.host === '0.0.0.0' || config.host === '::') {
-    for (const address of lanAddresses()) lines.push(`  LAN          http://${address}:${new URL(addresses.gatewayUrl).port}/`);
+    const scheme = new URL(addresses.gatewayUrl).protocol;
+    for (const address of lanAddresses()) lines.push(`  LAN          ${scheme}//${address}:${new URL(addresses.gatewayUrl).port}/`);
   } else {
     lines.push('  LAN          off (this machine only; --host 0.0.0.0 to share)');
   }
+  lines.push(...tlsBannerLines(addresses));
   if (addresses.accessCode) lines.push(`  Access code  ${addresses.accessCode}  (teammates enter it at sign-in)`);
   lines.push(`  Admin        ${addresses.adminUrl}`);
   if (addresses.mcpUrl) lines.push(`  MCP          ${addresses.mcpUrl}`);
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
   try {
     const loaded = loadConfig(process.argv.slice(2));
     if (loaded.help) {
-      process.stdout.write(`${usage}\n`);
+      process.stdout.write(`${usage}\n\n${tlsHelp(loaded.config, lanAddresses())}\n`);
       return;
     }
     config = loaded.config;
@@ -71,10 +74,9 @@ async function main(): Promise<void> {
   } catch (error) {
     process.stderr.write(`serve: ${core.secrets.scrub((error as Error).message)}\n`);
     await core.stop('start-up failed');
-    process.exit(1);
+    // A bad --tls-cert / --tls-key is a bad option like any other.
+    process.exit(error instanceof ConfigError ? 2 : 1);
   }
-  // The core's config: the saved settings (the Anthropic key among them) filled in where flags and environment left them out.
-  process.stdout.write(`${banner(core.config, addresses)}\n`);
   let signals = 0;
   const shutdown = (signal: NodeJS.Signals): void => {
     signals += 1;
@@ -98,6 +100,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  // Printed only once the signals are handled: whoever waits for the banner may stop us at once.
+  // The core's config: the saved settings (the Anthropic key among them) filled in where flags and environment left them out.
+  process.stdout.write(`${banner(core.config, addresses)}\n`);
 }
 
 await main();

@@ -12,6 +12,8 @@ vi.stubEnv('GATEWAY_PORT', '0');
 vi.stubEnv('GATEWAY_MCP_PORT', '0');
 vi.stubEnv('ANTHROPIC_API_KEY', '');
 vi.stubEnv('TALLYFY_API_KEY', '');
+// TLS on loopback: the window must trust the gateway's own certificate for the local chat pane.
+vi.stubEnv('GATEWAY_TLS', '1');
 vi.mock('electron', async () => (await import('./testing/electronMock')).createElectronMock({ userData: process.env.GATEWAY_DATA_DIR! }));
 // electron-store is conf with Electron's defaults; node_modules load the real 'electron' past vi.mock,
 // so the test uses conf itself (same file format, atomic writes and file mode).
@@ -79,6 +81,24 @@ describe('the desktop shell, booted with the electron mock', () => {
     await vi.waitFor(() => expect(tray.tooltip).toContain('stopped'));
     (tray.menu!.item('Start gateway')!.click as () => void)();
     await vi.waitFor(() => expect(tray.tooltip).toContain('running'));
+  });
+
+  it('trusts exactly the gateway’s own certificate on loopback, leaving every other to Chromium', async () => {
+    await vi.waitFor(async () => expect(await invoke('gateway.status')).toMatchObject({ data: { tls: { selfSigned: true } } }), { timeout: 10_000 });
+    const { readFileSync } = await import('node:fs');
+    const { generate } = await import('selfsigned');
+    const own = readFileSync(join(userData, 'tls-cert.pem'), 'utf8');
+    const stranger = (await generate([{ name: 'commonName', value: 'stranger' }], { keyType: 'ec', algorithm: 'sha256' })).cert;
+    type VerifyProc = (request: { hostname: string; certificate: { data: string } }, callback: (result: number) => void) => void;
+    const verify = vi.mocked(electron.session.defaultSession.setCertificateVerifyProc).mock.calls[0]![0] as VerifyProc;
+    const verdict = (hostname: string, data: string) => {
+      let result = NaN;
+      verify({ hostname, certificate: { data } }, (value) => (result = value));
+      return result;
+    };
+    expect(verdict('127.0.0.1', own)).toBe(0);
+    expect(verdict('127.0.0.1', stranger)).toBe(-3);
+    expect(verdict('example.com', own)).toBe(-3);
   });
 
   it('hides to the tray when the window is closed, and says so once', async () => {

@@ -16,7 +16,7 @@ import { hideOnClose } from './closeToTray';
 import { registerIpc, sendAdminEvent } from './ipc/register';
 import { ApprovalNotifier } from './notifications';
 import { electronStores } from './platform/electronStores';
-import { contentSecurityPolicy } from './security';
+import { contentSecurityPolicy, isOwnGatewayCertificate } from './security';
 import { AppTray } from './tray';
 import { unavailableHandlers } from './unavailableHandlers';
 import { createMainWindow } from './window';
@@ -80,6 +80,12 @@ function updateTray(): void {
 async function boot(): Promise<void> {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] } });
+  });
+  // The local chat pane talks to the gateway over wss://127.0.0.1 with the gateway's own (self-signed)
+  // certificate: trust exactly that one on loopback (0); every other certificate gets Chromium's own check (-3).
+  session.defaultSession.setCertificateVerifyProc((request, callback) => {
+    const own = isOwnGatewayCertificate(`wss://${request.hostname}/`, request.certificate.data, core?.addresses()?.tls?.fingerprint256);
+    callback(own ? 0 : -3);
   });
   registerIpc(
     () => handlers,

@@ -1,4 +1,8 @@
+import { X509Certificate } from 'node:crypto';
+
 import { shell, type WebContents } from 'electron';
+
+import { isLoopbackHost } from '../core/net/loopback';
 
 /**
  * Content Security Policy for the app's pages: only the app's own scripts; connections only to
@@ -10,7 +14,7 @@ export const contentSecurityPolicy = [
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
   "font-src 'self'",
-  "connect-src 'self' ws://127.0.0.1:* http://127.0.0.1:* ws://localhost:* http://localhost:*",
+  "connect-src 'self' ws://127.0.0.1:* http://127.0.0.1:* ws://localhost:* http://localhost:* wss://127.0.0.1:* https://127.0.0.1:* wss://localhost:* https://localhost:*",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
@@ -41,4 +45,21 @@ export function secureWebContents(contents: WebContents, appUrl: string): void {
     return { action: 'deny' };
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+/**
+ * True when a certificate Chromium refused is the gateway's own, reached on loopback: the local
+ * chat pane connects to `wss://127.0.0.1:PORT` when the gateway speaks TLS with its self-signed
+ * certificate. Matched by SHA-256 fingerprint (the PEM Electron hands over), never by name alone;
+ * anything else stays refused.
+ */
+export function isOwnGatewayCertificate(url: string, certificatePem: string, gatewayFingerprint: string | undefined): boolean {
+  if (!gatewayFingerprint) return false;
+  try {
+    const { protocol, hostname } = new URL(url);
+    if ((protocol !== 'wss:' && protocol !== 'https:') || !isLoopbackHost(hostname)) return false;
+    return new X509Certificate(certificatePem).fingerprint256 === gatewayFingerprint;
+  } catch {
+    return false;
+  }
 }

@@ -1,16 +1,18 @@
 import { z } from 'zod';
 
+import { auditListSchema, auditQuerySchema } from '../types/audit';
 import { healthSchema } from '../types/health';
 import { logEntrySchema, logLevelSchema } from '../types/logs';
 import { gatewayStatusSchema, inviteSchema, localChatConnectionSchema, networkAddressSchema } from '../types/network';
 import { sessionSnapshotSchema } from '../types/session';
 import { settingsUpdateResultSchema, settingsUpdateSchema, settingsViewSchema } from '../types/settings';
+import { usageReportInputSchema, usageReportSchema } from '../types/spend';
 import { statsViewSchema } from '../types/stats';
 
 const none = z.object({}).strict();
 
 /** The admin view's pages (the desktop menu, tray and notifications can open one). */
-export const adminPageSchema = z.enum(['overview', 'sessions', 'stats', 'logs', 'chat', 'invite', 'settings']);
+export const adminPageSchema = z.enum(['overview', 'sessions', 'activity', 'stats', 'usage', 'logs', 'chat', 'invite', 'settings']);
 export type AdminPage = z.infer<typeof adminPageSchema>;
 const sessionIdSchema = z.string().min(1).max(100);
 
@@ -32,6 +34,16 @@ export const adminRoutes = {
 
   'stats.get': { input: none, output: statsViewSchema },
 
+  /** Spend and tokens per user and org per day for `from`..`to` (days, default this month), top users, the month against its limit. */
+  'usage.report': { input: usageReportInputSchema, output: usageReportSchema },
+  /** Every tool the embedded MCP server offers, with its read-only and destructive marks (the tool-policy editor). */
+  'tools.list': {
+    input: none,
+    output: z.object({
+      tools: z.array(z.object({ name: z.string(), title: z.string(), area: z.string(), readOnly: z.boolean(), destructive: z.boolean() })),
+    }),
+  },
+
   /** Kept log entries after `afterSeq` at `level` or above, at most `limit` (default 500) newest. */
   'logs.list': {
     input: z
@@ -39,6 +51,9 @@ export const adminRoutes = {
       .strict(),
     output: z.object({ entries: z.array(logEntrySchema) }),
   },
+
+  /** The audit trail: every tool call on record (kept across sessions and restarts), newest first, filtered. */
+  'audit.list': { input: auditQuerySchema, output: auditListSchema },
 
   'settings.get': { input: none, output: settingsViewSchema },
   /** Validates, persists and applies what can be applied at once; says what needs a restart. */

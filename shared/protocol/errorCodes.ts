@@ -33,6 +33,8 @@ export const errorCodes = [
   'AGENT_FAILED',
   /** Tallyfy refused or failed outside a tool call. */
   'TALLYFY_ERROR',
+  /** A spending limit is reached: `message` names the limit, the spend and when it resets. Nothing was sent to Claude. */
+  'BUDGET_EXCEEDED',
   /** Anything unexpected on the server. The session stays usable. */
   'INTERNAL',
 ] as const;

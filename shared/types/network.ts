@@ -10,6 +10,19 @@ export const networkAddressSchema = z.object({
 });
 export type NetworkAddress = z.infer<typeof networkAddressSchema>;
 
+/** The certificate the gateway port serves HTTPS/WSS with. */
+export const gatewayTlsSchema = z.object({
+  /** SHA-256 fingerprint as browsers show it: 32 colon-separated uppercase hex bytes. */
+  fingerprint256: z.string(),
+  /** True for the certificate the gateway generated (browsers warn until it is trusted); false for the user's own. */
+  selfSigned: z.boolean(),
+  /** Last valid moment, ISO 8601. */
+  validTo: z.string(),
+  /** DNS names and IP addresses it is valid for. */
+  names: z.array(z.string()),
+});
+export type GatewayTls = z.infer<typeof gatewayTlsSchema>;
+
 /** Whether the gateway accepts teammates, and where. */
 export const gatewayStatusSchema = z.object({
   /** True while teammates can connect. */
@@ -22,6 +35,8 @@ export const gatewayStatusSchema = z.object({
   url: z.string().optional(),
   /** True while the gateway is advertised on the LAN over mDNS. */
   advertised: z.boolean(),
+  /** The certificate when the port speaks HTTPS/WSS; absent for plain HTTP (on the LAN: keys cross it in clear). */
+  tls: gatewayTlsSchema.optional(),
 });
 export type GatewayStatus = z.infer<typeof gatewayStatusSchema>;
 
@@ -38,6 +53,8 @@ export const inviteSchema = z.object({
   qrDataUrl: z.string(),
   /** The mDNS service name while advertised. */
   mdnsName: z.string().optional(),
+  /** The certificate teammates should see (check its fingerprint before accepting the warning); absent without TLS. */
+  tls: gatewayTlsSchema.optional(),
 });
 export type Invite = z.infer<typeof inviteSchema>;
 

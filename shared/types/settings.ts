@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { spendLimitsSchema, toolPolicySchema } from './spend';
+
 /**
  * When the user is asked before a tool runs: `writes` (default) before every tool not marked
  * read-only, `all` before every tool, `never` not at all (the agent's `approvalPolicy`).
@@ -19,6 +21,11 @@ export const orgIdSchema = z
 export const editableSettingsSchema = z.object({
   /** Interface the gateway binds to: `127.0.0.1` (this machine only), `0.0.0.0` (every LAN interface) or one IPv4 address. */
   host: z.string().trim().regex(ipv4, 'the bind address must be an IPv4 address such as 127.0.0.1 or 0.0.0.0'),
+  /**
+   * HTTPS + WSS on the gateway port. Absent: on whenever the bind address reaches beyond this
+   * machine (the LAN); `false` turns it off (keys then cross the LAN in clear); `true` also on loopback.
+   */
+  tls: z.boolean().optional(),
   /** Gateway port (WebSocket, web chat, admin). 0 picks a free port. */
   port: z.number().int().min(0, 'a port is 0–65535').max(65535, 'a port is 0–65535'),
   /** MCP Streamable HTTP port on 127.0.0.1. 0 picks a free port. */
@@ -34,6 +41,10 @@ export const editableSettingsSchema = z.object({
   anthropicModel: z.string().trim().min(1, 'choose a model').max(100),
   /** The desk user's Tallyfy organization id, for the local chat pane. */
   tallyfyOrgId: z.union([orgIdSchema, z.literal('')]).optional(),
+  /** Spending limits on the Anthropic key (docs/spend.md); each `null` = no limit. */
+  spendLimits: spendLimitsSchema,
+  /** Tools disabled or always asked about, for everyone or per Tallyfy role (docs/spend.md). */
+  toolPolicy: toolPolicySchema,
 });
 export type EditableSettings = z.infer<typeof editableSettingsSchema>;
 
@@ -75,6 +86,10 @@ export const settingsUpdateSchema = editableSettingsSchema
   .partial()
   .extend({
     accessCode: z.string().trim().min(4, 'the access code needs at least 4 characters').max(128).nullable().optional(),
+    /** Only the limits given change. */
+    spendLimits: spendLimitsSchema.partial().optional(),
+    /** `null` goes back to the default (TLS whenever on the LAN). */
+    tls: z.boolean().nullable().optional(),
     secrets: z.object({ anthropicApiKey: secretInputSchema.optional(), tallyfyApiKey: secretInputSchema.optional() }).strict().optional(),
   })
   .strict();

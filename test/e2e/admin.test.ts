@@ -194,6 +194,8 @@ describe('the browser admin at /admin', () => {
   it('stops the gateway from the sidebar (teammates are told and dropped) and starts it again', async () => {
     const carol = await signIn(sandboxTokens.carol);
     await page.click('.sidebar [data-testid="gateway-toggle"]');
+    // It asks first (stopping disconnects every teammate).
+    await page.click('[data-testid="gateway-stop-confirm"]');
     await page.waitForSelector('.sidebar .pill-danger');
     await carol.waitClose();
     // Loopback still connects (the desk user's pane may sign in locally), but a teammate's sign-in is refused.
@@ -216,7 +218,7 @@ describe('the browser admin at /admin', () => {
     await fresh.click('button[type=submit]');
     await fresh.waitForSelector('section.page[aria-label="Overview"]');
     await context.close();
-  });
+  }, 30_000);
 
   it('keeps the settings and the admin token across a restart', async () => {
     const token = new URL(adminUrl).hash;
@@ -236,5 +238,5 @@ describe('the browser admin at /admin', () => {
     dave.send({ type: 'auth', api_key: sandboxTokens.dave, org_id: sandboxOrgs.beta });
     expect(await dave.next('auth_error')).toMatchObject({ code: 'ORG_NOT_ALLOWED' });
     expect(pageErrors).toEqual([]);
-  });
+  }, 45_000);
 });

@@ -18,7 +18,8 @@ register(
     encodeURIComponent(`
       export async function resolve(specifier, context, next) {
         if (specifier === 'electron' || specifier.startsWith('electron/')) {
-          process.stderr.write('ELECTRON_LOADED: import of "' + specifier + '"\\n');
+          // Node 22+ runs these hooks on their own thread, where process.stderr is lost on exit: write synchronously.
+          (await import('node:fs')).writeSync(2, 'ELECTRON_LOADED: import of "' + specifier + '"\\n');
           process.exit(97);
         }
         return next(specifier, context);

@@ -9,22 +9,23 @@ describe('npm run bench options', () => {
   it('defaults: every section, 200 clients, 10 s, 1,000 then 5,000 sessions, createCore with the lean fetch', () => {
     expect(parseBenchArgs([])).toEqual({
       clients: 200,
-      sections: new Set(['1', '2', '3', '4']),
+      sections: new Set(['1', '2', '3', '4', '5', '6', '7', '8']),
       seconds: 10,
       sessions: [1000, 5000],
       compose: 'core',
       gatewayFetch: 'lean',
       mcpCalls: 2000,
+      mcpConcurrency: 32,
     });
   });
 
   it('takes section names beside numbers, and every flag', () => {
     const args = parseBenchArgs(['--sections', 'MCP, 1', '--clients', '50', '--seconds', '2.5', '--sessions', '40', '--gateway', 'parts', '--gateway-fetch', 'global', '--mcp-calls', '30', '--profile', '/tmp/p']);
-    expect(args).toEqual({ clients: 50, sections: new Set(['3', '1']), seconds: 2.5, sessions: [40], compose: 'parts', gatewayFetch: 'global', mcpCalls: 30, profile: '/tmp/p' });
+    expect(args).toEqual({ clients: 50, sections: new Set(['3', '1']), seconds: 2.5, sessions: [40], compose: 'parts', gatewayFetch: 'global', mcpCalls: 30, mcpConcurrency: 32, profile: '/tmp/p' });
   });
 
   it.each([
-    [['--sections', '5'], /--sections takes .* got "5"/],
+    [['--sections', '9'], /--sections takes .* got "9"/],
     [['--sections', 'overhed'], /got "overhed"/],
     [['--gateway', 'prts'], /--gateway must be core or parts, got "prts"/],
     [['--gateway-fetch', 'undici'], /--gateway-fetch must be lean or global/],

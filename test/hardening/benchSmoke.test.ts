@@ -35,6 +35,8 @@ describe('bench harness (tiny scale)', () => {
     expect(result.cached.requests).toBe(20);
     expect(result.uncached.cacheReadTokens).toBe(0);
     expect(result.ratio).toBeLessThanOrEqual(0.3);
-    expect(result.toolCount).toBeGreaterThanOrEqual(45);
+    // The eager tools only (the core set and the tool search tool); the rest are deferred and not in the prompt.
+    expect(result.toolCount).toBeGreaterThanOrEqual(2);
+    expect(result.toolListTokens).toBeLessThanOrEqual(3000);
   }, 30_000);
 });

@@ -4,6 +4,8 @@
  * the answer ending with the start of another session's key (or the admin token, or the
  * Anthropic key) must reach them exactly as control text of the same length does.
  */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { errorReply, type MessageReply } from '../fakes/anthropic/replies';
@@ -187,4 +189,22 @@ describe('security: the stream oracle (issue 12 §1)', () => {
     expect(transcript).not.toContain(adminToken);
     expect(transcript).not.toContain(stack.anthropicKey);
   }, 60_000);
+
+  it('an MCP HTTP caller (another local user) gets results scrubbed of its own token and the server-wide secrets only', async () => {
+    const mcp = new Client({ name: 'oracle-test', version: '0' });
+    await mcp.connect(
+      new StreamableHTTPClientTransport(new URL(stack.addresses.mcpUrl!), {
+        requestInit: { headers: { authorization: `Bearer ${mallory.token}`, 'x-tallyfy-org-id': mallory.orgId } },
+      }),
+    );
+    try {
+      const result = JSON.stringify(await mcp.callTool({ name: 'get_my_tasks', arguments: {} }));
+      expect(result).toContain(`Echo0 ${bob.token}`);
+      expect(result).toContain(`Echo1 ${'#'.repeat(bob.token.length)}`);
+      expect(result).toContain('Echo2 [redacted]');
+      expect(result).not.toContain(adminToken);
+    } finally {
+      await mcp.close();
+    }
+  }, 30_000);
 });

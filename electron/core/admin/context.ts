@@ -1,6 +1,8 @@
+import type { AuditList, AuditQuery } from '../../../shared/types/audit';
 import type { Health } from '../../../shared/types/health';
 import type { NetworkAddress } from '../../../shared/types/network';
 import type { Logger, LogRing } from '../log/logger';
+import type { SpendLedger } from '../spend/spendLedger';
 import type { SettingsService } from '../store/settingsService';
 
 import type { LanAdvertiser } from './mdns';
@@ -19,8 +21,12 @@ export interface AdminContext {
   network(): NetworkAddress[];
   /** Absent: the local chat pane says it is not available. */
   localChat?: LocalChatPort | undefined;
+  /** The audit trail (`audit.list`). Absent: the list is empty. */
+  audit?: { list(query: AuditQuery): Promise<AuditList> } | undefined;
   /** Absent: no mDNS advertisement. */
   mdns?: LanAdvertiser | undefined;
+  /** Spend per user and day, and the spending limits (`usage.report`). */
+  spend: SpendLedger;
   /** Called after the gateway starts or stops (events, mDNS). */
   gatewayChanged(): void;
 }

@@ -71,7 +71,7 @@ describe('createCoreAdmin', () => {
     const result = await dispatchAdmin(admin.handlers, 'settings.update', { port: 9777 });
     expect(result).toMatchObject({ ok: true, data: { applied: [], restartRequired: ['port'] } });
     expect(await dispatchAdmin(admin.handlers, 'gateway.stop', {})).toMatchObject({ ok: true, data: { running: false, port: 9555 } });
-    expect(host.suspendGateway).toHaveBeenCalledWith('The admin stopped the gateway.');
+    expect(host.suspendGateway).toHaveBeenCalledWith('teammates cannot use it until the admin starts it again');
     expect(await dispatchAdmin(admin.handlers, 'gateway.start', {})).toMatchObject({ ok: true, data: { running: true } });
     expect(admin.token()).toMatch(/^[A-Za-z0-9_-]{32}$/);
     admin.close();

@@ -1,10 +1,11 @@
 import type { Health } from '../../../shared/types/health';
-import type { LocalChatConnection } from '../../../shared/types/network';
+import type { GatewayTls, LocalChatConnection } from '../../../shared/types/network';
 import type { ApprovalPolicy } from '../../../shared/types/settings';
 import type { LiveConfig } from '../config/liveConfig';
 import type { Logger, LogRing } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
 import { isLoopbackHost } from '../net/loopback';
+import type { SpendLedger } from '../spend/spendLedger';
 import type { SettingsService } from '../store/settingsService';
 
 import { createAdmin, type Admin, type CreateAdminOptions } from './createAdmin';
@@ -26,10 +27,16 @@ export interface CoreAdminHost {
   suspendGateway(reason: string): void;
   resumeGateway(): void;
   localChat(): LocalChatConnection;
+  /** The gateway port's certificate once started with TLS; undefined for plain HTTP. Default: none. */
+  gatewayTls?(): GatewayTls | undefined;
+  /** The audit trail, when the core keeps one. */
+  audit?: CreateAdminOptions['audit'];
   /** Applies a new idle timeout, minutes. */
   setIdleTimeout(minutes: number): void;
   /** Applies a new Anthropic key (`null` removes it), model or approval policy. */
   configureAgent(patch: { apiKey?: string | null; model?: string; approvalPolicy?: ApprovalPolicy }): void;
+  /** The spend ledger (`usage.report`). */
+  spend?: SpendLedger;
 }
 
 /** The core's admin: the handlers (IPC and HTTP share them), the events, the HTTP transport and the token that guards it. */
@@ -59,11 +66,18 @@ export function createCoreAdmin(
     logger: host.logger,
     settings,
     gateway: {
-      state: () => ({ running: host.gatewayAccepting(), host: host.live.current.host, port: host.gatewayPort() ?? host.live.current.port }),
+      state: () => ({
+        running: host.gatewayAccepting(),
+        host: host.live.current.host,
+        port: host.gatewayPort() ?? host.live.current.port,
+        tls: host.gatewayTls?.(),
+      }),
       start: async () => host.resumeGateway(),
       stop: async (reason) => host.suspendGateway(reason),
     },
     localChat: () => host.localChat(),
+    ...(host.audit ? { audit: host.audit } : {}),
+    ...(host.spend ? { spend: host.spend } : {}),
     ...extra,
   });
   const stopSettings = settings.subscribe(({ changed }) => {

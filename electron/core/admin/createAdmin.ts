@@ -1,5 +1,7 @@
 import type { NetworkAddress } from '../../../shared/types/network';
 import { isLoopbackHost } from '../net/loopback';
+import { SpendLedger } from '../spend/spendLedger';
+import { memorySpendStore } from '../spend/spendStore';
 
 import type { AdminContext } from './context';
 import type { AdminHandlers } from './dispatch';
@@ -11,7 +13,7 @@ import type { LocalChatPort } from './ports';
 import { StatsTracker } from './statsTracker';
 
 /** What the core hands the admin: the context's live parts, with defaults for the rest. */
-export interface CreateAdminOptions extends Pick<AdminContext, 'health' | 'sessions' | 'logs' | 'logger' | 'settings' | 'gateway'> {
+export interface CreateAdminOptions extends Pick<AdminContext, 'health' | 'sessions' | 'logs' | 'logger' | 'settings' | 'gateway' | 'audit'> {
   localChat?: LocalChatPort;
   /** Default: this machine's IPv4 addresses. */
   network?: () => NetworkAddress[];
@@ -23,6 +25,8 @@ export interface CreateAdminOptions extends Pick<AdminContext, 'health' | 'sessi
   timing?: AdminEventTiming;
   /** Stats series sample period, ms. Default 10,000. */
   statsSampleMs?: number;
+  /** The spend ledger behind `usage.report`. Default: an empty one in memory. */
+  spend?: SpendLedger;
 }
 
 /** The admin surface of a core: the handler map, the event hub, stats, mDNS. */
@@ -51,7 +55,7 @@ export function createAdmin(options: CreateAdminOptions): Admin {
   const holder: { events?: AdminEventHub } = {};
   const gatewayChanged = (): void => {
     const state = options.gateway.state();
-    mdns?.update({ exposed: !isLoopbackHost(state.host), running: state.running, port: state.port });
+    mdns?.update({ exposed: !isLoopbackHost(state.host), running: state.running, port: state.port, tls: state.tls !== undefined });
     holder.events?.gatewayChanged();
   };
   const context: AdminContext = {
@@ -64,7 +68,9 @@ export function createAdmin(options: CreateAdminOptions): Admin {
     stats,
     network: options.network ?? (() => networkAddresses()),
     localChat: options.localChat,
+    audit: options.audit,
     mdns,
+    spend: options.spend ?? new SpendLedger({ store: memorySpendStore(), limits: () => options.settings.current.spendLimits }),
     gatewayChanged,
   };
   const events = new AdminEventHub(context, options.timing);

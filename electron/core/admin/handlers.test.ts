@@ -1,9 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { adminRoutes } from '../../../shared/ipc/contract';
 import type { Invite } from '../../../shared/types/network';
 import type { SettingsUpdateResult } from '../../../shared/types/settings';
 import type { StatsView } from '../../../shared/types/stats';
+import { loadConfig } from '../config/config';
 import { FakeClock } from '../sessions/clock';
 import type { QueryEngine } from '../sessions/engine';
 
@@ -145,6 +149,35 @@ describe('admin handlers', () => {
     const shared = (await call(fixture, 'invite.get')) as Invite;
     expect(shared).toMatchObject({ exposed: true, accessCode, urls: ['http://192.168.1.20:9555/'] });
     expect(shared.url).toBe(`http://192.168.1.20:9555/#code=${accessCode}`);
+  });
+
+  it('gives https links and the certificate fingerprint when the gateway speaks TLS, and none without', async () => {
+    const fixture = setup();
+    fixture.gatewayState.host = '0.0.0.0';
+    const plain = (await call(fixture, 'invite.get')) as Invite;
+    expect(plain.url).toMatch(/^http:\/\/192\.168\.1\.20:9555\//);
+    expect(plain.tls).toBeUndefined();
+    const tls = { fingerprint256: 'AB:'.repeat(31) + 'CD', selfSigned: true, validTo: '2029-01-01T00:00:00.000Z', names: ['localhost', '192.168.1.20'] };
+    fixture.gatewayState.tls = tls;
+    const secure = (await call(fixture, 'invite.get')) as Invite;
+    expect(secure.urls).toEqual(['https://192.168.1.20:9555/']);
+    expect(secure.url).toMatch(/^https:\/\/192\.168\.1\.20:9555\//);
+    expect(secure.tls).toEqual(tls);
+    expect(await call(fixture, 'gateway.status')).toMatchObject({ url: 'https://127.0.0.1:9555/', tls });
+    fixture.admin.gatewayChanged();
+    expect(fixture.responders.at(-1)!.published.map((item) => `${item.type}:${item.port}`)).toEqual(['tallyfy-gateway:9555', 'https:9555']);
+  });
+
+  it('saves the LAN TLS switch for the next start: false turns TLS off, null goes back to the default', async () => {
+    const fixture = setup();
+    const off = (await call(fixture, 'settings.update', { tls: false })) as SettingsUpdateResult;
+    expect(off.restartRequired).toContain('tls');
+    expect(off.settings.tls).toBe(false);
+    expect(loadConfig(['--host', '0.0.0.0'], { GATEWAY_DATA_DIR: fixture.dataDir }).config.tls).toBe(false);
+    const back = (await call(fixture, 'settings.update', { tls: null })) as SettingsUpdateResult;
+    expect(back.settings.tls).toBeUndefined();
+    expect(JSON.parse(readFileSync(join(fixture.dataDir, 'settings.json'), 'utf8'))).not.toHaveProperty('tls');
+    expect(loadConfig(['--host', '0.0.0.0'], { GATEWAY_DATA_DIR: fixture.dataDir }).config.tls).toBeUndefined();
   });
 
   it('stops and starts the gateway, advertising it over mDNS only while exposed and running', async () => {

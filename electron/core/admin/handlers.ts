@@ -1,6 +1,7 @@
 import { logLevelRank } from '../../../shared/types/logs';
 import type { GatewayStatus } from '../../../shared/types/network';
 import type { SessionSnapshot } from '../../../shared/types/session';
+import { listToolCatalog } from '../mcp/catalog';
 import { isLoopbackHost } from '../net/loopback';
 
 import type { AdminContext } from './context';
@@ -16,8 +17,9 @@ export function gatewayStatus(context: Pick<AdminContext, 'gateway' | 'mdns'>): 
     host: state.host,
     port: state.port,
     exposed: !isLoopbackHost(state.host),
-    ...(state.running ? { url: `http://${shownHost}:${state.port}/` } : {}),
+    ...(state.running ? { url: `${state.tls ? 'https' : 'http'}://${shownHost}:${state.port}/` } : {}),
     advertised: context.mdns?.advertising ?? false,
+    ...(state.tls ? { tls: state.tls } : {}),
   };
 }
 
@@ -43,11 +45,24 @@ export function createAdminHandlers(context: AdminContext): AdminHandlers {
 
     'stats.get': () => context.stats.view(),
 
+    'usage.report': (input) => context.spend.report(input),
+    'tools.list': () => ({
+      tools: listToolCatalog().map((tool) => ({
+        name: tool.name,
+        title: tool.title,
+        area: tool.area,
+        readOnly: tool.annotations?.readOnlyHint === true,
+        destructive: tool.annotations?.destructiveHint === true,
+      })),
+    }),
+
     'logs.list': ({ afterSeq, level, limit }) => {
       const floor = level ? logLevelRank[level] : 0;
       const entries = context.logs.list(afterSeq ?? 0).filter((entry) => logLevelRank[entry.level] >= floor);
       return { entries: entries.slice(-(limit ?? 500)) };
     },
+
+    'audit.list': async (query) => (context.audit ? context.audit.list(query) : { entries: [], truncated: false }),
 
     'settings.get': () => context.settings.view(),
     'settings.update': (input) => {
@@ -77,7 +92,7 @@ export function createAdminHandlers(context: AdminContext): AdminHandlers {
       return gatewayStatus(context);
     },
     'gateway.stop': async () => {
-      await context.gateway.stop('The admin stopped the gateway.');
+      await context.gateway.stop('teammates cannot use it until the admin starts it again');
       context.logger.info('the admin stopped the gateway');
       context.gatewayChanged();
       return gatewayStatus(context);

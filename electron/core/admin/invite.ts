@@ -1,5 +1,3 @@
-import QRCode from 'qrcode';
-
 import type { Invite, NetworkAddress } from '../../../shared/types/network';
 import { isLoopbackHost } from '../net/loopback';
 
@@ -24,9 +22,12 @@ export function withAccessCode(url: string, accessCode: string | undefined): str
  */
 export async function buildInvite(input: InviteInput): Promise<Invite> {
   const exposed = !isLoopbackHost(input.gateway.host);
-  const urls = reachableUrls(input.gateway.host, input.gateway.port, input.addresses);
+  const scheme = input.gateway.tls ? 'https' : 'http';
+  const urls = reachableUrls(input.gateway.host, input.gateway.port, input.addresses, scheme);
   const code = exposed ? input.accessCode : undefined;
-  const url = withAccessCode(urls[0] ?? `http://127.0.0.1:${input.gateway.port}/`, code);
+  const url = withAccessCode(urls[0] ?? `${scheme}://127.0.0.1:${input.gateway.port}/`, code);
+  // qrcode loads with the first invite, not at start-up (issue 18 §3).
+  const { default: QRCode } = await import('qrcode');
   const qrDataUrl = await QRCode.toDataURL(url, { errorCorrectionLevel: 'M', margin: 1, width: 256, color: { dark: '#1d2330', light: '#ffffff' } });
   return {
     exposed,
@@ -36,5 +37,6 @@ export async function buildInvite(input: InviteInput): Promise<Invite> {
     ...(code ? { accessCode: code } : {}),
     qrDataUrl,
     ...(input.mdnsName ? { mdnsName: input.mdnsName } : {}),
+    ...(input.gateway.tls ? { tls: input.gateway.tls } : {}),
   };
 }

@@ -43,8 +43,8 @@ export class LanAdvertiser {
     return this.#port !== undefined;
   }
 
-  /** Publishes when `exposed && running`, withdraws otherwise; re-publishes on a port change. */
-  update(state: { exposed: boolean; running: boolean; port: number }): void {
+  /** Publishes when `exposed && running`, withdraws otherwise; re-publishes on a port change. `tls` advertises `_https._tcp` instead of `_http._tcp`. */
+  update(state: { exposed: boolean; running: boolean; port: number; tls?: boolean }): void {
     const want = state.exposed && state.running;
     if (!want) {
       this.close();
@@ -54,7 +54,10 @@ export class LanAdvertiser {
     this.close();
     try {
       const responder = (this.#options.open ?? (() => new Bonjour({}, (error: Error) => this.#options.logger.warn({ err: error }, 'mDNS error'))))();
-      for (const type of mdnsServiceTypes) responder.publish({ name: this.name, type, port: state.port, txt: { path: '/', admin: '/admin' } });
+      for (const type of mdnsServiceTypes) {
+        const advertised = type === 'http' && state.tls ? 'https' : type;
+        responder.publish({ name: this.name, type: advertised, port: state.port, txt: { path: '/', admin: '/admin', ...(state.tls ? { scheme: 'https' } : {}) } });
+      }
       this.#responder = responder;
       this.#port = state.port;
       this.#options.logger.info({ name: this.name, port: state.port }, 'advertising the gateway on the LAN (mDNS)');

@@ -16,12 +16,17 @@ export function networkAddresses(interfaces: Interfaces = networkInterfaces()): 
   return out.sort((a, b) => Number(a.internal) - Number(b.internal) || a.interface.localeCompare(b.interface));
 }
 
-/** The URLs teammates can use to reach a gateway bound to `host`:`port`. */
-export function reachableUrls(host: string, port: number, addresses: readonly NetworkAddress[]): string[] {
-  if (isLoopbackHost(host)) return [`http://127.0.0.1:${port}/`];
+/** The URLs teammates can use to reach a gateway bound to `host`:`port` (`https:` when it speaks TLS). */
+export function reachableUrls(
+  host: string,
+  port: number,
+  addresses: readonly NetworkAddress[],
+  scheme: 'http' | 'https' = 'http',
+): string[] {
+  if (isLoopbackHost(host)) return [`${scheme}://127.0.0.1:${port}/`];
   if (host === '0.0.0.0' || host === '::') {
-    const lan = addresses.filter((item) => !item.internal).map((item) => `http://${item.address}:${port}/`);
-    return lan.length > 0 ? lan : [`http://127.0.0.1:${port}/`];
+    const lan = addresses.filter((item) => !item.internal).map((item) => `${scheme}://${item.address}:${port}/`);
+    return lan.length > 0 ? lan : [`${scheme}://127.0.0.1:${port}/`];
   }
-  return [`http://${host}:${port}/`];
+  return [`${scheme}://${host}:${port}/`];
 }

@@ -1,5 +1,5 @@
 import type { GatewayStats } from '../../../shared/types/gatewayStats';
-import type { LocalChatConnection } from '../../../shared/types/network';
+import type { GatewayTls, LocalChatConnection } from '../../../shared/types/network';
 import type { SessionSnapshot } from '../../../shared/types/session';
 
 /** One session's change, as the registry reports it. */
@@ -28,6 +28,8 @@ export interface GatewayState {
   host: string;
   /** The bound port (the configured one while stopped). */
   port: number;
+  /** The certificate when the port speaks HTTPS/WSS; absent for plain HTTP. */
+  tls?: GatewayTls | undefined;
 }
 
 /** Start/stop of the gateway, as the host provides it. */

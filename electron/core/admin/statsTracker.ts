@@ -1,7 +1,7 @@
 import type { GatewayStats } from '../../../shared/types/gatewayStats';
 import type { StatsSample, StatsView } from '../../../shared/types/stats';
 
-import { estimateCost } from './pricing';
+import { estimateCost } from '../spend/pricing';
 
 /** The value at `fraction` (0–1) of `values` by nearest rank; null when empty. */
 export function percentile(values: readonly number[], fraction: number): number | null {

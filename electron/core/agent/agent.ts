@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming, MessageParam, TextBlockParam } from '@anthropic-ai/sdk/resources/messages/messages';
 import { z } from 'zod';
 
@@ -12,9 +12,10 @@ import { directHelp, noApiKeyMessage, parseDirectCommand, type DirectCommand } f
 import { AgentError, toAgentError } from './errors';
 import { addUsage, emptyUsage, type AgentEvent, type AgentRunResult, type AgentStopReason, type RequestApproval, type ToolCallRecord } from './events';
 import { streamRound, type RetryOptions } from './modelRound';
-import { agentUserSchema, buildSystemPrompt, type AgentUser } from './systemPrompt';
-import { loadCatalog } from './toolParams';
-import { defaultToolResultMaxChars, runToolCalls, type ToolRunContext } from './toolRunner';
+import { loadAnthropicSdk } from './sdk';
+import { agentUserSchema, personalContext, sharedInstructions, type AgentUser } from './systemPrompt';
+import { loadCatalog, toolLoadingSchema, toolSearchKindSchema } from './toolParams';
+import { declinedForModel, declinedForUser, defaultToolResultMaxChars, runToolCalls, type ToolRunContext } from './toolRunner';
 
 /** The model used when `ANTHROPIC_MODEL` is not set. */
 export const defaultModel = 'claude-sonnet-5-5';
@@ -40,8 +41,20 @@ export const agentSettingsSchema = z.object({
   approvalTimeoutMs: z.int().min(1).max(3_600_000).optional(),
   /** Cap on one tool result sent to the model (characters). Default 20,000. */
   toolResultMaxChars: z.int().min(200).max(1_000_000).default(defaultToolResultMaxChars),
+  /**
+   * Shape tool results for the model: empty fields dropped, lists as tables, `meta` as one "N more"
+   * line (docs/agent.md). Default true; direct mode (`/tool`) always shows the tool's own output.
+   */
+  leanToolResults: z.boolean().default(true),
   /** History budget (estimated tokens) for conversations made by `createConversation`. Default 50,000. */
   historyTokenBudget: z.int().min(500).max(1_000_000).default(50_000),
+  /**
+   * How tools are offered (`GATEWAY_TOOL_LOADING`): `deferred` (default: a small core set eager, the
+   * rest behind Anthropic's tool search) or `all` (every tool eager, for models without tool search).
+   */
+  toolLoading: toolLoadingSchema.default('deferred'),
+  /** Tool search variant in `deferred` mode: `bm25` (default) or `regex`. */
+  toolSearch: toolSearchKindSchema.default('bm25'),
   /** Retries of a model call after 429/529/5xx/dropped connection. Default 2. */
   maxRetries: z.int().min(0).max(10).default(2),
   /** First retry backoff without `retry-after` (ms). Default 500. */
@@ -70,6 +83,10 @@ export interface AgentRunInput {
   onEvent?: (event: AgentEvent) => void;
   /** Asked before a tool that needs approval; without it such tools are denied. */
   requestApproval?: RequestApproval;
+  /** True for tools that must ask before every call, whatever the approval policy (the admin's `toolPolicy.alwaysAsk`). */
+  alwaysAsk?: (toolName: string) => boolean;
+  /** The refusal for a tool the admin's tool policy disabled (it is not in `tools`), or undefined for any other name. */
+  disabledMessage?: (toolName: string) => string | undefined;
 }
 
 /** Claude answering with a session's tools. */
@@ -83,7 +100,13 @@ export interface Agent {
    * Changes the key (`null` removes it), model or approval policy for the queries that start from
    * now on (the admin's settings, applied without a restart). Throws `AGENT_INVALID_INPUT`.
    */
-  configure(patch: { apiKey?: string | null; model?: string; approvalPolicy?: z.infer<typeof agentSettingsSchema>['approvalPolicy'] }): void;
+  configure(patch: {
+    apiKey?: string | null;
+    model?: string;
+    approvalPolicy?: z.infer<typeof agentSettingsSchema>['approvalPolicy'];
+    /** Applies to conversations whose tool list is built from now on. */
+    toolLoading?: z.infer<typeof agentSettingsSchema>['toolLoading'];
+  }): void;
   /**
    * Answers one query: direct commands (`/tools`, `/tool NAME {json}`, `/help`) run without the model;
    * anything else goes to Claude with the tools. Rejects with {@link AgentError} (history stays
@@ -106,7 +129,8 @@ function withRollingBreakpoint(messages: readonly HistoryMessage[]): MessagePara
   } else {
     const blocks = last.content.slice();
     const tail = blocks.pop();
-    // Every block type we keep in history (text, tool_use, tool_result) accepts cache_control.
+    // Every block type kept in history (text, tool_use, tool_result, server_tool_use,
+    // tool_search_tool_result) accepts cache_control.
     if (tail) blocks.push({ ...tail, cache_control: ephemeral } as typeof tail);
     out.push({ role: last.role, content: blocks });
   }
@@ -133,22 +157,28 @@ export function createAgent(options: AgentOptions): Agent {
   let settings = parsed.data;
   const logger = options.logger.child({ component: 'agent' });
   const retry: RetryOptions = { maxRetries: settings.maxRetries, baseDelayMs: settings.retryBaseDelayMs, maxDelayMs: settings.maxRetryDelayMs };
-  const makeClient = (apiKey: string | undefined): Anthropic | null =>
-    apiKey
-      ? new Anthropic({
+  // Without a key the SDK is never loaded (direct mode); with one it loads in the background now.
+  const makeClient = (apiKey: string | undefined): Promise<Anthropic> | null => {
+    if (!apiKey) return null;
+    const made = loadAnthropicSdk().then(
+      (AnthropicClient) =>
+        new AnthropicClient({
           apiKey,
           ...(settings.baseURL ? { baseURL: settings.baseURL } : {}),
           maxRetries: 0, // the agent retries itself, so it can honour retry-after, report it and stop at a cap
           ...(options.fetch ? { fetch: options.fetch } : {}),
-        })
-      : null;
+        }),
+    );
+    made.catch(() => undefined); // a failed load is reported by the query that awaits it
+    return made;
+  };
   let client = makeClient(settings.apiKey);
 
   async function catalogFor(conversation: Conversation, host: ToolHost): Promise<ToolCatalog> {
     // Once per conversation, whatever host object carries the calls (the session may rebuild its host).
     if (conversation.catalog) return conversation.catalog;
     try {
-      conversation.catalog = await loadCatalog(host);
+      conversation.catalog = await loadCatalog(host, { loading: settings.toolLoading, search: settings.toolSearch });
     } catch (error) {
       logger.warn({ err: error }, 'listing tools failed');
       throw new AgentError('AGENT_TOOLS_UNAVAILABLE', 'The Tallyfy tools could not be loaded. Check the Tallyfy connection and try again.', true, { cause: error });
@@ -162,9 +192,12 @@ export function createAgent(options: AgentOptions): Agent {
       byName: catalog.byName,
       conversation: input.conversation,
       policy: settings.approvalPolicy,
+      alwaysAsk: input.alwaysAsk,
+      disabledMessage: input.disabledMessage,
       requestApproval: input.requestApproval,
       approvalTimeoutMs: settings.approvalTimeoutMs,
       toolResultMaxChars: settings.toolResultMaxChars,
+      leanResults: round > 0 && settings.leanToolResults,
       signal,
       round,
       emit,
@@ -186,7 +219,7 @@ export function createAgent(options: AgentOptions): Agent {
       return result(`**${catalog.infos.length} tools** — run one with \`/tool NAME {json}\`:\n\n${lines.join('\n')}`);
     }
     if (!catalog.byName.has(command.name)) {
-      throw new AgentError('AGENT_UNKNOWN_TOOL', `There is no tool named "${command.name}". Type /tools to list them.`);
+      throw new AgentError('AGENT_UNKNOWN_TOOL', input.disabledMessage?.(command.name) ?? `There is no tool named "${command.name}". Type /tools to list them.`);
     }
     const records: ToolCallRecord[] = [];
     const id = `direct_${randomUUID()}`;
@@ -195,14 +228,18 @@ export function createAgent(options: AgentOptions): Agent {
     const record = records[0];
     const text = typeof block?.content === 'string' ? block.content : '';
     if (record?.outcome === 'ok') return result(renderOutput(text), records);
-    if (record?.outcome === 'denied') return result(`Not run: ${text}`, records);
+    if (record?.outcome === 'denied') return result(text === declinedForModel ? declinedForUser : `Not run: ${text}`, records);
     return result(`**${command.name} failed:** ${renderOutput(text)}`, records);
   }
 
   async function runModel(input: AgentRunInput, api: Anthropic, signal: AbortSignal, emit: (event: AgentEvent) => void, usage: AgentRunResult['usage']): Promise<AgentRunResult> {
     const { conversation } = input;
     const catalog = await catalogFor(conversation, input.tools);
-    const system: TextBlockParam[] = [{ type: 'text', text: buildSystemPrompt(input.user), cache_control: ephemeral }];
+    // The shared instructions carry the breakpoint: tools + instructions are one prefix for every teammate.
+    const system: TextBlockParam[] = [
+      { type: 'text', text: sharedInstructions, cache_control: ephemeral },
+      { type: 'text', text: personalContext(input.user) },
+    ];
     const start = conversation.mark();
     const records: ToolCallRecord[] = [];
     const texts: string[] = [];
@@ -320,7 +357,7 @@ export function createAgent(options: AgentOptions): Agent {
         if (command) return await runDirect(command, normalized, signal, emit);
         if (!client) return { text: noApiKeyMessage, usage, rounds: 0, toolCalls: [], stopReason: 'no_api_key' };
         conversation.queries++;
-        return await runModel(normalized, client, signal, emit, usage);
+        return await runModel(normalized, await client, signal, emit, usage);
       } catch (error) {
         const agentError = toAgentError(error);
         logger.info({ code: agentError.code, cause: agentError.cause }, 'query failed');

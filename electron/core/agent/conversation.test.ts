@@ -112,3 +112,55 @@ describe('Conversation rollback', () => {
     expect(conversation.messages).toHaveLength(3);
   });
 });
+
+describe('Conversation with tool search blocks', () => {
+  const search = (id: string, tool: string): Array<Record<string, unknown>> => [
+    { type: 'server_tool_use', id: `srvtoolu_${id}`, name: 'tool_search_tool_bm25', input: { query: tool } },
+    {
+      type: 'tool_search_tool_result',
+      tool_use_id: `srvtoolu_${id}`,
+      content: { type: 'tool_search_tool_search_result', tool_references: [{ type: 'tool_reference', tool_name: tool }] },
+    },
+  ];
+  const ask = (conversation: Conversation, id: string, tool: string, size: number, searched: boolean): void => {
+    conversation.append({ role: 'user', content: `question ${id} ${big(size)}` });
+    conversation.append({
+      role: 'assistant',
+      content: [...(searched ? search(id, tool) : []), { type: 'tool_use', id: `toolu_${id}`, name: tool, input: {} }] as never,
+    });
+    conversation.append({ role: 'user', content: [{ type: 'tool_result', tool_use_id: `toolu_${id}`, content: big(size) }] });
+    conversation.append({ role: 'assistant', content: `answer ${id}` });
+  };
+
+  it('counts a search result with the definitions it loads', () => {
+    const conversation = new Conversation();
+    conversation.append({ role: 'user', content: 'q' });
+    const before = conversation.estimatedTokens;
+    conversation.append({ role: 'assistant', content: search('a', 'get_groups') as never });
+    expect(conversation.estimatedTokens - before).toBeGreaterThan(250);
+  });
+
+  it('trimming keeps, unchanged and in order, a dropped search whose tool a kept turn still calls', () => {
+    const conversation = new Conversation(1_500);
+    ask(conversation, 'a', 'get_groups', 2_000, true);
+    ask(conversation, 'b', 'get_groups', 2_000, false);
+    ask(conversation, 'c', 'get_groups', 2_000, false);
+    const searchBlocks = (conversation.messages[1]!.content as unknown as Array<Record<string, unknown>>).slice(0, 2);
+    conversation.trim();
+    expect(String(conversation.messages[0]?.content)).toMatch(/^question c/);
+    const first = conversation.messages[1]!.content as unknown as Array<Record<string, unknown>>;
+    expect(first.map((block) => block.type)).toEqual(['server_tool_use', 'tool_search_tool_result', 'tool_use']);
+    expect(first.slice(0, 2)).toEqual(searchBlocks);
+    expect(pairsIntact(conversation.messages)).toBe(true);
+  });
+
+  it('does not carry a search nobody uses any more, nor one a kept turn repeated', () => {
+    const conversation = new Conversation(1_500);
+    ask(conversation, 'a', 'get_groups', 2_000, true);
+    ask(conversation, 'b', 'create_tag', 2_000, true);
+    conversation.trim();
+    const first = conversation.messages[1]!.content as unknown as Array<Record<string, unknown>>;
+    expect(first.filter((block) => block.type === 'server_tool_use')).toHaveLength(1);
+    expect(first[0]).toMatchObject({ input: { query: 'create_tag' } });
+  });
+});

@@ -1,8 +1,9 @@
-import type { MessageParam, Tool } from '@anthropic-ai/sdk/resources/messages/messages';
+import type { ContentBlockParam, MessageParam } from '@anthropic-ai/sdk/resources/messages/messages';
 
 import type { ToolInfo } from '../mcp/toolHost';
 
 import { addUsage, emptyUsage, type AgentUsage } from './events';
+import type { ToolParam } from './toolParams';
 
 /** The history message shape the agent keeps (user and assistant turns only). */
 export type HistoryMessage = Extract<MessageParam, { role: 'user' | 'assistant' }>;
@@ -25,7 +26,16 @@ export function messageChars(message: HistoryMessage): number {
         break;
       case 'tool_result':
         if (typeof block.content === 'string') chars += block.content.length;
-        else if (Array.isArray(block.content)) for (const part of block.content) chars += part.type === 'text' ? part.text.length : 1000;
+        else if (Array.isArray(block.content))
+          for (const part of block.content)
+            chars += part.type === 'text' ? part.text.length : part.type === 'tool_reference' ? loadedToolChars : 1000;
+        break;
+      case 'server_tool_use':
+        chars += block.name.length + JSON.stringify(block.input ?? {}).length;
+        break;
+      case 'tool_search_tool_result':
+        // The API expands each reference into the tool's full definition at this point of the prompt.
+        chars += 100 + referencedTools(block).length * loadedToolChars;
         break;
       default:
         chars += 1000;
@@ -33,6 +43,19 @@ export function messageChars(message: HistoryMessage): number {
     chars += 20; // block framing
   }
   return chars;
+}
+
+/** Characters counted for a tool definition a search loads into the history (a typical deferred tool's). */
+export const loadedToolChars = 1_200;
+
+type Block = ContentBlockParam;
+type SearchUse = Extract<Block, { type: 'server_tool_use' }>;
+type SearchResult = Extract<Block, { type: 'tool_search_tool_result' }>;
+
+/** The tool names a `tool_search_tool_result` block references (none for an error result). */
+export function referencedTools(block: SearchResult): string[] {
+  const content = block.content;
+  return content.type === 'tool_search_tool_search_result' ? content.tool_references.map((reference) => reference.tool_name) : [];
 }
 
 /** Estimated tokens for a number of characters (about 4 per token). */
@@ -49,8 +72,10 @@ function opensExchange(message: HistoryMessage): boolean {
 export interface ToolCatalog {
   infos: ToolInfo[];
   byName: Map<string, ToolInfo>;
-  /** The `tools` request parameter, with a cache breakpoint on the last tool. Never mutated. */
-  params: Tool[];
+  /** The `tools` request parameter (deferred tools marked), with one cache breakpoint. Never mutated. */
+  params: ToolParam[];
+  /** Tools sent with `defer_loading: true`: callable only once a search in the history loaded them. */
+  deferred: ReadonlySet<string>;
 }
 
 /**
@@ -135,7 +160,10 @@ export class Conversation {
     if (!last || last.role !== 'assistant' || typeof last.content === 'string') return;
     const ids = last.content.filter((block) => block.type === 'tool_use').map((block) => (block as { id: string }).id);
     if (ids.length === 0) return;
-    this.append({ role: 'user', content: ids.map((id) => ({ type: 'tool_result' as const, tool_use_id: id, content: text, is_error: true })) });
+    this.append({
+      role: 'user',
+      content: ids.map((id) => ({ type: 'tool_result' as const, tool_use_id: id, content: text, is_error: true })),
+    });
   }
 
   /** @internal Drops turns after the first `length`. */
@@ -173,10 +201,24 @@ export class Conversation {
       }
     }
     if (cut === 0) return 0;
+    const carried = searchesStillNeeded(this.#messages.slice(0, cut), this.#messages.slice(cut));
     this.#messages.splice(0, cut);
     const dropped = this.#chars.splice(0, cut);
     for (const chars of dropped) this.#totalChars -= chars;
     this.#dropped += cut;
+    if (carried.length > 0) {
+      // A kept turn calls a tool that only a dropped search loaded: keep that search (its server_tool_use
+      // and tool_search_tool_result, unchanged and in order) at the front of the first kept assistant turn.
+      const at = this.#messages.findIndex((message) => message.role === 'assistant');
+      const target = this.#messages[at];
+      if (target) {
+        const next: HistoryMessage = { role: 'assistant', content: [...carried, ...toBlocks(target.content)] };
+        const chars = messageChars(next);
+        this.#totalChars += chars - (this.#chars[at] ?? 0);
+        this.#messages[at] = next;
+        this.#chars[at] = chars;
+      }
+    }
     return cut;
   }
 
@@ -184,6 +226,36 @@ export class Conversation {
   addUsage(usage: AgentUsage): void {
     addUsage(this.usage, usage);
   }
+}
+
+/**
+ * The search blocks (server_tool_use + tool_search_tool_result pairs, in order) of `dropped` that
+ * loaded a tool a `kept` turn calls without a search of its own among the kept turns.
+ */
+function searchesStillNeeded(dropped: readonly HistoryMessage[], kept: readonly HistoryMessage[]): Block[] {
+  const loadedByKept = new Set<string>();
+  const calledByKept = new Set<string>();
+  for (const message of kept) {
+    if (typeof message.content === 'string') continue;
+    for (const block of message.content) {
+      if (block.type === 'tool_search_tool_result') for (const name of referencedTools(block)) loadedByKept.add(name);
+      else if (block.type === 'tool_use' && !loadedByKept.has(block.name)) calledByKept.add(block.name);
+    }
+  }
+  if (calledByKept.size === 0) return [];
+  const uses = new Map<string, SearchUse>();
+  const out: Block[] = [];
+  for (const message of dropped) {
+    if (typeof message.content === 'string') continue;
+    for (const block of message.content) {
+      if (block.type === 'server_tool_use') uses.set(block.id, block);
+      else if (block.type === 'tool_search_tool_result') {
+        const use = uses.get(block.tool_use_id);
+        if (use && referencedTools(block).some((name) => calledByKept.has(name))) out.push(use, block);
+      }
+    }
+  }
+  return out;
 }
 
 function toBlocks(content: HistoryMessage['content']): Exclude<HistoryMessage['content'], string> {

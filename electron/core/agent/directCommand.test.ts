@@ -9,7 +9,11 @@ describe('parseDirectCommand', () => {
     expect(parseDirectCommand('  /TOOLS ')).toEqual({ kind: 'tools' });
     expect(parseDirectCommand('/help')).toEqual({ kind: 'help' });
     expect(parseDirectCommand('/tool list_tasks')).toEqual({ kind: 'tool', name: 'list_tasks', args: {} });
-    expect(parseDirectCommand('/tool get_task {"id": "t1", "n": [1, 2]}')).toEqual({ kind: 'tool', name: 'get_task', args: { id: 't1', n: [1, 2] } });
+    expect(parseDirectCommand('/tool get_task {"id": "t1", "n": [1, 2]}')).toEqual({
+      kind: 'tool',
+      name: 'get_task',
+      args: { id: 't1', n: [1, 2] },
+    });
     expect(parseDirectCommand('/tool get_task{"id":"t1"}')).toEqual({ kind: 'tool', name: 'get_task', args: { id: 't1' } });
   });
 

@@ -25,7 +25,8 @@ export function parseDirectCommand(query: string): DirectCommand | null {
   } catch {
     throw new AgentError('AGENT_INVALID_INPUT', `The arguments are not valid JSON. ${usage}`);
   }
-  if (!args || typeof args !== 'object' || Array.isArray(args)) throw new AgentError('AGENT_INVALID_INPUT', `The arguments must be a JSON object. ${usage}`);
+  if (!args || typeof args !== 'object' || Array.isArray(args))
+    throw new AgentError('AGENT_INVALID_INPUT', `The arguments must be a JSON object. ${usage}`);
   return { kind: 'tool', name, args: args as Record<string, unknown> };
 }
 
@@ -38,11 +39,14 @@ export const directHelp = [
   '- `clear` empties the conversation',
 ].join('\n');
 
-/** What a query gets when no Anthropic key is set. */
+/**
+ * What a query gets when no Anthropic key is set. Written for the teammate who asked (they cannot
+ * set a key); the admin gets the instruction in the admin view and the banner instead.
+ */
 export const noApiKeyMessage = [
-  'No Anthropic API key is set, so I can\'t answer questions yet.',
+  'Claude is not connected on this gateway yet, so questions in plain words cannot be answered. The person who runs the gateway can connect it by adding an Anthropic API key in its settings.',
   '',
-  'To chat with Claude, set **ANTHROPIC_API_KEY** (in the app: Settings → Anthropic API key; headless: `ANTHROPIC_API_KEY=sk-ant-… npm run serve`) and restart the gateway.',
+  'Meanwhile you can run Tallyfy tools yourself:',
   '',
   directHelp,
 ].join('\n');

@@ -1,7 +1,13 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { AgentError, retryAfterMs, toAgentError } from './errors';
+import { loadAnthropicSdk } from './sdk';
+
+// The agent loads the SDK before any model request (./sdk), so toAgentError knows its classes.
+beforeAll(async () => {
+  await loadAnthropicSdk();
+});
 
 const apiError = (status: number, type: string, headers: Record<string, string> = {}): Error =>
   Anthropic.APIError.generate(status, { type: 'error', error: { type, message: `${type} happened` } }, undefined, new Headers(headers));

@@ -72,7 +72,8 @@ export interface ToolCallRecord {
 }
 
 /** Why a query ended. `direct` = a /tools or /tool command; `no_api_key` = explained how to set one. */
-export type AgentStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'refusal' | 'pause_turn' | 'max_rounds' | 'direct' | 'no_api_key';
+export type AgentStopReason =
+  'end_turn' | 'max_tokens' | 'stop_sequence' | 'refusal' | 'pause_turn' | 'max_rounds' | 'direct' | 'no_api_key';
 
 /** The outcome of one query. */
 export interface AgentRunResult {

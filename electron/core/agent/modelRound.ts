@@ -1,5 +1,12 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import type { MessageCreateParamsStreaming, RawMessageStreamEvent, TextBlockParam, ToolUseBlockParam } from '@anthropic-ai/sdk/resources/messages/messages';
+import type {
+  MessageCreateParamsStreaming,
+  RawMessageStreamEvent,
+  ServerToolUseBlockParam,
+  TextBlockParam,
+  ToolSearchToolResultBlockParam,
+  ToolUseBlockParam,
+} from '@anthropic-ai/sdk/resources/messages/messages';
 
 import { AgentError, retryAfterMs, toAgentError } from './errors';
 import { emptyUsage, type AgentUsage } from './events';
@@ -12,10 +19,18 @@ export interface RequestedCall {
   inputError?: string;
 }
 
+/** A block of an assistant turn as the agent keeps it in history. */
+export type AssistantBlock = TextBlockParam | ToolUseBlockParam | ServerToolUseBlockParam | ToolSearchToolResultBlockParam;
+
 /** One streamed model reply. */
 export interface RoundReply {
-  /** The assistant turn to keep in history (text and tool_use blocks, in order). */
-  content: Array<TextBlockParam | ToolUseBlockParam>;
+  /**
+   * The assistant turn to keep in history: text, tool_use, and the tool search's server_tool_use and
+   * tool_search_tool_result blocks exactly as the API sent them, in order (the API needs them back).
+   */
+  content: AssistantBlock[];
+  /** Tool names the searches of this reply loaded. */
+  searched: string[];
   text: string;
   calls: RequestedCall[];
   stopReason: string;
@@ -32,7 +47,28 @@ export interface RetryOptions {
   maxDelayMs: number;
 }
 
-type Open = { kind: 'text'; text: string } | { kind: 'tool'; id: string; name: string; json: string } | { kind: 'other' };
+type Open =
+  | { kind: 'text'; text: string }
+  | { kind: 'tool'; id: string; name: string; json: string }
+  | { kind: 'search'; block: ServerToolUseBlockParam; json: string }
+  | { kind: 'searchResult'; block: ToolSearchToolResultBlockParam }
+  | { kind: 'other' };
+
+/** The block as the history keeps it: what the API sent at `content_block_start`. */
+function openBlock(block: Extract<RawMessageStreamEvent, { type: 'content_block_start' }>['content_block']): Open {
+  switch (block.type) {
+    case 'text':
+      return { kind: 'text', text: block.text };
+    case 'tool_use':
+      return { kind: 'tool', id: block.id, name: block.name, json: '' };
+    case 'server_tool_use':
+      return { kind: 'search', block: { ...block } as ServerToolUseBlockParam, json: '' };
+    case 'tool_search_tool_result':
+      return { kind: 'searchResult', block: { ...block } as ToolSearchToolResultBlockParam };
+    default:
+      return { kind: 'other' };
+  }
+}
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
@@ -48,7 +84,15 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     signal.addEventListener('abort', onAbort, { once: true });
   });
 
-function readUsage(target: AgentUsage, usage: { input_tokens?: number | null; output_tokens?: number | null; cache_read_input_tokens?: number | null; cache_creation_input_tokens?: number | null }): void {
+function readUsage(
+  target: AgentUsage,
+  usage: {
+    input_tokens?: number | null;
+    output_tokens?: number | null;
+    cache_read_input_tokens?: number | null;
+    cache_creation_input_tokens?: number | null;
+  },
+): void {
   if (typeof usage.input_tokens === 'number') target.inputTokens = usage.input_tokens;
   if (typeof usage.output_tokens === 'number') target.outputTokens = usage.output_tokens;
   if (typeof usage.cache_read_input_tokens === 'number') target.cacheReadTokens = usage.cache_read_input_tokens;
@@ -79,9 +123,7 @@ async function streamOnce(
           readUsage(usage, event.message.usage);
           break;
         case 'content_block_start': {
-          const block = event.content_block;
-          blocks[event.index] =
-            block.type === 'text' ? { kind: 'text', text: block.text } : block.type === 'tool_use' ? { kind: 'tool', id: block.id, name: block.name, json: '' } : { kind: 'other' };
+          blocks[event.index] = openBlock(event.content_block);
           break;
         }
         case 'content_block_delta': {
@@ -90,7 +132,7 @@ async function streamOnce(
             open.text += event.delta.text;
             progress.streamed = true;
             onText(event.delta.text);
-          } else if (event.delta.type === 'input_json_delta' && open?.kind === 'tool') {
+          } else if (event.delta.type === 'input_json_delta' && (open?.kind === 'tool' || open?.kind === 'search')) {
             open.json += event.delta.partial_json;
           }
           break;
@@ -112,13 +154,36 @@ async function streamOnce(
   }
   // The SDK ends iteration quietly on abort; a stream without message_stop was cut off.
   if (signal.aborted) throw new AgentError('AGENT_CANCELLED', 'Cancelled.');
-  if (!finished) throw new AgentError('AGENT_CONNECTION_LOST', 'The connection to Anthropic dropped in the middle of the answer. Please ask again.', true);
+  if (!finished)
+    throw new AgentError(
+      'AGENT_CONNECTION_LOST',
+      'The connection to Anthropic dropped in the middle of the answer. Please ask again.',
+      true,
+    );
 
-  const content: Array<TextBlockParam | ToolUseBlockParam> = [];
+  const content: AssistantBlock[] = [];
   const calls: RequestedCall[] = [];
+  const searched: string[] = [];
   let text = '';
   for (const block of blocks) {
     if (!block || block.kind === 'other') continue;
+    if (block.kind === 'search') {
+      let input: unknown = block.block.input ?? {};
+      try {
+        if (block.json !== '') input = JSON.parse(block.json);
+      } catch {
+        // A server tool's input comes from the API itself; keep what content_block_start said.
+      }
+      content.push({ ...block.block, input });
+      continue;
+    }
+    if (block.kind === 'searchResult') {
+      content.push(block.block);
+      const result = block.block.content;
+      if (result.type === 'tool_search_tool_search_result')
+        searched.push(...result.tool_references.map((reference) => reference.tool_name));
+      continue;
+    }
     if (block.kind === 'text') {
       if (block.text === '') continue;
       content.push({ type: 'text', text: block.text });
@@ -137,7 +202,7 @@ async function streamOnce(
     content.push({ type: 'tool_use', id: block.id, name: block.name, input });
     calls.push(inputError ? { id: block.id, name: block.name, input, inputError } : { id: block.id, name: block.name, input });
   }
-  return { content, text, calls, stopReason, usage };
+  return { content, searched, text, calls, stopReason, usage };
 }
 
 /**

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 
 import { buildSystemPrompt, localDate, validTimeZone } from './systemPrompt';
 
-const user = { name: 'Bob Standard', email: 'bob@acme.test', role: 'standard', orgId: 'org-a', orgName: 'Acme Operations', timezone: 'Pacific/Auckland' };
+const user = {
+  name: 'Bob Standard',
+  email: 'bob@acme.test',
+  role: 'standard',
+  orgId: 'org-a',
+  orgName: 'Acme Operations',
+  timezone: 'Pacific/Auckland',
+};
 
 describe('system prompt', () => {
   it("gives today's date in the org's time zone, not the server's", () => {

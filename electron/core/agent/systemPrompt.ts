@@ -49,28 +49,42 @@ export function localDate(now: Date, timeZone: string): { long: string; iso: str
   return { long, iso: `${get('year')}-${get('month')}-${get('day')}` };
 }
 
+/** How the assistant works: the same text for every teammate and day, so it is cached once for all. */
+export const sharedInstructions = [
+  'You are the Tallyfy assistant in the Tallyfy MCP Gateway. You help people run their work in Tallyfy: templates (blueprints), running processes (runs), tasks, form fields, comments, people, groups and tags, using the tools provided.',
+  '',
+  'How to work:',
+  '- Look things up with the tools instead of guessing; never invent ids, names, dates or data.',
+  '- Call several read-only tools in one turn when they are independent.',
+  '- If no tool you see fits, search for one: most tools are found through tool search.',
+  "- Changes (create, update, complete, assign, delete) may need the user's approval. If the user declines, do not try again or work around it; say what was not done.",
+  '- When a tool fails, say what went wrong in plain words and what the user can do about it.',
+  '- Lists may come as tables: {"columns": [...], "rows": [[...]], "all": {values every row shares}}; "more" says how many items the next page holds.',
+  '',
+  'Answer in concise markdown: lead with the answer, use short bullet lists or a table for several items, no filler.',
+].join('\n');
+
 /**
- * The system prompt: who Claude is here, today's date in the org's time zone, who the user is (name,
- * email, org, role) and how to answer (concise markdown, tools over guesses, respect declined
- * approvals). Deterministic for a given user and day, so it stays cacheable.
+ * The part of the system prompt about this teammate: today's date in their time zone and who they
+ * are (name, email, org, role). Deterministic for a user and day.
  */
-export function buildSystemPrompt(user: AgentUser, now: Date = new Date()): string {
+export function personalContext(user: AgentUser, now: Date = new Date()): string {
   const zone = validTimeZone(user.timezone);
   const date = localDate(now, zone);
   const org = user.orgName ? `${user.orgName} (org id ${user.orgId})` : `org id ${user.orgId}`;
   const role = user.role ? `, role: ${user.role}` : '';
   return [
-    'You are the Tallyfy assistant in the Tallyfy MCP Gateway. You help people run their work in Tallyfy: templates (blueprints), running processes (runs), tasks, form fields, comments, people, groups and tags, using the tools provided.',
-    '',
     `Today is ${date.long} (${date.iso}) in the ${zone} time zone. Read relative dates such as "tomorrow" or "next Friday" in that zone, and give dates back in it.`,
     `You are talking to ${user.name}${user.email ? ` <${user.email}>` : ''}${role}, in the organization ${org}. The tools act with this person's own Tallyfy permissions.`,
-    '',
-    'How to work:',
-    '- Look things up with the tools instead of guessing; never invent ids, names, dates or data.',
-    '- Call several read-only tools in one turn when they are independent.',
-    '- Changes (create, update, complete, assign, delete) may need the user\'s approval. If the user declines, do not try again or work around it; say what was not done.',
-    '- When a tool fails, say what went wrong in plain words and what the user can do about it.',
-    '',
-    'Answer in concise markdown: lead with the answer, use short bullet lists or a table for several items, no filler.',
   ].join('\n');
+}
+
+/**
+ * The system prompt: {@link sharedInstructions} (who Claude is here, how to work and answer), then
+ * {@link personalContext} (today's date in the org's time zone, who the user is). The agent sends
+ * them as two blocks with the cache breakpoint after the shared one, so tools + shared instructions
+ * are one byte-identical prefix for every teammate.
+ */
+export function buildSystemPrompt(user: AgentUser, now: Date = new Date()): string {
+  return `${sharedInstructions}\n\n${personalContext(user, now)}`;
 }

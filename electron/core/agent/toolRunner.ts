@@ -1,6 +1,7 @@
 import type { ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages/messages';
 
 import type { ToolHost, ToolInfo } from '../mcp/toolHost';
+import { leanResult } from '../mcp/toolOutput';
 
 import { askApproval, isReadOnly, needsApproval } from './approvals';
 import type { Conversation } from './conversation';
@@ -16,10 +17,16 @@ export interface ToolRunContext {
   byName: ReadonlyMap<string, ToolInfo>;
   conversation: Conversation;
   policy: ApprovalPolicy;
+  /** Tools that ask before every call whatever `policy` says, never remembered for the session (the admin's tool policy). */
+  alwaysAsk?: ((toolName: string) => boolean) | undefined;
+  /** Why a tool left out of the list by the admin's tool policy is refused (told to the model), or undefined. */
+  disabledMessage?: ((toolName: string) => string | undefined) | undefined;
   requestApproval: RequestApproval | undefined;
   /** Without it the approval hook owns the timeout (the sessions' approval broker). */
   approvalTimeoutMs: number | undefined;
   toolResultMaxChars: number;
+  /** Shape successful JSON results for the model ({@link leanResult}); false sends them as the tool wrote them. */
+  leanResults: boolean;
   signal: AbortSignal;
   round: number;
   emit: (event: AgentEvent) => void;
@@ -40,7 +47,9 @@ function untilAborted(signal: AbortSignal): { promise: Promise<never>; dispose: 
   let onAbort: (() => void) | undefined;
   const promise = new Promise<never>((_resolve, reject) => {
     onAbort = () => reject(new Error('cancelled'));
-    signal.addEventListener('abort', onAbort, { once: true });
+    // Already aborted (e.g. by a listener of tool_started): no abort event will come.
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
   });
   promise.catch(() => undefined);
   return { promise, dispose: () => onAbort && signal.removeEventListener('abort', onAbort) };
@@ -60,7 +69,7 @@ async function execute(call: RequestedCall, ctx: ToolRunContext): Promise<ToolRe
     record.durationMs = durationMs;
     record.outcome = outcome.isError ? 'error' : 'ok';
     ctx.emit({ type: 'tool_finished', round: ctx.round, id: call.id, name: call.name, durationMs, isError: outcome.isError });
-    const content = capText(outcome.text, ctx.toolResultMaxChars);
+    const content = capText(ctx.leanResults && !outcome.isError ? leanResult(outcome.text) : outcome.text, ctx.toolResultMaxChars);
     return outcome.isError ? { type: 'tool_result', tool_use_id: call.id, content, is_error: true } : { type: 'tool_result', tool_use_id: call.id, content };
   } catch (error) {
     const durationMs = Math.round(performance.now() - started);
@@ -87,13 +96,14 @@ function refuse(call: RequestedCall, ctx: ToolRunContext, reason: 'unknown_tool'
 
 /** Asks for approval when the policy wants it; returns a denial result, or null to go ahead. */
 async function approve(call: RequestedCall, info: ToolInfo | undefined, ctx: ToolRunContext): Promise<ToolResultBlockParam | null> {
-  if (!needsApproval(ctx.policy, info) || ctx.conversation.allowedTools.has(call.name)) return null;
+  const forced = ctx.alwaysAsk?.(call.name) === true;
+  if (!forced && (!needsApproval(ctx.policy, info) || ctx.conversation.allowedTools.has(call.name))) return null;
   const hints = info?.annotations ?? {};
   ctx.emit({ type: 'approval_requested', round: ctx.round, toolId: call.id, toolName: call.name, input: call.input, hints });
   const outcome = await askApproval(ctx.requestApproval, { toolName: call.name, toolId: call.id, input: call.input, hints }, ctx.approvalTimeoutMs, ctx.signal);
   ctx.emit({ type: 'approval_resolved', round: ctx.round, toolId: call.id, toolName: call.name, decision: outcome.decision, reason: outcome.reason });
-  // Never remembered for a destructive tool, whatever the answer said (each one is asked).
-  if (outcome.decision === 'always' && hints.destructiveHint !== true) ctx.conversation.allowedTools.add(call.name);
+  // Never remembered for a destructive tool, whatever the answer said (each one is asked), nor for an always-ask tool.
+  if (outcome.decision === 'always' && hints.destructiveHint !== true && !forced) ctx.conversation.allowedTools.add(call.name);
   if (outcome.decision !== 'deny') return null;
   if (outcome.reason === 'cancelled') {
     ctx.records.push({ id: call.id, name: call.name, input: call.input, round: ctx.round, outcome: 'cancelled', durationMs: 0 });
@@ -106,10 +116,15 @@ async function approve(call: RequestedCall, info: ToolInfo | undefined, ctx: Too
     reason === 'timeout'
       ? 'The user did not approve this action in time, so it was not run.'
       : reason === 'user'
-        ? 'The user declined to run this action. Do not retry it; tell the user it was not done.'
+        ? declinedForModel
         : 'This action needs approval and none could be asked for, so it was not run.';
   return { type: 'tool_result', tool_use_id: call.id, content: why, is_error: true };
 }
+
+/** What the model reads when the user said no (never shown to the user: see {@link declinedForUser}). */
+export const declinedForModel = 'The user declined to run this action. Do not retry it; tell the user it was not done.';
+/** What the user reads when they said no. */
+export const declinedForUser = 'You declined this; nothing was changed.';
 
 /**
  * Runs a turn's tool calls and returns one tool_result per call, in the calls' order (always
@@ -132,14 +147,15 @@ export async function runToolCalls(calls: readonly RequestedCall[], ctx: ToolRun
       continue;
     }
     if (!info) {
-      results[i] = refuse(call, ctx, 'unknown_tool', `There is no tool named "${call.name}".`);
+      results[i] = refuse(call, ctx, 'unknown_tool', ctx.disabledMessage?.(call.name) ?? `There is no tool named "${call.name}".`);
       continue;
     }
     if (call.inputError) {
       results[i] = refuse(call, ctx, 'invalid_input', call.inputError);
       continue;
     }
-    const parallel = isReadOnly(info) && (!needsApproval(ctx.policy, info) || ctx.conversation.allowedTools.has(call.name));
+    const parallel =
+      isReadOnly(info) && ctx.alwaysAsk?.(call.name) !== true && (!needsApproval(ctx.policy, info) || ctx.conversation.allowedTools.has(call.name));
     if (parallel) {
       batch.push(execute(call, ctx).then((result) => void (results[i] = result)));
       continue;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, overriddenKeys } from './config';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'gw-config-'));
 
@@ -34,6 +34,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig([], { GATEWAY_DATA_DIR: dataDir(), TALLYFY_API_URL: 'not a url' })).toThrow(/TALLYFY_API_URL/);
   });
 
+  it('reads GATEWAY_TOOL_LOADING (default deferred) and refuses a value it does not know', () => {
+    expect(loadConfig([], { GATEWAY_DATA_DIR: dataDir() }).config.toolLoading).toBe('deferred');
+    expect(loadConfig([], { GATEWAY_DATA_DIR: dataDir(), GATEWAY_TOOL_LOADING: 'all' }).config.toolLoading).toBe('all');
+    expect(() => loadConfig([], { GATEWAY_DATA_DIR: dataDir(), GATEWAY_TOOL_LOADING: 'lazy' })).toThrow(/toolLoading|GATEWAY_TOOL_LOADING/);
+  });
+
   it('turns mDNS advertising off with --no-mdns or GATEWAY_MDNS=false', () => {
     expect(loadConfig([], { GATEWAY_DATA_DIR: dataDir() }).config.mdns).toBe(true);
     expect(loadConfig(['--no-mdns'], { GATEWAY_DATA_DIR: dataDir() }).config.mdns).toBe(false);
@@ -44,5 +50,28 @@ describe('loadConfig', () => {
     const dir = dataDir();
     writeFileSync(join(dir, 'settings.json'), '{oops');
     expect(() => loadConfig([], { GATEWAY_DATA_DIR: dir })).toThrow(/settings\.json is not valid JSON/);
+  });
+});
+
+describe('TLS options', () => {
+  it('reads --tls, --no-tls, --tls-cert/--tls-key and their environment variables', () => {
+    expect(loadConfig([], { GATEWAY_DATA_DIR: dataDir() }).config.tls).toBeUndefined();
+    expect(loadConfig(['--tls'], { GATEWAY_DATA_DIR: dataDir() }).config.tls).toBe(true);
+    expect(loadConfig(['--no-tls', '--host', '0.0.0.0'], { GATEWAY_DATA_DIR: dataDir() }).config.tls).toBe(false);
+    expect(loadConfig([], { GATEWAY_DATA_DIR: dataDir(), GATEWAY_TLS: '1' }).config.tls).toBe(true);
+    const { config } = loadConfig([], { GATEWAY_DATA_DIR: dataDir(), GATEWAY_TLS_CERT: '/x/cert.pem', GATEWAY_TLS_KEY: '/x/key.pem' });
+    expect(config).toMatchObject({ tlsCert: '/x/cert.pem', tlsKey: '/x/key.pem' });
+  });
+
+  it('refuses contradictions and a certificate without its key, in one line', () => {
+    expect(() => loadConfig(['--tls', '--no-tls'], { GATEWAY_DATA_DIR: dataDir() })).toThrow(/--tls and --no-tls contradict/);
+    expect(() => loadConfig(['--tls-cert', '/x/cert.pem'], { GATEWAY_DATA_DIR: dataDir() })).toThrow(/--tls-cert needs --tls-key/);
+    expect(() => loadConfig(['--tls-key', '/x/key.pem'], { GATEWAY_DATA_DIR: dataDir() })).toThrow(/--tls-key needs --tls-cert/);
+    expect(() => loadConfig(['--no-tls', '--tls-cert', '/a', '--tls-key', '/b'], { GATEWAY_DATA_DIR: dataDir() })).toThrow(/--tls-cert was given with --no-tls/);
+  });
+
+  it('counts --no-tls as overriding the saved tls setting', () => {
+    expect(overriddenKeys(['--no-tls'], {})).toContain('tls');
+    expect(overriddenKeys([], { GATEWAY_TLS: '1' })).toContain('tls');
   });
 });

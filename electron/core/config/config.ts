@@ -50,6 +50,27 @@ export const configSchema = z.object({
   tallyfyOrgId: z.string().min(1).optional(),
   /** Use this external MCP server instead of the embedded one (env `MCP_SERVER_URL`). */
   mcpServerUrl: z.url().optional(),
+  /**
+   * HTTPS + WSS on the gateway port (`--tls` / `--no-tls`, env `GATEWAY_TLS`). Default (absent): on
+   * when `host` is not loopback or a certificate is given; see `tlsEnabled`.
+   */
+  tls: z.boolean().optional(),
+  /** PEM certificate file of the user's own (env `GATEWAY_TLS_CERT`); needs `tlsKey`. Default: a self-signed one kept in the data dir. */
+  tlsCert: z.string().min(1).optional(),
+  /** PEM private key file for `tlsCert` (env `GATEWAY_TLS_KEY`). */
+  tlsKey: z.string().min(1).optional(),
+  /**
+   * How the agent offers tools to Claude (env `GATEWAY_TOOL_LOADING`): `deferred` (default: a small
+   * core set eager, the rest behind Anthropic's tool search) or `all` (every tool eager, for models
+   * or platforms without tool search). See docs/agent.md.
+   */
+  toolLoading: z.enum(['deferred', 'all']).default('deferred'),
+  /** Each teammate's spending limit per local day, US dollars (`--user-daily-usd`). Default: the saved `spendLimits`, else none. */
+  perUserDailyUsd: z.coerce.number().min(0).max(1_000_000).optional(),
+  /** Each teammate's spending limit per local month, US dollars (`--user-monthly-usd`). Default: the saved `spendLimits`, else none. */
+  perUserMonthlyUsd: z.coerce.number().min(0).max(1_000_000).optional(),
+  /** Everyone's spending limit per local month, US dollars (`--gateway-monthly-usd`). Default: the saved `spendLimits`, else none. */
+  gatewayMonthlyUsd: z.coerce.number().min(0).max(1_000_000).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -78,6 +99,13 @@ const flagOptions = {
   debug: { type: 'boolean' },
   'no-mdns': { type: 'boolean' },
   'data-dir': { type: 'string' },
+  tls: { type: 'boolean' },
+  'no-tls': { type: 'boolean' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'user-daily-usd': { type: 'string' },
+  'user-monthly-usd': { type: 'string' },
+  'gateway-monthly-usd': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -101,9 +129,16 @@ const sources: Partial<Record<keyof Config, { flag?: keyof typeof flagOptions; e
   tallyfyApiKey: { env: 'TALLYFY_API_KEY' },
   tallyfyOrgId: { env: 'TALLYFY_ORG_ID' },
   mcpServerUrl: { env: 'MCP_SERVER_URL' },
+  tls: { flag: 'tls', env: 'GATEWAY_TLS' },
+  tlsCert: { flag: 'tls-cert', env: 'GATEWAY_TLS_CERT' },
+  tlsKey: { flag: 'tls-key', env: 'GATEWAY_TLS_KEY' },
+  toolLoading: { env: 'GATEWAY_TOOL_LOADING' },
+  perUserDailyUsd: { flag: 'user-daily-usd', env: 'GATEWAY_USER_DAILY_USD' },
+  perUserMonthlyUsd: { flag: 'user-monthly-usd', env: 'GATEWAY_USER_MONTHLY_USD' },
+  gatewayMonthlyUsd: { flag: 'gateway-monthly-usd', env: 'GATEWAY_GATEWAY_MONTHLY_USD' },
 };
 
-const booleanKeys = new Set<keyof Config>(['sandbox', 'debug', 'mdns']);
+const booleanKeys = new Set<keyof Config>(['sandbox', 'debug', 'mdns', 'tls']);
 
 /**
  * Secrets that may be read from a file instead (first line, surrounding spaces trimmed), so they
@@ -133,13 +168,15 @@ function readSecretFile(what: string, path: string): string {
  */
 export function overriddenKeys(argv: readonly string[], env: NodeJS.ProcessEnv): (keyof Config)[] {
   return (Object.entries(sources) as [keyof Config, { flag?: string; env?: string }][])
-    .filter(([key, source]) =>
-      [source, fileSources[key]].some(
-        (from) =>
-          from !== undefined &&
-          ((from.env !== undefined && (env[from.env] ?? '') !== '') ||
-            (from.flag !== undefined && argv.some((arg) => arg === `--${from.flag}` || arg.startsWith(`--${from.flag}=`)))),
-      ),
+    .filter(
+      ([key, source]) =>
+        [source, fileSources[key]].some(
+          (from) =>
+            from !== undefined &&
+            ((from.env !== undefined && (env[from.env] ?? '') !== '') ||
+              (from.flag !== undefined && argv.some((arg) => arg === `--${from.flag}` || arg.startsWith(`--${from.flag}=`)))),
+        ) ||
+        (key === 'tls' && argv.includes('--no-tls')),
     )
     .map(([key]) => key);
 }
@@ -161,12 +198,23 @@ export const usage = `Usage: npm run serve -- [options]
   --admin-token-file F   read the admin token from file F (first line)
   --data-dir DIR         settings folder (default ~/.config/tallyfy-mcp-gateway)
   --no-mdns              do not advertise the gateway on the LAN over mDNS
+  --tls                  HTTPS + WSS on the gateway port (default: on when --host is not loopback),
+                         with a self-signed certificate generated once and kept in the data dir
+  --no-tls               plain HTTP/WS even on the LAN: keys and codes then cross the network in clear
+  --tls-cert FILE        your own PEM certificate (chain after it) instead of the self-signed one
+  --tls-key FILE         the PEM private key of --tls-cert
+  --user-daily-usd N     each teammate's spending limit per day, US dollars (default: none)
+  --user-monthly-usd N   each teammate's spending limit per month, US dollars (default: none)
+  --gateway-monthly-usd N  everyone's spending limit per month, US dollars (default: none)
   --debug                verbose logs
   -h, --help             this text
 
 Environment: GATEWAY_HOST, GATEWAY_PORT, GATEWAY_MCP_PORT, GATEWAY_SANDBOX, GATEWAY_IDLE_TIMEOUT,
-GATEWAY_SANDBOX_SEED, GATEWAY_ACCESS_CODE, GATEWAY_ACCESS_CODE_FILE, GATEWAY_ADMIN_TOKEN, GATEWAY_ADMIN_TOKEN_FILE, GATEWAY_DATA_DIR, GATEWAY_DEBUG, GATEWAY_MDNS, GATEWAY_LOG_FORMAT, ANTHROPIC_API_KEY,
-ANTHROPIC_BASE_URL, ANTHROPIC_MODEL, TALLYFY_API_URL, TALLYFY_API_KEY, TALLYFY_ORG_ID, MCP_SERVER_URL.`;
+GATEWAY_SANDBOX_SEED, GATEWAY_ACCESS_CODE, GATEWAY_ACCESS_CODE_FILE, GATEWAY_ADMIN_TOKEN, GATEWAY_ADMIN_TOKEN_FILE, GATEWAY_DATA_DIR, GATEWAY_DEBUG, GATEWAY_MDNS, GATEWAY_LOG_FORMAT,
+GATEWAY_TLS, GATEWAY_TLS_CERT, GATEWAY_TLS_KEY, GATEWAY_USER_DAILY_USD, GATEWAY_USER_MONTHLY_USD, GATEWAY_GATEWAY_MONTHLY_USD,
+ANTHROPIC_API_KEY,
+ANTHROPIC_BASE_URL, ANTHROPIC_MODEL, TALLYFY_API_URL, TALLYFY_API_KEY, TALLYFY_ORG_ID, MCP_SERVER_URL,
+GATEWAY_TOOL_LOADING (deferred = core tools eager, the rest behind Claude's tool search; all = every tool eager).`;
 
 /** The default settings folder, `GATEWAY_DATA_DIR` or `~/.config/tallyfy-mcp-gateway`. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -230,6 +278,10 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (flagValue !== undefined) fromEnvAndFlags[key] = flagValue;
   }
   if (flags['no-mdns'] === true) fromEnvAndFlags.mdns = false;
+  if (flags['no-tls'] === true) {
+    if (flags.tls === true) throw new ConfigError('--tls and --no-tls contradict each other; give one');
+    fromEnvAndFlags.tls = false;
+  }
   for (const [key, from] of Object.entries(fileSources) as [keyof Config, { flag: string; env: string }][]) {
     const flagPath = flags[from.flag];
     const path = typeof flagPath === 'string' ? flagPath : env[from.env] || undefined;
@@ -246,5 +298,17 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map(describeIssue).join('; '));
   }
+  checkTlsOptions(parsed.data);
   return { config: parsed.data, help: flags.help === true };
+}
+
+/** A certificate needs its key (and the other way round), and cannot be given with TLS turned off. */
+function checkTlsOptions(config: Config): void {
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
+    throw new ConfigError(
+      config.tlsCert ? '--tls-cert needs --tls-key (GATEWAY_TLS_KEY) too' : '--tls-key needs --tls-cert (GATEWAY_TLS_CERT) too',
+    );
+  }
+  if (config.tlsCert !== undefined && config.tls === false)
+    throw new ConfigError('--tls-cert was given with --no-tls (GATEWAY_TLS=0); drop one of them');
 }

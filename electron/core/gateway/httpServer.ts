@@ -1,10 +1,19 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerOptions,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 
 import type { Health } from '../../../shared/types/health';
 import type { Logger } from '../log/logger';
 import { close, httpListenerLimits, listen } from '../net/listen';
 import { hostnameOfHeader, isLoopbackHost } from '../net/loopback';
+import { refusePlaintext } from '../tls/plaintextGuard';
 
 import { pageHeaders, serveStatic } from './staticFiles';
 import type { WsGateway } from './wsGateway';
@@ -37,6 +46,12 @@ export interface GatewayHttpOptions {
   routes?: RouteHandler[];
   /** Upgrade handlers tried before the WebSocket gateway. */
   upgrades?: UpgradeHandler[];
+  /**
+   * Serve HTTPS + WSS with this PEM certificate and key instead of HTTP + WS. Plain HTTP on the
+   * same port then gets no page and no API (a redirect to https:// or 400; see `refusePlaintext`).
+   * Default: none (plain HTTP).
+   */
+  tls?: { cert: string; key: string };
 }
 
 export interface GatewayHttp {
@@ -86,6 +101,23 @@ export async function startGatewayHttp(options: GatewayHttpOptions): Promise<Gat
       return;
     }
     sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `Nothing at ${req.method} ${path}` } });
+  };
+  const tls = options.tls;
+  const createServer = (serverOptions: ServerOptions, listener: RequestListener): Server => {
+    if (!tls) return createHttpServer(serverOptions, listener);
+    // TLS handshakes get the same deadline as headers (Node's default is 120 s).
+    const secure = createHttpsServer(
+      { ...serverOptions, cert: tls.cert, key: tls.key, handshakeTimeout: serverOptions.headersTimeout ?? 10_000 },
+      listener,
+    );
+    refusePlaintext(secure, {
+      timeoutMs: serverOptions.headersTimeout ?? 10_000,
+      onPlaintext: ({ method, path, redirected }) =>
+        options.logger.debug({ method, path, redirected }, 'plain HTTP on the TLS port refused'),
+    });
+    secure.on('tlsClientError', (error) => options.logger.debug({ err: error }, 'TLS handshake failed'));
+    // An https.Server has http.Server's whole surface (it runs http's connection handling over TLS).
+    return secure as unknown as Server;
   };
   // Node's defaults (60 s, checked every 30 s) let a trickling client hold a socket for up to 90 s.
   const headersTimeout = options.headersTimeoutMs ?? 10_000;

@@ -257,6 +257,8 @@ export class SessionPresenter {
         if (this.#askedInText.delete(approval.requestId) && reason === 'answered') this.send(textApprovalOutcome(approval.tool, answer));
         return;
       }
+      case 'notice':
+        return this.send({ type: 'info', code: event.code, message: event.message });
       case 'history_cleared':
         // `clear` also forgets the tools allowed "for the rest of the session" (docs/protocol.md).
         return this.send({ type: 'info', code: 'history_cleared', message: 'Conversation history cleared.' });

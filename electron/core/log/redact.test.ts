@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { REDACTED, SecretRegistry } from './redact';
+import { SessionScrubber } from './sessionScrubber';
 
 describe('SecretRegistry at scale', () => {
   it('finds every registered secret among thousands (indexed lookup), longest first, and forgets removed ones', () => {
@@ -25,7 +26,13 @@ describe('SecretRegistry at scale', () => {
   it('scrubs a log line in well under a millisecond with 10,000 sessions’ secrets registered', () => {
     const registry = new SecretRegistry();
     for (let i = 0; i < 10_000; i++) registry.add(`secret-${i}-${Math.random().toString(36).slice(2)}`);
-    const line = JSON.stringify({ level: 30, session: 'a1b2c3d4-e5f6-4711-8888-999999999999', user: 'alice@acme.example', msg: 'query answered', rounds: 2 });
+    const line = JSON.stringify({
+      level: 30,
+      session: 'a1b2c3d4-e5f6-4711-8888-999999999999',
+      user: 'alice@acme.example',
+      msg: 'query answered',
+      rounds: 2,
+    });
     registry.scrub(line);
     const started = performance.now();
     for (let i = 0; i < 200; i++) registry.scrub(line);
@@ -52,13 +59,17 @@ describe('SecretRegistry at scale', () => {
     expect(new SecretRegistry().scrubStreamed('nothing held')).toEqual({ ready: 'nothing held', held: '' });
   });
 
-  it('holds streamed tails in microseconds with 10,000 sessions’ secrets registered', () => {
+  it('holds streamed tails in well under a millisecond with 10,000 sessions’ secrets registered (a session streams through its own scrubber)', () => {
     const registry = new SecretRegistry();
     for (let i = 0; i < 10_000; i++) registry.add(`${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`);
+    registry.addServerWide('sk-ant-server-wide-key-0123456789');
+    const scrubber = new SessionScrubber(registry);
+    scrubber.own('tok-own-session-key-0123456789');
     const pieces = ['Here are your open tasks: ', 'the first is due tomorrow, ', 'the second is overdue (se', 'e the reminder).'];
-    registry.scrubStreamed(pieces[0]!);
+    let held = '';
     const started = performance.now();
-    for (let i = 0; i < 2000; i++) registry.scrubStreamed(pieces[i % 4]!);
-    expect((performance.now() - started) / 2000).toBeLessThan(0.05);
+    for (let i = 0; i < 2000; i++) held = scrubber.stream(held + pieces[i % 4]!).held;
+    // Tens of microseconds when the machine is idle; the bound leaves room for a loaded CI box.
+    expect((performance.now() - started) / 2000).toBeLessThan(0.25);
   });
 });

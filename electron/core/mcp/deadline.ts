@@ -1,4 +1,4 @@
-import * as chrono from 'chrono-node';
+import * as chrono from 'chrono-node/en';
 
 /** A natural-language deadline resolved in a timezone. */
 export interface ParsedDeadline {

@@ -293,6 +293,52 @@ describe('MCP servers pooled per credential set', () => {
     }
   });
 
+  it('serves a second burst of concurrent calls on the servers the first one built (no rebuild per request)', async () => {
+    const burst = 8;
+    // Tallyfy answers /me/tasks only once the whole burst is in flight, so every call is concurrent.
+    let waiting: Array<() => void> = [];
+    const gatedFetch: typeof fetch = async (input, init) => {
+      if (String(input instanceof Request ? input.url : input).includes('/me/tasks')) {
+        await new Promise<void>((resolve) => {
+          waiting.push(resolve);
+          if (waiting.length === burst) {
+            for (const go of waiting) go();
+            waiting = [];
+          }
+        });
+      }
+      return fetch(input, init);
+    };
+    const http = await startOwn({ createClient: (options) => createTallyfyClient({ ...options, fetch: gatedFetch }) });
+    try {
+      for (let round = 0; round < 3; round++) {
+        const answers = await Promise.all(
+          Array.from({ length: burst }, (_, i) => callTool(http.url, sandboxTokens.alice, 'get_my_tasks', i + 1)),
+        );
+        expect(answers.map((answer) => answer.status)).toEqual(Array.from({ length: burst }, () => 200));
+      }
+      expect(http.serversBuilt()).toBe(burst);
+      expect(http.idleServers()).toBe(burst);
+    } finally {
+      await http.close();
+    }
+  });
+
+  it("sends the Tallyfy requests through the fetch it is given (createCore's lean one)", async () => {
+    const seen: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      seen.push(String(input instanceof Request ? input.url : input));
+      return fetch(input, init);
+    };
+    const http = await startOwn({ fetch: counting });
+    try {
+      expect(meId((await callTool(http.url, sandboxTokens.alice, 'get_me')).text)).toBe(sandboxUserIds.alice);
+      expect(seen.some((url) => url.startsWith(sandbox.url) && url.endsWith('/me'))).toBe(true);
+    } finally {
+      await http.close();
+    }
+  });
+
   it('never lets two credential sets share a server', async () => {
     const http = await startOwn();
     try {

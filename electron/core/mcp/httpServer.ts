@@ -14,6 +14,7 @@ import type { Me } from '../tallyfy/types';
 
 import { createMcpServer } from './createMcpServer';
 import { createMcpServerPool, type McpServerPool } from './serverPool';
+import { cacheToolsList } from './toolsListCache';
 
 /** Options of {@link startMcpHttp}. */
 export interface McpHttpOptions {
@@ -37,10 +38,18 @@ export interface McpHttpOptions {
   /** Tallyfy client factory (tests inject timeouts). Default {@link createTallyfyClient}. */
   createClient?: typeof createTallyfyClient;
   /**
-   * Idle MCP servers kept per cached credential set for the next request (each ≈128 KiB).
-   * Concurrent requests beyond this still get a server each; the extra ones are dropped when done. Default 2.
+   * Most idle MCP servers kept per cached credential set for the next request (each ≈128 KiB).
+   * Within this cap a credential set keeps as many as it had busy at once in the last minute, so
+   * steady concurrency builds no servers; beyond it the extra ones are dropped when done. Default 64.
    */
   maxIdleServersPerCredential?: number;
+  /**
+   * The admin's tool policy for a caller with Tallyfy `role` (as `me` reports it): a `tools/call`
+   * of a disabled tool is refused with a JSON-RPC error naming the policy. Default: none.
+   */
+  toolRules?: (role: string | undefined) => { disabled: ReadonlySet<string>; refusal(tool: string): string };
+  /** The Tallyfy clients' fetch (createCore passes the lean one, `net/httpFetch.ts`). Default: Node's built-in. */
+  fetch?: typeof fetch;
 }
 
 /** A running MCP Streamable HTTP endpoint. */
@@ -69,6 +78,8 @@ export const mcpHttpErrorCodes = {
   methodNotAllowed: -32005,
   upstream: -32010,
   shuttingDown: -32011,
+  toolDisabled: -32012,
+  parse: -32700,
   internal: -32603,
 } as const;
 
@@ -102,6 +113,28 @@ function sendRpcError(res: ServerResponse, status: number, code: number, message
     ...headers,
   });
   res.end(text);
+}
+
+/** Reads a request body of at most `limit` bytes; undefined when it is larger. */
+async function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The `tools/call` requests in a JSON-RPC message or batch: their ids and tool names. */
+function toolCalls(body: unknown): { id: unknown; name: string }[] {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.flatMap((message: unknown) => {
+    if (!message || typeof message !== 'object') return [];
+    const { method, params, id } = message as { method?: unknown; params?: { name?: unknown }; id?: unknown };
+    return method === 'tools/call' && typeof params?.name === 'string' ? [{ id, name: params.name }] : [];
+  });
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -145,9 +178,10 @@ class RefusedError extends Error {
  *   error body.
  * - Stateless mode: each POST connects an MCP server bound to that credential set's cached
  *   Tallyfy client to a fresh transport. Servers are pooled per credential set (one per
- *   concurrent request, up to `maxIdleServersPerCredential` kept idle) and leave with the set
- *   when it expires or is evicted, so a request reuses a built server instead of paying ≈1 ms
- *   to build one. No session to hijack, leak or expire, any number of clients, and the caller's
+ *   concurrent request; as many kept idle as were busy at once in the last minute, at most
+ *   `maxIdleServersPerCredential`) and leave with the set when it expires or is evicted, so a
+ *   request reuses a built server instead of paying ≈1 ms to build one. `tools/list` is answered
+ *   from a cache shared by the endpoint's servers (`toolsListCache.ts`). No session to hijack, leak or expire, any number of clients, and the caller's
  *   credentials are checked on every request. GET and DELETE answer 405.
  */
 export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
@@ -160,7 +194,9 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
   /** Recently refused credential sets (HMAC key → refusal and when it lapses). */
   const refused = new Map<string, { error: RefusedError; until: number }>();
   const { logger, secrets } = options;
-  const maxIdleServers = options.maxIdleServersPerCredential ?? 2;
+  const maxIdleServers = options.maxIdleServersPerCredential ?? 64;
+  /** Every server this endpoint builds lists the same tools (same options), so they share one cached tools/list. */
+  const toolsListKey = {};
   let serversBuilt = 0;
   /** Responses whose request is connected to an MCP server and not finished yet. */
   const inFlight = new Set<ServerResponse>();
@@ -176,7 +212,10 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
   const sweep = setInterval(
     () => {
       const now = Date.now();
-      for (const [key, entry] of cache) if (entry.expiresAt <= now) evict(key);
+      for (const [key, entry] of cache) {
+        if (entry.expiresAt <= now) evict(key);
+        else entry.servers.trim();
+      }
       for (const [key, refusal] of refused) if (refusal.until <= now) refused.delete(key);
     },
     Math.max(1000, Math.min(ttl, 60_000)),
@@ -218,10 +257,19 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
       }
       secrets.add(token);
       const scrubber = secrets.scoped([token]);
-      const client = makeClient({ baseUrl: options.tallyfyApiUrl, token, orgId: org, secrets: scrubber, maxRetries: 1 });
+      const client = makeClient({
+        baseUrl: options.tallyfyApiUrl,
+        token,
+        orgId: org,
+        secrets: scrubber,
+        maxRetries: 1,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      });
       const buildServer = (): McpServer => {
         serversBuilt += 1;
-        return createMcpServer(client, { secrets: scrubber, logger });
+        const server = createMcpServer(client, { secrets: scrubber, logger });
+        cacheToolsList(server, toolsListKey);
+        return server;
       };
       const servers = createMcpServerPool(buildServer, { maxIdle: maxIdleServers });
       const created: CacheEntry = { token, scrubber, client, verified: client.me(), expiresAt: Date.now() + ttl, servers };
@@ -307,6 +355,39 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
     }
     // The caller left while its credentials were checked: nothing would ever close a transport.
     if (res.closed) return;
+    let parsedBody: unknown;
+    if (options.toolRules) {
+      // The tool policy needs to see which tool is called, so the body is read here and handed to the transport.
+      const text = await readBody(req, options.maxBodyBytes ?? 1024 * 1024);
+      if (text === undefined) {
+        sendRpcError(res, 413, mcpHttpErrorCodes.internal, 'The request body is too large.');
+        return;
+      }
+      try {
+        parsedBody = JSON.parse(text);
+      } catch {
+        sendRpcError(res, 400, mcpHttpErrorCodes.parse, 'Parse error: the request body is not valid JSON.');
+        return;
+      }
+      const me = await bound.entry.verified;
+      const rules = options.toolRules(me.role);
+      const refused = toolCalls(parsedBody).find((call) => rules.disabled.has(call.name));
+      if (refused) {
+        logger.info({ tool: refused.name }, 'MCP tool call refused: tool policy');
+        const text = JSON.stringify({
+          jsonrpc: '2.0',
+          id: refused.id ?? null,
+          error: { code: mcpHttpErrorCodes.toolDisabled, message: rules.refusal(refused.name) },
+        });
+        res.writeHead(200, {
+          'content-type': 'application/json; charset=utf-8',
+          'cache-control': 'no-store',
+          'content-length': Buffer.byteLength(text),
+        });
+        res.end(text);
+        return;
+      }
+    }
     const server = bound.entry.servers.acquire();
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
@@ -323,7 +404,7 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
     // Stateless, but clients that expect a session get one: the id they send back is echoed, else a new one is issued.
     const sessionId = header(req, 'mcp-session-id');
     res.setHeader('mcp-session-id', sessionId && /^[\x21-\x7e]{1,128}$/.test(sessionId) ? sessionId : randomUUID());
-    await transport.handleRequest(req, res);
+    await transport.handleRequest(req, res, parsedBody);
     logger.debug({ credential: bound.key.slice(0, 8), status: res.statusCode }, 'MCP request');
   };
 

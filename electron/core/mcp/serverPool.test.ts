@@ -106,6 +106,37 @@ describe('createMcpServerPool', () => {
     expect([pool.built(), pool.idle(), pool.busy()]).toEqual([3, 1, 0]);
   });
 
+  it('keeps as many idle servers as were busy at once, so the next burst of the same size builds none', async () => {
+    const pool = createMcpServerPool(() => buildServer([], []));
+    const burst = async (): Promise<void> => {
+      const servers = Array.from({ length: 12 }, () => pool.acquire());
+      const clients = await Promise.all(servers.map((server, i) => connectClient(server, `c${i}`)));
+      await Promise.all(clients.map(({ client }) => client.close()));
+    };
+    await burst();
+    expect([pool.built(), pool.idle()]).toEqual([12, 12]);
+    await burst();
+    await burst();
+    expect([pool.built(), pool.idle(), pool.busy()]).toEqual([12, 12, 0]);
+  });
+
+  it('trim lets idle servers go down to what the last window needed', async () => {
+    const pool = createMcpServerPool(() => buildServer([], []));
+    const servers = Array.from({ length: 6 }, () => pool.acquire());
+    const clients = await Promise.all(servers.map((server, i) => connectClient(server, `c${i}`)));
+    await Promise.all(clients.map(({ client }) => client.close()));
+    expect(pool.idle()).toBe(6);
+    pool.trim(); // the window that saw 6 busy at once ends: its servers stay for the next one
+    expect(pool.idle()).toBe(6);
+    const one = await connectClient(pool.acquire(), 'one');
+    await one.client.close();
+    pool.trim(); // that window needed one server
+    expect(pool.idle()).toBe(1);
+    pool.trim(); // and the next none
+    expect(pool.idle()).toBe(0);
+    expect(pool.built()).toBe(6);
+  });
+
   it('a handler still running after its transport closed never answers into the next request', async () => {
     const release = gate();
     const aborted: boolean[] = [];

@@ -2,7 +2,10 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 
 /** Options of {@link createMcpServerPool}. */
 export interface McpServerPoolOptions {
-  /** Idle servers kept for reuse; a server released while this many wait is dropped. Default 2. */
+  /**
+   * Most idle servers kept for reuse, whatever the demand; a server released while this many wait
+   * is dropped. Default 64 (≈128 KiB each).
+   */
   maxIdle?: number;
 }
 
@@ -20,6 +23,12 @@ export interface McpServerPool {
   idle(): number;
   /** Servers connected to a transport now. */
   busy(): number;
+  /**
+   * Ends a demand window: idle servers beyond the most that were busy at once during it are
+   * dropped, and a new window starts. Call it every minute or so; without it the pool keeps
+   * what its busiest moment needed (up to `maxIdle`).
+   */
+  trim(): void;
   /**
    * Stops reuse: idle servers are dropped now, busy ones when their transport closes, and
    * {@link acquire} builds throwaway servers from then on. Requests in flight finish normally.
@@ -54,18 +63,25 @@ export function forgetClient(server: McpServer): void {
  * exactly one place: idle in the pool, or busy with one transport. Building an `McpServer` with
  * ~90 tools costs about 1 ms of CPU and 128 KiB; reusing one costs nothing. The SDK allows a
  * `Protocol` to `connect()` again once its transport has closed (`_onclose` clears `_transport`).
+ *
+ * Sized by demand: it keeps as many idle servers as were busy at once in the current or the last
+ * window (see {@link McpServerPool.trim}), so a steady load of N concurrent requests builds N
+ * servers once instead of one per request beyond a fixed idle count.
  */
 export function createMcpServerPool(build: () => McpServer, options: McpServerPoolOptions = {}): McpServerPool {
-  const maxIdle = options.maxIdle ?? 2;
+  const maxIdle = options.maxIdle ?? 64;
   const idle: McpServer[] = [];
   const busy = new Set<McpServer>();
   let built = 0;
   let retired = false;
+  /** Most servers busy at once in the current window, and in the window before it. */
+  let peak = 0;
+  let lastPeak = 0;
 
   const release = (server: McpServer): void => {
     if (!busy.delete(server)) return;
     forgetClient(server);
-    if (!retired && idle.length < maxIdle) idle.push(server);
+    if (!retired && idle.length < Math.min(maxIdle, Math.max(peak, lastPeak))) idle.push(server);
   };
 
   const make = (): McpServer => {
@@ -83,11 +99,17 @@ export function createMcpServerPool(build: () => McpServer, options: McpServerPo
       while (server?.isConnected()) server = idle.pop();
       server ??= make();
       busy.add(server);
+      peak = Math.max(peak, busy.size);
       return server;
     },
     built: () => built,
     idle: () => idle.length,
     busy: () => busy.size,
+    trim: () => {
+      idle.length = Math.min(idle.length, peak);
+      lastPeak = peak;
+      peak = busy.size;
+    },
     retire: () => {
       retired = true;
       idle.length = 0;

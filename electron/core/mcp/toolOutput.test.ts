@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { listed, pick, plain, plainField, toJsonText } from './toolOutput';
+import { leanResult, listed, pick, plain, plainField, tableItems, toJsonText } from './toolOutput';
 
 describe('tool output', () => {
   it('pages a whole array and says when more exists', () => {
@@ -31,5 +31,68 @@ describe('tool output', () => {
     expect({ id: 1, ...plainField('summary', '<p>Short</p>', 300) }).toEqual({ id: 1, summary: 'Short' });
     expect({ id: 1, ...plainField('summary', '<p> </p>'), ...plainField('guidance', null) }).toEqual({ id: 1 });
     expect(plain('   ')).toBeUndefined();
+  });
+});
+
+describe('leanResult', () => {
+  it('drops empty values and false flags, keeps a meaningful false, ids, names and numbers, and shortens whole-minute timestamps', () => {
+    const lean = JSON.parse(
+      leanResult(
+        JSON.stringify({
+          id: 'ad01',
+          title: 'Review',
+          deadline: '2026-12-06T15:00:00.000Z',
+          owners: { users: [1], guests: [], groups: [] },
+          problem: false,
+          is_approved: false,
+          completed_at: null,
+          summary: '',
+          taskdata: {},
+          position: 0,
+          links: { self: 'x' },
+        }),
+      ),
+    ) as Record<string, unknown>;
+    expect(lean).toEqual({
+      id: 'ad01',
+      title: 'Review',
+      deadline: '2026-12-06T15:00Z',
+      owners: { users: [1] },
+      is_approved: false,
+      position: 0,
+    });
+  });
+
+  it('writes a list of objects as a table with shared values said once, and tableItems reads back every item', () => {
+    const items = [
+      { id: 'a', title: 'One', run_id: 'r1', status: 'done' },
+      { id: 'b', title: 'Two', run_id: 'r1' },
+    ];
+    const lean = JSON.parse(
+      leanResult(JSON.stringify({ data: items, meta: { total: 2, returned: 2, page: 1, total_pages: 1, truncated: false } })),
+    );
+    expect(lean).toEqual({
+      columns: ['id', 'title', 'status'],
+      rows: [
+        ['a', 'One', 'done'],
+        ['b', 'Two', null],
+      ],
+      all: { run_id: 'r1' },
+    });
+    expect(tableItems(lean)).toEqual(items);
+  });
+
+  it('turns a truncated meta into one "N more — ask with page=2" line and never drops an item', () => {
+    const data = Array.from({ length: 20 }, (_, index) => ({ id: `t${index}` }));
+    const lean = JSON.parse(
+      leanResult(JSON.stringify({ data, meta: { total: 34, returned: 20, page: 1, total_pages: 2, truncated: true } })),
+    ) as { data: unknown; more: string };
+    expect(lean.more).toBe('14 more — ask with page=2');
+    expect(tableItems(lean.data)).toHaveLength(20);
+  });
+
+  it('leaves text that is not JSON alone', () => {
+    expect(leanResult('Task completed.')).toBe('Task completed.');
+    expect(leanResult('{not json')).toBe('{not json');
   });
 });

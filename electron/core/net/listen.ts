@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 
 /** Thrown when a port cannot be bound; the message says which and what to do. */
 export class ListenError extends Error {
@@ -46,7 +46,7 @@ export function applyListenerLimits(server: Server): Server {
 }
 
 /** Listens and resolves with the bound port, or rejects with a {@link ListenError}. */
-export function listen(server: Server, host: string, port: number, what: string): Promise<number> {
+export function listen(server: NetServer, host: string, port: number, what: string): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => reject(new ListenError(what, host, port, error));
     server.once('error', onError);

@@ -8,15 +8,16 @@ import type { EngineConversation, Identity, QueryEngine, QueryEvent, RunInput } 
  * answered from a shared cache when one is known), so a session that only chats never costs a
  * tool server (toolchain.md §10).
  */
-function lazyToolHost(input: RunInput, listCache: { tools?: ToolInfo[] }): ToolHost {
+function lazyToolHost(input: RunInput, listCache: { tools?: ToolInfo[] }, rules: ToolRules | undefined): ToolHost {
   return {
     async listTools() {
-      if (listCache.tools) return listCache.tools;
-      const tools = await (await input.tools()).listTools();
+      const tools = listCache.tools ?? (await (await input.tools()).listTools());
       listCache.tools = tools;
-      return tools;
+      // The admin's tool policy: a disabled tool is never offered to the model.
+      return rules ? tools.filter((tool) => !rules.disabled.has(tool.name)) : tools;
     },
     async callTool(name, args, signal) {
+      if (rules?.disabled.has(name)) return { isError: true, text: rules.refusal(name) };
       return (await input.tools()).callTool(name, args, signal);
     },
     async close() {
@@ -83,8 +84,24 @@ function forward(event: AgentEvent, emit: (event: QueryEvent) => void, started: 
   }
 }
 
+/** The admin's tool policy as it applies to one session (see `spend/toolPolicy`). */
+export interface ToolRules {
+  disabled: ReadonlySet<string>;
+  alwaysAsk: ReadonlySet<string>;
+  /** Changes whenever the two sets do: the conversation lists its tools again. */
+  signature: string;
+  /** The refusal for a disabled tool, naming the policy. */
+  refusal(tool: string): string;
+}
+
+/** Options of {@link createAgentEngine}. */
+export interface AgentEngineOptions {
+  /** The tool policy for a session's identity, read at the start of every query. Default: none. */
+  toolRules?: (identity: Identity) => ToolRules;
+}
+
 /** The agent as the sessions' {@link QueryEngine}: one agent `Conversation` per session. */
-export function createAgentEngine(agent: Agent): QueryEngine {
+export function createAgentEngine(agent: Agent, options: AgentEngineOptions = {}): QueryEngine {
   const listCache: { tools?: ToolInfo[] } = {};
   return {
     open(identity: Identity): EngineConversation {
@@ -97,14 +114,27 @@ export function createAgentEngine(agent: Agent): QueryEngine {
         ...(identity.org.name ? { orgName: identity.org.name } : {}),
         ...(identity.timezone ? { timezone: identity.timezone } : {}),
       };
+      let rulesSignature: string | undefined;
       return {
         async run(input) {
           const started = new Set<string>();
+          // Tool-policy changes apply at the next query: a changed policy makes the agent list the tools again.
+          const rules = options.toolRules?.(input.identity);
+          if (rules && rules.signature !== rulesSignature) {
+            conversation.catalog = undefined;
+            rulesSignature = rules.signature;
+          }
           const result = await agent.run({
             conversation,
             query: input.query,
             // The agent lists the tools once per conversation, whichever host object carries the calls.
-            tools: lazyToolHost(input, listCache),
+            tools: lazyToolHost(input, listCache, rules),
+            ...(rules
+              ? {
+                  alwaysAsk: (tool: string) => rules.alwaysAsk.has(tool),
+                  disabledMessage: (tool: string) => (rules.disabled.has(tool) ? rules.refusal(tool) : undefined),
+                }
+              : {}),
             user,
             signal: input.signal,
             onEvent: (event) => forward(event, input.emit, started),
@@ -116,8 +146,8 @@ export function createAgentEngine(agent: Agent): QueryEngine {
                 signal: request.signal,
                 callId: request.toolId,
                 // The agent remembers "allow for the rest of the session" in this conversation:
-                // offered for non-destructive writes only, a destructive call is asked every time.
-                allowAlways: request.hints.destructiveHint !== true,
+                // offered for non-destructive writes only, a destructive call is asked every time, and never for an always-ask tool.
+                allowAlways: request.hints.destructiveHint !== true && !rules?.alwaysAsk.has(request.toolName),
                 ...(request.hints.title ? { title: request.hints.title } : {}),
               });
             },

@@ -1,3 +1,4 @@
+import type { AuditApproval } from '../../../shared/types/audit';
 import type { SessionState } from '../../../shared/types/session';
 import { AgentError } from '../agent/errors';
 import type { Logger } from '../log/logger';
@@ -6,10 +7,10 @@ import type { SessionScrubber } from '../log/sessionScrubber';
 import type { ToolHost } from '../mcp/toolHost';
 import { TallyfyError } from '../tallyfy/errors';
 
-import type { ApprovalBroker } from './approvalBroker';
+import type { ApprovalBroker, ApprovalEndReason, PendingApproval } from './approvalBroker';
 import type { Clock } from './clock';
 import { displayArgs } from './displayArgs';
-import type { EngineConversation, Identity, QueryEvent } from './engine';
+import type { ApprovalAnswer, EngineConversation, Identity, QueryEvent } from './engine';
 import type { SessionErrorCode, SessionEvent } from './sessionEvents';
 import type { StatsCollector } from './statsCollector';
 import type { Transcript, TranscriptTool } from './transcript';
@@ -61,12 +62,47 @@ export function describeFailure(error: unknown): { code: SessionErrorCode; detai
  */
 export class QueryRunner {
   #running: RunningQuery | undefined;
+  /** For the audit trail: each open call's arguments (admin-scrubbed) and how it was cleared, by call id. */
+  readonly #callAudit = new Map<string, { args: Record<string, unknown>; title?: string; approval?: AuditApproval }>();
+  /** Tools the user allowed for the rest of the conversation ("always"): later calls ran under that. */
+  readonly #alwaysAllowed = new Set<string>();
 
   constructor(private readonly host: QueryHost) {}
 
   /** The query running now. */
   get current(): { queryId: string } | undefined {
     return this.#running ? { queryId: this.#running.queryId } : undefined;
+  }
+
+  /** Notes how an approval question ended, for the call's audit record. */
+  noteApproval(approval: PendingApproval, answer: ApprovalAnswer, reason: ApprovalEndReason): void {
+    const audit = approval.callId ? this.#callAudit.get(approval.callId) : undefined;
+    if (audit)
+      audit.approval =
+        reason !== 'answered' && answer === 'deny'
+          ? reason === 'timeout'
+            ? 'timed_out'
+            : 'cancelled'
+          : answer === 'always'
+            ? 'approved_always'
+            : answer === 'allow'
+              ? 'approved'
+              : 'denied';
+    if (answer === 'always') this.#alwaysAllowed.add(approval.tool);
+  }
+
+  /** `clear` forgets the tools allowed for the rest of the session. */
+  forgetAllowed(): void {
+    this.#alwaysAllowed.clear();
+  }
+
+  /** Keeps a call's admin-scrubbed arguments for its audit record (the first shown wins). */
+  #auditArgs(call: { callId: string; tool: string; title?: string; args: Record<string, unknown> }): Record<string, unknown> {
+    const known = this.#callAudit.get(call.callId);
+    if (known) return known.args;
+    const args = displayArgs(call.args, this.host.adminSecrets);
+    this.#callAudit.set(call.callId, { args, ...(call.title ? { title: call.title } : {}) });
+    return args;
   }
 
   /** Stops the running query (its promise settles as cancelled). False when none runs or `queryId` is another one. */
@@ -160,6 +196,7 @@ export class QueryRunner {
       }
       case 'tool_pending':
         // Shown while the approval question is open; counted when it starts (or is refused).
+        this.#auditArgs(event);
         this.#announce(running, event, displayArgs(event.args, host.scrub.registry), true);
         return;
       case 'tool_start': {
@@ -170,7 +207,7 @@ export class QueryRunner {
         host.stats.toolStarted({
           id: event.callId,
           tool: event.tool,
-          args: displayArgs(event.args, host.adminSecrets),
+          args: this.#auditArgs(event),
           startedAt: host.clock.now(),
         });
         this.#announce(running, event, displayArgs(event.args, host.scrub.registry), false);
@@ -186,6 +223,9 @@ export class QueryRunner {
         host.stats.toolEnded(event.callId, event.status, event.durationMs);
         host.toolUsed();
         const summary = event.summary === undefined ? undefined : host.scrub.message(event.summary).slice(0, 300);
+        const adminSummary = event.summary === undefined ? undefined : host.adminSecrets.scrub(event.summary).slice(0, 300);
+        const audit = this.#callAudit.get(event.callId);
+        this.#callAudit.delete(event.callId);
         host.emit({
           type: 'tool_result',
           queryId,
@@ -194,6 +234,15 @@ export class QueryRunner {
           status: event.status,
           durationMs: event.durationMs,
           ...(summary !== undefined ? { summary } : {}),
+          record: {
+            callId: event.callId,
+            args: audit?.args ?? {},
+            approval: audit?.approval ?? (this.#alwaysAllowed.has(event.tool) ? 'approved_earlier' : 'automatic'),
+            status: event.status,
+            durationMs: event.durationMs,
+            ...(audit?.title ? { title: audit.title } : {}),
+            ...(adminSummary !== undefined ? { summary: adminSummary } : {}),
+          },
         });
         host.setState('thinking', true);
         return;

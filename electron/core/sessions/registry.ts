@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../../../shared/types/audit';
 import type { GatewayStats } from '../../../shared/types/gatewayStats';
 import type { ClientKind, SessionSnapshot, Usage } from '../../../shared/types/session';
 import type { Logger } from '../log/logger';
@@ -5,7 +6,8 @@ import type { SecretRegistry } from '../log/redact';
 
 import { systemClock, type Clock, type ClockTimer } from './clock';
 import type { QueryEngine, ToolHostFactory } from './engine';
-import { Session, type SessionEndReason, type SessionEvent } from './session';
+import type { QueryGate } from './queryGate';
+import { Session, type FinishedToolCall, type SessionEndReason, type SessionEvent } from './session';
 import { addUsage } from './statsCollector';
 
 /** A change in the registry, for the admin view (snapshots only: no credentials, no text). */
@@ -14,7 +16,14 @@ export type RegistryEvent =
   | { type: 'updated'; session: SessionSnapshot }
   | { type: 'removed'; id: string; reason: SessionEndReason };
 
+/** Where finished tool calls go on record (the audit trail in `electron/core/audit`). */
+export interface AuditSink {
+  record(entry: Omit<AuditEntry, 'id' | 'at'>): unknown;
+}
+
 export interface SessionRegistryOptions {
+  /** Every finished tool call of a signed-in session is recorded here. Default: none. */
+  audit?: AuditSink;
   secrets: SecretRegistry;
   logger: Logger;
   engine: QueryEngine;
@@ -35,6 +44,8 @@ export interface SessionRegistryOptions {
   approvalTimeoutMs?: number;
   /** Default: the system clock. Tests pass a {@link FakeClock}. */
   clock?: Clock;
+  /** The admin's spending controls (budget check at query start, usage recording). Default: none. */
+  gate?: QueryGate;
 }
 
 const latencySampleLimit = 1000;
@@ -109,6 +120,7 @@ export class SessionRegistry {
         return idleTimeout();
       },
       ...(this.options.approvalTimeoutMs !== undefined ? { approvalTimeoutMs: this.options.approvalTimeoutMs } : {}),
+      gate: this.options.gate,
     });
     session.on((event) => this.#onSessionEvent(session, event));
     this.#sessions.set(session.id, session);
@@ -215,6 +227,29 @@ export class SessionRegistry {
     for (const session of [...this.#sessions.values()]) session.end('shutdown', detail);
   }
 
+  /** Puts a finished tool call of a signed-in session on the audit trail. */
+  #audit(session: Session, tool: string, call: FinishedToolCall): void {
+    const identity = session.identity;
+    if (!identity || !this.options.audit) return;
+    const client = session.connection.client;
+    try {
+      this.options.audit.record({
+        user: { id: identity.user.id, name: identity.user.name, email: identity.user.email },
+        org: { id: identity.org.id, ...(identity.org.name ? { name: identity.org.name } : {}) },
+        session: { id: session.id, kind: session.kind, ...(client ? { client } : {}) },
+        tool,
+        ...(call.title ? { title: call.title } : {}),
+        args: call.args,
+        approval: call.approval,
+        status: call.status,
+        durationMs: call.durationMs,
+        ...(call.summary ? { summary: call.summary } : {}),
+      });
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'a tool call could not be put on the audit trail');
+    }
+  }
+
   /** Keeps the aggregate statistics and tells the admin view, from each session's events. */
   #onSessionEvent(session: Session, event: SessionEvent): void {
     switch (event.type) {
@@ -236,6 +271,7 @@ export class SessionRegistry {
         const entry = (this.#stats.toolCalls[event.tool] ??= { count: 0, errors: 0 });
         entry.count += 1;
         if (event.status !== 'ok') entry.errors += 1;
+        this.#audit(session, event.tool, event.record);
         return;
       }
       case 'error':
@@ -253,7 +289,8 @@ export class SessionRegistry {
           cacheReadTokens: 0,
           cacheWriteTokens: 0,
         });
-        addUsage(entry, event.usage as Usage);
+        addUsage(entry, event.usage);
+        this.options.gate?.usage(session, event.usage);
         return;
       }
       default:

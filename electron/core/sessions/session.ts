@@ -10,12 +10,13 @@ import { ApprovalBroker, type PendingApproval } from './approvalBroker';
 import type { Clock } from './clock';
 import { CredentialVault } from './credentialVault';
 import type { ApprovalAnswer, Credentials, EngineConversation, Identity, QueryEngine, ToolHostFactory } from './engine';
+import type { GatedSession, QueryGate } from './queryGate';
 import { QueryRunner } from './queryRunner';
 import type { SessionEndReason, SessionEvent, SessionListener } from './sessionEvents';
 import { StatsCollector } from './statsCollector';
 import { Transcript, type TranscriptEntry } from './transcript';
 
-export type { SessionEndReason, SessionEvent, SessionListener } from './sessionEvents';
+export type { FinishedToolCall, SessionEndReason, SessionEvent, SessionListener } from './sessionEvents';
 
 /** What every session shares: time, secrets, logging, the assistant, the tool factory, limits. */
 export interface SessionDeps {
@@ -28,6 +29,8 @@ export interface SessionDeps {
   readonly idleTimeoutMs: number;
   /** How long an approval question waits before it counts as a no, ms. Default 2 minutes (approvalBroker). */
   approvalTimeoutMs?: number;
+  /** The admin's spending controls, asked before a query starts. Default: none. */
+  gate?: QueryGate | undefined;
 }
 
 /** What the peer's connection told about itself, for the admin view and resume. */
@@ -45,7 +48,7 @@ export interface ConnectionInfo {
  * transcript and stats in their own parts. Protocol-free: it reports {@link SessionEvent}s to its
  * listeners, and the gateway's presenter turns them into wire messages.
  */
-export class Session {
+export class Session implements GatedSession {
   readonly id = randomUUID();
   readonly connectedAt: number;
   lastActiveAt: number;
@@ -90,6 +93,7 @@ export class Session {
         this.#emit({ type: 'approval_requested', approval });
       },
       resolved: (approval, answer, reason) => {
+        this.#queries.noteApproval(approval, answer, reason);
         this.#emit({ type: 'approval_resolved', approval, answer, reason });
         if (!this.#ended && this.#queries.current) this.#setState(stateBeforeAsking);
         this.touch();
@@ -261,7 +265,20 @@ export class Session {
         queryId,
       );
     }
+    const gate = this.deps.gate;
+    if (gate) {
+      // Asked before anything reaches the engine; the session may have ended or started another query meanwhile.
+      const refusal = await gate.admit(this, content);
+      if (refusal) return this.reportError(refusal.code, refusal.message, queryId);
+      if (this.#ended) return;
+      if (this.running) return this.reportError('BUSY', 'Still working on your previous question. This question was not queued.', queryId);
+    }
     await this.#queries.run(conversation, identity, content, queryId);
+  }
+
+  /** Tells the peer something (an `info` on the wire), e.g. the spend gate's budget warning. */
+  notify(notice: { code: string; message: string }): void {
+    this.#emit({ type: 'notice', ...notice });
   }
 
   /** Forgets the conversation (and the tools allowed for the rest of the session); refused with `BUSY` while a query runs. */
@@ -271,6 +288,7 @@ export class Session {
       return this.reportError('BUSY', 'A query is still running: wait for its answer (or cancel it) before clearing the history.', queryId);
     this.#conversation?.clear();
     this.#transcript.clear();
+    this.#queries.forgetAllowed();
     this.#emit({ type: 'history_cleared' });
   }
 

@@ -1,3 +1,4 @@
+import type { AuditApproval } from '../../../shared/types/audit';
 import type { Usage } from '../../../shared/types/session';
 
 import type { ApprovalEndReason, PendingApproval } from './approvalBroker';
@@ -12,6 +13,18 @@ export type SessionErrorCode = (typeof sessionErrorCodes)[number];
 
 /** How a tool call ended. */
 export type ToolCallStatus = 'ok' | 'error' | 'denied' | 'cancelled';
+
+/** A finished tool call as the admin and the audit trail see it: scrubbed with every secret (the shared registry). */
+export interface FinishedToolCall {
+  callId: string;
+  title?: string;
+  args: Record<string, unknown>;
+  /** How the call was cleared: asked and answered, allowed earlier ("always"), or run without asking. */
+  approval: AuditApproval;
+  status: ToolCallStatus;
+  durationMs: number;
+  summary?: string;
+}
 
 /**
  * Everything a session reports, in order, to whoever listens (the registry, the gateway's
@@ -33,7 +46,18 @@ export type SessionEvent =
       args: Record<string, unknown>;
       awaitingApproval: boolean;
     }
-  | { type: 'tool_result'; queryId: string; callId: string; tool: string; status: ToolCallStatus; durationMs: number; summary?: string }
+  | {
+      type: 'tool_result';
+      queryId: string;
+      callId: string;
+      tool: string;
+      status: ToolCallStatus;
+      durationMs: number;
+      /** For the peer: scrubbed with the session's own scrubber. */
+      summary?: string;
+      /** For the admin and the audit trail (never sent to the peer). */
+      record: FinishedToolCall;
+    }
   | { type: 'retrying'; queryId: string; attempt: number; delayMs: number }
   | { type: 'response'; queryId: string; text: string }
   | { type: 'cancelled'; queryId: string }
@@ -45,6 +69,8 @@ export type SessionEvent =
   | { type: 'approval_requested'; approval: PendingApproval }
   | { type: 'approval_resolved'; approval: PendingApproval; answer: ApprovalAnswer; reason: ApprovalEndReason }
   | { type: 'history_cleared' }
+  /** Something to tell the peer (an `info` with `code` on the wire), e.g. a budget warning. */
+  | { type: 'notice'; code: string; message: string }
   | { type: 'idle_warning'; expiresAt: number; secondsLeft: number }
   /** The last event of a session. */
   | { type: 'ended'; reason: SessionEndReason; detail?: string };

@@ -10,12 +10,39 @@ import {
   type SettingsUpdateResult,
   type SettingsView,
 } from '../../../shared/types/settings';
+import { noSpendLimits, spendLimitNames, spendLimitsSchema, toolPolicySchema, type SpendLimits } from '../../../shared/types/spend';
 import type { Config } from '../config/config';
 
 import { secretSettingKeys, type SecretStore, type SettingsStore } from './ports';
 
 /** Every key that could be applied to a running core; host and ports always need a restart. */
-export const liveSettingKeys = ['accessCode', 'allowedOrgs', 'idleTimeoutMinutes', 'approvalPolicy', 'anthropicModel', 'tallyfyOrgId', 'anthropicApiKey', 'tallyfyApiKey'] as const;
+export const liveSettingKeys = [
+  'accessCode',
+  'allowedOrgs',
+  'idleTimeoutMinutes',
+  'approvalPolicy',
+  'anthropicModel',
+  'tallyfyOrgId',
+  'anthropicApiKey',
+  'tallyfyApiKey',
+  'spendLimits',
+  'toolPolicy',
+] as const;
+
+/**
+ * The spend limits in force at start: those saved in the settings (`spendLimits`), each replaced
+ * by its flag or environment variable when one is given (`--user-daily-usd`, …; see config).
+ */
+export function startingSpendLimits(saved: unknown, config: Pick<Config, SpendLimitKey>): SpendLimits {
+  const parsed = spendLimitsSchema.partial().safeParse(saved);
+  const limits = { ...noSpendLimits(), ...(parsed.success ? parsed.data : {}) };
+  for (const name of spendLimitNames) {
+    const forced = config[name];
+    if (forced !== undefined) limits[name] = forced;
+  }
+  return limits;
+}
+type SpendLimitKey = (typeof spendLimitNames)[number];
 
 /** The settings whose value a flag or environment variable forces (and the settings cannot change). */
 export { overriddenKeys } from '../config/config';
@@ -73,6 +100,7 @@ export class SettingsService {
     const { config } = options;
     const candidate = {
       host: config.host,
+      ...(config.tls !== undefined ? { tls: config.tls } : {}),
       port: config.port,
       mcpPort: config.mcpPort,
       accessCode: config.accessCode,
@@ -81,6 +109,8 @@ export class SettingsService {
       approvalPolicy: typeof saved.approvalPolicy === 'string' ? saved.approvalPolicy : 'writes',
       anthropicModel: config.anthropicModel,
       tallyfyOrgId: config.tallyfyOrgId ?? '',
+      spendLimits: startingSpendLimits(saved.spendLimits, config),
+      toolPolicy: toolPolicySchema.safeParse(saved.toolPolicy ?? {}).data ?? toolPolicySchema.parse({}),
     };
     const parsed = editableSettingsSchema.safeParse(candidate);
     // A hand-edited file with a bad allowedOrgs/approvalPolicy falls back to the defaults for those keys.
@@ -89,7 +119,7 @@ export class SettingsService {
 
   /** The current editable settings (effective values). */
   get current(): EditableSettings {
-    return { ...this.#settings, allowedOrgs: [...this.#settings.allowedOrgs] };
+    return structuredClone(this.#settings);
   }
 
   get secretStorage(): SecretStore['kind'] {
@@ -132,7 +162,9 @@ export class SettingsService {
       secrets: { anthropicApiKey: status('anthropicApiKey'), tallyfyApiKey: status('tallyfyApiKey') },
       secretStorage: this.secretStorage,
       dataDir: this.#options.config.dataDir,
-      overridden: [...this.#overridden].filter((key) => key in this.#settings || key === 'accessCode'),
+      overridden: [...this.#overridden]
+        .map((key) => ((spendLimitNames as readonly string[]).includes(key) ? `spendLimits.${key}` : key))
+        .filter((key) => key in this.#settings || key === 'accessCode' || key.startsWith('spendLimits.')),
     };
   }
 
@@ -142,7 +174,9 @@ export class SettingsService {
    * saved for the next start but keep their forced value now.
    */
   update(patch: SettingsUpdate): SettingsUpdateResult {
-    const { secrets, ...values } = patch;
+    const { secrets, spendLimits, ...rest } = patch;
+    // Limits merge: `{ spendLimits: { perUserDailyUsd: 5 } }` leaves the other two as they are.
+    const values = spendLimits ? { ...rest, spendLimits: { ...this.#settings.spendLimits, ...spendLimits } } : rest;
     const next: EditableSettings = { ...this.#settings };
     const changed: string[] = [];
     for (const [key, value] of Object.entries(values) as [keyof EditableSettings, unknown][]) {
@@ -197,6 +231,10 @@ export class SettingsService {
     const effective = { ...validated };
     for (const key of this.#overridden) {
       if (key in effective) (effective as Record<string, unknown>)[key] = this.#settings[key as keyof EditableSettings];
+      if ((spendLimitNames as readonly string[]).includes(key)) {
+        const name = key as SpendLimitKey;
+        effective.spendLimits = { ...effective.spendLimits, [name]: this.#settings.spendLimits[name] };
+      }
     }
     this.#settings = effective;
     const live = changed.filter((key) => !this.#overridden.has(key));

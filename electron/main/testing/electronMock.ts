@@ -187,7 +187,7 @@ export function createElectronMock(options: { userData?: string } = {}) {
       whenReady: () => Promise.resolve(),
       quit: vi.fn(),
     },
-    session: { defaultSession: { webRequest: { onHeadersReceived: vi.fn() } } },
+    session: { defaultSession: { webRequest: { onHeadersReceived: vi.fn() }, setCertificateVerifyProc: vi.fn() } },
   };
 }
 

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
-import { axisWidth } from '../lib/chartAxis';
+import { axisWidth, timeRange } from '../lib/chartAxis';
 
 export interface ChartSeries {
   label: string;
@@ -37,8 +37,8 @@ export function UPlotChart({ times, series, height = 180, yLabel, format }: { ti
       height,
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
-      // Always at least the last hour, ending at the newest point.
-      scales: { x: { time: true, range: (_u, min, max) => [Math.min(min, max - 3600), max] }, y: { range: (_u, min, max) => [Math.min(0, min), Math.max(1, max * 1.15)] } },
+      // The data's own span (up to the kept hour), at least ten minutes, ending at the newest point.
+      scales: { x: { time: true, range: (_u, min, max) => timeRange(min, max) }, y: { range: (_u, min, max) => [Math.min(0, min), Math.max(1, max * 1.15)] } },
       axes: [
         { ...axis },
         { ...axis, size: yAxisSize, ...(yLabel ? { label: yLabel, labelSize: 14, labelFont: '11px system-ui' } : {}), ...(format ? { values: (_u: uPlot, ticks: number[]) => ticks.map(format) } : {}) },

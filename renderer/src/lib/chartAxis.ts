@@ -10,3 +10,11 @@ export function axisWidth(labels: readonly string[], measure: (text: string) => 
   const widest = Math.max(0, ...labels.map(measure));
   return Math.max(minAxisWidth, Math.ceil(widest) + 18);
 }
+
+/** The shortest time span a chart shows, seconds (a few minutes of data fill the chart, not a sliver of an hour). */
+export const minTimeSpanSeconds = 10 * 60;
+
+/** A time chart's x range, seconds: the data's own span ending at the newest point, at least {@link minTimeSpanSeconds}. */
+export function timeRange(min: number, max: number): [number, number] {
+  return [Math.min(min, max - minTimeSpanSeconds), max];
+}

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 
-import { ChatClient, ChatView, ConnectionBadge, useChatState } from '../features/chat';
+import { ChatClient, ChatView, ConnectionBadge, ExportChatButton, ModeBadge, useChatState } from '../features/chat';
 import { hashParam, removeHashParam } from '../lib/hashParam';
 
 import { SignIn } from './SignIn';
@@ -25,6 +25,23 @@ export function WebApp() {
     else client.probe();
     return () => client.dispose();
   }, [client]);
+
+  // Which assistant answers here (`/healthz` says `agent: claude | direct`), read again on each sign-in.
+  const [mode, setMode] = useState<'claude' | 'direct'>();
+  const signedIn = state.status === 'ready';
+  useEffect(() => {
+    if (!signedIn) return;
+    let live = true;
+    void fetch('/healthz')
+      .then((response) => response.json() as Promise<{ agent?: unknown }>)
+      .then((health) => {
+        if (live && (health.agent === 'claude' || health.agent === 'direct')) setMode(health.agent);
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [signedIn]);
 
   useEffect(() => {
     document.title = state.identity ? `Tallyfy Assistant · ${state.identity.org.name ?? 'Chat'}` : 'Tallyfy Assistant';
@@ -58,6 +75,7 @@ export function WebApp() {
           </div>
         </div>
         <div className="topbar-actions">
+          <ModeBadge mode={mode} />
           <ConnectionBadge status={state.status} />
           <button
             type="button"
@@ -68,6 +86,7 @@ export function WebApp() {
           >
             New chat
           </button>
+          <ExportChatButton client={client} />
           <div className="user-menu">
             <button
               type="button"
@@ -103,7 +122,7 @@ export function WebApp() {
           </div>
         </div>
       </header>
-      <ChatView client={client} onSignInAgain={() => client.reset()} />
+      <ChatView client={client} onSignInAgain={() => client.reset()} mode={mode ?? 'claude'} />
     </div>
   );
 }

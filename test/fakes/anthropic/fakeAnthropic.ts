@@ -3,16 +3,18 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 
 import { demoResponder } from './demoResponder';
-import { PromptCache, estimateTokens } from './promptCache';
+import { PromptCache, estimateTokens, type TokenCounter } from './promptCache';
 import {
   errorTypeFor,
   type ErrorReply,
+  type FakeBlock,
   type FakeMessagesBody,
   type FakeReply,
   type FakeRequest,
   type FakeScript,
   type MessageReply,
 } from './replies';
+import { isDeferredTool, isSearchTool, loadedTools, references, runToolSearch, searchKind, searchToolTypes } from './toolSearch';
 
 /** Options for {@link startFakeAnthropic}. */
 export interface FakeAnthropicOptions {
@@ -26,6 +28,18 @@ export interface FakeAnthropicOptions {
   minCacheTokens?: number;
   /** Model id echoed when the request names none. Default `claude-sonnet-5-5`. */
   defaultModel?: string;
+  /**
+   * Counts the tokens of a text for usage. Default: characters ÷ 4 ({@link estimateTokens}); the bench
+   * passes a Claude tokenizer.
+   */
+  countTokens?: TokenCounter;
+  /**
+   * A scripted `tool_use` of a deferred tool that no search has loaded yet is preceded by a search
+   * for its name, as Claude would search first (the blocks are streamed, the search really runs and
+   * must find the tool). Default true, so scripts written for eager tools keep working; false makes
+   * such a script a 500 "fake script error".
+   */
+  autoSearch?: boolean;
 }
 
 /** A running fake Messages API. */
@@ -69,7 +83,8 @@ function validate(body: FakeMessagesBody): string | null {
   if (Array.isArray(body.system)) body.system.forEach(count);
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i];
-    if (!message || (message.role !== 'user' && message.role !== 'assistant')) return `messages.${i}.role: Input should be 'user' or 'assistant'`;
+    if (!message || (message.role !== 'user' && message.role !== 'assistant'))
+      return `messages.${i}.role: Input should be 'user' or 'assistant'`;
     if (typeof message.content !== 'string' && !Array.isArray(message.content)) return `messages.${i}.content: Field required`;
     if (Array.isArray(message.content)) message.content.forEach(count);
     const blocks = Array.isArray(message.content) ? message.content : [];
@@ -102,8 +117,62 @@ function validate(body: FakeMessagesBody): string | null {
     }
   }
   if (breakpoints > 4) return `A maximum of 4 blocks with cache_control may be provided. Found ${breakpoints}.`;
+  return validateToolSearch(body);
+}
+
+/**
+ * The API's rules for deferred tools: the search tool is never deferred; not every tool may be
+ * deferred; deferred tools need a search tool; a `tool_reference` names a tool of the request; a
+ * `server_tool_use` of the search tool is answered by its result in the same turn; and a `tool_use`
+ * calls a deferred tool only after a search result in the history loaded it.
+ */
+function validateToolSearch(body: FakeMessagesBody): string | null {
+  const tools = body.tools ?? [];
+  const searchTool = tools.find(isSearchTool);
+  if (searchTool && isDeferredTool(searchTool))
+    return `tools: the tool search tool (${searchTool.name}) cannot have defer_loading set; it is what loads the deferred tools.`;
+  if (tools.length > 0 && tools.every(isDeferredTool)) return 'All tools have defer_loading set. At least one tool must be non-deferred.';
+  const deferred = new Set(tools.filter(isDeferredTool).map((tool) => tool.name));
+  if (deferred.size > 0 && !searchTool)
+    return 'tools: defer_loading requires a tool search tool (tool_search_tool_bm25_20251119 or tool_search_tool_regex_20251119) in tools.';
+  const names = new Set(tools.map((tool) => tool.name));
+  const messages = body.messages ?? [];
+  for (let i = 0; i < messages.length; i++) {
+    const content = messages[i]?.content;
+    if (!Array.isArray(content)) continue;
+    const searches = new Set<string>();
+    for (let j = 0; j < content.length; j++) {
+      const block = content[j] as Record<string, unknown>;
+      for (const name of references(block)) {
+        if (!names.has(name)) return `messages.${i}.content.${j}: Tool reference '${name}' has no corresponding tool definition.`;
+      }
+      if (block.type === 'server_tool_use') {
+        if (messages[i]?.role !== 'assistant')
+          return `messages.${i}.content.${j}: server_tool_use blocks are only allowed in assistant messages.`;
+        const name = String(block.name);
+        if (
+          Object.values(searchToolTypes).includes(name as 'tool_search_tool_bm25') &&
+          !tools.some((tool) => isSearchTool(tool) && tool.name === name)
+        ) {
+          return `messages.${i}.content.${j}: server_tool_use of ${name}, which is not in tools.`;
+        }
+        searches.add(String(block.id));
+      }
+      if (block.type === 'tool_search_tool_result' && !searches.delete(String(block.tool_use_id))) {
+        return `messages.${i}.content.${j}: tool_search_tool_result with no preceding server_tool_use with id ${String(block.tool_use_id)} in the same message.`;
+      }
+      if (block.type === 'tool_use' && deferred.has(String(block.name)) && !loadedTools(body, i, j).has(String(block.name))) {
+        return `messages.${i}.content.${j}: tool_use of '${String(block.name)}', which has defer_loading set and was not loaded by a tool search result earlier in the conversation.`;
+      }
+    }
+    if (searches.size > 0)
+      return `messages.${i}: server_tool_use ids were found without tool_search_tool_result blocks after them: ${[...searches].join(', ')}.`;
+  }
   return null;
 }
+
+/** A scripted reply the fake cannot give as the real model would: a bug in the test, reported as a 500. */
+class ScriptError extends Error {}
 
 /** Splits `text` into about `parts` non-empty pieces (at least one). */
 function split(text: string, parts: number): string[] {
@@ -111,6 +180,77 @@ function split(text: string, parts: number): string[] {
   const size = Math.max(1, Math.ceil(text.length / parts));
   const out: string[] = [];
   for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
+type OutBlock =
+  | { type: 'text'; text: string }
+  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> }
+  | { type: 'server_tool_use'; id: string; name: string; input: { query: string }; caller: { type: 'direct' } }
+  | {
+      type: 'tool_search_tool_result';
+      tool_use_id: string;
+      content:
+        | { type: 'tool_search_tool_search_result'; tool_references: Array<{ type: 'tool_reference'; tool_name: string }> }
+        | { type: 'tool_search_tool_result_error'; error_code: string; error_message: string };
+    };
+
+/**
+ * The reply's blocks as the API would send them: each `tool_search` becomes a `server_tool_use` and
+ * its `tool_search_tool_result` (the search really run); a `tool_use` of a deferred tool must come
+ * after a search (in the history or earlier in this reply) loaded it, as the real model cannot see it before.
+ */
+function expandReply(body: FakeMessagesBody, reply: MessageReply, autoSearch: boolean): OutBlock[] {
+  const tools = body.tools ?? [];
+  const deferred = new Set(tools.filter((tool) => isDeferredTool(tool) && !isSearchTool(tool)).map((tool) => tool.name));
+  const loaded = loadedTools(body);
+  const out: OutBlock[] = [];
+  const blocks = reply.content.flatMap((block): FakeBlock[] =>
+    autoSearch &&
+    block.type === 'tool_use' &&
+    deferred.has(block.name) &&
+    !loaded.has(block.name) &&
+    !reply.content.some((other) => other.type === 'tool_search')
+      ? [{ type: 'tool_search', query: block.name.replace(/_/g, ' ') }, block]
+      : [block],
+  );
+  for (const block of blocks) {
+    if (block.type === 'text') out.push({ type: 'text', text: block.text });
+    else if (block.type === 'tool_search') {
+      const kind = searchKind(body);
+      if (!kind) throw new ScriptError('a tool_search block, but the request sent no tool search tool');
+      const id = newId('srvtoolu');
+      out.push({
+        type: 'server_tool_use',
+        id,
+        name: kind === 'regex' ? 'tool_search_tool_regex' : 'tool_search_tool_bm25',
+        input: { query: block.query },
+        caller: { type: 'direct' },
+      });
+      const outcome = runToolSearch(body, block.query);
+      if (outcome.ok) {
+        for (const name of outcome.names) loaded.add(name);
+        out.push({
+          type: 'tool_search_tool_result',
+          tool_use_id: id,
+          content: {
+            type: 'tool_search_tool_search_result',
+            tool_references: outcome.names.map((name) => ({ type: 'tool_reference' as const, tool_name: name })),
+          },
+        });
+      } else {
+        out.push({
+          type: 'tool_search_tool_result',
+          tool_use_id: id,
+          content: { type: 'tool_search_tool_result_error', error_code: outcome.errorCode, error_message: outcome.message },
+        });
+      }
+    } else {
+      if (deferred.has(block.name) && !loaded.has(block.name))
+        throw new ScriptError(`tool_use of the deferred tool "${block.name}" before a search loaded it`);
+      out.push({ type: 'tool_use', id: block.id ?? newId('toolu'), name: block.name, input: block.input });
+    }
+  }
   return out;
 }
 
@@ -123,13 +263,18 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   const messageRequests: FakeRequest[] = [];
   let queue: FakeScript[] = [];
   let fallback: FakeScript = options.fallback ?? demoResponder;
-  const cache = new PromptCache(options.minCacheTokens ?? 1024);
+  const countTokens: TokenCounter = options.countTokens ?? ((text) => estimateTokens(text.length));
+  const cache = new PromptCache(options.minCacheTokens ?? 1024, undefined, countTokens);
   const sockets = new Set<Socket>();
   const accepted = options.apiKeys ? new Set(options.apiKeys) : null;
 
   const sendError = (res: ServerResponse, reply: ErrorReply): void => {
     const type = reply.type ?? errorTypeFor(reply.status);
-    const body = JSON.stringify({ type: 'error', error: { type, message: reply.message ?? type.replace(/_/g, ' ') }, request_id: newId('req') });
+    const body = JSON.stringify({
+      type: 'error',
+      error: { type, message: reply.message ?? type.replace(/_/g, ' ') },
+      request_id: newId('req'),
+    });
     res.writeHead(reply.status, { 'content-type': 'application/json', 'request-id': newId('req'), ...reply.headers });
     res.end(body);
   };
@@ -152,15 +297,32 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
 
   const sendMessage = async (res: ServerResponse, request: FakeRequest, reply: MessageReply): Promise<void> => {
     const body = request.body;
+    let content: OutBlock[];
+    try {
+      content = expandReply(body, reply, options.autoSearch ?? true);
+    } catch (error) {
+      if (!(error instanceof ScriptError)) throw error;
+      sendError(res, { kind: 'error', status: 500, type: 'api_error', message: `fake script error: ${error.message}` });
+      return;
+    }
     const computed = cache.account(body);
     const model = body.model ?? options.defaultModel ?? 'claude-sonnet-5-5';
-    const content = reply.content.map((block) =>
-      block.type === 'tool_use' ? { type: 'tool_use' as const, id: block.id ?? newId('toolu'), name: block.name, input: block.input } : { type: 'text' as const, text: block.text },
-    );
     const stopReason = reply.stopReason ?? (content.some((block) => block.type === 'tool_use') ? 'tool_use' : 'end_turn');
-    const outputChars = content.reduce((sum, block) => sum + (block.type === 'text' ? block.text.length : JSON.stringify(block.input).length + block.name.length), 0);
+    const outputChars = content.reduce(
+      (sum, block) =>
+        sum +
+        (block.type === 'text'
+          ? block.text.length
+          : block.type === 'tool_search_tool_result'
+            ? 0
+            : JSON.stringify(block.input).length + block.name.length),
+      0,
+    );
+    // The model reads what its own searches loaded before it goes on: those definitions are input.
+    const loadedInReply = content.flatMap((block) => (block.type === 'tool_search_tool_result' ? [block] : []));
+    const searchInput = loadedInReply.length > 0 ? cache.blockTokens(body, loadedInReply) : 0;
     const usage = {
-      input_tokens: reply.usage?.input_tokens ?? computed.input_tokens,
+      input_tokens: reply.usage?.input_tokens ?? computed.input_tokens + searchInput,
       cache_creation_input_tokens: reply.usage?.cache_creation_input_tokens ?? computed.cache_creation_input_tokens,
       cache_read_input_tokens: reply.usage?.cache_read_input_tokens ?? computed.cache_read_input_tokens,
       output_tokens: reply.usage?.output_tokens ?? Math.max(1, estimateTokens(outputChars)),
@@ -169,25 +331,49 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const headers = { 'request-id': newId('req'), 'anthropic-organization-id': 'fake-org' };
     if (!body.stream) {
       res.writeHead(200, { 'content-type': 'application/json', ...headers });
-      res.end(JSON.stringify({ id, type: 'message', role: 'assistant', model, content, stop_reason: stopReason, stop_sequence: null, usage }));
+      res.end(
+        JSON.stringify({ id, type: 'message', role: 'assistant', model, content, stop_reason: stopReason, stop_sequence: null, usage }),
+      );
       return;
     }
 
     const events: Array<[string, unknown]> = [];
     events.push([
       'message_start',
-      { type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } },
+      {
+        type: 'message_start',
+        message: {
+          id,
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { ...usage, output_tokens: 1 },
+        },
+      },
     ]);
     content.forEach((block, index) => {
       if (block.type === 'text') {
         events.push(['content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }]);
         if (index === 0) events.push(['ping', { type: 'ping' }]);
-        for (const piece of split(block.text, 3)) events.push(['content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } }]);
+        for (const piece of split(block.text, 3))
+          events.push(['content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } }]);
+      } else if (block.type === 'tool_search_tool_result') {
+        // Server tool results arrive whole in content_block_start, with no deltas.
+        events.push(['content_block_start', { type: 'content_block_start', index, content_block: block }]);
+        if (index === 0) events.push(['ping', { type: 'ping' }]);
       } else {
-        events.push(['content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } }]);
+        const start =
+          block.type === 'server_tool_use' ? { ...block, input: {} } : { type: 'tool_use', id: block.id, name: block.name, input: {} };
+        events.push(['content_block_start', { type: 'content_block_start', index, content_block: start }]);
         if (index === 0) events.push(['ping', { type: 'ping' }]);
         for (const piece of ['', ...split(JSON.stringify(block.input), 3)]) {
-          events.push(['content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: piece } }]);
+          events.push([
+            'content_block_delta',
+            { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: piece } },
+          ]);
         }
       }
       events.push(['content_block_stop', { type: 'content_block_stop', index }]);
@@ -207,7 +393,9 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       }
       if (reply.errorAfterEvents && i >= reply.errorAfterEvents.events) {
         const { type, message } = reply.errorAfterEvents;
-        res.end(`event: error\ndata: ${JSON.stringify({ type: 'error', error: { type, message: message ?? type.replace(/_/g, ' ') } })}\n\n`);
+        res.end(
+          `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type, message: message ?? type.replace(/_/g, ' ') } })}\n\n`,
+        );
         return;
       }
       const [name, data] = events[i] as [string, unknown];

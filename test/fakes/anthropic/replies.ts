@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
+import { tableItems } from '../../../electron/core/mcp/toolOutput';
+
 /** One request as the fake received it. */
 export interface FakeRequest {
   method: string;
@@ -20,15 +22,30 @@ export interface FakeMessagesBody {
   max_tokens?: number;
   stream?: boolean;
   system?: string | Array<{ type: 'text'; text: string; cache_control?: unknown }>;
-  tools?: Array<{ name: string; description?: string; input_schema?: Record<string, unknown>; cache_control?: unknown }>;
+  tools?: FakeTool[];
   messages?: Array<{ role: string; content: string | Array<Record<string, unknown>> }>;
   [key: string]: unknown;
 }
 
-/** A content block the scripted assistant replies with. */
+/** One entry of a request's `tools`: a custom tool, or a server tool such as the tool search tool (`type`). */
+export interface FakeTool {
+  name: string;
+  type?: string;
+  description?: string;
+  input_schema?: Record<string, unknown>;
+  cache_control?: unknown;
+  defer_loading?: boolean;
+}
+
+/**
+ * A content block the scripted assistant replies with. `tool_search` runs the request's tool search
+ * tool over its deferred tools (as the API does server-side) and streams the `server_tool_use` and
+ * `tool_search_tool_result` blocks; a later `tool_use` in the same reply may call what it found.
+ */
 export type FakeBlock =
   | { type: 'text'; text: string }
-  | { type: 'tool_use'; name: string; input: Record<string, unknown>; id?: string };
+  | { type: 'tool_use'; name: string; input: Record<string, unknown>; id?: string }
+  | { type: 'tool_search'; query: string };
 
 /** A scripted successful reply. */
 export interface MessageReply {
@@ -95,6 +112,23 @@ export function toolReply(
   return { kind: 'message', content, ...options };
 }
 
+/**
+ * A reply that searches for tools first (one `tool_search` block per query), then calls `calls`
+ * (which may name tools the searches load), optionally after `text`.
+ */
+export function searchReply(
+  queries: string | string[],
+  calls: Array<{ name: string; input: Record<string, unknown>; id?: string }>,
+  text?: string,
+  options: Omit<MessageReply, 'kind' | 'content'> = {},
+): MessageReply {
+  const content: FakeBlock[] = [];
+  if (text) content.push({ type: 'text', text });
+  for (const query of Array.isArray(queries) ? queries : [queries]) content.push({ type: 'tool_search', query });
+  for (const call of calls) content.push({ type: 'tool_use', ...call });
+  return { kind: 'message', content, ...options };
+}
+
 /** An API error reply with the real status and `error.type`. */
 export function errorReply(status: number, options: Omit<ErrorReply, 'kind' | 'status'> = {}): ErrorReply {
   return { kind: 'error', status, ...options };
@@ -126,7 +160,8 @@ export function lastToolResults(request: FakeRequest): Array<{ tool_use_id: stri
     const content = block.content;
     let text = '';
     if (typeof content === 'string') text = content;
-    else if (Array.isArray(content)) text = content.map((part: { text?: unknown }) => (typeof part.text === 'string' ? part.text : '')).join('');
+    else if (Array.isArray(content))
+      text = content.map((part: { text?: unknown }) => (typeof part.text === 'string' ? part.text : '')).join('');
     out.push({ tool_use_id: String(block.tool_use_id), content: text, is_error: block.is_error === true });
   }
   return out;
@@ -141,4 +176,30 @@ export function lastUserText(request: FakeRequest): string {
     .filter((block) => block.type === 'text' && typeof block.text === 'string')
     .map((block) => block.text as string)
     .join('\n');
+}
+
+/**
+ * The items of a listing tool's JSON result, as a model reads them whatever the shape: a plain list,
+ * `{ data: [...] }`, or the agent's lean table (`{ columns, rows, all }`, possibly under `data`).
+ * The first list found (depth-first) when the result nests several; [] for text that is not JSON.
+ */
+export function resultItems(text: string): Array<Record<string, unknown>> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const find = (node: unknown, depth: number): Array<Record<string, unknown>> | undefined => {
+    if (depth > 4 || !node || typeof node !== 'object') return undefined;
+    if (Array.isArray(node) || ('columns' in node && 'rows' in node)) return tableItems(node);
+    const record = node as Record<string, unknown>;
+    if ('data' in record) return find(record.data, depth + 1);
+    for (const inner of Object.values(record)) {
+      const found = find(inner, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return find(value, 0) ?? [];
 }

@@ -16,14 +16,15 @@ beforeEach(() => harness.fake.script());
 const keyless = (): ReturnType<typeof createAgent> => createAgent({ model: 'claude-sonnet-5-5', logger: quietLogger() });
 
 describe('agent direct mode', () => {
-  it('without a key, a question explains how to set ANTHROPIC_API_KEY and sends nothing anywhere', async () => {
+  it('without a key, a question says in the teammate\'s words that Claude is not connected (no operator instructions) and sends nothing anywhere', async () => {
     const agent = keyless();
     expect(agent.hasApiKey).toBe(false);
     const conversation = agent.createConversation();
     const before = harness.fake.requests.length;
     const result = await agent.run({ conversation, query: 'what are my tasks?', tools: new MemoryToolHost(), user: testUser });
     expect(result.stopReason).toBe('no_api_key');
-    expect(result.text).toContain('ANTHROPIC_API_KEY');
+    expect(result.text).toContain('Claude is not connected');
+    expect(result.text).not.toMatch(/ANTHROPIC_API_KEY|restart/);
     expect(result.text).toContain('/tools');
     expect(conversation.messages).toHaveLength(0);
     expect(harness.fake.requests.length).toBe(before);
@@ -53,7 +54,8 @@ describe('agent direct mode', () => {
     const tools = new MemoryToolHost();
     const denied = recorder(['deny']);
     const notRun = await agent.run({ conversation, query: '/tool complete_task {"id":"t1"}', tools, user: testUser, ...denied });
-    expect(notRun.text).toMatch(/^Not run: The user declined/);
+    // Said to the user in their words, not the instruction meant for the model.
+    expect(notRun.text).toBe('You declined this; nothing was changed.');
     expect(tools.tasks[0]?.status).toBe('active');
     const allowed = recorder(['allow']);
     const run = await agent.run({ conversation, query: '/tool complete_task {"id":"t1"}', tools, user: testUser, ...allowed });

@@ -28,7 +28,8 @@ export async function startAgentHarness(): Promise<{
   return {
     fake,
     agent: (options = {}) =>
-      createAgent({ apiKey: 'sk-ant-test-key-123456', baseURL: fake.url, model: 'claude-sonnet-5-5', retryBaseDelayMs: 20, logger: quietLogger(), ...options }),
+      // The loop tests script tool calls directly, so tools are offered eagerly unless a test asks for deferred loading.
+      createAgent({ apiKey: 'sk-ant-test-key-123456', baseURL: fake.url, model: 'claude-sonnet-5-5', retryBaseDelayMs: 20, toolLoading: 'all', logger: quietLogger(), ...options }),
     close: () => fake.close(),
   };
 }

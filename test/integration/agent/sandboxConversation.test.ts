@@ -12,7 +12,7 @@ import { createTallyfyClient } from '../../../electron/core/tallyfy/client';
 import { sandboxOrgs, sandboxTokens } from '../../../electron/core/tallyfy/sandbox/defaultSeed';
 import { startSandbox, type Sandbox } from '../../../electron/core/tallyfy/sandbox/server';
 import { startFakeAnthropic, type FakeAnthropic } from '../../fakes/anthropic/fakeAnthropic';
-import { lastToolResults, textReply, toolReply } from '../../fakes/anthropic/replies';
+import { lastToolResults, resultItems, textReply, toolReply } from '../../fakes/anthropic/replies';
 
 import { quietLogger, recorder } from './harness';
 
@@ -47,8 +47,8 @@ describe('agent + real MCP tools + Tallyfy sandbox + fake Anthropic', () => {
     fake.enqueue(
       toolReply([{ name: 'get_my_tasks', input: {} }], 'Let me look at your tasks.'),
       (request) => {
-        const listed = JSON.parse(lastToolResults(request)[0]?.content ?? '{}') as { data?: ListedTask[] };
-        const first = listed.data?.find((task) => task.run_id) ?? listed.data?.[0];
+        const listed = resultItems(lastToolResults(request)[0]?.content ?? '') as unknown as ListedTask[];
+        const first = listed.find((task) => task.run_id) ?? listed[0];
         return first ? toolReply([{ name: 'get_task', input: { run_id: first.run_id, task_id: first.id } }]) : textReply('You have no tasks.');
       },
       (request) => {

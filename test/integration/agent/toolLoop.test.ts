@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { MemoryToolHost } from '../../../electron/core/agent/testing/memoryToolHost';
-import { lastToolResults, textReply, toolReply } from '../../fakes/anthropic/replies';
+import { lastToolResults, resultItems, textReply, toolReply } from '../../fakes/anthropic/replies';
 
 import { recorder, startAgentHarness, testUser } from './harness';
 
@@ -21,7 +21,7 @@ describe('agent tool loop against the fake Anthropic API', () => {
     fake.enqueue(
       toolReply([{ name: 'list_tasks', input: { status: 'active' } }], 'Let me check.'),
       (request) => {
-        const tasks = (JSON.parse(lastToolResults(request)[0]?.content ?? '{}') as { data: Array<{ id: string }> }).data;
+        const tasks = resultItems(lastToolResults(request)[0]?.content ?? '') as Array<{ id: string }>;
         return toolReply([{ name: 'get_task', input: { id: tasks[0]?.id ?? 'none' } }]);
       },
       (request) => textReply(`The first open task is **${(JSON.parse(lastToolResults(request)[0]?.content ?? '{}') as { title: string }).title}**.`),
@@ -124,7 +124,9 @@ describe('agent tool loop against the fake Anthropic API', () => {
       expect(tools.at(-1)?.cache_control).toEqual({ type: 'ephemeral' });
       expect(tools.slice(0, -1).every((tool) => tool.cache_control === undefined)).toBe(true);
       const system = request.body.system as Array<{ cache_control?: unknown; text: string }>;
-      expect(system.at(-1)?.cache_control).toEqual({ type: 'ephemeral' });
+      // The breakpoint follows the instructions every teammate shares; the personal context comes after it.
+      expect(system[0]?.cache_control).toEqual({ type: 'ephemeral' });
+      expect(system.at(-1)?.cache_control).toBeUndefined();
       const lastMessage = request.body.messages!.at(-1)!;
       expect(Array.isArray(lastMessage.content) && lastMessage.content.at(-1)?.cache_control).toEqual({ type: 'ephemeral' });
       // Only the last message carries the rolling breakpoint.
@@ -141,7 +143,7 @@ describe('agent tool loop against the fake Anthropic API', () => {
     harness.fake.enqueue(textReply('hi'));
     const agent = harness.agent();
     await agent.run({ conversation: agent.createConversation(), query: 'hello', tools: new MemoryToolHost(), user: testUser });
-    const system = (harness.fake.messageRequests.at(-1)!.body.system as Array<{ text: string }>)[0]!.text;
+    const system = (harness.fake.messageRequests.at(-1)!.body.system as Array<{ text: string }>).map((block) => block.text).join('\n');
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
     expect(system).toContain(today);
     expect(system).toContain('Europe/London');

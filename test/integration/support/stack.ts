@@ -47,12 +47,14 @@ export async function startStack(
     flags?: string[];
     fake?: FakeAnthropicOptions;
     env?: NodeJS.ProcessEnv;
+    /** Reuse this data dir (a restart of an earlier stack) instead of a fresh one. */
+    dataDir?: string;
     /** Overrides for the sessions' Tallyfy clients (e.g. short timeouts); the product's tool hosts otherwise. */
     tallyfyClient?: Partial<Pick<TallyfyClientOptions, 'timeoutMs' | 'maxRetries' | 'retryBaseDelayMs' | 'maxRetryAfterMs'>>;
   } = {},
 ): Promise<Stack> {
   const fake = await startFakeAnthropic(options.fake);
-  const dataDir = mkdtempSync(join(tmpdir(), 'gateway-hardening-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gateway-hardening-'));
   const flags = ['--sandbox', '--port', '0', '--mcp-port', '0', '--data-dir', dataDir];
   if (options.seed) {
     const seedFile = join(dataDir, 'seed.json');

@@ -1,5 +1,3 @@
-import { useEffect, useRef } from 'react';
-
 import type { PendingApproval } from './chatState';
 import { toolLabel } from './ToolChipView';
 
@@ -10,18 +8,28 @@ function display(value: unknown): string {
 /**
  * The assistant asks before changing data: what, with which values, and Deny / Allow — plus
  * "Always allow <tool> this session" when the server can remember it (`onAnswer('always')`).
+ *
+ * The card never takes focus: someone still typing in the composer must not approve a change
+ * with Enter or Space. Answering takes a deliberate act: a click or tap, or moving to a button
+ * with Tab first. It is announced politely to screen readers instead.
  */
 export function ApprovalCard({ approval, onAnswer }: { approval: PendingApproval; onAnswer: (answer: boolean | 'always') => void }) {
-  const allow = useRef<HTMLButtonElement>(null);
-  useEffect(() => allow.current?.focus(), [approval.requestId]);
   const args = Object.entries(approval.args);
+  const title = approval.title ?? toolLabel(approval.tool);
   return (
-    <div className={`approval ${approval.destructive ? 'approval-destructive' : ''}`} role="alertdialog" aria-labelledby="approval-title">
+    <section
+      className={`approval ${approval.destructive ? 'approval-destructive' : ''}`}
+      aria-labelledby="approval-title"
+      aria-describedby="approval-text"
+      aria-live="polite"
+    >
       <div className="approval-head">
         <span className="approval-badge">{approval.destructive ? 'Destructive action' : 'Approval needed'}</span>
-        <h3 id="approval-title">{approval.title ?? toolLabel(approval.tool)}</h3>
+        <h3 id="approval-title">{title}</h3>
       </div>
-      <p className="approval-text">The assistant wants to run this in Tallyfy with your account. Nothing happens until you allow it.</p>
+      <p className="approval-text" id="approval-text">
+        The assistant wants to run this in Tallyfy with your account. Nothing happens until you choose Allow.
+      </p>
       {args.length > 0 && (
         <dl className="approval-args">
           {args.map(([key, value]) => (
@@ -33,23 +41,24 @@ export function ApprovalCard({ approval, onAnswer }: { approval: PendingApproval
         </dl>
       )}
       <div className="approval-actions">
-        <button type="button" className="btn btn-ghost" onClick={() => onAnswer(false)}>
+        <button type="button" className="btn btn-ghost" onClick={() => onAnswer(false)} data-testid="approval-deny">
           Deny
         </button>
         {approval.allowAlways && (
           <button type="button" className="btn btn-ghost approval-always" data-testid="approval-always" onClick={() => onAnswer('always')}>
-            Always allow {approval.title ?? toolLabel(approval.tool)} this session
+            Always allow {title} this session
           </button>
         )}
         <button
           type="button"
-          ref={allow}
           className={`btn ${approval.destructive ? 'btn-danger' : 'btn-primary'}`}
           onClick={() => onAnswer(true)}
+          data-testid="approval-allow"
         >
           Allow
         </button>
       </div>
-    </div>
+      <p className="approval-hint">Typing in the message box never answers this: click a button (or Tab to it).</p>
+    </section>
   );
 }

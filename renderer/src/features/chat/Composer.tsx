@@ -1,8 +1,12 @@
 import { useEffect, useRef, type RefObject } from 'react';
 
-/** The question box: Enter sends, Shift+Enter adds a line; Stop while an answer runs. */
+/**
+ * The question box: Enter sends, Shift+Enter adds a line; Stop while an answer runs. While the
+ * connection is away (`canSend` false) it stays writable and `onSend` may queue the draft.
+ */
 export function Composer({
   disabled,
+  canSend = true,
   running,
   onSend,
   onCancel,
@@ -12,6 +16,8 @@ export function Composer({
   inputRef,
 }: {
   disabled: boolean;
+  /** False while reconnecting: the draft can still be written. Default true. */
+  canSend?: boolean;
   running: boolean;
   onSend: (text: string) => boolean;
   onCancel: () => void;
@@ -64,8 +70,14 @@ export function Composer({
           <span className="stop-square" aria-hidden="true" /> Stop
         </button>
       ) : (
-        <button key="send" type="submit" className="btn btn-primary btn-send" disabled={disabled || !text.trim()} aria-label="Send">
-          Send
+        <button
+          key="send"
+          type="submit"
+          className="btn btn-primary btn-send"
+          disabled={disabled || !text.trim()}
+          aria-label={canSend ? 'Send' : 'Send when connected'}
+        >
+          {canSend ? 'Send' : 'Send later'}
         </button>
       )}
     </form>

@@ -1,9 +1,10 @@
 import type { ConnectionStatus } from './chatState';
 
+/** One vocabulary, about the connection to the gateway (sign-in is said by the page itself). */
 const labels: Record<ConnectionStatus, string> = {
-  offline: 'Offline',
+  offline: 'Not connected',
   connecting: 'Connecting…',
-  connected: 'Connected',
+  connected: 'Ready to sign in',
   authenticating: 'Signing in…',
   ready: 'Connected',
   reconnecting: 'Reconnecting…',

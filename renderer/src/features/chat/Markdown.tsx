@@ -1,26 +1,22 @@
-import ReactMarkdown, { type Components } from 'react-markdown';
-import remarkGfm from 'remark-gfm';
+import { lazy, Suspense } from 'react';
 
-const components: Components = {
-  a: ({ children, href }) => (
-    <a href={href} target="_blank" rel="noreferrer noopener">
-      {children}
-    </a>
-  ),
-  table: ({ children }) => (
-    <div className="md-table">
-      <table>{children}</table>
-    </div>
-  ),
-};
+/** react-markdown, remark-gfm and their parsers (a quarter of the page's script) load with the first answer. */
+const MarkdownView = lazy(() => import('./MarkdownView'));
 
-/** Renders assistant markdown (GFM tables, lists, code). Raw HTML is not rendered. */
+/**
+ * Renders assistant markdown (GFM tables, lists, code). Raw HTML is not rendered. Until the
+ * markdown code has loaded (the first time only), the text shows as is.
+ */
 export function Markdown({ text }: { text: string }) {
   return (
-    <div className="md">
-      <ReactMarkdown remarkPlugins={[remarkGfm]} components={components}>
-        {text}
-      </ReactMarkdown>
-    </div>
+    <Suspense
+      fallback={
+        <div className="md">
+          <p style={{ whiteSpace: 'pre-wrap' }}>{text}</p>
+        </div>
+      }
+    >
+      <MarkdownView text={text} />
+    </Suspense>
   );
 }

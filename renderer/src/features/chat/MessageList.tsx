@@ -1,6 +1,7 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 
 import type { ChatItem } from './chatState';
+import { CopyAction } from './CopyAction';
 import { Markdown } from './Markdown';
 import { ToolChipView } from './ToolChipView';
 
@@ -12,7 +13,7 @@ function Assistant({ item, retry }: { item: Extract<ChatItem, { kind: 'assistant
   const thinking =
     item.streaming && !item.text && !item.tools.some((chip) => chip.status === 'running' || chip.status === 'awaiting_approval');
   return (
-    <article className="msg msg-assistant" data-query={item.id} aria-busy={item.streaming}>
+    <article className={`msg msg-assistant${item.stale ? ' msg-stale' : ''}`} data-query={item.id} aria-busy={item.streaming}>
       <div className="avatar" aria-hidden="true">
         T
       </div>
@@ -39,27 +40,58 @@ function Assistant({ item, retry }: { item: Extract<ChatItem, { kind: 'assistant
         )}
         {item.cancelled && <div className="msg-note">Stopped.</div>}
         {!item.streaming && <time className="msg-time">{time(item.at)}</time>}
+        {!item.streaming && item.text && (
+          <div className="msg-actions">
+            <CopyAction text={item.text} label="Copy" />
+          </div>
+        )}
       </div>
     </article>
   );
 }
 
-/** The conversation, scrolled to the newest entry while the user is at the bottom. `retry` is shown quietly in its answer. */
+/**
+ * The conversation, scrolled to the newest entry while the user is at the bottom (and always
+ * after the user sends a question); scrolled up, a "Jump to latest" button brings it back.
+ * `retry` is shown quietly in its answer. Stale entries (from before a restart) are greyed out.
+ */
 export function MessageList({
   items,
   after,
   retry,
+  onEdit,
+  onRetry,
 }: {
   items: readonly ChatItem[];
   after?: ReactNode;
   retry?: { queryId: string; message: string };
+  /** Offered on the last question (when nothing runs): puts its text back in the composer. */
+  onEdit?: (text: string) => void;
+  /** Offered on an error that ended the last question: asks it again. */
+  onRetry?: (text: string) => void;
 }) {
+  const lastUserItem = items.findLast((item) => item.kind === 'user');
+  const lastItem = items.at(-1);
   const end = useRef<HTMLDivElement>(null);
   const list = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
+  const [away, setAway] = useState(false);
+  // The user's own newest question: sending one always brings the view to the bottom.
+  const lastUser = items.findLast((item) => item.kind === 'user')?.id;
+  const seenUser = useRef(lastUser);
   useEffect(() => {
+    if (lastUser !== seenUser.current) {
+      seenUser.current = lastUser;
+      // The scroll that follows fires onScroll, which hides "Jump to latest".
+      pinned.current = true;
+    }
     if (pinned.current) end.current?.scrollIntoView({ block: 'end' });
   });
+  const jump = (): void => {
+    pinned.current = true;
+    setAway(false);
+    end.current?.scrollIntoView({ block: 'end' });
+  };
   return (
     <div
       className="messages"
@@ -68,7 +100,9 @@ export function MessageList({
       aria-live="polite"
       onScroll={(event) => {
         const element = event.currentTarget;
-        pinned.current = element.scrollHeight - element.scrollTop - element.clientHeight < 80;
+        const atBottom = element.scrollHeight - element.scrollTop - element.clientHeight < 80;
+        pinned.current = atBottom;
+        setAway(!atBottom);
       }}
     >
       <div className="messages-inner">
@@ -76,9 +110,17 @@ export function MessageList({
           switch (item.kind) {
             case 'user':
               return (
-                <article key={item.id} className="msg msg-user">
+                <article key={item.id} className={`msg msg-user${item.stale ? ' msg-stale' : ''}`}>
                   <div className="msg-body">
                     <p>{item.text}</p>
+                  </div>
+                  <div className="msg-actions">
+                    <CopyAction text={item.text} />
+                    {onEdit && item === lastUserItem && (
+                      <button type="button" className="msg-action" onClick={() => onEdit(item.text)} data-testid="edit-last">
+                        Edit
+                      </button>
+                    )}
                   </div>
                 </article>
               );
@@ -86,14 +128,24 @@ export function MessageList({
               return <Assistant key={item.id} item={item} {...(retry?.queryId === item.id ? { retry: retry.message } : {})} />;
             case 'info':
               return (
-                <div key={item.id} className="msg-info" data-code={item.code}>
+                <div key={item.id} className={`msg-info${item.stale ? ' msg-stale' : ''}`} data-code={item.code}>
                   {item.code === 'approval_needed' ? <Markdown text={item.text} /> : item.text}
                 </div>
               );
             case 'error':
               return (
-                <div key={item.id} className="msg-error" role="alert" data-code={item.code}>
-                  <strong>Something went wrong.</strong> {item.text}
+                <div key={item.id} className={`msg-error${item.stale ? ' msg-stale' : ''}`} role="alert" data-code={item.code}>
+                  <strong>{item.code === 'BUDGET_EXCEEDED' ? 'Spending limit reached.' : 'Something went wrong.'}</strong> {item.text}
+                  {onRetry && item === lastItem && lastUserItem && (
+                    <button
+                      type="button"
+                      className="msg-action msg-retry-button"
+                      onClick={() => onRetry(lastUserItem.text)}
+                      data-testid="retry"
+                    >
+                      Retry
+                    </button>
+                  )}
                 </div>
               );
           }
@@ -101,6 +153,13 @@ export function MessageList({
         {after}
         <div ref={end} />
       </div>
+      {away && (
+        <div className="jump-wrap">
+          <button type="button" className="jump-latest" onClick={jump}>
+            <span aria-hidden="true">↓</span> Jump to latest
+          </button>
+        </div>
+      )}
     </div>
   );
 }

@@ -5,7 +5,7 @@ const statusLabel: Record<ToolChip['status'], string> = {
   running: 'running',
   ok: 'done',
   error: 'failed',
-  denied: 'not allowed',
+  denied: 'you declined · nothing changed',
   cancelled: 'cancelled',
 };
 
@@ -15,38 +15,78 @@ export function toolLabel(name: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-function argsLine(args: Record<string, unknown>): string {
-  return Object.entries(args)
-    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
-    .join(', ');
+/** What the call came to, in words for the person who asked. */
+function outcome(chip: ToolChip): string {
+  switch (chip.status) {
+    case 'denied':
+      return 'You declined this; nothing was changed.';
+    case 'cancelled':
+      return 'Cancelled before it ran.';
+    case 'awaiting_approval':
+      return 'Waiting for your answer.';
+    case 'running':
+      return 'Running…';
+    case 'error':
+      return chip.summary ?? 'It failed.';
+    case 'ok':
+      return chip.summary ?? 'Done.';
+  }
 }
 
-/** One tool call: its name, state and duration; arguments and outcome on hover. */
+/**
+ * One tool call: its name, state and duration. A disclosure (click, tap, or Enter/Space on it)
+ * shows what it was given and what came of it.
+ */
 export function ToolChipView({ chip }: { chip: ToolChip }) {
-  const args = argsLine(chip.args);
-  const tooltip = [chip.tool, args && `(${args})`, chip.summary].filter(Boolean).join('\n');
+  const args = Object.entries(chip.args);
   return (
-    <span className={`tool-chip tool-${chip.status}`} title={tooltip} data-tool={chip.tool} data-status={chip.status}>
-      <span className="tool-icon" aria-hidden="true">
-        {chip.status === 'running' ? (
-          <span className="spinner" />
-        ) : chip.status === 'awaiting_approval' ? (
-          '?'
-        ) : chip.status === 'ok' ? (
-          '✓'
-        ) : chip.status === 'error' ? (
-          '!'
+    <details className="tool-call">
+      <summary
+        className={`tool-chip tool-${chip.status}`}
+        data-tool={chip.tool}
+        data-status={chip.status}
+        aria-label={`${chip.title ?? toolLabel(chip.tool)}: ${statusLabel[chip.status]}. Show details`}
+      >
+        <span className="tool-icon" aria-hidden="true">
+          {chip.status === 'running' ? (
+            <span className="spinner" />
+          ) : chip.status === 'awaiting_approval' ? (
+            '?'
+          ) : chip.status === 'ok' ? (
+            '✓'
+          ) : chip.status === 'error' ? (
+            '!'
+          ) : (
+            '×'
+          )}
+        </span>
+        <span className="tool-name">{chip.title ?? toolLabel(chip.tool)}</span>
+        <span className="tool-meta">
+          {statusLabel[chip.status]}
+          {chip.durationMs !== undefined && chip.status !== 'running' && chip.status !== 'awaiting_approval' && chip.status !== 'denied'
+            ? ` · ${chip.durationMs < 1000 ? `${chip.durationMs} ms` : `${(chip.durationMs / 1000).toFixed(1)} s`}`
+            : ''}
+        </span>
+      </summary>
+      <div className="tool-detail">
+        <div className="tool-detail-label">Tool</div>
+        <code>{chip.tool}</code>
+        <div className="tool-detail-label">Input</div>
+        {args.length ? (
+          <dl className="tool-args">
+            {args.map(([key, value]) => (
+              <div key={key}>
+                <dt>{key}</dt>
+                <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
+              </div>
+            ))}
+          </dl>
         ) : (
-          '×'
+          <span className="tool-detail-none">none</span>
         )}
-      </span>
-      <span className="tool-name">{chip.title ?? toolLabel(chip.tool)}</span>
-      <span className="tool-meta">
-        {statusLabel[chip.status]}
-        {chip.durationMs !== undefined && chip.status !== 'running' && chip.status !== 'awaiting_approval' && chip.status !== 'denied'
-          ? ` · ${chip.durationMs < 1000 ? `${chip.durationMs} ms` : `${(chip.durationMs / 1000).toFixed(1)} s`}`
-          : ''}
-      </span>
-    </span>
+        <div className="tool-detail-label">Result</div>
+        <span>{outcome(chip)}</span>
+      </div>
+    </details>
   );
 }

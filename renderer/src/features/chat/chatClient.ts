@@ -59,6 +59,8 @@ export class ChatClient {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #attempt = 0;
   #stopped = true;
+  /** The server forgot this session (it restarted or was stopped): say so once signed in again. */
+  #contextLost = false;
   readonly #now: () => number;
 
   constructor(private readonly options: ChatClientOptions) {
@@ -133,7 +135,7 @@ export class ChatClient {
     this.#credentials = credentials;
     this.#forgetResume();
     this.#stopped = false;
-    this.#set({ authError: undefined, notice: undefined, items: [] });
+    this.#set({ authError: undefined, notice: undefined, items: [], archived: undefined });
     if (credentials.kind === 'local' || !this.#socket || this.#socket.readyState > 1) {
       this.#closeSocket();
       this.#attempt = 0;
@@ -221,6 +223,10 @@ export class ChatClient {
       return;
     }
     // With nothing to restore this only re-learns what the server needs (the sign-in form stays usable).
+    this.#scheduleReconnect();
+  }
+
+  #scheduleReconnect(): void {
     const delays = this.options.backoffMs ?? [500, 1000, 2000, 4000, 8000];
     const delay = delays[Math.min(this.#attempt, delays.length - 1)] ?? 1000;
     this.#attempt += 1;
@@ -296,9 +302,33 @@ export class ChatClient {
           extensions: message.extensions ?? [],
           authError: undefined,
           reconnect: undefined,
+          notice: undefined,
+          away: undefined,
         });
+        if (this.#contextLost) {
+          this.#contextLost = false;
+          if (this.#state.items.some((item) => item.stale))
+            this.#updateItems((items) => [
+              ...items,
+              {
+                kind: 'info',
+                id: newId('i'),
+                code: 'context_lost',
+                text: 'You are connected again, but the gateway restarted, so the assistant no longer remembers the earlier messages above (greyed out). Ask again from here.',
+                at: now,
+              },
+            ]);
+        }
+        this.#flushQueued();
         return;
       case 'auth_error':
+        // Signed in before and the admin stopped the gateway: keep the credentials (memory only) and try again by itself.
+        if (message.code === 'GATEWAY_STOPPED' && this.#state.identity && this.#credentials) {
+          this.#set({ away: { code: 'stopped', message: message.message } });
+          this.#closeSocket();
+          this.#scheduleReconnect();
+          return;
+        }
         this.#credentials = undefined;
         this.#set({ status: 'connected', authError: { code: message.code, message: message.message } });
         return;
@@ -318,6 +348,7 @@ export class ChatClient {
           authError: undefined,
         }));
         if (message.running_query_id) this.#assistant(message.running_query_id);
+        this.#flushQueued();
         return;
       case 'processing':
         if (message.query_id) this.#assistant(message.query_id);
@@ -364,7 +395,12 @@ export class ChatClient {
         // After a resume the chip may not be known yet: the question brings it back.
         if (message.call_id)
           this.#updateChip(message.query_id, message.call_id, (chip) => ({
-            ...(chip ?? { callId: message.call_id!, tool: message.tool, args: message.args, ...(message.title ? { title: message.title } : {}) }),
+            ...(chip ?? {
+              callId: message.call_id!,
+              tool: message.tool,
+              args: message.args,
+              ...(message.title ? { title: message.title } : {}),
+            }),
             status: 'awaiting_approval',
           }));
         this.#set({
@@ -390,7 +426,9 @@ export class ChatClient {
         if (message.approved && callId && queryId)
           this.#finishAssistant(queryId, (item) => ({
             ...item,
-            tools: item.tools.map((chip) => (chip.callId === callId && chip.status === 'awaiting_approval' ? { ...chip, status: 'running' } : chip)),
+            tools: item.tools.map((chip) =>
+              chip.callId === callId && chip.status === 'awaiting_approval' ? { ...chip, status: 'running' } : chip,
+            ),
           }));
         return;
       }
@@ -404,14 +442,30 @@ export class ChatClient {
           return;
         }
         if (message.code === 'history_cleared') {
-          this.#set({ items: [] });
+          // New chat keeps the old conversation in a list for the session's life (read-only: the assistant forgot it).
+          this.#set((state) => {
+            const first = state.items.find((item) => item.kind === 'user');
+            if (!first) return { items: [] };
+            const title = first.text.length > 60 ? `${first.text.slice(0, 60)}…` : first.text;
+            const archived = [...(state.archived ?? []), { id: newId('c'), title, at: first.at, items: state.items }].slice(-20);
+            return { items: [], archived };
+          });
           return;
         }
-        if (message.code === 'shutdown' || message.code === 'kicked' || message.code === 'idle_expired' || message.code === 'stopped') {
-          this.#set({ notice: { tone: message.code === 'shutdown' ? 'info' : 'error', message: message.message } });
+        if (message.code === 'shutdown' || message.code === 'stopped') {
+          this.#set({ away: { code: message.code, message: message.message }, notice: undefined });
+          return;
+        }
+        if (message.code === 'kicked' || message.code === 'idle_expired') {
+          this.#set({ notice: { tone: 'error', message: message.message } });
           return;
         }
         if (message.code === 'goodbye') return;
+        if (message.code === 'budget_warning') {
+          // A spending limit at 80%: a banner that stays, so the teammate sees it while they chat.
+          this.#set({ notice: { tone: 'warning', message: message.message } });
+          return;
+        }
         this.#updateItems((items) => [
           ...items,
           { kind: 'info', id: newId('i'), text: message.message, at: now, ...(message.code ? { code: message.code } : {}) },
@@ -421,10 +475,9 @@ export class ChatClient {
         if (message.code === 'RESUME_FAILED') {
           this.#forgetResume();
           if (this.#credentials) {
-            this.#updateItems((items) => [
-              ...items,
-              { kind: 'info', id: newId('i'), text: 'The earlier session had ended, so a new one was started.', at: now },
-            ]);
+            // A new session starts with an empty memory: grey out what it no longer knows (said once signed in).
+            this.#contextLost = true;
+            this.#updateItems((items) => items.map((item) => (item.stale ? item : { ...item, stale: true })));
             this.#authenticate();
           } else {
             this.#set({
@@ -456,12 +509,40 @@ export class ChatClient {
   /** Asks a question. False when not signed in or a question is already running. */
   ask(text: string): boolean {
     const content = text.trim();
+    // Signed in but the connection is away: keep the question and send it once back.
+    if (content && this.#state.identity && this.#isAway() && !this.#state.queued) {
+      this.#set({ queued: content });
+      return true;
+    }
     if (!content || this.#state.status !== 'ready' || this.#state.runningQueryId) return false;
+    // The text commands `/help` advertises: handled as the buttons are, so the composer never waits for an answer that does not come.
+    const command = content.toLowerCase();
+    if (command === 'clear') {
+      this.clear();
+      return true;
+    }
+    if (command === 'quit') {
+      this.signOut();
+      return true;
+    }
     const queryId = newId('q');
     if (!this.#send({ type: 'query', content, query_id: queryId })) return false;
     this.#updateItems((items) => [...items, { kind: 'user', id: `u-${queryId}`, text: content, at: this.#now() }]);
     this.#set({ runningQueryId: queryId });
     return true;
+  }
+
+  #isAway(): boolean {
+    const status = this.#state.status;
+    return status === 'reconnecting' || status === 'connecting' || status === 'authenticating';
+  }
+
+  /** Sends the question kept while the connection was away (once ready and idle). */
+  #flushQueued(): void {
+    const queued = this.#state.queued;
+    if (!queued || this.#state.status !== 'ready' || this.#state.runningQueryId) return;
+    this.#set({ queued: undefined });
+    this.ask(queued);
   }
 
   /**
@@ -505,7 +586,11 @@ export class ChatClient {
     this.#replace({ ...initialChatState, accessCodeRequired: this.#state.accessCodeRequired });
     const socket = this.#socket;
     this.#socket = undefined;
-    setTimeout(() => socket?.close(1000, 'signed out'), 200);
+    setTimeout(() => {
+      socket?.close(1000, 'signed out');
+      // The server is still there: learn again what it needs, so the sign-in form says "ready to sign in", not "offline".
+      if (this.#listeners.size > 0) this.probe();
+    }, 200);
   }
 
   /** Back to the sign-in form after the server ended the session. */

@@ -30,10 +30,10 @@ export interface ToolChip {
 
 /** One entry of the visible conversation. */
 export type ChatItem =
-  | { kind: 'user'; id: string; text: string; at: number }
-  | { kind: 'assistant'; id: string; text: string; streaming: boolean; cancelled?: boolean; tools: ToolChip[]; at: number }
-  | { kind: 'info'; id: string; text: string; code?: string; at: number }
-  | { kind: 'error'; id: string; text: string; code: ErrorCode; at: number };
+  | { kind: 'user'; id: string; text: string; at: number; stale?: boolean }
+  | { kind: 'assistant'; id: string; text: string; streaming: boolean; cancelled?: boolean; tools: ToolChip[]; at: number; stale?: boolean }
+  | { kind: 'info'; id: string; text: string; code?: string; at: number; stale?: boolean }
+  | { kind: 'error'; id: string; text: string; code: ErrorCode; at: number; stale?: boolean };
 
 /** An approval question waiting for the user. */
 export interface PendingApproval {
@@ -75,6 +75,24 @@ export interface ChatState {
   notice?: { tone: 'warning' | 'error' | 'info'; message: string; expiresAt?: number };
   /** While reconnecting: which attempt, and when the next one starts (ms since epoch). */
   reconnect?: { attempt: number; at: number };
+  /**
+   * Why the server is away, in its own words (the admin stopped the gateway, it is shutting
+   * down): shown while reconnecting, cleared once signed in again.
+   */
+  away?: { code: 'stopped' | 'shutdown'; message: string };
+  /** A question written while the connection was away: sent as soon as the session is back. */
+  queued?: string;
+  /** Earlier conversations of this session (New chat keeps them here, read-only, until sign-out), oldest first. */
+  archived?: ArchivedChat[];
+}
+
+/** A conversation put aside by New chat: the assistant no longer remembers it, the page still shows it. */
+export interface ArchivedChat {
+  id: string;
+  /** The first question, shortened. */
+  title: string;
+  at: number;
+  items: ChatItem[];
 }
 
 export const initialChatState: ChatState = { status: 'offline', extensions: [], accessCodeRequired: false, items: [] };

@@ -35,6 +35,16 @@ export function InvitePage({ settingsLink }: { settingsLink?: ReactNode }) {
           </div>
         </div>
       )}
+      {invite.exposed && !invite.tls && (
+        <div className="callout callout-danger" role="alert" data-testid="invite-cleartext">
+          <Icon name="warning" />
+          <div>
+            <strong>TLS is off: keys cross the LAN in clear.</strong> Anyone on this network can read teammates' Tallyfy API keys, the access code and the admin token. Turn HTTPS
+            back on in Settings → Network (or start without <code>--no-tls</code>).
+            {settingsLink && <div className="callout-action">{settingsLink}</div>}
+          </div>
+        </div>
+      )}
       {!invite.running && (
         <div className="callout callout-danger" role="status">
           <Icon name="power" />
@@ -50,7 +60,7 @@ export function InvitePage({ settingsLink }: { settingsLink?: ReactNode }) {
         </div>
         <div className="card invite-main">
           <h2 className="card-title">Link</h2>
-          <div className="copy-row">
+          <div className="copy-row copy-row-wrap">
             <code className="link" data-testid="invite-url">
               {invite.url}
             </code>
@@ -66,6 +76,22 @@ export function InvitePage({ settingsLink }: { settingsLink?: ReactNode }) {
                 <CopyButton text={invite.accessCode} label="Copy code" />
               </div>
               <p className="muted small">The link carries the code, so teammates who use it do not need to type it. Regenerate it in Settings to lock everyone else out.</p>
+            </>
+          )}
+          {invite.tls && (
+            <>
+              <h2 className="card-title">Certificate fingerprint (SHA-256)</h2>
+              <div className="copy-row copy-row-wrap">
+                <code className="link fingerprint" data-testid="invite-fingerprint">
+                  {invite.tls.fingerprint256}
+                </code>
+                <CopyButton text={invite.tls.fingerprint256} label="Copy fingerprint" />
+              </div>
+              <p className="muted small">
+                {invite.tls.selfSigned
+                  ? 'The gateway uses its own certificate, so the browser warns the first time. Send teammates this fingerprint another way (chat, in person); they open the certificate from the address bar, compare its SHA-256 fingerprint, and accept the warning only if it matches.'
+                  : 'The gateway uses your certificate; browsers that trust its issuer show no warning. The fingerprint lets anyone check they reached this gateway.'}
+              </p>
             </>
           )}
           {invite.urls.length > 1 && (

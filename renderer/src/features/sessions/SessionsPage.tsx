@@ -103,7 +103,7 @@ export function SessionsPage({ emptyAction }: { emptyAction?: ReactNode }) {
             aria-label={`Disconnect ${row.original.user?.name ?? 'session'}`}
             data-testid="kick"
           >
-            Kick
+            Disconnect
           </button>
         ),
       }),

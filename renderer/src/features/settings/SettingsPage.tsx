@@ -15,9 +15,13 @@ import { useAction, useLiveRoute } from '../../lib/api/useLive';
 import { useRoute } from '../../lib/api/useRoute';
 
 import { SecretField } from './SecretField';
+import { SpendLimitsSection } from './SpendLimitsSection';
+import { ToolPolicySection } from './ToolPolicySection';
 
 interface Draft {
   host: string;
+  /** Encrypt (HTTPS/WSS): false only when TLS is turned off. */
+  tls: boolean;
   port: string;
   mcpPort: string;
   accessCode: string;
@@ -32,6 +36,7 @@ interface Draft {
 
 const toDraft = (view: SettingsView): Draft => ({
   host: view.host,
+  tls: view.tls !== false,
   port: String(view.port),
   mcpPort: String(view.mcpPort),
   accessCode: view.accessCode ?? '',
@@ -48,6 +53,8 @@ const toDraft = (view: SettingsView): Draft => ({
 function draftToUpdate(view: SettingsView, draft: Draft): Record<string, unknown> {
   const next: Partial<Record<keyof EditableSettings, unknown>> = {
     host: draft.host.trim(),
+    // Checked keeps a saved `true` (TLS on loopback too), else goes back to the default (TLS on the LAN).
+    tls: draft.tls ? (view.tls === true ? true : null) : false,
     port: Number(draft.port),
     mcpPort: Number(draft.mcpPort),
     accessCode: draft.accessCode.trim() === '' ? null : draft.accessCode.trim(),
@@ -62,7 +69,7 @@ function draftToUpdate(view: SettingsView, draft: Draft): Record<string, unknown
   };
   const update: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(next)) {
-    const saved = (view as Record<string, unknown>)[key] ?? (key === 'accessCode' ? null : key === 'tallyfyOrgId' ? '' : undefined);
+    const saved = (view as Record<string, unknown>)[key] ?? (key === 'accessCode' || key === 'tls' ? null : key === 'tallyfyOrgId' ? '' : undefined);
     if (JSON.stringify(value) !== JSON.stringify(saved)) update[key] = value;
   }
   const secrets: Record<string, string | null> = {};
@@ -74,6 +81,7 @@ function draftToUpdate(view: SettingsView, draft: Draft): Record<string, unknown
 
 const labels: Record<string, string> = {
   host: 'bind address',
+  tls: 'HTTPS (TLS)',
   port: 'gateway port',
   mcpPort: 'MCP port',
   accessCode: 'access code',
@@ -245,6 +253,27 @@ export function SettingsPage({ gatewayControl }: { gatewayControl?: ReactNode })
             ))}
           </select>
         </Field>
+        {!/^127\./.test(draft.host) && (
+          <Field
+            label="Encryption"
+            locked={locked('tls')}
+            error={errors.tls}
+            hint="Teammates open an https:// link. The certificate is self-signed: they check its SHA-256 fingerprint (shown under Gateway and on the Invite page) before accepting the browser's warning."
+          >
+            <span className="choice-inline">
+              <input type="checkbox" checked={draft.tls} onChange={(event) => set('tls', event.target.checked)} disabled={locked('tls')} data-testid="settings-tls" />{' '}
+              Use HTTPS and WSS (TLS) on the LAN
+            </span>
+          </Field>
+        )}
+        {!/^127\./.test(draft.host) && !draft.tls && (
+          <div className="callout callout-danger" role="alert" data-testid="settings-cleartext-warning">
+            <Icon name="warning" />
+            <div>
+              <strong>Without TLS, keys cross the LAN in clear.</strong> Anyone on the same network can read teammates' Tallyfy API keys, the access code and the admin token.
+            </div>
+          </div>
+        )}
         <div className="field-row">
           <Field label="Gateway port" locked={locked('port')} error={errors.port}>
             <input type="number" min={0} max={65535} value={draft.port} onChange={(event) => set('port', event.target.value)} disabled={locked('port')} />
@@ -340,6 +369,9 @@ export function SettingsPage({ gatewayControl }: { gatewayControl?: ReactNode })
           testId="settings-tallyfy-key"
         />
       </Section>
+
+      <SpendLimitsSection view={view} />
+      <ToolPolicySection view={view} />
     </section>
   );
 }

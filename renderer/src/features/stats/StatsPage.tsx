@@ -1,20 +1,32 @@
-import { useMemo } from 'react';
+import { lazy, Suspense, useMemo } from 'react';
 
 import type { StatsView } from '../../../../shared/types/stats';
 import { EmptyState } from '../../components/EmptyState';
 import { KpiCard } from '../../components/KpiCard';
 import { PageHeader } from '../../components/PageHeader';
 import { PageLoading } from '../../components/PageLoading';
-import { UPlotChart } from '../../components/UPlotChart';
 import { useLiveRoute } from '../../lib/api/useLive';
 import { formatDuration, formatMs, formatNumber, formatUsd } from '../../lib/format';
+
+import { errorLabel } from './errorWords';
+
+// uPlot loads with the first chart: the overview shows these KPIs without it.
+const UPlotChart = lazy(() => import('../../components/UPlotChart').then((m) => ({ default: m.UPlotChart })));
 
 /** The headline numbers (also used on the overview). */
 export function StatsKpis({ stats }: { stats: StatsView }) {
   return (
     <div className="kpis">
-      <KpiCard label="Active sessions" value={<span data-testid="kpi-active">{stats.active}</span>} detail={`${stats.authenticated} signed in · peak ${stats.peak}`} />
-      <KpiCard label="Queries" value={<span data-testid="kpi-queries">{formatNumber(stats.queries)}</span>} detail={`${stats.queriesPerMinute} in the last minute`} />
+      <KpiCard
+        label="Active sessions"
+        value={<span data-testid="kpi-active">{stats.active}</span>}
+        detail={`${stats.authenticated} signed in · peak ${stats.peak}`}
+      />
+      <KpiCard
+        label="Queries"
+        value={<span data-testid="kpi-queries">{formatNumber(stats.queries)}</span>}
+        detail={`${stats.queriesPerMinute} in the last minute`}
+      />
       <KpiCard label="Latency p50 / p95" value={`${formatMs(stats.latencyP50Ms)}`} detail={`p95 ${formatMs(stats.latencyP95Ms)}`} />
       <KpiCard label="Estimated cost" value={formatUsd(stats.totalCostUsd)} detail={`${stats.model} list prices`} />
       <KpiCard label="Uptime" value={formatDuration(stats.uptimeSeconds * 1000)} detail={`${stats.sessionsTotal} sessions since start`} />
@@ -22,7 +34,13 @@ export function StatsKpis({ stats }: { stats: StatsView }) {
   );
 }
 
-function BarList({ rows, empty }: { rows: { key: string; label: string; value: number; detail?: string; danger?: boolean }[]; empty: string }) {
+function BarList({
+  rows,
+  empty,
+}: {
+  rows: { key: string; label: string; value: number; detail?: string; danger?: boolean }[];
+  empty: string;
+}) {
   const max = Math.max(1, ...rows.map((row) => row.value));
   if (rows.length === 0) return <p className="muted">{empty}</p>;
   return (
@@ -53,10 +71,23 @@ export function StatsPage() {
   const series = useMemo(() => {
     if (!stats) return undefined;
     const last = stats.series.at(-1);
-    return [...stats.series, { at: stats.now, active: stats.active, queriesPerMinute: stats.queriesPerMinute, p50: last?.p50 ?? stats.latencyP50Ms, p95: last?.p95 ?? stats.latencyP95Ms, errorsPerMinute: last?.errorsPerMinute ?? 0 }];
+    return [
+      ...stats.series,
+      {
+        at: stats.now,
+        active: stats.active,
+        queriesPerMinute: stats.queriesPerMinute,
+        p50: last?.p50 ?? stats.latencyP50Ms,
+        p95: last?.p95 ?? stats.latencyP95Ms,
+        errorsPerMinute: last?.errorsPerMinute ?? 0,
+      },
+    ];
   }, [stats]);
   const times = useMemo(() => series?.map((sample) => sample.at) ?? [], [series]);
-  const activeSeries = useMemo(() => [{ label: 'Active sessions', color: '#0f7b5f', values: series?.map((sample) => sample.active) ?? [], fill: true }], [series]);
+  const activeSeries = useMemo(
+    () => [{ label: 'Active sessions', color: '#0f7b5f', values: series?.map((sample) => sample.active) ?? [], fill: true }],
+    [series],
+  );
   const querySeries = useMemo(
     () => [
       { label: 'Queries / min', color: '#3b5bdb', values: series?.map((sample) => sample.queriesPerMinute) ?? [] },
@@ -76,33 +107,45 @@ export function StatsPage() {
   }
   return (
     <section className="page" aria-label="Stats">
-      <PageHeader title="Stats" description="Since the gateway started · charts cover the last hour, sampled every 10 seconds" />
+      <PageHeader title="Stats" description="Since the gateway started · charts cover up to the last hour (at least ten minutes), sampled every 10 seconds" />
       <StatsKpis stats={stats} />
-      <div className="grid-3">
-        <div className="card">
-          <h2 className="card-title">Active sessions</h2>
-          <UPlotChart times={times} series={activeSeries} />
+      <Suspense fallback={<p className="muted">Loading charts…</p>}>
+        <div className="grid-3">
+          <div className="card">
+            <h2 className="card-title">Active sessions</h2>
+            <UPlotChart times={times} series={activeSeries} />
+          </div>
+          <div className="card">
+            <h2 className="card-title">Queries and errors per minute</h2>
+            <UPlotChart times={times} series={querySeries} />
+          </div>
+          <div className="card">
+            <h2 className="card-title">Latency</h2>
+            <UPlotChart times={times} series={latencySeries} format={formatMs} />
+          </div>
         </div>
-        <div className="card">
-          <h2 className="card-title">Queries and errors per minute</h2>
-          <UPlotChart times={times} series={querySeries} />
-        </div>
-        <div className="card">
-          <h2 className="card-title">Latency</h2>
-          <UPlotChart times={times} series={latencySeries} format={formatMs} />
-        </div>
-      </div>
+      </Suspense>
       <div className="grid-3">
         <div className="card">
           <h2 className="card-title">Tool calls by tool</h2>
           <BarList
-            rows={stats.toolCalls.slice(0, 12).map((row) => ({ key: row.tool, label: row.tool, value: row.count, ...(row.errors ? { detail: `${row.errors} failed` } : {}) }))}
+            rows={stats.toolCalls
+              .slice(0, 12)
+              .map((row) => ({
+                key: row.tool,
+                label: row.tool,
+                value: row.count,
+                ...(row.errors ? { detail: `${row.errors} failed` } : {}),
+              }))}
             empty="No tool calls yet."
           />
         </div>
         <div className="card">
           <h2 className="card-title">Errors by kind</h2>
-          <BarList rows={stats.errors.map((row) => ({ key: row.kind, label: row.kind, value: row.count, danger: true }))} empty="No errors so far." />
+          <BarList
+            rows={stats.errors.map((row) => ({ key: row.kind, label: errorLabel(row.kind), value: row.count, danger: true }))}
+            empty="No errors so far."
+          />
         </div>
         <div className="card">
           <h2 className="card-title">Tokens and cost by user</h2>
@@ -127,7 +170,9 @@ export function StatsPage() {
                       {user.name}
                       <div className="muted small">{user.email}</div>
                     </td>
-                    <td className="num">{formatNumber(user.usage.inputTokens + user.usage.cacheReadTokens + user.usage.cacheWriteTokens, true)}</td>
+                    <td className="num">
+                      {formatNumber(user.usage.inputTokens + user.usage.cacheReadTokens + user.usage.cacheWriteTokens, true)}
+                    </td>
                     <td className="num">{formatNumber(user.usage.outputTokens, true)}</td>
                     <td className="num">{formatUsd(user.costUsd)}</td>
                   </tr>

@@ -19,6 +19,11 @@ export function setAdminToken(token: string): void {
   sessionStorage.setItem(tokenKey, token);
 }
 
+/** Forgets a token the server refused. */
+export function forgetAdminToken(): void {
+  sessionStorage.removeItem(tokenKey);
+}
+
 /**
  * The admin bridge over HTTP (`POST /admin/api/<route>`) and a WebSocket for events
  * (`/admin/events`), for the headless server's browser admin view.

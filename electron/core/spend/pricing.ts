@@ -9,8 +9,15 @@ export interface ModelPrice {
 }
 
 /**
+ * The day the prices below were copied from Anthropic's public price list. Update the table and
+ * this date together (docs/spend.md); the Usage page shows it.
+ */
+export const pricesAsOf = '2026-12-07';
+
+/**
  * Public list prices per model family (US$ per million tokens), for an estimate only; the bill
  * is Anthropic's. Matched by the first family name the model id contains; default Sonnet.
+ * Cache writes are the 5-minute ephemeral rate (1.25 × input); cache reads 0.1 × input.
  */
 export const modelPrices: Record<'opus' | 'sonnet' | 'haiku', ModelPrice> = {
   opus: { input: 15, output: 75, cacheRead: 1.5, cacheWrite: 18.75 },
@@ -26,11 +33,19 @@ export function priceOf(model: string): ModelPrice {
   return modelPrices.sonnet;
 }
 
+/** The price of `usage` with `model`, US dollars, unrounded (the spend ledger sums these). */
+export function priceUsd(usage: Usage, model: string): number {
+  const price = priceOf(model);
+  return (
+    (usage.inputTokens * price.input +
+      usage.outputTokens * price.output +
+      usage.cacheReadTokens * price.cacheRead +
+      usage.cacheWriteTokens * price.cacheWrite) /
+    1_000_000
+  );
+}
+
 /** Estimated cost of `usage` with `model`, US dollars, rounded to 1/10,000. */
 export function estimateCost(usage: Usage, model: string): number {
-  const price = priceOf(model);
-  const dollars =
-    (usage.inputTokens * price.input + usage.outputTokens * price.output + usage.cacheReadTokens * price.cacheRead + usage.cacheWriteTokens * price.cacheWrite) /
-    1_000_000;
-  return Math.round(dollars * 10_000) / 10_000;
+  return Math.round(priceUsd(usage, model) * 10_000) / 10_000;
 }

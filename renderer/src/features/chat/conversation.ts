@@ -1,0 +1,74 @@
+import type { ChatIdentity, ChatItem } from './chatState';
+
+/**
+ * Copies `text` to the clipboard. The async Clipboard API needs a secure context, which a LAN
+ * `http://` page is not, so it falls back to a hidden textarea and `execCommand('copy')`.
+ * Resolves true when the text was copied.
+ */
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch {
+    // Fall through to the old way.
+  }
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.style.position = 'fixed';
+  area.style.opacity = '0';
+  document.body.append(area);
+  area.select();
+  let copied: boolean;
+  try {
+    copied = document.execCommand('copy');
+  } catch {
+    copied = false;
+  }
+  area.remove();
+  return copied;
+}
+
+/** The conversation as a Markdown document (questions, answers with their tool calls, notes). */
+export function conversationMarkdown(items: readonly ChatItem[], identity: ChatIdentity | undefined, now = Date.now()): string {
+  const lines: string[] = [`# Tallyfy Assistant conversation`, ''];
+  if (identity)
+    lines.push(`${identity.user.name} · ${identity.org.name ?? identity.org.id} · exported ${new Date(now).toLocaleString()}`, '');
+  for (const item of items) {
+    const when = new Date(item.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    switch (item.kind) {
+      case 'user':
+        lines.push(`## You (${when})`, '', item.text, '');
+        break;
+      case 'assistant':
+        lines.push(`## Assistant (${when})`, '');
+        for (const chip of item.tools)
+          lines.push(`- Tool: \`${chip.tool}\` (${chip.status}${chip.durationMs !== undefined ? `, ${chip.durationMs} ms` : ''})`);
+        if (item.tools.length) lines.push('');
+        lines.push(item.text || '_(no answer)_', '');
+        if (item.cancelled) lines.push('_Stopped._', '');
+        break;
+      case 'info':
+        lines.push(`> ${item.text.replace(/\n/g, '\n> ')}`, '');
+        break;
+      case 'error':
+        lines.push(`> **Error:** ${item.text}`, '');
+        break;
+    }
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** Offers `text` as a file download. */
+export function downloadText(name: string, type: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
