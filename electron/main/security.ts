@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 
 import { shell, type WebContents } from 'electron';
 
-import { isLoopbackHost } from '../core/net/loopback';
+import { isLoopbackHost } from '../core';
 
 /**
  * Content Security Policy for the app's pages: only the app's own scripts; connections only to

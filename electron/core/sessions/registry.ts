@@ -1,6 +1,6 @@
 import type { AuditEntry } from '../../../shared/types/audit';
 import type { GatewayStats } from '../../../shared/types/gatewayStats';
-import type { ClientKind, SessionSnapshot, Usage } from '../../../shared/types/session';
+import type { ClientKind, SessionSnapshot } from '../../../shared/types/session';
 import type { Logger } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
 
