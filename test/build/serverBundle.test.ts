@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -25,7 +26,8 @@ function bareImports(): Map<string, string> {
           .join('\n');
         for (const match of code.matchAll(/(?:^import\s[^'"]*?from\s*|^import\s*|\bimport\(\s*|\brequire\(\s*)["']([^"'.][^"']*)["']/gm)) {
           const specifier = match[1]!;
-          if (!specifier.startsWith('node:')) found.set(specifier, path);
+          // Node's own modules, with or without the `node:` prefix (some dependencies write `require('stream')`).
+          if (!specifier.startsWith('node:') && !builtinModules.includes(specifier)) found.set(specifier, path);
         }
       }
     }

@@ -42,6 +42,8 @@ describe('abuse limits', () => {
     const started = await gateway({ http: { headersTimeoutMs: 1000 } });
     const socket = connect(started.port, '127.0.0.1');
     sockets.push(socket);
+    // The server may cut the socket between two trickled bytes: that write then fails with EPIPE, which is the point.
+    socket.on('error', () => undefined);
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     const began = Date.now();
     socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n');
