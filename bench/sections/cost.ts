@@ -8,6 +8,7 @@ import type { ToolHost } from '../../electron/core/mcp/toolHost';
 import { createTallyfyClient } from '../../electron/core/tallyfy';
 import { startFakeAnthropic } from '../../test/fakes/anthropic/fakeAnthropic';
 import { stubOrgId, stubTallyfyFetch, stubToken } from '../lib/stubTallyfy';
+import { withoutCaching } from '../lib/withoutCaching';
 
 /** Anthropic's billing multipliers for input: cache writes (5-minute TTL) 1.25×, cache reads 0.1×. */
 const cacheWriteMultiplier = 1.25;
@@ -51,42 +52,45 @@ const scriptedQuestions = [
   'One last look at my tasks, please.',
 ];
 
-/** Strips every `cache_control` from a JSON request body: the same conversation without prompt caching. */
-function withoutCaching(base: typeof fetch): typeof fetch {
-  return async (input, init) => {
-    if (typeof init?.body === 'string' && init.body.includes('cache_control')) {
-      const strip = (value: unknown): unknown => {
-        if (Array.isArray(value)) return value.map(strip);
-        if (value && typeof value === 'object') {
-          const out: Record<string, unknown> = {};
-          for (const [key, inner] of Object.entries(value)) if (key !== 'cache_control') out[key] = strip(inner);
-          return out;
-        }
-        return value;
-      };
-      return base(input, { ...init, body: JSON.stringify(strip(JSON.parse(init.body))) });
-    }
-    return base(input, init);
-  };
-}
-
 async function converse(url: string, host: ToolHost, caching: boolean): Promise<ConversationUsage> {
   const logger = createLogger({ secrets: new SecretRegistry(), destination: null, level: 'warn' });
   const base = globalThis.fetch.bind(globalThis);
-  const agent = createAgent({ apiKey: 'sk-bench', baseURL: url, logger, approvalPolicy: 'never', fetch: caching ? base : withoutCaching(base) });
+  const agent = createAgent({
+    apiKey: 'sk-bench',
+    baseURL: url,
+    logger,
+    approvalPolicy: 'never',
+    fetch: caching ? base : withoutCaching(base),
+  });
   const conversation = agent.createConversation();
-  const user = { name: 'Alice Admin', email: 'alice@acme.test', role: 'admin', orgId: stubOrgId, orgName: 'Acme Operations', timezone: 'UTC' };
-  const total: ConversationUsage = { requests: 0, inputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0, outputTokens: 0, billedInputEquivalent: 0 };
+  const user = {
+    name: 'Alice Admin',
+    email: 'alice@acme.test',
+    role: 'admin',
+    orgId: stubOrgId,
+    orgName: 'Acme Operations',
+    timezone: 'UTC',
+  };
+  const total: ConversationUsage = {
+    requests: 0,
+    inputTokens: 0,
+    cacheWriteTokens: 0,
+    cacheReadTokens: 0,
+    outputTokens: 0,
+    billedInputEquivalent: 0,
+  };
   for (const query of scriptedQuestions) {
     const result = await agent.run({ conversation, query, tools: host, user });
-    if (result.toolCalls.length !== 1 || result.rounds !== 2) throw new Error(`cost: expected one tool call in two rounds, got ${result.toolCalls.length} in ${result.rounds}`);
+    if (result.toolCalls.length !== 1 || result.rounds !== 2)
+      throw new Error(`cost: expected one tool call in two rounds, got ${result.toolCalls.length} in ${result.rounds}`);
     total.requests += result.rounds;
     total.inputTokens += result.usage.inputTokens;
     total.cacheWriteTokens += result.usage.cacheWriteTokens;
     total.cacheReadTokens += result.usage.cacheReadTokens;
     total.outputTokens += result.usage.outputTokens;
   }
-  total.billedInputEquivalent = total.inputTokens + cacheWriteMultiplier * total.cacheWriteTokens + cacheReadMultiplier * total.cacheReadTokens;
+  total.billedInputEquivalent =
+    total.inputTokens + cacheWriteMultiplier * total.cacheWriteTokens + cacheReadMultiplier * total.cacheReadTokens;
   return total;
 }
 

@@ -18,6 +18,7 @@ import { sandboxOrgs, sandboxTokens } from '../../electron/core/tallyfy/sandbox/
 import { startSandbox } from '../../electron/core/tallyfy/sandbox/server';
 import { startFakeAnthropic } from '../../test/fakes/anthropic/fakeAnthropic';
 import { createScenario, scenarioTurns } from '../../test/fakes/anthropic/scenario';
+import { withoutCaching } from '../lib/withoutCaching';
 
 /** Anthropic's input billing: cache writes (5-minute TTL) 1.25×, cache reads 0.1× of plain input. */
 const cacheWriteMultiplier = 1.25;
@@ -54,25 +55,6 @@ export interface ToolEconomyResult {
   ratioToTodayCached: number;
   /** The scenario's answers are the same with lean results as with raw ones. */
   answersUnchanged: boolean;
-}
-
-/** Strips every `cache_control` from a JSON request body: the same conversation without prompt caching. */
-function withoutCaching(base: typeof fetch): typeof fetch {
-  return async (input, init) => {
-    if (typeof init?.body === 'string' && init.body.includes('cache_control')) {
-      const strip = (value: unknown): unknown => {
-        if (Array.isArray(value)) return value.map(strip);
-        if (value && typeof value === 'object') {
-          const out: Record<string, unknown> = {};
-          for (const [key, inner] of Object.entries(value)) if (key !== 'cache_control') out[key] = strip(inner);
-          return out;
-        }
-        return value;
-      };
-      return base(input, { ...init, body: JSON.stringify(strip(JSON.parse(init.body))) });
-    }
-    return base(input, init);
-  };
 }
 
 /** Records every raw tool output (for the before/after token count) while passing calls through. */
