@@ -17,8 +17,10 @@ export const mappingFieldTypes = [
   'assignees_form',
 ];
 const stepTypes = ['task', 'approval', 'expiring', 'email', 'expiring_email'];
-const stepOperations = ['completed', 'reopened', 'approved', 'rejected', 'acknowledged', 'expired', 'not_assigned'];
-const fieldOperations = [
+/** Tallyfy's automation condition operations on a step. */
+export const stepOperations = ['completed', 'reopened', 'approved', 'rejected', 'acknowledged', 'expired', 'not_assigned'] as const;
+/** Tallyfy's automation condition operations on a form field. */
+export const fieldOperations = [
   'contains',
   'not_contains',
   'equals',
@@ -28,7 +30,7 @@ const fieldOperations = [
   'less_than',
   'is_empty',
   'is_not_empty',
-];
+] as const;
 const verbsOf: Record<string, string[]> = {
   visibility: ['show', 'hide'],
   deadline: ['deadline'],
@@ -138,12 +140,12 @@ export function validateTemplateMapping(mapping: unknown): MappingVerdict {
       const id = String(condition.conditionable_id ?? '').toLowerCase();
       const operation = String(condition.operation ?? '');
       if (type === 'Step') {
-        if (!stepOperations.includes(operation))
+        if (!(stepOperations as readonly string[]).includes(operation))
           errors.push(`${at}: "${operation}" is not a step operation (${stepOperations.join(', ')}).`);
         if (!stepRefs.has(id)) errors.push(`${at}: step "${String(condition.conditionable_id)}" is not in this mapping.`);
         if (condition.statement === null) warnings.push(`${at}: a step condition with a null statement never fires; use "any_time".`);
       } else if (type === 'Capture' || type === 'Prerun') {
-        if (!fieldOperations.includes(operation))
+        if (!(fieldOperations as readonly string[]).includes(operation))
           errors.push(`${at}: "${operation}" is not a field operation (${fieldOperations.join(', ')}).`);
         const known = type === 'Capture' ? captureRefs : prerunRefs;
         if (!known.has(id))

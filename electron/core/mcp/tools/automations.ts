@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AutomationInput } from '../../tallyfy/endpoints/templates';
 import type { Automation, AutomationAction, AutomationCondition } from '../../tallyfy/types';
 import { actionFingerprint, analyzeAutomations, conditionFingerprint, suggestConsolidation } from '../analysis/automationAnalysis';
+import { fieldOperations, stepOperations } from '../analysis/mappingValidation';
 import { defineTool, nestAlias, ToolInputError, ToolLookupError, type Tool } from '../defineTool';
 import { pick } from '../toolOutput';
 
@@ -10,19 +11,6 @@ import { hexId, userId } from './common';
 import { stepOf, templateWithSteps } from './templates';
 
 const templateIdArg = hexId('template');
-
-const stepOperations = ['completed', 'reopened', 'approved', 'rejected', 'acknowledged', 'expired', 'not_assigned'] as const;
-const fieldOperations = [
-  'contains',
-  'not_contains',
-  'equals',
-  'not_equals',
-  'equals_any',
-  'greater_than',
-  'less_than',
-  'is_empty',
-  'is_not_empty',
-] as const;
 
 const conditionArg = z.object({
   subject: z.enum(['step', 'field', 'kickoff']).describe('What the condition watches: a step, a step form field, or a kick-off field.'),
