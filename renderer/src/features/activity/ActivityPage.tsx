@@ -12,6 +12,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
 import { StatusPill, type Tone } from '../../components/StatusPill';
 import { useRoute } from '../../lib/api/useRoute';
+import { downloadText } from '../../lib/download';
 import { formatMs } from '../../lib/format';
 
 import { approvalWords, argsText, statusWords, toCsv, toJsonl } from './auditExport';
@@ -37,17 +38,6 @@ const statusTone: Record<AuditStatus, Tone> = { ok: 'ok', error: 'danger', denie
 
 /** How often the list is asked again while the page is open, ms. */
 const refreshMs = 5000;
-
-function download(name: string, type: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 function stamp(at: number): string {
   const date = new Date(at);
@@ -102,7 +92,7 @@ export function ActivityPage() {
             <button
               type="button"
               className="btn btn-secondary"
-              onClick={() => download(`${fileBase}.csv`, 'text/csv', toCsv(entries))}
+              onClick={() => downloadText(`${fileBase}.csv`, 'text/csv', toCsv(entries))}
               disabled={!entries.length}
               data-testid="export-csv"
             >
@@ -111,7 +101,7 @@ export function ActivityPage() {
             <button
               type="button"
               className="btn btn-secondary"
-              onClick={() => download(`${fileBase}.jsonl`, 'application/x-ndjson', toJsonl(entries))}
+              onClick={() => downloadText(`${fileBase}.jsonl`, 'application/x-ndjson', toJsonl(entries))}
               disabled={!entries.length}
               data-testid="export-jsonl"
             >

@@ -1,10 +1,13 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 
 import './chat.css';
+import { downloadText } from '../../lib/download';
+
 import { ApprovalCard } from './ApprovalCard';
 import type { ChatClient } from './chatClient';
 import { Composer } from './Composer';
-import { conversationMarkdown, downloadText } from './conversation';
+
+import { conversationMarkdown } from './conversation';
 import { MessageList } from './MessageList';
 import { useChatState } from './useChat';
 

@@ -60,15 +60,3 @@ export function conversationMarkdown(items: readonly ChatItem[], identity: ChatI
   }
   return `${lines.join('\n').trimEnd()}\n`;
 }
-
-/** Offers `text` as a file download. */
-export function downloadText(name: string, type: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}

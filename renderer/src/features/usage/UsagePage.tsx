@@ -6,6 +6,7 @@ import { KpiCard } from '../../components/KpiCard';
 import { PageHeader } from '../../components/PageHeader';
 import { PageLoading } from '../../components/PageLoading';
 import { useRoute } from '../../lib/api/useRoute';
+import { downloadText } from '../../lib/download';
 import { formatNumber, formatUsd } from '../../lib/format';
 
 import { usageCsv } from './usageCsv';
@@ -21,18 +22,6 @@ const tokens = (row: { inputTokens: number; outputTokens: number; cacheReadToken
 
 const resetDate = (at: number): string =>
   new Date(at).toLocaleString(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
-
-/** Saves the report's rows as `usage-FROM-TO.csv`. */
-function download(report: UsageReport): void {
-  const url = URL.createObjectURL(new Blob([usageCsv(report)], { type: 'text/csv;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = `usage-${report.from}-${report.to}.csv`;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 function MonthCard({ report }: { report: UsageReport }) {
   const { spentUsd, limitUsd, resetsAt } = report.gatewayMonth;
@@ -113,7 +102,7 @@ export function UsagePage() {
             <button
               type="button"
               className="btn btn-secondary"
-              onClick={() => download(data)}
+              onClick={() => downloadText(`usage-${data.from}-${data.to}.csv`, 'text/csv;charset=utf-8', usageCsv(data))}
               disabled={data.days.length === 0}
               data-testid="usage-csv"
             >
