@@ -14,7 +14,13 @@ import { launchChromium, screenshotDir } from './support';
 
 const docsShots = join(repoRoot, 'docs/screenshots');
 const dataDir = mkdtempSync(join(tmpdir(), 'gw-admin-e2e-'));
-const env = (fake: FakeAnthropic) => ({ ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'x', GATEWAY_DATA_DIR: dataDir, TALLYFY_API_KEY: '', TALLYFY_ORG_ID: '' });
+const env = (fake: FakeAnthropic) => ({
+  ANTHROPIC_BASE_URL: fake.url,
+  ANTHROPIC_API_KEY: 'x',
+  GATEWAY_DATA_DIR: dataDir,
+  TALLYFY_API_KEY: '',
+  TALLYFY_ORG_ID: '',
+});
 
 let fake: FakeAnthropic;
 let serve: ServeProcess;
@@ -127,7 +133,9 @@ describe('the browser admin at /admin', () => {
     carol.send({ type: 'query', content: 'What tasks are assigned to me?' });
     await carol.next('response', 15_000);
     await expect.poll(async () => Number(await queries.textContent()), { timeout: 5000 }).toBe(before + 1);
-    await expect.poll(async () => Number(await page.locator('[data-testid="kpi-active"]').textContent()), { timeout: 5000 }).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(async () => Number(await page.locator('[data-testid="kpi-active"]').textContent()), { timeout: 5000 })
+      .toBeGreaterThanOrEqual(2);
     await shot('stats');
   });
 
@@ -150,10 +158,13 @@ describe('the browser admin at /admin', () => {
     await shot('logs');
   });
 
-  it('builds an invite with a link and a QR code', async () => {
+  it('builds an invite with a link, and no phone QR code while only this computer can connect', async () => {
     await open('invite');
-    await page.waitForSelector('[data-testid="invite-qr"]');
+    await page.waitForSelector('[data-testid="invite-url"]');
     expect(await page.locator('[data-testid="invite-url"]').textContent()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    // A phone cannot open 127.0.0.1 of this machine: a QR code for it would only mislead (issue 16).
+    expect(await page.getByText('Only this computer can connect right now.').isVisible()).toBe(true);
+    expect(await page.locator('[data-testid="invite-qr"]').count()).toBe(0);
     await shot('invite');
   });
 

@@ -24,13 +24,16 @@ export function InvitePage({ settingsLink }: { settingsLink?: ReactNode }) {
   }
   return (
     <section className="page" aria-label="Invite">
-      <PageHeader title="Invite teammates" description="They open the link, sign in with their own Tallyfy API key, and chat. Nothing to install." />
+      <PageHeader
+        title="Invite teammates"
+        description="They open the link, sign in with their own Tallyfy API key, and chat. Nothing to install."
+      />
       {!invite.exposed && (
         <div className="callout callout-warn" role="status">
           <Icon name="warning" />
           <div>
-            <strong>Only this computer can connect right now.</strong> The gateway listens on 127.0.0.1. To invite teammates on your network, choose “All networks” as the bind
-            address in Settings and restart.
+            <strong>Only this computer can connect right now.</strong> The gateway listens on 127.0.0.1. To invite teammates on your
+            network, choose “All networks” as the bind address in Settings and restart.
             {settingsLink && <div className="callout-action">{settingsLink}</div>}
           </div>
         </div>
@@ -39,8 +42,8 @@ export function InvitePage({ settingsLink }: { settingsLink?: ReactNode }) {
         <div className="callout callout-danger" role="alert" data-testid="invite-cleartext">
           <Icon name="warning" />
           <div>
-            <strong>TLS is off: keys cross the LAN in clear.</strong> Anyone on this network can read teammates' Tallyfy API keys, the access code and the admin token. Turn HTTPS
-            back on in Settings → Network (or start without <code>--no-tls</code>).
+            <strong>TLS is off: keys cross the LAN in clear.</strong> Anyone on this network can read teammates' Tallyfy API keys, the
+            access code and the admin token. Turn HTTPS back on in Settings → Network (or start without <code>--no-tls</code>).
             {settingsLink && <div className="callout-action">{settingsLink}</div>}
           </div>
         </div>
@@ -53,11 +56,14 @@ export function InvitePage({ settingsLink }: { settingsLink?: ReactNode }) {
           </div>
         </div>
       )}
-      <div className="invite-grid">
-        <div className="card invite-qr">
-          <img src={invite.qrDataUrl} alt={`QR code for ${invite.url}`} width={232} height={232} data-testid="invite-qr" />
-          <p className="muted small">Scan with a phone camera to open the chat.</p>
-        </div>
+      <div className={invite.exposed ? 'invite-grid' : 'invite-grid invite-grid-single'}>
+        {/* A phone cannot reach this machine's 127.0.0.1: no QR code until the gateway is on the LAN. */}
+        {invite.exposed && (
+          <div className="card invite-qr">
+            <img src={invite.qrDataUrl} alt={`QR code for ${invite.url}`} width={232} height={232} data-testid="invite-qr" />
+            <p className="muted small">Scan with a phone camera to open the chat.</p>
+          </div>
+        )}
         <div className="card invite-main">
           <h2 className="card-title">Link</h2>
           <div className="copy-row copy-row-wrap">
@@ -75,7 +81,10 @@ export function InvitePage({ settingsLink }: { settingsLink?: ReactNode }) {
                 </code>
                 <CopyButton text={invite.accessCode} label="Copy code" />
               </div>
-              <p className="muted small">The link carries the code, so teammates who use it do not need to type it. Regenerate it in Settings to lock everyone else out.</p>
+              <p className="muted small">
+                The link carries the code, so teammates who use it do not need to type it. Regenerate it in Settings to lock everyone else
+                out.
+              </p>
             </>
           )}
           {invite.tls && (
