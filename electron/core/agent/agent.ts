@@ -4,6 +4,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming, MessageParam, TextBlockParam } from '@anthropic-ai/sdk/resources/messages/messages';
 import { z } from 'zod';
 
+import { defaultModel } from '../../../shared/types/models';
 import type { Logger } from '../log/logger';
 import type { ToolHost } from '../mcp/toolHost';
 
@@ -16,9 +17,6 @@ import { loadAnthropicSdk } from './sdk';
 import { agentUserSchema, personalContext, sharedInstructions, type AgentUser } from './systemPrompt';
 import { loadCatalog, toolLoadingSchema, toolSearchKindSchema } from './toolParams';
 import { declinedForModel, declinedForUser, defaultToolResultMaxChars, runToolCalls, type ToolRunContext } from './toolRunner';
-
-/** The model used when `ANTHROPIC_MODEL` is not set. */
-export const defaultModel = 'claude-sonnet-5-5';
 
 /** Validated scalar options of {@link createAgent}. */
 export const agentSettingsSchema = z.object({

@@ -1,5 +1,5 @@
 /** The agent: Claude answering with a session's tools. Import from here. */
-export { createAgent, defaultModel, agentSettingsSchema, type Agent, type AgentOptions, type AgentRunInput } from './agent';
+export { createAgent, agentSettingsSchema, type Agent, type AgentOptions, type AgentRunInput } from './agent';
 export { Conversation, type HistoryMessage } from './conversation';
 export { AgentError, type AgentErrorCode } from './errors';
 export type {

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { modelSuggestions } from '../../../shared/types/models';
+
 import { ConfigError, loadConfig, overriddenKeys } from './config';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'gw-config-'));
@@ -13,6 +15,12 @@ describe('loadConfig', () => {
     const { config } = loadConfig([], { GATEWAY_DATA_DIR: dataDir() });
     expect(config).toMatchObject({ host: '127.0.0.1', port: 9001, mcpPort: 9000, sandbox: false, idleTimeoutMinutes: 60 });
     expect(config.tallyfyApiUrl).toBe('https://api.tallyfy.com');
+  });
+
+  it('suggests the default model in Settings → Model (regression: the suggestions left it out)', () => {
+    const { config } = loadConfig([], { GATEWAY_DATA_DIR: dataDir() });
+    expect(config.anthropicModel).toBe('claude-sonnet-5-5');
+    expect(modelSuggestions[0]).toBe(config.anthropicModel);
   });
 
   it('ranks flags over environment over settings file', () => {

@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 
 import { z } from 'zod';
 
+import { defaultModel } from '../../../shared/types/models';
+
 /**
  * The core's configuration. Every value comes, in order of precedence, from a command-line flag,
  * an environment variable, the settings file (`<dataDir>/settings.json`) or the default below.
@@ -41,7 +43,7 @@ export const configSchema = z.object({
   /** Anthropic API base URL (env `ANTHROPIC_BASE_URL`). Default: the SDK's. */
   anthropicBaseUrl: z.url().optional(),
   /** Claude model (env `ANTHROPIC_MODEL`). */
-  anthropicModel: z.string().min(1).default('claude-sonnet-5-5'),
+  anthropicModel: z.string().min(1).default(defaultModel),
   /** Tallyfy REST API base URL (env `TALLYFY_API_URL`). Default `https://api.tallyfy.com`. */
   tallyfyApiUrl: z.url().default('https://api.tallyfy.com'),
   /** The desk user's own Tallyfy token (env `TALLYFY_API_KEY`), for the local chat and stdio. Never lent to LAN sessions. */

@@ -1,5 +1,6 @@
 import { useMemo, useState, type ReactNode } from 'react';
 
+import { modelSuggestions } from '../../../../shared/types/models';
 import {
   settingsUpdateSchema,
   type ApprovalPolicy,
@@ -321,9 +322,9 @@ export function SettingsPage({ gatewayControl }: { gatewayControl?: ReactNode })
         <Field label="Model" locked={locked('anthropicModel')} error={errors.anthropicModel}>
           <input type="text" list="models" value={draft.anthropicModel} onChange={(event) => set('anthropicModel', event.target.value)} disabled={locked('anthropicModel')} />
           <datalist id="models">
-            <option value="claude-sonnet-4-5" />
-            <option value="claude-opus-4-1" />
-            <option value="claude-haiku-4-5" />
+            {modelSuggestions.map((model) => (
+              <option key={model} value={model} />
+            ))}
           </datalist>
         </Field>
         <SecretField
