@@ -23,6 +23,24 @@ describe('loadConfig', () => {
     expect(modelSuggestions[0]).toBe(config.anthropicModel);
   });
 
+  it('says in words what a number option needs (regression: "expected number, received NaN")', () => {
+    const message = (args: string[]): string => {
+      try {
+        loadConfig(args, { GATEWAY_DATA_DIR: dataDir() });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    for (const bad of ['abc', '1.5', '70000', '-1']) {
+      expect(message([`--port=${bad}`])).toBe('--port / GATEWAY_PORT: must be a whole number from 0 to 65535 (0 picks a free port)');
+    }
+    expect(message(['--mcp-port', 'x'])).toMatch(/^--mcp-port \/ GATEWAY_MCP_PORT: must be a whole number/);
+    expect(message(['--idle-timeout', '0'])).toBe('--idle-timeout / GATEWAY_IDLE_TIMEOUT: must be a number of minutes above 0 and at most 1440 (a day)');
+    expect(message(['--idle-timeout', 'soon'])).toMatch(/must be a number of minutes/);
+    expect(message(['--port', '0', '--idle-timeout', '1440'])).toBe('accepted');
+  });
+
   it('ranks flags over environment over settings file', () => {
     const dir = dataDir();
     writeFileSync(join(dir, 'settings.json'), JSON.stringify({ port: 7001, mcpPort: 7000, idleTimeoutMinutes: 5 }));

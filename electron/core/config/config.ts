@@ -11,23 +11,28 @@ import { defaultModel } from '../../../shared/types/models';
  * The core's configuration. Every value comes, in order of precedence, from a command-line flag,
  * an environment variable, the settings file (`<dataDir>/settings.json`) or the default below.
  */
+/** A number option with its rule said in words, whatever the mistake (not a number, a fraction, out of range). */
+function numberOption(rule: string, bounds: { min: number; max: number; whole?: boolean; above?: boolean }) {
+  const base = z.coerce.number({ error: rule }).refine(Number.isFinite, { error: rule });
+  return base.refine((value) => (bounds.above ? value > bounds.min : value >= bounds.min) && value <= bounds.max && (!bounds.whole || Number.isInteger(value)), {
+    error: rule,
+  });
+}
+const portRule = 'must be a whole number from 0 to 65535 (0 picks a free port)';
+
 export const configSchema = z.object({
   /** Interface the gateway binds to. Default `127.0.0.1` (this machine only); `0.0.0.0` exposes it to the LAN. */
   host: z.string().min(1).default('127.0.0.1'),
   /** Gateway port: WebSocket, web chat at `/`, admin at `/admin`, health at `/healthz`. Default 9001; 0 picks a free port. */
-  port: z.coerce.number().int().min(0).max(65535).default(9001),
+  port: numberOption(portRule, { min: 0, max: 65535, whole: true }).default(9001),
   /** MCP Streamable HTTP port, always bound to 127.0.0.1. Default 9000; 0 picks a free port. */
-  mcpPort: z.coerce.number().int().min(0).max(65535).default(9000),
+  mcpPort: numberOption(portRule, { min: 0, max: 65535, whole: true }).default(9000),
   /** Run on the embedded Tallyfy sandbox instead of the real API. Default false. */
   sandbox: z.boolean().default(false),
   /** JSON seed file for the sandbox (docs/sandbox-seed.md). Default: the built-in seed. */
   sandboxSeed: z.string().min(1).optional(),
   /** Minutes a session may stay idle before it is closed. Default 60. */
-  idleTimeoutMinutes: z.coerce
-    .number()
-    .positive()
-    .max(24 * 60)
-    .default(60),
+  idleTimeoutMinutes: numberOption('must be a number of minutes above 0 and at most 1440 (a day)', { min: 0, max: 24 * 60, above: true }).default(60),
   /** Access code teammates must give when the gateway is bound beyond loopback. */
   accessCode: z.string().min(4).max(128).optional(),
   /** Token for the browser admin view at `/admin`. Generated and kept in the settings when absent. */
