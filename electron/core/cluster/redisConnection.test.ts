@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { connectRedis, redactRedisUrl, type ClusterLinkStatus, type RedisConnection } from './redisConnection';
 import { haveRedisServer, startRedisServer, type RedisServer } from './testing/redisServer';
 
-import { connectRedis, redactRedisUrl, type ClusterLinkStatus, type RedisConnection } from './redisConnection';
 
 async function until(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
