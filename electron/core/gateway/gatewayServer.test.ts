@@ -70,12 +70,12 @@ describe('createGatewayServer', () => {
   });
 
   it('offers the local chat only while running and with desk credentials', async () => {
-    let credentials: Credentials | undefined;
-    const gateway = build(() => credentials);
+    const desk: { credentials?: Credentials } = {};
+    const gateway = build(() => desk.credentials);
     expect(gateway.localChat()).toEqual({ available: false, reason: 'The gateway is not running.' });
     await gateway.start();
     expect(gateway.localChat()).toMatchObject({ available: false, reason: expect.stringContaining('Settings') });
-    credentials = { apiKey: 'key', orgId: 'org' };
+    desk.credentials = { apiKey: 'key', orgId: 'org' };
     const local = gateway.localChat();
     expect(local).toMatchObject({ available: true, wsUrl: `ws://127.0.0.1:${gateway.port}/` });
     expect(local.available && local.localToken.length).toBeGreaterThan(20);
