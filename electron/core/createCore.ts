@@ -8,6 +8,7 @@ import { createCoreAdmin, type CoreAdmin } from './admin/coreAdmin';
 import type { Agent } from './agent';
 import { createCoreAgent } from './agent/coreAgent';
 import { AuditTrail } from './audit/auditTrail';
+import { createClusterStores } from './cluster/clusterStores';
 import type { Config } from './config/config';
 import { createLiveConfig } from './config/liveConfig';
 import { coreAddresses, type CoreAddresses } from './coreAddresses';
@@ -122,7 +123,9 @@ export function composeCore(options: CoreOptions): { core: Core; parts: CorePart
     toolHostFactory: options.toolHostFactory,
   });
   const audit = new AuditTrail({ dir: join(config.dataDir, 'audit'), logger }); // every tool call on record
-  const spend = createCoreSpend({ config, settings, logger, agent });
+  // Cluster mode (`--redis`): conversations and spend kept in Redis for every node (docs/scale-out.md); undefined on one node.
+  const clusterStores = createClusterStores(config, { logger, gatewayPort: () => gateway.port });
+  const spend = createCoreSpend({ config, settings, logger, agent, ...(clusterStores ? { store: clusterStores.spend } : {}) });
   const sessions = new SessionRegistry({
     audit,
     secrets,
@@ -131,6 +134,7 @@ export function composeCore(options: CoreOptions): { core: Core; parts: CorePart
     toolHostFactory: tools.toolHostFactory,
     idleTimeoutMinutes: config.idleTimeoutMinutes,
     gate: spend.gate,
+    ...(clusterStores ? { conversations: { store: clusterStores.conversations, node: clusterStores.nodeId } } : {}),
   });
   const tls = gatewayCertificate(config, logger);
   const mcp = mcpHttpService({ port: config.mcpPort, tallyfyApiUrl, logger, secrets, fetch: httpFetch, toolRules: spend.toolRules });
@@ -208,6 +212,7 @@ export function composeCore(options: CoreOptions): { core: Core; parts: CorePart
       sandbox,
       mcp,
       gateway, // stopping it ends every session (peers told the reason, closed with 1001)
+      ...(clusterStores?.service ? [clusterStores.service] : []), // the default node id needs the gateway's port
       { name: 'session reaper', start: () => sessions.start(), stop: (reason) => sessions.close(reason) },
       { name: 'admin', start: () => admin.start(), stop: () => undefined }, // closed first by stop(), whatever started
     ],

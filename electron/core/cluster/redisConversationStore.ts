@@ -45,18 +45,23 @@ return 0`;
  * slot. Commands fail fast while Redis is down (the connection has no offline queue): the caller
  * keeps serving from memory and rewrites when Redis is back.
  */
-export function redisConversationStore(connection: RedisConnection): RedisConversationStore {
-  const { client } = connection;
+export function redisConversationStore(link: RedisConnection | (() => RedisConnection | undefined)): RedisConversationStore {
+  const connection = (): RedisConnection => {
+    const current = typeof link === 'function' ? link() : link;
+    if (!current) throw new Error('not connected to the cluster store yet');
+    return current;
+  };
   const names = (id: string) => ({
-    meta: connection.key('conv', `{${id}}`, 'meta'),
-    history: connection.key('conv', `{${id}}`, 'history'),
-    transcript: connection.key('conv', `{${id}}`, 'transcript'),
+    meta: connection().key('conv', `{${id}}`, 'meta'),
+    history: connection().key('conv', `{${id}}`, 'history'),
+    transcript: connection().key('conv', `{${id}}`, 'transcript'),
   });
+  const client = () => connection().client;
 
   return {
     async write(id: string, change: RedisConversationWrite, ttlMs: number): Promise<void> {
       const key = names(id);
-      const multi = client.multi();
+      const multi = client().multi();
       if (change.meta) multi.hset(key.meta, 'owner', change.meta.owner, 'data', change.meta.data);
       const list = (name: string, write: RedisListWrite | undefined, keepLast?: number): void => {
         if (!write) return;
@@ -82,12 +87,12 @@ export function redisConversationStore(connection: RedisConnection): RedisConver
     async refresh(id: string, ttlMs: number): Promise<void> {
       const key = names(id);
       const ms = Math.max(1, Math.round(ttlMs));
-      await client.multi().pexpire(key.meta, ms).pexpire(key.history, ms).pexpire(key.transcript, ms).exec();
+      await client().multi().pexpire(key.meta, ms).pexpire(key.history, ms).pexpire(key.transcript, ms).exec();
     },
 
     async load(id: string): Promise<RedisStoredConversation | undefined> {
       const key = names(id);
-      const results = await client.multi().hgetall(key.meta).lrange(key.history, 0, -1).lrange(key.transcript, 0, -1).exec();
+      const results = await client().multi().hgetall(key.meta).lrange(key.history, 0, -1).lrange(key.transcript, 0, -1).exec();
       if (!results) return undefined;
       for (const [error] of results) if (error) throw error;
       const meta = results[0]?.[1] as Record<string, string> | undefined;
@@ -102,7 +107,7 @@ export function redisConversationStore(connection: RedisConnection): RedisConver
 
     async remove(id: string, owner: string): Promise<void> {
       const key = names(id);
-      await client.eval(removeIfOwner, 3, key.meta, key.history, key.transcript, owner);
+      await client().eval(removeIfOwner, 3, key.meta, key.history, key.transcript, owner);
     },
   };
 }

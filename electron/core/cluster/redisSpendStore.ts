@@ -102,11 +102,16 @@ function merged(rows: readonly UsageDayRow[]): UsageDayRow[] {
  * entries wait in memory (and count toward this node's checks) and are sent when Redis is back;
  * marks fall back to this node's memory. Holds no secret: names, emails, ids, tokens counted, dollars.
  */
-export function redisSpendStore(connection: RedisConnection, options: RedisSpendStoreOptions = {}): RedisSpendStore {
-  const { client } = connection;
+export function redisSpendStore(link: RedisConnection | (() => RedisConnection | undefined), options: RedisSpendStoreOptions = {}): RedisSpendStore {
+  const connection = (): RedisConnection => {
+    const current = typeof link === 'function' ? link() : link;
+    if (!current) throw new Error('not connected to the cluster store yet');
+    return current;
+  };
+  const client = () => connection().client;
   const keepSeconds = (options.keepDays ?? 400) * 86_400;
-  const dayKey = (day: string): string => connection.key('spend', 'day', day);
-  const markKey = (mark: string): string => connection.key('spend', 'mark', mark);
+  const dayKey = (day: string): string => connection().key('spend', 'day', day);
+  const markKey = (mark: string): string => connection().key('spend', 'mark', mark);
   /** Entries not yet in Redis (added while it was away), oldest first. */
   const pending: RedisSpendEntry[] = [];
   const localMarks = new Set<string>();
@@ -118,7 +123,7 @@ export function redisSpendStore(connection: RedisConnection, options: RedisSpend
   };
 
   const send = async (entries: readonly RedisSpendEntry[]): Promise<void> => {
-    const multi = client.multi();
+    const multi = client().multi();
     for (const entry of entries) {
       const key = dayKey(entry.day);
       const at = (what: string): string => field(entry.orgId, entry.userId, what);
@@ -167,7 +172,7 @@ export function redisSpendStore(connection: RedisConnection, options: RedisSpend
       let rows: UsageDayRow[] = [];
       try {
         await catchUp();
-        const multi = client.multi();
+        const multi = client().multi();
         for (const day of days) multi.hgetall(dayKey(day));
         const results = days.length > 0 ? await multi.exec() : [];
         if (!results) throw new Error('the spend read was not applied');
@@ -185,7 +190,7 @@ export function redisSpendStore(connection: RedisConnection, options: RedisSpend
     },
     async markOnce(mark) {
       try {
-        const set = await client.set(markKey(mark), '1', 'EX', keepSeconds, 'NX');
+        const set = await client().set(markKey(mark), '1', 'EX', keepSeconds, 'NX');
         return set === 'OK';
       } catch (error) {
         trouble(error);
@@ -196,7 +201,7 @@ export function redisSpendStore(connection: RedisConnection, options: RedisSpend
     },
     async hasMark(mark) {
       try {
-        return (await client.exists(markKey(mark))) === 1;
+        return (await client().exists(markKey(mark))) === 1;
       } catch (error) {
         trouble(error);
         return localMarks.has(mark);

@@ -172,8 +172,8 @@ export interface RecordedSession {
 /** Options of {@link ConversationRecorder}. */
 export interface ConversationRecorderOptions {
   store: ConversationStore;
-  /** This node's name (`--node-id`): the owner written with every description. */
-  node: string;
+  /** This node's name (`--node-id`): the owner written with every description (read at each write: known once the node joined). */
+  node: string | (() => string);
   /** The idle timeout now, ms: every write sets the expiry to it. */
   ttlMs(): number;
   now(): number;
@@ -250,7 +250,7 @@ export class ConversationRecorder {
   ended(): void {
     if (!this.active) return;
     this.#removed = true;
-    this.#enqueue(() => this.options.store.remove(this.session.id, this.options.node));
+    this.#enqueue(() => this.options.store.remove(this.session.id, this.#node()));
   }
 
   /** Resolves when every write so far has been tried (tests, shutdown). */
@@ -274,7 +274,7 @@ export class ConversationRecorder {
           tokenHash: this.#tokenHash,
           ...(session.client() ? { client: session.client() } : {}),
         };
-        change.meta = { owner: this.options.node, data: JSON.stringify(meta) };
+        change.meta = { owner: this.#node(), data: JSON.stringify(meta) };
       }
       const history = session.history();
       if (history) change.history = planListWrite(this.#keptHistory ?? [], history, (message) => JSON.stringify(message));
@@ -304,6 +304,11 @@ export class ConversationRecorder {
         throw error;
       }
     });
+  }
+
+  #node(): string {
+    const { node } = this.options;
+    return typeof node === 'function' ? node() : node;
   }
 
   #enqueue(task: () => Promise<void>): void {

@@ -52,7 +52,7 @@ export interface SessionRegistryOptions {
    * and {@link SessionRegistry.restore} brings back the sessions of a node that died. Default: none
    * (every session lives in this process's memory only).
    */
-  conversations?: { store: ConversationStore; node: string };
+  conversations?: { store: ConversationStore; node: string | (() => string) };
 }
 
 /**

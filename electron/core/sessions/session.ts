@@ -33,7 +33,7 @@ export interface SessionDeps {
   /** The admin's spending controls, asked before a query starts. Default: none. */
   gate?: QueryGate | undefined;
   /** Cluster mode: where resumable conversations are kept, and this node's name. Default: none (memory only). */
-  conversations?: { store: ConversationStore; node: string } | undefined;
+  conversations?: { store: ConversationStore; node: string | (() => string) } | undefined;
 }
 
 /** What the peer's connection told about itself, for the admin view and resume. */
