@@ -80,6 +80,25 @@ describe.skipIf(!haveRedisServer && !process.env.CI)('redisSpendStore (Debian re
     expect(await b.hasMark('warned|other')).toBe(false);
   });
 
+  it('reuses a read for a second: its own calls count at once, other nodes’ once the read is a second old', async () => {
+    server = await startRedisServer();
+    let clock = 1_000_000;
+    const now = () => clock;
+    const a = redisSpendStore(await node('a'), { now });
+    const b = redisSpendStore(await node('b'), { now });
+    await a.add(call('2026-12-07', 'u1', 1));
+    const total = async (): Promise<number> => (await a.rows('2026-12-01', '2026-12-07')).reduce((sum, row) => sum + row.usd, 0);
+    expect(await total()).toBeCloseTo(1, 9);
+    await a.add(call('2026-12-07', 'u1', 2));
+    await b.add(call('2026-12-07', 'u2', 4));
+    // Within the second: a's own new call counts, b's not yet.
+    expect(await total()).toBeCloseTo(3, 9);
+    clock += 1000;
+    expect(await total()).toBeCloseTo(7, 9);
+    // Nothing counted twice once the new read includes a's call.
+    expect((await a.rows('2026-12-01', '2026-12-07')).find((row) => row.userId === 'u1')?.calls).toBe(2);
+  });
+
   it('counts on the node while Redis is away, and adds what it counted when Redis is back', async () => {
     server = await startRedisServer();
     const warnings: string[] = [];

@@ -20,6 +20,13 @@ export interface RedisSpendStoreOptions {
   keepDays?: number;
   /** Told once when Redis fails and once when the pending entries were sent after it came back. */
   warn?: (message: string) => void;
+  /**
+   * How long a read of the days is reused, ms (this node's own calls are added to it at once; other
+   * nodes' count within this time). Default 1,000. 0 reads Redis at every check.
+   */
+  freshMs?: number;
+  /** ms since the epoch. Default `Date.now`. */
+  now?: () => number;
 }
 
 const amountFields = ['usd', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'calls'] as const;
@@ -114,6 +121,16 @@ export function redisSpendStore(link: RedisConnection | (() => RedisConnection |
   const markKey = (mark: string): string => connection().key('spend', 'mark', mark);
   /** Entries not yet in Redis (added while it was away), oldest first. */
   const pending: RedisSpendEntry[] = [];
+  const freshMs = options.freshMs ?? 1000;
+  const now = options.now ?? Date.now;
+  /**
+   * Every check reads the month (a query asks two or three times): a read is reused for `freshMs`.
+   * Commands on the one connection run in order, so a read includes exactly the entries sent before
+   * it; those sent after it (by sequence number) are added from memory until the next read.
+   */
+  let sequence = 0;
+  const sent: Array<{ sequence: number; at: number; entry: RedisSpendEntry }> = [];
+  const reads = new Map<string, { at: number; sequence: number; rows: UsageDayRow[] }>();
   const localMarks = new Set<string>();
   let away = false;
   const trouble = (error: unknown): void => {
@@ -124,6 +141,10 @@ export function redisSpendStore(link: RedisConnection | (() => RedisConnection |
 
   const send = async (entries: readonly RedisSpendEntry[]): Promise<void> => {
     const multi = client().multi();
+    const at = now();
+    for (const entry of entries) sent.push({ sequence: ++sequence, at, entry });
+    // Older entries are in every read still in use.
+    while (sent.length > 0 && sent[0]!.at < at - 2 * freshMs - 1000) sent.shift();
     for (const entry of entries) {
       const key = dayKey(entry.day);
       const at = (what: string): string => field(entry.orgId, entry.userId, what);
@@ -169,17 +190,31 @@ export function redisSpendStore(link: RedisConnection | (() => RedisConnection |
     },
     async rows(from, to) {
       const days = daysBetween(from, to);
-      let rows: UsageDayRow[] = [];
+      let rows: UsageDayRow[];
       try {
         await catchUp();
-        const multi = client().multi();
-        for (const day of days) multi.hgetall(dayKey(day));
-        const results = days.length > 0 ? await multi.exec() : [];
-        if (!results) throw new Error('the spend read was not applied');
-        results.forEach(([error, hash], index) => {
-          if (error) throw error;
-          rows.push(...rowsOfDay(days[index]!, (hash ?? {}) as Record<string, string>));
-        });
+        const range = `${from}|${to}`;
+        let read = reads.get(range);
+        if (!read || now() - read.at >= freshMs) {
+          const multi = client().multi();
+          for (const day of days) multi.hgetall(dayKey(day));
+          const readSequence = sequence;
+          const results = days.length > 0 ? await multi.exec() : [];
+          if (!results) throw new Error('the spend read was not applied');
+          const fetched: UsageDayRow[] = [];
+          results.forEach(([error, hash], index) => {
+            if (error) throw error;
+            fetched.push(...rowsOfDay(days[index]!, (hash ?? {}) as Record<string, string>));
+          });
+          read = { at: now(), sequence: readSequence, rows: fetched };
+          for (const [key, old] of reads) if (now() - old.at >= freshMs) reads.delete(key);
+          reads.set(range, read);
+        }
+        const since = read.sequence;
+        rows = [
+          ...read.rows.map((row) => ({ ...row })),
+          ...sent.filter((item) => item.sequence > since && item.entry.day >= from && item.entry.day <= to).map((item) => ({ ...item.entry })),
+        ];
       } catch (error) {
         trouble(error);
         rows = [];
