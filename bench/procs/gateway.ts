@@ -19,13 +19,13 @@ import { parseArgs } from 'node:util';
 import { createAgent } from '../../electron/core/agent';
 import { loadConfig } from '../../electron/core/config/config';
 import { createCore } from '../../electron/core/createCore';
+import { createGatewayServer, gatewayOnlyHealth } from '../../electron/core/gateway/gatewayServer';
 import { createLogger } from '../../electron/core/log/logger';
 import { SecretRegistry } from '../../electron/core/log/redact';
 import { createHttpFetch } from '../../electron/core/net/httpFetch';
 import { createAgentEngine } from '../../electron/core/sessions/agentEngine';
 import { SessionRegistry } from '../../electron/core/sessions/registry';
 import { createTallyfyAuthenticator, createTallyfyToolHostFactory } from '../../electron/core/sessions/tallyfyServices';
-import { startLoopbackGateway } from '../../test/integration/support/loopbackGateway';
 import { serveParent } from '../lib/child';
 
 const { values } = parseArgs({
@@ -82,27 +82,27 @@ async function startParts(): Promise<Running> {
     toolHostFactory: createTallyfyToolHostFactory(services),
   });
   registry.start();
-  const gateway = await startLoopbackGateway({
+  const gateway = createGatewayServer({
     registry,
     logger,
     authenticate: createTallyfyAuthenticator(services),
-    name: 'bench',
-    agent: 'claude',
-    gateway: {
-      // Sequential queries plus `clear` from one client exceed the product's 5 messages/s; the bench measures cost, not the limiter.
-      rateLimit: { capacity: 1000, refillPerSecond: 1000 },
-      attemptLimit: { maxFailures: 1_000_000, windowMs: 60_000 },
-      // Thousands of clients connect at once before signing in; the product caps that at 256 (docs/security.md).
-      maxUnauthenticated: 100_000,
-      signInDeadlineMs: 120_000,
-    },
+    host: '127.0.0.1',
+    port: 0,
+    health: gatewayOnlyHealth(registry, { name: 'bench', agent: 'claude' }),
+    // Sequential queries plus `clear` from one client exceed the product's 5 messages/s; the bench measures cost, not the limiter.
+    rateLimit: { capacity: 1000, refillPerSecond: 1000 },
+    attemptLimit: { maxFailures: 1_000_000, windowMs: 60_000 },
+    // Thousands of clients connect at once before signing in; the product caps that at 256 (docs/security.md).
+    maxUnauthenticated: 100_000,
+    signInDeadlineMs: 120_000,
   });
+  await gateway.start();
   return {
-    url: gateway.url,
+    url: `ws://127.0.0.1:${gateway.port}`,
     sessions: () => registry.size,
-    connections: () => gateway.ws.connections,
+    connections: () => gateway.ws?.connections ?? 0,
     stop: async () => {
-      await gateway.close('bench done');
+      await gateway.stop('bench done');
       registry.close();
       fetch?.close();
     },
