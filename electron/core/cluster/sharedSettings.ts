@@ -85,9 +85,13 @@ export function shareSignInSettings(node: ClusterNode, port: SignInSettingsPort,
       }
     }
     knownAt = incoming.at;
+    const before = JSON.stringify(port.read());
+    const values = { accessCode, allowedOrgs: incoming.allowedOrgs, idleTimeoutMinutes: incoming.idleTimeoutMinutes };
     applying = true;
     try {
-      port.apply({ accessCode, allowedOrgs: incoming.allowedOrgs, idleTimeoutMinutes: incoming.idleTimeoutMinutes });
+      port.apply(values);
+      if (JSON.stringify(port.read()) !== before)
+        logger.info({ from: incoming.by }, 'cluster: applied the sign-in settings changed on another node');
     } catch (error) {
       logger.warn({ err: error, from: incoming.by }, 'cluster: the shared sign-in settings could not be applied on this node');
     } finally {
