@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -65,9 +66,11 @@ export interface ClusterStack {
    * Opens a WebSocket on the node and signs in (default alice in Acme). Extra fields (e.g.
    * `access_code`) go into the `auth` frame.
    */
-  signIn(id: string, as?: { apiKey?: string; orgId?: string; extra?: Record<string, unknown> }): Promise<SignedIn>;
-  /** `POST /admin/api/<route>` on the node with the shared admin token (or `token`). */
-  admin<T = unknown>(id: string, route: string, input?: unknown, token?: string): Promise<AdminAnswer<T>>;
+  signIn(id: string, as?: { apiKey?: string; orgId?: string; extra?: Record<string, unknown>; localAddress?: string }): Promise<SignedIn>;
+  /** Opens a WebSocket on the node (not signed in); `localAddress` (e.g. `127.0.0.9`) gives the node another client address. */
+  open(id: string, options?: { localAddress?: string }): Promise<TestClient>;
+  /** `POST /admin/api/<route>` on the node with the shared admin token (or `token`), from `localAddress` when given. */
+  admin<T = unknown>(id: string, route: string, input?: unknown, token?: string, localAddress?: string): Promise<AdminAnswer<T>>;
   /** `admin()` that throws unless the answer is ok, returning `data`. */
   adminOk<T = unknown>(id: string, route: string, input?: unknown): Promise<T>;
   /** The node's `/healthz` JSON. */
@@ -174,14 +177,31 @@ export async function startClusterStack(
     return node;
   };
 
-  const admin = async <T>(id: string, route: string, input: unknown = {}, token = adminToken): Promise<AdminAnswer<T>> => {
-    const response = await fetch(`${find(id).httpUrl}/admin/api/${route}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(input),
+  const admin = <T>(id: string, route: string, input: unknown = {}, token = adminToken, localAddress?: string): Promise<AdminAnswer<T>> =>
+    new Promise((resolve, reject) => {
+      const body = JSON.stringify(input);
+      const request = httpRequest(
+        `${find(id).httpUrl}/admin/api/${route}`,
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          ...(localAddress ? { localAddress } : {}),
+        },
+        (response) => {
+          let text = '';
+          response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+          response.on('end', () => {
+            try {
+              resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as AdminAnswer<T>['body'] });
+            } catch (error) {
+              reject(new Error(`${route} on ${id}: ${response.statusCode} ${text.slice(0, 200)}`, { cause: error }));
+            }
+          });
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
     });
-    return { status: response.status, body: (await response.json()) as AdminAnswer<T>['body'] };
-  };
 
   const end = async (node: ClusterNode, signal: NodeJS.Signals): Promise<void> => {
     if (node.gone) return;
@@ -200,8 +220,9 @@ export async function startClusterStack(
     nodes,
     node: find,
     addNode: launch,
+    open: (id, options = {}) => TestClient.open(find(id).wsUrl, options.localAddress ? { localAddress: options.localAddress } : {}),
     async signIn(id, as = {}) {
-      const client = await TestClient.open(find(id).wsUrl);
+      const client = await TestClient.open(find(id).wsUrl, as.localAddress ? { localAddress: as.localAddress } : {});
       const sessionId = String(client.frames[0]?.session_id ?? '');
       const success = await client.request(
         { type: 'auth', api_key: as.apiKey ?? sandboxTokens.alice, org_id: as.orgId ?? sandboxOrgs.acme, ...as.extra },
