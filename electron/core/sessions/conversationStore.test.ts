@@ -198,6 +198,26 @@ describe.skipIf(!haveRedisServer && !process.env.CI)('sessions kept in Redis (De
     expect(everything).not.toContain(token);
   });
 
+  it('refreshes the expiry on activity (at most once a minute), to the idle timeout in force', async () => {
+    const { a, client } = await cluster();
+    const { session } = await signedIn(a);
+    await session.ask('hello', 'q1');
+    await session.storeFlushed();
+    const key = `tallyfy-gw:conv:{${session.id}}:transcript`;
+    expect(await client.pttl(key)).toBeGreaterThan(29 * 60_000);
+    a.setIdleTimeout(5);
+    session.touch();
+    await session.storeFlushed();
+    // Less than a minute since the last write: no refresh yet.
+    expect(await client.pttl(key)).toBeGreaterThan(29 * 60_000);
+    (a.clock as FakeClock).advance(61_000);
+    session.touch();
+    await session.storeFlushed();
+    const ttl = await client.pttl(key);
+    expect(ttl).toBeGreaterThan(4 * 60_000);
+    expect(ttl).toBeLessThanOrEqual(5 * 60_000);
+  });
+
   it('restores on another node only with the right token, key, user and org; the model then receives the earlier turns', async () => {
     const { a, b, received } = await cluster();
     const { session, token } = await signedIn(a);

@@ -95,5 +95,19 @@ describe.skipIf(!haveRedisServer && !process.env.CI)('a conversation survives th
     const list = await cluster.adminOk<{ sessions: Array<{ id: string; node?: string }> }>('node-b', 'sessions.list');
     expect(list.sessions.map((session) => session.id)).toContain(onA.sessionId);
     onB.close();
+
+    // Failed resumes count as failed sign-ins: two above (another user's key, a wrong token), eight more make ten.
+    const guesser = await TestClient.open(cluster.node('node-b').wsUrl);
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const refused = await guesser.request(
+        { ...resume, resume_token: `guess-${attempt}`, api_key: sandboxTokens.alice, org_id: sandboxOrgs.acme },
+        'error',
+        15_000,
+      );
+      expect(refused.code).toBe('RESUME_FAILED');
+    }
+    const blocked = await guesser.request({ ...resume, resume_token: 'one-more' }, 'auth_error', 15_000);
+    expect(blocked.code).toBe('TOO_MANY_ATTEMPTS');
+    guesser.close();
   }, 120_000);
 });
