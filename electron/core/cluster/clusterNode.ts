@@ -533,7 +533,14 @@ export function createClusterNode(options: ClusterNodeOptions): ClusterNode {
     stats() {
       const all = [options.sessions.stats()];
       for (const [, remote] of liveRemotes()) if (remote.stats) all.push(remote.stats);
-      return all.length === 1 ? all[0]! : mergeStats(all);
+      if (all.length === 1) return all[0]!;
+      const merged = mergeStats(all);
+      // Open sessions as the list has them (changes arrive at once; the counters ride on heartbeats).
+      const rows = directory.list();
+      merged.active = rows.length;
+      merged.authenticated = rows.filter((row) => row.authenticated).length;
+      merged.peak = Math.max(merged.peak, merged.active);
+      return merged;
     },
   };
 
