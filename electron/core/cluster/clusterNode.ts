@@ -132,7 +132,7 @@ export interface ClusterNode {
 }
 
 const heartbeatSchema = z.object({
-  node: z.string().min(1).max(64),
+  node: z.string().min(1).max(300),
   startedAt: z.number(),
   sessions: z.number().int().nonnegative(),
   connections: z.record(z.string(), z.number().int().nonnegative()),
@@ -142,7 +142,7 @@ type Heartbeat = z.infer<typeof heartbeatSchema>;
 
 const stateMessageSchema = z.object({
   kind: z.literal('state'),
-  node: z.string().min(1).max(64),
+  node: z.string().min(1).max(300),
   /** True: `upserts` is the node's whole list (a resync). */
   full: z.boolean(),
   upserts: z.array(sessionSnapshotSchema),
@@ -153,7 +153,7 @@ const stateMessageSchema = z.object({
   connections: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
 
-const envelopeSchema = z.object({ kind: z.string().min(1).max(40), node: z.string().min(1).max(64) }).loose();
+const envelopeSchema = z.object({ kind: z.string().min(1).max(40), node: z.string().min(1).max(300) }).loose();
 
 const commandSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('kick'), from: z.string(), requestId: z.string(), id: z.string(), reason: z.string().optional() }),
