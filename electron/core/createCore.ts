@@ -19,7 +19,7 @@ import { serviceList } from './lifecycle/services';
 import { createCoreLogging } from './log/coreLogging';
 import type { LogEntry, LogRing, Logger } from './log/logger';
 import type { SecretRegistry } from './log/redact';
-import { mcpHttpService } from './mcp/httpService';
+import { mcpHttpService } from './mcp/transports/httpService';
 import { createHttpFetch } from './net/httpFetch';
 import { createAgentEngine } from './sessions/agentEngine';
 import type { ToolHostFactory } from './sessions/engine';

@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
-import { createRemoteToolHost } from '../mcp/remoteToolHost';
+import { createRemoteToolHost } from '../mcp/transports/remoteToolHost';
 
 import type { Authenticator, ToolHostFactory } from './engine';
 import { createTallyfyAuthenticator, createTallyfyToolHostFactory, type TallyfyServicesOptions } from './tallyfyServices';

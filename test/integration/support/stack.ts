@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 
 import { loadConfig } from '../../../electron/core/config/config';
 import { composeCore, type Core, type CoreAddresses, type CoreParts } from '../../../electron/core/createCore';
-import { createInProcessToolHost } from '../../../electron/core/mcp/inProcessToolHost';
+import { createInProcessToolHost } from '../../../electron/core/mcp/transports/inProcessToolHost';
 import type { ToolHostFactory } from '../../../electron/core/sessions/engine';
 import { createTallyfyClient, type TallyfyClientOptions } from '../../../electron/core/tallyfy';
 import type { Sandbox, SandboxSeed } from '../../../electron/core/tallyfy/sandbox';

@@ -5,14 +5,15 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { createLogger, LogRing } from '../log/logger';
-import { SecretRegistry } from '../log/redact';
-import { createTallyfyClient } from '../tallyfy/client';
-import { sandboxOrgs, sandboxTokens, sandboxUserIds } from '../tallyfy/sandbox/defaultSeed';
-import { startSandbox, type Sandbox } from '../tallyfy/sandbox/server';
+import { createLogger, LogRing } from '../../log/logger';
+import { SecretRegistry } from '../../log/redact';
+import { createTallyfyClient } from '../../tallyfy/client';
+import { sandboxOrgs, sandboxTokens, sandboxUserIds } from '../../tallyfy/sandbox/defaultSeed';
+import { startSandbox, type Sandbox } from '../../tallyfy/sandbox/server';
 
-import { allTools } from './catalog';
-import { apiFallbackTools } from './createMcpServer';
+import { allTools } from '../catalog';
+import { apiFallbackTools } from '../server/createMcpServer';
+
 import { isLocalHost, isLocalOrigin, startMcpHttp, type McpHttp, type McpHttpOptions } from './httpServer';
 
 let sandbox: Sandbox;

@@ -1,5 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 
+import { forgetClient } from './sdkCompat';
+
 /** Options of {@link createMcpServerPool}. */
 export interface McpServerPoolOptions {
   /**
@@ -38,26 +40,6 @@ export interface McpServerPool {
   close(): Promise<void>;
 }
 
-/** The client-specific state `Server` keeps from an `initialize` request (SDK 1.32.2 field names). */
-interface ClientInfoFields {
-  _clientCapabilities?: unknown;
-  _clientVersion?: unknown;
-}
-
-/**
- * Clears what one request's client told the server (its `initialize` capabilities and name), so a
- * reused server starts each request as a fresh one would. Everything else the SDK keeps per
- * connection (response and progress handlers, timeouts, abort controllers, the transport) is
- * already reset by `Protocol._onclose`, and a tool handler still running after its transport
- * closed answers through the transport it captured, never the next request's.
- */
-export function forgetClient(server: McpServer): void {
-  // The SDK offers no public reset; these are private fields of `Server` (checked by serverPool.test.ts).
-  const fields = server.server as unknown as ClientInfoFields;
-  fields._clientCapabilities = undefined;
-  fields._clientVersion = undefined;
-}
-
 /**
  * A pool of `McpServer`s built by `build` (all bound to the same credential set). A server is in
  * exactly one place: idle in the pool, or busy with one transport. Building an `McpServer` with
@@ -80,7 +62,8 @@ export function createMcpServerPool(build: () => McpServer, options: McpServerPo
 
   const release = (server: McpServer): void => {
     if (!busy.delete(server)) return;
-    forgetClient(server);
+    // Reused only once its previous client is forgotten (the SDK's own reset covers the rest: `Protocol._onclose`).
+    if (!forgetClient(server)) return;
     if (!retired && idle.length < Math.min(maxIdle, Math.max(peak, lastPeak))) idle.push(server);
   };
 

@@ -2,10 +2,10 @@ import { request } from 'node:http';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createLogger, LogRing } from '../log/logger';
-import { SecretRegistry } from '../log/redact';
-import { sandboxOrgs, sandboxTokens } from '../tallyfy/sandbox/defaultSeed';
-import { startSandbox, type Sandbox } from '../tallyfy/sandbox/server';
+import { createLogger, LogRing } from '../../log/logger';
+import { SecretRegistry } from '../../log/redact';
+import { sandboxOrgs, sandboxTokens } from '../../tallyfy/sandbox/defaultSeed';
+import { startSandbox, type Sandbox } from '../../tallyfy/sandbox/server';
 
 import { startMcpHttp, type McpHttp } from './httpServer';
 

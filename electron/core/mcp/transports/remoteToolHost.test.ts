@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createLogger } from '../log/logger';
-import { SecretRegistry } from '../log/redact';
-import { startSandbox, type Sandbox } from '../tallyfy/sandbox';
+import { createLogger } from '../../log/logger';
+import { SecretRegistry } from '../../log/redact';
+import { startSandbox, type Sandbox } from '../../tallyfy/sandbox';
 
 import { startMcpHttp, type McpHttp } from './httpServer';
 import { createRemoteToolHost } from './remoteToolHost';

@@ -1,16 +1,18 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ElicitRequestFormParams, LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 
-import type { Logger } from '../log/logger';
-import { genericSecrets, type SecretRegistry } from '../log/redact';
-import type { TallyfyClient } from '../tallyfy/client';
-import { appVersion } from '../version';
+import type { Logger } from '../../log/logger';
+import { genericSecrets, type SecretRegistry } from '../../log/redact';
+import type { TallyfyClient } from '../../tallyfy/client';
+import { appVersion } from '../../version';
 
-import { allTools } from './catalog';
-import type { Tool, ToolContext } from './defineTool';
+import { allTools } from '../catalog';
+import type { Tool, ToolContext } from '../defineTool';
+
+import { toolErrorText } from '../toolError';
+import { toJsonText } from '../toolOutput';
+
 import { handleLogLevels, registerResourcesAndPrompts } from './features';
-import { toolErrorText } from './toolError';
-import { toJsonText } from './toolOutput';
 
 /** Options of {@link createMcpServer}. */
 export interface McpServerOptions {

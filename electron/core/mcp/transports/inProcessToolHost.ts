@@ -2,11 +2,11 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
-import type { TallyfyClient } from '../tallyfy/client';
-import { appVersion } from '../version';
+import type { TallyfyClient } from '../../tallyfy/client';
+import { appVersion } from '../../version';
 
-import { createMcpServer, type McpServerOptions } from './createMcpServer';
-import type { ToolHost, ToolInfo } from './toolHost';
+import { createMcpServer, type McpServerOptions } from '../server/createMcpServer';
+import type { ToolHost, ToolInfo } from '../toolHost';
 
 /** Thrown by a closed host (and when a call is aborted): the only rejections {@link ToolHost.callTool} has. */
 export class ToolHostClosedError extends Error {

@@ -6,15 +6,15 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { sandboxIds, sandboxOrgs, sandboxTokens, sandboxUserIds } from '../tallyfy/sandbox/defaultSeed';
-import { startSandbox, type Sandbox } from '../tallyfy/sandbox/server';
+import { sandboxIds, sandboxOrgs, sandboxTokens, sandboxUserIds } from '../../tallyfy/sandbox/defaultSeed';
+import { startSandbox, type Sandbox } from '../../tallyfy/sandbox/server';
 
-import { allTools } from './catalog';
-import { apiFallbackTools } from './createMcpServer';
+import { allTools } from '../catalog';
+import { apiFallbackTools } from '../server/createMcpServer';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const entry = 'electron/core/mcp/stdio.ts';
-const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
+const root = fileURLToPath(new URL('../../../..', import.meta.url));
+const entry = 'electron/core/mcp/transports/stdio.ts';
+const tsx = fileURLToPath(new URL('../../../../node_modules/.bin/tsx', import.meta.url));
 
 let sandbox: Sandbox;
 

@@ -1,8 +1,8 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ListToolsRequestSchema, type ListToolsResult } from '@modelcontextprotocol/sdk/types.js';
 
-/** The SDK's own `tools/list` handler as stored on `Protocol` (SDK 1.32.2, a private field). */
-type RawHandler = (request: unknown, extra: unknown) => Promise<ListToolsResult>;
+import { sdkRequestHandler } from './sdkCompat';
+
 
 /** One `tools/list` answer per catalog key (one object per set of servers built alike). */
 const answers = new WeakMap<object, Promise<ListToolsResult>>();
@@ -16,8 +16,10 @@ const answers = new WeakMap<object, Promise<ListToolsResult>>();
  * Call it after every tool is registered. Does nothing if the server lists no tools.
  */
 export function cacheToolsList(server: McpServer, catalog: object): void {
-  const handlers = (server.server as unknown as { _requestHandlers: Map<string, RawHandler> })._requestHandlers;
-  const original = handlers.get(ListToolsRequestSchema.shape.method.value);
+  // The SDK's own handler (a private field, read in sdkCompat.ts); without it the SDK answers uncached.
+  const original = sdkRequestHandler(server, ListToolsRequestSchema.shape.method.value) as
+    | ((request: unknown, extra: unknown) => Promise<ListToolsResult>)
+    | undefined;
   if (!original) return;
   server.server.setRequestHandler(ListToolsRequestSchema, (request, extra) => {
     if (request.params?.cursor !== undefined) return original(request, extra);

@@ -4,7 +4,8 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 
-import { createMcpServerPool, forgetClient } from './serverPool';
+import { forgetClient } from './sdkCompat';
+import { createMcpServerPool } from './serverPool';
 
 /** A gate a tool handler waits on, opened by the test. */
 function gate(): { wait: Promise<void>; open: () => void } {

@@ -4,17 +4,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 
-import type { Logger } from '../log/logger';
-import type { SecretRegistry } from '../log/redact';
-import { applyListenerLimits, close, httpListenerLimits, listen } from '../net/listen';
-import { hostnameOfHeader, isLoopbackHost } from '../net/loopback';
-import { createTallyfyClient, type TallyfyClient } from '../tallyfy/client';
-import { isTallyfyError } from '../tallyfy/errors';
-import type { Me } from '../tallyfy/types';
+import type { Logger } from '../../log/logger';
+import type { SecretRegistry } from '../../log/redact';
+import { applyListenerLimits, close, httpListenerLimits, listen } from '../../net/listen';
+import { hostnameOfHeader, isLoopbackHost } from '../../net/loopback';
+import { createTallyfyClient, type TallyfyClient } from '../../tallyfy/client';
+import { isTallyfyError } from '../../tallyfy/errors';
+import type { Me } from '../../tallyfy/types';
 
-import { createMcpServer } from './createMcpServer';
-import { createMcpServerPool, type McpServerPool } from './serverPool';
-import { cacheToolsList } from './toolsListCache';
+import { createMcpServer } from '../server/createMcpServer';
+import { createMcpServerPool, type McpServerPool } from '../server/serverPool';
+import { cacheToolsList } from '../server/toolsListCache';
 
 /** Options of {@link startMcpHttp}. */
 export interface McpHttpOptions {

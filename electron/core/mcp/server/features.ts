@@ -7,11 +7,11 @@ import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/serv
 import { SetLevelRequestSchema, type LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 
-import type { TallyfyClient } from '../tallyfy/client';
+import type { TallyfyClient } from '../../tallyfy/client';
 
-import { detailRun, detailTask, detailTemplate, trimUser } from './tools/common';
-import { allMembers } from './tools/people';
-import { templateWithSteps } from './tools/templates';
+import { detailRun, detailTask, detailTemplate, trimUser } from '../tools/common';
+import { allMembers } from '../tools/people';
+import { templateWithSteps } from '../tools/templates';
 
 const levels: readonly LoggingLevel[] = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
 

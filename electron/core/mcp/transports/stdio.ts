@@ -8,12 +8,12 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 
-import { createLogger } from '../log/logger';
-import { SecretRegistry } from '../log/redact';
-import { createTallyfyClient, defaultTallyfyApiUrl } from '../tallyfy/client';
-import { isTallyfyError } from '../tallyfy/errors';
+import { createLogger } from '../../log/logger';
+import { SecretRegistry } from '../../log/redact';
+import { createTallyfyClient, defaultTallyfyApiUrl } from '../../tallyfy/client';
+import { isTallyfyError } from '../../tallyfy/errors';
 
-import { createMcpServer } from './createMcpServer';
+import { createMcpServer } from '../server/createMcpServer';
 
 /**
  * The JSON-RPC error for a line the transport could not read: -32700 (parse error) when it is

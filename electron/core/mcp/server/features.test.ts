@@ -7,10 +7,10 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { LoggingMessageNotificationSchema, type LoggingMessageNotification } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { createTallyfyClient } from '../tallyfy/client';
-import type { RequestInfo } from '../tallyfy/http';
-import { sandboxIds as ids, sandboxOrgs, sandboxTokens, sandboxUserIds as U } from '../tallyfy/sandbox/defaultSeed';
-import { useSandbox } from '../tallyfy/sandbox/testing';
+import { createTallyfyClient } from '../../tallyfy/client';
+import type { RequestInfo } from '../../tallyfy/http';
+import { sandboxIds as ids, sandboxOrgs, sandboxTokens, sandboxUserIds as U } from '../../tallyfy/sandbox/defaultSeed';
+import { useSandbox } from '../../tallyfy/sandbox/testing';
 
 import { createMcpServer } from './createMcpServer';
 

@@ -1,10 +1,11 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
-import { appVersion } from '../version';
+import { appVersion } from '../../version';
+
+import type { ToolHost } from '../toolHost';
 
 import { toolHostOverClient } from './inProcessToolHost';
-import type { ToolHost } from './toolHost';
 
 export interface RemoteToolHostOptions {
   /** The external MCP server's Streamable HTTP endpoint (`MCP_SERVER_URL`), e.g. `http://127.0.0.1:9000/mcp`. */

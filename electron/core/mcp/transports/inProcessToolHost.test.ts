@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { SecretRegistry } from '../log/redact';
-import { createTallyfyClient } from '../tallyfy/client';
-import { sandboxIds, sandboxOrgs, sandboxTokens, sandboxUserIds } from '../tallyfy/sandbox/defaultSeed';
-import { startSandbox, type Sandbox } from '../tallyfy/sandbox/server';
+import { SecretRegistry } from '../../log/redact';
+import { createTallyfyClient } from '../../tallyfy/client';
+import { sandboxIds, sandboxOrgs, sandboxTokens, sandboxUserIds } from '../../tallyfy/sandbox/defaultSeed';
+import { startSandbox, type Sandbox } from '../../tallyfy/sandbox/server';
 
-import { allTools } from './catalog';
-import { apiFallbackTools } from './createMcpServer';
+import { allTools } from '../catalog';
+import { apiFallbackTools } from '../server/createMcpServer';
+
 import { createInProcessToolHost, ToolHostClosedError } from './inProcessToolHost';
 
 let sandbox: Sandbox;

@@ -2,10 +2,12 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { describe, expect, it } from 'vitest';
 
-import { createTallyfyClient } from '../tallyfy/client';
+import { createTallyfyClient } from '../../tallyfy/client';
 
-import { allTools } from './catalog';
+import { allTools } from '../catalog';
+
 import { createMcpServer } from './createMcpServer';
+import { sdkRequestHandler } from './sdkCompat';
 import { cacheToolsList } from './toolsListCache';
 
 const tallyfy = createTallyfyClient({
@@ -44,15 +46,11 @@ describe('cacheToolsList', () => {
     const server = createMcpServer(tallyfy);
     cacheToolsList(server, catalog);
     // The cached answer is the same object each time; the SDK's handler builds a new one per call.
-    const handler = (
-      server.server as unknown as { _requestHandlers: Map<string, (r: unknown, e: unknown) => Promise<unknown>> }
-    )._requestHandlers.get('tools/list')!;
+    const handler = sdkRequestHandler(server, 'tools/list')!;
     const request = { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} };
     expect(await handler(request, {})).toBe(await handler(request, {}));
     const fresh = createMcpServer(tallyfy);
-    const sdk = (
-      fresh.server as unknown as { _requestHandlers: Map<string, (r: unknown, e: unknown) => Promise<unknown>> }
-    )._requestHandlers.get('tools/list')!;
+    const sdk = sdkRequestHandler(fresh, 'tools/list')!;
     expect(await sdk(request, {})).not.toBe(await sdk(request, {}));
   });
 });

@@ -1,4 +1,4 @@
-import type { Service } from '../lifecycle/services';
+import type { Service } from '../../lifecycle/services';
 
 import { startMcpHttp, type McpHttp, type McpHttpOptions } from './httpServer';
 
