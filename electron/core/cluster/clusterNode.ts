@@ -132,7 +132,7 @@ export interface ClusterNode {
 }
 
 const heartbeatSchema = z.object({
-  node: z.string().min(1).max(64),
+  node: z.string().min(1).max(300),
   startedAt: z.number(),
   sessions: z.number().int().nonnegative(),
   connections: z.record(z.string(), z.number().int().nonnegative()),
@@ -142,7 +142,7 @@ type Heartbeat = z.infer<typeof heartbeatSchema>;
 
 const stateMessageSchema = z.object({
   kind: z.literal('state'),
-  node: z.string().min(1).max(64),
+  node: z.string().min(1).max(300),
   /** True: `upserts` is the node's whole list (a resync). */
   full: z.boolean(),
   upserts: z.array(sessionSnapshotSchema),
@@ -153,7 +153,7 @@ const stateMessageSchema = z.object({
   connections: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
 
-const envelopeSchema = z.object({ kind: z.string().min(1).max(40), node: z.string().min(1).max(64) }).loose();
+const envelopeSchema = z.object({ kind: z.string().min(1).max(40), node: z.string().min(1).max(300) }).loose();
 
 const commandSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('kick'), from: z.string(), requestId: z.string(), id: z.string(), reason: z.string().optional() }),
@@ -533,7 +533,14 @@ export function createClusterNode(options: ClusterNodeOptions): ClusterNode {
     stats() {
       const all = [options.sessions.stats()];
       for (const [, remote] of liveRemotes()) if (remote.stats) all.push(remote.stats);
-      return all.length === 1 ? all[0]! : mergeStats(all);
+      if (all.length === 1) return all[0]!;
+      const merged = mergeStats(all);
+      // Open sessions as the list has them (changes arrive at once; the counters ride on heartbeats).
+      const rows = directory.list();
+      merged.active = rows.length;
+      merged.authenticated = rows.filter((row) => row.authenticated).length;
+      merged.peak = Math.max(merged.peak, merged.active);
+      return merged;
     },
   };
 

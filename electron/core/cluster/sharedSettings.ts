@@ -30,7 +30,7 @@ const recordSchema = z.object({
   /** When the admin changed them, ms since the epoch (last writer wins). */
   at: z.number(),
   /** The node where they were changed. */
-  by: z.string().max(64),
+  by: z.string().max(300),
   /** `sealSecret` of the access code under the shared admin token; null when there is none. */
   accessCode: z.string().max(1024).nullable(),
   allowedOrgs: z.array(orgIdSchema).max(100),
