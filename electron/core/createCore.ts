@@ -148,11 +148,12 @@ export function createCore(options: CoreOptions): Core {
   // The Tallyfy URL is the sandbox's in --sandbox mode, known only after start.
   let tallyfyApiUrl = config.tallyfyApiUrl;
   // The lean fetch for Tallyfy too: undici's fetch costs ~0.15 ms of CPU per request more (docs/performance.md).
-  const services = (): { baseUrl: string; secrets: SecretRegistry; logger: Logger; fetch: typeof fetch } => ({
+  const services = (): { baseUrl: string; secrets: SecretRegistry; logger: Logger; fetch: typeof fetch; apiFallback: boolean } => ({
     baseUrl: tallyfyApiUrl,
     secrets,
     logger,
     fetch: httpFetch,
+    apiFallback: config.apiFallback,
   });
   const authenticate: Authenticator = (credentials, signal) => createTallyfyAuthenticator(services())(credentials, signal);
   const externalMcp = config.mcpServerUrl;
@@ -316,7 +317,15 @@ export function createCore(options: CoreOptions): Core {
     {
       name: 'mcp',
       async start() {
-        mcp = await startMcpHttp({ port: config.mcpPort, tallyfyApiUrl, logger, secrets, fetch: httpFetch, toolRules });
+        mcp = await startMcpHttp({
+          port: config.mcpPort,
+          tallyfyApiUrl,
+          logger,
+          secrets,
+          fetch: httpFetch,
+          toolRules,
+          apiFallback: config.apiFallback,
+        });
       },
       async stop() {
         await mcp?.close();

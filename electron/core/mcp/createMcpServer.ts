@@ -25,8 +25,8 @@ export interface McpServerOptions {
   /** Register the resources and prompts (`features.ts`). Default true. */
   resources?: boolean;
   /**
-   * Serve `tallyfy_api_read` / `tallyfy_api_write` (raw REST on known paths). Default: on only when the
-   * environment has `GATEWAY_API_FALLBACK=1`.
+   * Serve `tallyfy_api_read` / `tallyfy_api_write` (raw REST on known paths). createCore passes the
+   * config's `apiFallback` (settings.json or env); default: on only when the environment has `GATEWAY_API_FALLBACK=1`.
    */
   apiFallback?: boolean;
 }
