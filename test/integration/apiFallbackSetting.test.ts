@@ -66,7 +66,10 @@ describe('settings.json "apiFallback"', () => {
   });
 
   it('absent (the default) or overridden by GATEWAY_API_FALLBACK=0 keeps them off: not listed, a call refused', async () => {
-    stack = await startStack({ dataDir: dataDirWith({ apiFallback: true }), env: { GATEWAY_TOOL_LOADING: 'all', GATEWAY_API_FALLBACK: '0' } });
+    stack = await startStack({
+      dataDir: dataDirWith({ apiFallback: true }),
+      env: { GATEWAY_TOOL_LOADING: 'all', GATEWAY_API_FALLBACK: '0' },
+    });
     const mcp = await mcpClient();
     const names = (await mcp.listTools()).tools.map((tool) => tool.name);
     expect(names).toContain('get_tags');
