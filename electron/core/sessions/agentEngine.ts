@@ -1,7 +1,7 @@
 import type { Agent, AgentEvent, AgentUser } from '../agent';
 import type { ToolHost, ToolInfo } from '../mcp/toolHost';
 
-import type { EngineConversation, Identity, QueryEngine, QueryEvent, RunInput } from './engine';
+import type { EngineConversation, Identity, QueryEngine, QueryEvent, RunInput, UserQuestion } from './engine';
 
 /**
  * A tool host that builds the session's real one only when a tool is called (listing is
@@ -138,6 +138,14 @@ export function createAgentEngine(agent: Agent, options: AgentEngineOptions = {}
             user,
             signal: input.signal,
             onEvent: (event) => forward(event, input.emit, started),
+            ...(input.askUser
+              ? {
+                  askUser: (question: UserQuestion & { toolName: string; callId: string }, signal: AbortSignal) => {
+                    const { toolName, ...rest } = question;
+                    return input.askUser!({ ...rest, tool: toolName, signal });
+                  },
+                }
+              : {}),
             requestApproval: (request) => {
               return input.requestApproval({
                 tool: request.toolName,
