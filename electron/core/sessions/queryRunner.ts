@@ -9,9 +9,9 @@ import { TallyfyError } from '../tallyfy/errors';
 
 import type { ApprovalBroker, ApprovalEndReason, PendingApproval } from './approvalBroker';
 import type { Clock } from './clock';
-import type { QuestionBroker } from './questionBroker';
 import { displayArgs } from './displayArgs';
 import type { ApprovalAnswer, EngineConversation, Identity, QuestionAsk, QueryEvent } from './engine';
+import type { QuestionBroker } from './questionBroker';
 import type { SessionErrorCode, SessionEvent } from './sessionEvents';
 import type { StatsCollector } from './statsCollector';
 import type { Transcript, TranscriptTool } from './transcript';

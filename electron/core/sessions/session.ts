@@ -7,12 +7,12 @@ import { SessionScrubber } from '../log/sessionScrubber';
 import type { ToolHost } from '../mcp/toolHost';
 
 import { ApprovalBroker, type PendingApproval } from './approvalBroker';
-import { QuestionBroker, type PendingQuestion } from './questionBroker';
 import type { Clock } from './clock';
 import { CredentialVault } from './credentialVault';
 import type { ApprovalAnswer, Credentials, EngineConversation, Identity, QueryEngine, ToolHostFactory, UserAnswer } from './engine';
 import type { GatedSession, QueryGate } from './queryGate';
 import { QueryRunner } from './queryRunner';
+import { QuestionBroker, type PendingQuestion } from './questionBroker';
 import type { SessionEndReason, SessionEvent, SessionListener } from './sessionEvents';
 import { StatsCollector } from './statsCollector';
 import { Transcript, type TranscriptEntry } from './transcript';
