@@ -785,6 +785,26 @@ describe('MCP tools against the sandbox', () => {
     await entry.check(await ok(name, entry.args));
   });
 
+  it('every get_/list_/search_ read tool announces an outputSchema, and its happy path answers structuredContent valid against it', async () => {
+    const { tools } = await alice.listTools();
+    const announced = new Map(tools.map((tool) => [tool.name, tool.outputSchema]));
+    const reads = allTools.filter((tool) => tool.effect === 'read');
+    const missing = reads.filter((tool) => /^(get|list|search)_/.test(tool.name) && !tool.output).map((tool) => tool.name);
+    expect(missing).toEqual([]);
+    for (const tool of reads.filter((item) => item.output)) {
+      expect(announced.get(tool.name), tool.name).toBeDefined();
+      const entry = happy[tool.name]!;
+      // The SDK client itself checks structuredContent against the announced outputSchema (it throws otherwise).
+      const result = (await alice.callTool({ name: tool.name, arguments: entry.args })) as CallToolResult;
+      expect(result.isError, `${tool.name}: ${JSON.stringify(result.content)}`).toBeFalsy();
+      expect(result.structuredContent, tool.name).toBeDefined();
+      const parsed = tool.output!.safeParse(result.structuredContent);
+      expect(parsed.success, `${tool.name}: ${parsed.success ? '' : parsed.error.message}`).toBe(true);
+      const first = result.content[0];
+      expect(JSON.parse(first?.type === 'text' ? first.text : ''), tool.name).toEqual(result.structuredContent);
+    }
+  });
+
   it('lists every tool with its annotations over MCP', async () => {
     const { tools } = await alice.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual(allTools.map((tool) => tool.name).sort());

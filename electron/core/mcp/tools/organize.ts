@@ -90,6 +90,7 @@ export const organizeTools: Tool[] = [
   }),
   defineTool({
     name: 'get_template_folders',
+    output: listOutput,
     title: 'List template folders',
     area: 'folders',
     effect: 'read',
@@ -106,6 +107,7 @@ export const organizeTools: Tool[] = [
   }),
   defineTool({
     name: 'get_process_folders',
+    output: listOutput,
     title: 'List process folders',
     area: 'folders',
     effect: 'read',

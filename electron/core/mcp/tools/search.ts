@@ -6,7 +6,7 @@ import type { SearchHit, SearchType } from '../../tallyfy/types';
 import { defineTool, type Tool } from '../defineTool';
 import { pick } from '../toolOutput';
 
-import { fromPage, pageArg } from './common';
+import { fromPage, pageArg, searchOutput } from './common';
 
 const queryArg = z.string().min(1).max(200).describe('Words to search for in names and titles.');
 const perPageArg = z.number().int().min(1).max(100).default(20).describe('Hits per type, 1–100. Default 20.');
@@ -65,6 +65,7 @@ function searchOneType(type: SearchType, tool: Pick<Tool, 'name' | 'title' | 'de
     ...tool,
     area: 'search',
     effect: 'read',
+    output: searchOutput([labels[type] ?? type]),
     input: { query: queryArg, page: pageArg, per_page: perPageArg },
     run: async ({ query, page, per_page }, { client, signal }) => search(client, query, [type], page, per_page, signal),
   });
@@ -74,6 +75,7 @@ function searchOneType(type: SearchType, tool: Pick<Tool, 'name' | 'title' | 'de
 export const searchTools: Tool[] = [
   defineTool({
     name: 'search_all',
+    output: searchOutput(Object.values(labels)),
     title: 'Search everything',
     area: 'search',
     effect: 'read',
