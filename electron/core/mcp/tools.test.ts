@@ -861,6 +861,33 @@ describe('search pages like every list tool', () => {
   });
 });
 
+describe('tags as the official tools show them', () => {
+  it('get_tags returns auto_generated and status on every tag, and filters by them', async () => {
+    acme().tags.push({ id: sid('a', '7a', 9), title: 'Auto: Q4', color: null, auto_generated: true });
+    const plain = await ok('get_tags', {});
+    expect(plain.json.data.map((tag: { title: string }) => tag.title)).not.toContain('Auto: Q4'); // Tallyfy's default leaves them out
+    for (const tag of plain.json.data) expect(tag).toMatchObject({ auto_generated: false, status: 'active' });
+    const auto = await ok('get_tags', { auto_generated: true });
+    expect(auto.json.data).toEqual([expect.objectContaining({ title: 'Auto: Q4', auto_generated: true, status: 'active' })]);
+    const manual = await ok('get_tags', { auto_generated: false, status: 'active' });
+    expect(manual.json.data.map((tag: { title: string }) => tag.title)).toEqual(['Vendors', 'Urgent', 'HR']);
+    expect((await ok('get_tags', { status: 'deleted' })).json.data).toEqual([]);
+  });
+
+  it('search tools add each hit\'s tags when asked (tags: true), as the official ones do', async () => {
+    const without = await ok('search_for_processes', { query: 'Vendor Onboarding - Acme' });
+    expect(without.json.processes.data[0].tags).toBeUndefined();
+    const { json } = await ok('search_for_processes', { query: 'Vendor Onboarding - Acme', tags: true });
+    expect(json.processes.data[0].tags.map((tag: { title: string }) => tag.title)).toEqual(['Vendors']);
+    const all = await ok('search_all', { query: 'renew insurance', tags: true });
+    expect(all.json.tasks.data[0]).toMatchObject({ title: 'Renew insurance policy', tags: [expect.objectContaining({ title: 'Urgent' })] });
+    const { tools } = await alice.listTools();
+    for (const name of ['search_all', 'search_for_tasks', 'search_for_processes', 'search_for_templates'])
+      expect(tools.find((tool) => tool.name === name)?.inputSchema.properties, name).toHaveProperty('tags');
+    expect(tools.find((tool) => tool.name === 'search_for_snippets')?.inputSchema.properties).not.toHaveProperty('tags');
+  });
+});
+
 describe('bad arguments and Tallyfy errors', () => {
   it('refuses wrongly typed arguments for every tool before anything reaches Tallyfy', async () => {
     const before = sandbox.requestLog.length;
