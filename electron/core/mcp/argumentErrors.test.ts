@@ -5,14 +5,17 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { afterAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 
 import { createTallyfyClient } from '../tallyfy/client';
 import { sandboxIds as ids, sandboxOrgs, sandboxTokens } from '../tallyfy/sandbox/defaultSeed';
 import { useSandbox } from '../tallyfy/sandbox/testing';
 
+import { plainValidationText } from './argumentErrors';
 import { createMcpServer } from './createMcpServer';
-import { createInProcessToolHost } from './inProcessToolHost';
+import { createInProcessToolHost, toolHostOverClient } from './inProcessToolHost';
 
 const sandbox = useSandbox();
 const open: { close(): Promise<void> }[] = [];
@@ -88,5 +91,41 @@ describe('tool argument errors in words', () => {
     expect(wrongType.isError).toBe(true);
     expectNoRawValidationText(wrongType.text);
     expect(wrongType.text).toMatch(/per_page must be a number/);
+  });
+
+  it('a server the gateway did not build (an external MCP_SERVER_URL) gets its raw validation text rewritten on the agent path', async () => {
+    const raw = new McpServer({ name: 'external', version: '1.0.0' });
+    raw.registerTool(
+      'get_process',
+      { inputSchema: { run_id: z.string().describe('The process (run) id. 32 hex characters.'), limit: z.number().optional() } },
+      async () => ({ content: [{ type: 'text', text: 'ok' }] }),
+    );
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const mcp = new Client({ name: 'external-test', version: '1.0.0' });
+    await raw.connect(serverSide);
+    await mcp.connect(clientSide);
+    open.push(mcp, raw);
+    const host = toolHostOverClient(mcp);
+    await host.listTools();
+    const missing = await host.callTool('get_process', {});
+    expect(missing.isError).toBe(true);
+    expectNoRawValidationText(missing.text);
+    expect(missing.text).toBe(
+      'Could not run get_process: run_id is required (the process (run) id). Fix the arguments and call get_process again.',
+    );
+    const wrong = await host.callTool('get_process', { run_id: 'x', limit: 'ten' });
+    expectNoRawValidationText(wrong.text);
+    expect(wrong.text).toMatch(/limit must be a number, got text/);
+  });
+
+  it('rewrites the other raw shapes too: a JSON issue list and JSON Schema wording; leaves other errors alone', () => {
+    const json = plainValidationText(
+      'get_task',
+      'MCP error -32602: Invalid arguments for tool get_task: [{"code":"invalid_type","expected":"string","received":"undefined","path":["task_id"],"message":"Required"}]',
+    );
+    expectNoRawValidationText(json);
+    expect(json).toMatch(/task_id: Required|task_id is required/);
+    expect(plainValidationText('get_task', "Input validation error: 'task_id' is a required property")).toMatch(/task_id is required/);
+    expect(plainValidationText('get_task', 'Tallyfy answered 404: not found')).toBe('Tallyfy answered 404: not found');
   });
 });

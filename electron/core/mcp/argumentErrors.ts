@@ -144,7 +144,7 @@ function descriptionAt(shape: z.ZodRawShape, path: readonly PropertyKey[]): stri
   }
   if (path.length > 1 && schema === undefined) return undefined;
   if (!text) return undefined;
-  const sentence = (text.split(/(?<=\.)\s(?=[A-Z])/)[0] ?? text).replace(/\.$/, '');
+  const sentence = (text.split(/(?<=\.)\s(?=[A-Z0-9])/)[0] ?? text).replace(/\.$/, '');
   const short = sentence.length > maxDescription ? `${sentence.slice(0, maxDescription - 1)}…` : sentence;
   return short.charAt(0).toLowerCase() + short.slice(1);
 }
@@ -176,4 +176,67 @@ function childSchema(schema: z.core.$ZodType | undefined, key: PropertyKey): z.c
     current = innerSchema(current);
   }
   return undefined;
+}
+
+/** Raw argument-validation text as MCP servers word it (this SDK, older SDKs, JSON Schema validators). */
+const rawValidation = /Input validation error|Invalid arguments for tool|MCP error -32602|is a required property/i;
+
+/**
+ * For tool results from servers this gateway does not build (an external `MCP_SERVER_URL`, an SDK
+ * error thrown through the protocol): raw argument-validation text rewritten into the same short
+ * sentences as {@link describeArgumentIssues}, with each top-level argument's description from the
+ * tool's JSON Schema when known. Any other text is returned unchanged.
+ */
+export function plainValidationText(
+  toolName: string,
+  text: string,
+  inputSchema?: { properties?: Record<string, unknown> | undefined },
+): string {
+  if (!rawValidation.test(text)) return text;
+  const detail = text.replace(/^[\s\S]*?(Invalid arguments for tool [\w-]+:|Input validation error:)\s*/i, '').replace(/^MCP error -?\d+:\s*/i, '');
+  const lines = issueLines(detail);
+  const about = (path: string): string => {
+    const property = inputSchema?.properties?.[path.split(/[.[]/)[0] ?? ''] as { description?: unknown } | undefined;
+    const description = typeof property?.description === 'string' ? property.description : '';
+    const sentence = (description.split(/(?<=\.)\s(?=[A-Z0-9])/)[0] ?? '').replace(/\.$/, '');
+    return sentence ? ` (${sentence.charAt(0).toLowerCase()}${sentence.slice(1, maxDescription)})` : '';
+  };
+  const parts = lines.slice(0, maxIssues).map(({ message, path }) => {
+    const required = /^'?([\w.-]+)'? is a required property/.exec(message);
+    if (required) return `${required[1]} is required${about(required[1]!)}`;
+    if (!path) return message.replace(/^Invalid input:\s*/i, '');
+    const type = /expected (\w+), received (\w+)/i.exec(message);
+    if (type && type[2] === 'undefined') return `${path} is required${about(path)}`;
+    if (type) return `${path} must be ${expectedName(type[1]!)}, got ${type[2] === 'string' ? 'text' : `a ${type[2]}`}${about(path)}`;
+    const options = /expected one of (.+)$/i.exec(message);
+    if (options) return `${path} must be one of: ${options[1]!.split('|').join(', ')}`;
+    return ownMessage(path, message.replace(/^(Invalid input|Invalid option|Too (small|big)):\s*/i, ''));
+  });
+  const more = lines.length - maxIssues;
+  const problem = parts.length ? `${parts.join('; ')}${more > 0 ? `; and ${more} more` : ''}.` : 'its arguments do not match its input schema.';
+  return `Could not run ${toolName}: ${problem} Fix the arguments and call ${toolName} again.`;
+}
+
+/** The issues in a validation message: a JSON issue list, or one `message at path` per line. */
+function issueLines(detail: string): Array<{ message: string; path?: string }> {
+  const trimmed = detail.trim();
+  if (trimmed.startsWith('[')) {
+    try {
+      const issues = JSON.parse(trimmed) as Array<{ message?: unknown; path?: unknown }>;
+      return issues.map((issue) => ({
+        message: String(issue.message ?? 'is not valid'),
+        ...(Array.isArray(issue.path) && issue.path.length ? { path: issue.path.map(String).join('.') } : {}),
+      }));
+    } catch {
+      // Not JSON after all: read it as lines.
+    }
+  }
+  return trimmed
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const at = /^(.*) at ([\w.[\]-]+)$/.exec(line);
+      return at ? { message: at[1]!, path: at[2]! } : { message: line };
+    });
 }
