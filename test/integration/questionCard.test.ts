@@ -129,4 +129,35 @@ describe('ask_user_* in the gateway chat', () => {
     client.send({ type: 'question_answer', request_id: question.request_id, answered: true, confirmed: true });
     expect(await refused).toMatchObject({ code: 'NO_PENDING_QUESTION' });
   });
+
+  it('a resume asks the open question again, and the answer still reaches the model', async () => {
+    stack = await startStack({ env: { GATEWAY_TOOL_LOADING: 'all' } });
+    const seen: string[] = [];
+    stack.fake.setFallback(asking({ name: 'ask_user_to_confirm', input: { question: 'Archive it?' } }, seen));
+    const first = await TestClient.open(stack.url);
+    clients.push(first);
+    const success = await first.request(
+      { type: 'auth', api_key: sandboxTokens.alice, org_id: sandboxOrgs.acme, extensions: ['questions', 'resume'] },
+      'auth_success',
+      10_000,
+    );
+    const asked = first.next(['question'], 15_000);
+    first.send({ type: 'query', content: 'archive' });
+    const question = await asked;
+    first.ws.terminate();
+    const second = await TestClient.open(stack.url);
+    clients.push(second);
+    const again = second.next(['question'], 15_000);
+    second.send({
+      type: 'resume',
+      session_id: success.session_id,
+      resume_token: success.resume_token,
+      extensions: ['questions', 'resume'],
+    });
+    expect(await again).toMatchObject({ request_id: question.request_id, ui: 'confirm', question: 'Archive it?' });
+    const done = second.next(['response', 'error'], 15_000);
+    second.send({ type: 'question_answer', request_id: question.request_id, answered: true, confirmed: true });
+    expect((await done).type).toBe('response');
+    expect(JSON.parse(seen[0]!)).toEqual({ answered: true, confirmed: true });
+  });
 });
