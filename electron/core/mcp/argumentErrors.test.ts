@@ -14,8 +14,8 @@ import { sandboxIds as ids, sandboxOrgs, sandboxTokens } from '../tallyfy/sandbo
 import { useSandbox } from '../tallyfy/sandbox/testing';
 
 import { plainValidationText } from './argumentErrors';
-import { createMcpServer } from './createMcpServer';
-import { createInProcessToolHost, toolHostOverClient } from './inProcessToolHost';
+import { createMcpServer } from './server/createMcpServer';
+import { createInProcessToolHost, toolHostOverClient } from './transports/inProcessToolHost';
 
 const sandbox = useSandbox();
 const open: { close(): Promise<void> }[] = [];
