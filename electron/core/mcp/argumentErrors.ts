@@ -161,7 +161,7 @@ function describedText(schema: z.core.$ZodType | undefined): string | undefined 
 }
 
 function innerSchema(schema: z.core.$ZodType): z.core.$ZodType | undefined {
-  const def = schema._zod.def as { innerType?: z.core.$ZodType; in?: z.core.$ZodType; type: string };
+  const def = (schema as z.ZodType).def as unknown as { innerType?: z.core.$ZodType; in?: z.core.$ZodType; type: string };
   if (def.innerType) return def.innerType;
   if (def.type === 'pipe') return def.in;
   return undefined;
@@ -170,7 +170,7 @@ function innerSchema(schema: z.core.$ZodType): z.core.$ZodType | undefined {
 function childSchema(schema: z.core.$ZodType | undefined, key: PropertyKey): z.core.$ZodType | undefined {
   let current = schema;
   for (let depth = 0; current && depth < 8; depth += 1) {
-    const def = current._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
+    const def = (current as z.ZodType).def as unknown as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
     if (def.type === 'object' && def.shape) return typeof key === 'string' ? def.shape[key] : undefined;
     if (def.type === 'array' && def.element) return typeof key === 'number' ? def.element : undefined;
     current = innerSchema(current);
