@@ -25,6 +25,11 @@ export interface ConversationStore {
   load(id: string): Promise<StoredConversation | undefined>;
   /** Deletes session `id`, only while `owner` still holds it (a node that restored it meanwhile keeps it). */
   remove(id: string, owner: string): Promise<void>;
+  /**
+   * Moves session `id` to node `to`, only while node `from` still holds it; false when another node
+   * claimed it first (two restores with the same token at once: exactly one wins).
+   */
+  claim(id: string, from: string, to: string): Promise<boolean>;
 }
 
 /** One change to a kept conversation, applied at once. */
