@@ -70,13 +70,19 @@ export const endNotices: Record<
     reason: 'gateway stopped',
   }),
   shutdown: (detail) => ({
-    message: `The gateway is shutting down${detail ? ` (${detail})` : ''}. Reconnect when it is back.`,
+    message: `The gateway is shutting down${shutdownDetail(detail)}. Reconnect when it is back.`,
     code: closeCodes.goingAway,
     reason: 'server shutting down',
   }),
   disconnected: () => undefined,
   resume_expired: () => undefined,
 };
+
+/** The core's stop reason repeats the notice's words ("server shutting down (SIGTERM)"): only what it adds, as " (SIGTERM)". */
+function shutdownDetail(detail: string | undefined): string {
+  const extra = (detail ?? '').replace(/^server shutting down\s*/i, '').replace(/^\((.*)\)$/, '$1').trim();
+  return extra ? ` (${extra})` : '';
+}
 
 export interface PresenterOptions {
   /** The idle timeout now, ms (for the goodbye text). */

@@ -160,7 +160,9 @@ export class QueryRunner {
       this.#flushHeld(running);
       const message = host.scrub.message(error instanceof Error ? error.message : String(error)) || 'The assistant failed. Try again.';
       const { code, detailCode } = describeFailure(error);
-      host.logger.warn({ err: error, session: host.sessionId }, 'query failed');
+      if (error instanceof AgentError && error.userMistake)
+        host.logger.info({ session: host.sessionId, code: error.code, detail: message }, 'query refused: the input was not valid');
+      else host.logger.warn({ err: error, session: host.sessionId }, 'query failed');
       host.transcript.add({ role: 'error', content: message, queryId });
       host.stats.errorCounted();
       host.emit({ type: 'error', code, message, queryId, ...(detailCode ? { detailCode } : {}) });

@@ -50,6 +50,16 @@ function Assistant({ item, retry }: { item: Extract<ChatItem, { kind: 'assistant
   );
 }
 
+/** A mistake in what was typed (a `/tool` command with an unknown name or bad JSON): asking again the same way cannot help. */
+function typo(item: Extract<ChatItem, { kind: 'error' }>): boolean {
+  return item.detailCode === 'AGENT_UNKNOWN_TOOL' || item.detailCode === 'AGENT_INVALID_INPUT';
+}
+
+function errorTitle(item: Extract<ChatItem, { kind: 'error' }>): string {
+  if (item.code === 'BUDGET_EXCEEDED') return 'Spending limit reached.';
+  return typo(item) ? 'Not run.' : 'Something went wrong.';
+}
+
 /**
  * The conversation, scrolled to the newest entry while the user is at the bottom (and always
  * after the user sends a question); scrolled up, a "Jump to latest" button brings it back.
@@ -135,8 +145,8 @@ export function MessageList({
             case 'error':
               return (
                 <div key={item.id} className={`msg-error${item.stale ? ' msg-stale' : ''}`} role="alert" data-code={item.code}>
-                  <strong>{item.code === 'BUDGET_EXCEEDED' ? 'Spending limit reached.' : 'Something went wrong.'}</strong> {item.text}
-                  {onRetry && item === lastItem && lastUserItem && (
+                  <strong>{errorTitle(item)}</strong> {item.text}
+                  {onRetry && item === lastItem && lastUserItem && !typo(item) && (
                     <button
                       type="button"
                       className="msg-action msg-retry-button"

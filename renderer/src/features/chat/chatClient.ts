@@ -498,7 +498,10 @@ export class ChatClient {
           );
           this.#finishAssistant(message.query_id, (item) => ({ ...item, streaming: false }));
         }
-        this.#updateItems((items) => [...items, { kind: 'error', id: newId('e'), text: message.message, code: message.code, at: now }]);
+        this.#updateItems((items) => [
+          ...items,
+          { kind: 'error', id: newId('e'), text: message.message, code: message.code, at: now, ...(message.detail_code ? { detailCode: message.detail_code } : {}) },
+        ]);
         return;
       case 'welcome':
       case 'pong':

@@ -33,7 +33,7 @@ export type ChatItem =
   | { kind: 'user'; id: string; text: string; at: number; stale?: boolean }
   | { kind: 'assistant'; id: string; text: string; streaming: boolean; cancelled?: boolean; tools: ToolChip[]; at: number; stale?: boolean }
   | { kind: 'info'; id: string; text: string; code?: string; at: number; stale?: boolean }
-  | { kind: 'error'; id: string; text: string; code: ErrorCode; at: number; stale?: boolean };
+  | { kind: 'error'; id: string; text: string; code: ErrorCode; detailCode?: string; at: number; stale?: boolean };
 
 /** An approval question waiting for the user. */
 export interface PendingApproval {
