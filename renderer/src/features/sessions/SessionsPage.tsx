@@ -45,7 +45,7 @@ export function SessionsPage({ emptyAction }: { emptyAction?: ReactNode }) {
           const session = row.original;
           const name = session.user?.name ?? (session.kind === 'local' ? 'You (local)' : 'Not signed in');
           return (
-            <div className="user-cell">
+            <div className="user-cell" title={session.user ? `${name} <${session.user.email}>` : undefined}>
               <span className={`avatar avatar-${session.kind}`} aria-hidden="true">
                 {session.user ? initials(session.user.name) : '·'}
               </span>
@@ -58,8 +58,17 @@ export function SessionsPage({ emptyAction }: { emptyAction?: ReactNode }) {
         },
       }),
       column.accessor((row) => row.org?.name ?? row.org?.id ?? '', { id: 'org', header: 'Organization', cell: (info) => info.getValue() || <span className="muted">—</span> }),
-      column.accessor('address', { header: 'Address', cell: (info) => <span className="mono">{info.getValue()}</span> }),
-      column.accessor((row) => describeKind(row), { id: 'kind', header: 'Client', cell: (info) => <span className={`tag tag-${info.row.original.kind}`}>{info.getValue()}</span> }),
+      // The address sits under the client kind (one column less: the table fits 1280 px with Disconnect in view).
+      column.accessor((row) => describeKind(row), {
+        id: 'kind',
+        header: 'Client',
+        cell: (info) => (
+          <span className="client-cell">
+            <span className={`tag tag-${info.row.original.kind}`}>{info.getValue()}</span>
+            <span className="mono client-address">{info.row.original.address}</span>
+          </span>
+        ),
+      }),
       column.accessor('connectedAt', { header: 'Connected', cell: (info) => formatAgo(info.getValue(), now), sortDescFirst: true }),
       column.accessor('lastActiveAt', { header: 'Last active', cell: (info) => formatAgo(info.getValue(), now), sortDescFirst: true }),
       column.accessor('expiresAt', {
@@ -155,7 +164,7 @@ export function SessionsPage({ emptyAction }: { emptyAction?: ReactNode }) {
         </div>
       ) : (
         <div className="card table-card">
-          <table className="data-table" data-testid="sessions-table">
+          <table className="data-table sessions-table" data-testid="sessions-table">
             <thead>
               {table.getHeaderGroups().map((group) => (
                 <tr key={group.id}>
@@ -195,7 +204,13 @@ export function SessionsPage({ emptyAction }: { emptyAction?: ReactNode }) {
                     aria-expanded={expanded === row.id}
                   >
                     {row.getVisibleCells().map((cell) => (
-                      <td key={cell.id} className={(cell.column.columnDef.meta as { numeric?: boolean } | undefined)?.numeric ? 'num' : undefined}>
+                      <td
+                        key={cell.id}
+                        className={(cell.column.columnDef.meta as { numeric?: boolean } | undefined)?.numeric ? 'num' : undefined}
+                        // On phones each row is a card: these name the cell and label its value (styles.css).
+                        data-col={cell.column.id}
+                        data-label={typeof cell.column.columnDef.header === 'string' ? cell.column.columnDef.header : undefined}
+                      >
                         {flexRender(cell.column.columnDef.cell, cell.getContext())}
                       </td>
                     ))}
