@@ -164,6 +164,8 @@ export const transcriptToolSchema = z.object({
   title: z.string().optional(),
   status: z.enum(['running', 'ok', 'error', 'denied', 'cancelled']),
   duration_ms: z.number().optional(),
+  /** Where in the answer's `content` the call happened: the number of characters before it (absent: before the answer). */
+  text_offset: z.number().int().nonnegative().optional(),
 });
 export type TranscriptTool = z.infer<typeof transcriptToolSchema>;
 

@@ -42,6 +42,7 @@ export function wireTranscript(entries: readonly SessionTranscriptEntry[]): Tran
             status: tool.status,
             ...(tool.title ? { title: tool.title } : {}),
             ...(tool.durationMs !== undefined ? { duration_ms: tool.durationMs } : {}),
+            ...(tool.textOffset !== undefined ? { text_offset: tool.textOffset } : {}),
           })),
         }
       : {}),

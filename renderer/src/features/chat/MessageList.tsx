@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 
+import { AnswerBody } from './AnswerBody';
 import type { ChatItem } from './chatState';
 import { CopyAction } from './CopyAction';
 import { Markdown } from './Markdown';
-import { ToolChipView } from './ToolChipView';
 
 function time(at: number): string {
   return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -18,14 +18,7 @@ function Assistant({ item, retry }: { item: Extract<ChatItem, { kind: 'assistant
         T
       </div>
       <div className="msg-body">
-        {item.tools.length > 0 && (
-          <div className="tool-row">
-            {item.tools.map((chip) => (
-              <ToolChipView key={chip.callId} chip={chip} />
-            ))}
-          </div>
-        )}
-        {item.text && <Markdown text={item.text} />}
+        <AnswerBody text={item.text} tools={item.tools} />
         {thinking && (
           <div className="thinking" aria-label="Thinking">
             <span />
