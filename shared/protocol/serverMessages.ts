@@ -137,6 +137,8 @@ export const approvalRequestSchema = z.object({
   call_id: z.string().optional(),
   /** True when the answer may be `always: true`: allow this tool for the rest of the session. */
   allow_always: z.boolean().optional(),
+  /** What ids among `args` refer to (id → a task's title, a process's or template's name), where the gateway has seen them in the session's tool results. */
+  names: z.record(z.string(), z.string()).optional(),
 });
 
 export const approvalResolvedSchema = z.object({

@@ -196,6 +196,7 @@ export class SessionPresenter {
       ...(approval.title ? { title: approval.title } : {}),
       ...(approval.callId ? { call_id: approval.callId } : {}),
       ...(approval.allowAlways ? { allow_always: true } : {}),
+      ...(approval.names ? { names: approval.names } : {}),
     });
   }
 

@@ -147,7 +147,8 @@ export class QueryRunner {
         },
         requestApproval: (ask) => {
           this.#flushHeld(running);
-          return host.approvals.ask(queryId, { ...ask, args: displayArgs(ask.args, host.scrub.registry) }, controller.signal);
+          const names = ask.names ? (displayArgs(ask.names, host.scrub.registry) as Record<string, string>) : undefined;
+          return host.approvals.ask(queryId, { ...ask, args: displayArgs(ask.args, host.scrub.registry), ...(names ? { names } : {}) }, controller.signal);
         },
       });
       finish();

@@ -433,6 +433,7 @@ export class ChatClient {
             message: message.message,
             allowAlways: message.allow_always === true,
             ...(message.title ? { title: message.title } : {}),
+            ...(message.names ? { names: message.names } : {}),
             ...(message.call_id ? { callId: message.call_id } : {}),
           },
         });

@@ -50,6 +50,8 @@ export interface PendingApproval {
   callId?: string;
   /** The server accepts "always allow this tool for the rest of the session". */
   allowAlways: boolean;
+  /** What ids among `args` refer to (id → a task's title, a process's or template's name), where the gateway knows. */
+  names?: Record<string, string>;
 }
 
 /** Who is signed in. */
