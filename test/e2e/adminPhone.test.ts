@@ -37,7 +37,7 @@ async function inView(selector: ReturnType<Page['locator']>): Promise<boolean> {
 beforeAll(async () => {
   mkdirSync(screenshotDir, { recursive: true });
   serve = startServe(['--sandbox', '--port', '0', '--mcp-port', '0'], {
-    env: { ANTHROPIC_API_KEY: '', GATEWAY_DATA_DIR: mkdtempSync(join(tmpdir(), 'gw-e2e-phone-')) },
+    env: { ANTHROPIC_API_KEY: '', TALLYFY_API_KEY: '', TALLYFY_ORG_ID: '', GATEWAY_DATA_DIR: mkdtempSync(join(tmpdir(), 'gw-e2e-phone-')) },
     timeoutMs: 60_000,
   });
   await serve.ready;
@@ -74,6 +74,8 @@ describe('the admin on a phone (390x844) and at 1280x800', () => {
       expect(await inView(row('Bob').locator(`td[data-col="${cell}"]`)), cell).toBe(true);
     const kick = row('Bob').locator('[data-testid="kick"]');
     expect(await inView(kick)).toBe(true);
+    // Its accessible name starts with the word it shows (speech input users say what they see).
+    expect(await kick.getAttribute('aria-label')).toMatch(new RegExp(`^${(await kick.textContent())!.trim()} Bob`));
     await page.screenshot({ path: join(screenshotDir, 'admin-sessions-mobile.png'), fullPage: true });
     // Row details open in the card.
     await row('Dave').click();
@@ -127,5 +129,38 @@ describe('the admin on a phone (390x844) and at 1280x800', () => {
     await page.fill('[data-testid="settings-port"]', port);
     expect(await page.getByLabel('Access code').count()).toBe(1);
     expect(pageErrors).toEqual([]);
+  }, 30_000);
+
+  it('does not count a closed chat tab as signed in while it waits to come back', async () => {
+    await page.click('[data-nav="sessions"]');
+    await page.waitForSelector('[data-testid="sessions-count"]');
+    const before = Number(await page.textContent('[data-testid="sessions-count"]'));
+    const tab = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await tab.goto(serve.url('Web chat'));
+    await tab.fill('input[name=api_key]', sandboxTokens.alice);
+    await tab.fill('input[name=org_id]', sandboxOrgs.acme);
+    await tab.click('.signin-submit');
+    await tab.waitForSelector('.conn[data-status="ready"]');
+    await expect.poll(async () => Number(await page.textContent('[data-testid="sessions-count"]'))).toBe(before + 1);
+    await tab.close();
+    // The row stays a moment as "Reconnecting" (a reload resumes it) but is not counted as signed in.
+    await row('Alice').locator('text=Reconnecting').waitFor({ timeout: 10_000 });
+    await expect.poll(async () => Number(await page.textContent('[data-testid="sessions-count"]'))).toBe(before);
+    expect(await page.textContent('section.page[aria-label="Sessions"] header')).toContain('closed the page');
+    expect(await page.locator('.nav-count').textContent()).toBe(String(before));
+  }, 40_000);
+
+  it('names error kinds in words on Stats, and the demo hints at a sandbox key for the admin chat', async () => {
+    const client = await signIn(sandboxTokens.carol);
+    // Stop with nothing running: counted as an error of kind NOTHING_TO_CANCEL.
+    client.send({ type: 'hello', extensions: ['cancel'] });
+    client.send({ type: 'cancel', query_id: 'none' });
+    await client.next('error');
+    await page.click('[data-nav="stats"]');
+    await page.getByText('Stop pressed with nothing running').waitFor({ timeout: 10_000 });
+    expect(await page.textContent('section.page[aria-label="Stats"]')).not.toContain('NOTHING_TO_CANCEL');
+    await page.click('[data-nav="chat"]');
+    await page.waitForSelector('.empty-state');
+    expect(await page.textContent('.empty-state')).toContain('sandbox-alice');
   }, 30_000);
 });

@@ -35,6 +35,9 @@ afterAll(async () => {
 describe('the web chat in direct tool mode (no Anthropic key)', () => {
   it('says so in the header and the empty state, suggests commands that work, and talks to the teammate, not the operator', async () => {
     await page.goto(serve.url('Web chat'));
+    // One vocabulary: before sign-in the page is ready to sign in, not "Connected".
+    await page.waitForSelector('.conn[data-status="connected"]');
+    expect(await page.textContent('.conn')).toBe('Ready to sign in');
     await page.fill('input[name=api_key]', sandboxTokens.bob);
     await page.fill('input[name=org_id]', sandboxOrgs.acme);
     await page.click('.signin-submit');
@@ -87,6 +90,19 @@ describe('the web chat in direct tool mode (no Anthropic key)', () => {
     ]);
     expect(serve.stderr().slice(before)).not.toContain('stack');
   }, 60_000);
+
+  it('says "Ready to sign in" after typing quit (the server is fine), not "Offline"', async () => {
+    await page.fill('textarea', 'quit');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.signin-card');
+    await page.waitForSelector('.conn[data-status="connected"]', { timeout: 10_000 });
+    expect(await page.textContent('.conn')).toBe('Ready to sign in');
+    await page.fill('input[name=api_key]', sandboxTokens.bob);
+    await page.fill('input[name=org_id]', sandboxOrgs.acme);
+    await page.click('.signin-submit');
+    await page.waitForSelector('.conn[data-status="ready"]');
+    expect(await page.textContent('.conn')).toBe('Connected');
+  }, 30_000);
 
   it('shows the shutdown notice when the server stops (SIGTERM), then keeps trying to reconnect', async () => {
     serve.child.kill('SIGTERM');

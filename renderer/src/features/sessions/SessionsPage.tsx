@@ -135,7 +135,9 @@ export function SessionsPage({ emptyAction }: { emptyAction?: ReactNode }) {
     getFilteredRowModel: getFilteredRowModel(),
   });
 
-  const signedIn = sessions.filter((session) => session.authenticated).length;
+  // A closed tab waits a short while for its page to come back ("Reconnecting"): not counted as signed in (as in the sidebar).
+  const signedIn = sessions.filter((session) => session.authenticated && !session.detached).length;
+  const reconnecting = sessions.filter((session) => session.authenticated && session.detached).length;
   const busy = sessions.filter((session) => session.state !== 'idle' && session.state !== 'connecting').length;
   const rows = table.getRowModel().rows;
 
@@ -145,7 +147,8 @@ export function SessionsPage({ emptyAction }: { emptyAction?: ReactNode }) {
         title="Sessions"
         description={
           <>
-            <span data-testid="sessions-count">{signedIn}</span> signed in · {busy} working right now · updates live
+            <span data-testid="sessions-count">{signedIn}</span> signed in
+            {reconnecting > 0 && <> · {reconnecting} closed the page (kept a moment in case it comes back)</>} · {busy} working right now · updates live
           </>
         }
         actions={
