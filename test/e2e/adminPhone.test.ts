@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { sandboxOrgs, sandboxTokens } from '../../electron/core/tallyfy/sandbox';
+import { defaultModel } from '../../shared/types/models';
 import { startServe, type ServeProcess } from '../helpers/serveProcess';
 import { TestClient } from '../integration/support/wsClient';
 
@@ -128,6 +129,11 @@ describe('the admin on a phone (390x844) and at 1280x800', () => {
     await warning.waitFor({ state: 'detached' });
     await page.fill('[data-testid="settings-port"]', port);
     expect(await page.getByLabel('Access code').count()).toBe(1);
+    // The model suggestions start with the default model (the one in use when none is chosen).
+    const suggestions = await page
+      .locator('datalist#models option')
+      .evaluateAll((options) => options.map((option) => option.getAttribute('value')));
+    expect(suggestions[0]).toBe(defaultModel);
     expect(pageErrors).toEqual([]);
   }, 30_000);
 
