@@ -14,7 +14,7 @@ import type { OrgStore } from '../tallyfy/sandbox/state';
 import { useSandbox } from '../tallyfy/sandbox/testing';
 
 import { allTools } from './catalog';
-import { createMcpServer } from './createMcpServer';
+import { createMcpServer } from './server/createMcpServer';
 
 const A = sandboxOrgs.acme;
 const sid = (org: 'a' | 'b', kind: string, n: number): string => `${org}${kind}${n.toString(16).padStart(29, '0')}`;

@@ -1,7 +1,7 @@
 import { orgIdPattern } from '../../../shared/types/tallyfyIds';
 import type { Logger } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
-import { createInProcessToolHost } from '../mcp/inProcessToolHost';
+import { createInProcessToolHost } from '../mcp/transports/inProcessToolHost';
 import { createTallyfyClient, isTallyfyError, type TallyfyClient } from '../tallyfy';
 
 import { AuthFailure, type Authenticator, type Credentials, type ToolHostFactory } from './engine';

@@ -1,0 +1,45 @@
+import type { Logger } from '../log/logger';
+import type { SecretRegistry } from '../log/redact';
+import { createRemoteToolHost } from '../mcp/transports/remoteToolHost';
+
+import type { Authenticator, ToolHostFactory } from './engine';
+import { createTallyfyAuthenticator, createTallyfyToolHostFactory, type TallyfyServicesOptions } from './tallyfyServices';
+
+/** What sessions need from the outside world: who a credential set is, and its tools. */
+export interface SessionServices {
+  authenticate: Authenticator;
+  toolHostFactory: ToolHostFactory;
+}
+
+/** Options of {@link createSessionServices}. */
+export interface SessionServicesOptions {
+  /** The Tallyfy API root, read on every use. */
+  tallyfyApiUrl: () => string;
+  secrets: SecretRegistry;
+  logger: Logger;
+  /** The `fetch` for Tallyfy and a remote MCP server. */
+  fetch: typeof globalThis.fetch;
+  /** An external MCP server for the sessions' tools. Default: the embedded one. */
+  mcpServerUrl?: string | undefined;
+  /** Test seam: builds the sessions' tool hosts. */
+  toolHostFactory?: ToolHostFactory | undefined;
+}
+
+/**
+ * The sessions' Tallyfy sign-in check and tool hosts. `tallyfyApiUrl` is read on every use (the
+ * sandbox's URL is known only after start). Tools come from `toolHostFactory` when given (a test
+ * seam), else from the external MCP server at `mcpServerUrl`, else from the embedded in-process one.
+ */
+export function createSessionServices(options: SessionServicesOptions): SessionServices {
+  const { secrets, logger, fetch, mcpServerUrl } = options;
+  const tallyfy = (): TallyfyServicesOptions => ({ baseUrl: options.tallyfyApiUrl(), secrets, logger, fetch });
+  const toolHostFactory: ToolHostFactory =
+    options.toolHostFactory ??
+    (mcpServerUrl
+      ? (credentials) => createRemoteToolHost({ url: mcpServerUrl, apiKey: credentials.apiKey, orgId: credentials.orgId, fetch })
+      : (credentials) => createTallyfyToolHostFactory(tallyfy())(credentials));
+  return {
+    authenticate: (credentials, signal) => createTallyfyAuthenticator(tallyfy())(credentials, signal),
+    toolHostFactory,
+  };
+}
