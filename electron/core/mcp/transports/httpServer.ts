@@ -4,13 +4,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 
+import { orgIdPattern } from '../../../../shared/types/tallyfyIds';
 import type { Logger } from '../../log/logger';
 import type { SecretRegistry } from '../../log/redact';
 import { applyListenerLimits, close, httpListenerLimits, listen } from '../../net/listen';
 import { hostnameOfHeader, isLoopbackHost } from '../../net/loopback';
 import { createTallyfyClient, type TallyfyClient } from '../../tallyfy/client';
-import { isTallyfyError } from '../../tallyfy/errors';
 import type { Me } from '../../tallyfy/types';
+import { CredentialCheckError, verifyCredentials } from '../../tallyfy/verifyCredentials';
 
 import { createMcpServer } from '../server/createMcpServer';
 import { createMcpServerPool, type McpServerPool } from '../server/serverPool';
@@ -82,8 +83,6 @@ export const mcpHttpErrorCodes = {
   parse: -32700,
   internal: -32603,
 } as const;
-
-const orgIdPattern = /^[0-9a-fA-F]{32}$/;
 
 /** The org header names Tallyfy's official MCP server accepts (lowercase, as Node gives them), first match wins. */
 export const orgHeaders = ['x-tallyfy-org-id', 'x-organization-id', 'x-org-id', 'organization-id', 'org-id'] as const;
@@ -272,7 +271,7 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
         return server;
       };
       const servers = createMcpServerPool(buildServer, { maxIdle: maxIdleServers });
-      const created: CacheEntry = { token, scrubber, client, verified: client.me(), expiresAt: Date.now() + ttl, servers };
+      const created: CacheEntry = { token, scrubber, client, verified: verifyCredentials(client), expiresAt: Date.now() + ttl, servers };
       entry = created;
       cache.set(key, created);
       created.verified.catch(() => {
@@ -288,13 +287,14 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
       await entry.verified;
     } catch (error) {
       let refusedError: RefusedError | undefined;
-      if (isTallyfyError(error, 'UNAUTHORIZED')) {
+      const problem = error instanceof CredentialCheckError ? error.problem : 'unreachable';
+      if (problem === 'refused') {
         refusedError = new RefusedError(
           401,
           mcpHttpErrorCodes.unauthorized,
           'Tallyfy refused these credentials: check the API token (Authorization: Bearer) and try again.',
         );
-      } else if (isTallyfyError(error, 'FORBIDDEN', 'NOT_FOUND')) {
+      } else if (problem === 'no-access') {
         refusedError = new RefusedError(
           403,
           mcpHttpErrorCodes.forbidden,
