@@ -37,22 +37,20 @@ export async function createInProcessToolHost(client: TallyfyClient, options: Mc
 }
 
 /**
- * A {@link ToolHost} over a connected MCP `Client`: the tool list fetched once, tool failures and
- * protocol errors returned as `isError` outcomes. `release` runs after the client closes.
+ * A {@link ToolHost} over a connected MCP `Client`: tool failures and protocol errors returned as
+ * `isError` outcomes. `release` runs after the client closes. The tool list is not cached here: the
+ * agent engine keeps the one tool-list cache (sessions/agentEngine.ts).
  */
 export function toolHostOverClient(mcpClient: Client, release: () => Promise<void> = async () => undefined): ToolHost {
   let closed = false;
-  let tools: Promise<ToolInfo[]> | undefined;
   return {
-    listTools: () =>
-      (tools ??= mcpClient.listTools().then((result) =>
-        result.tools.map((tool) => ({
-          name: tool.name,
-          description: tool.description ?? '',
-          inputSchema: tool.inputSchema as ToolInfo['inputSchema'],
-          ...(tool.annotations ? { annotations: { ...tool.annotations, ...(tool.title ? { title: tool.title } : {}) } } : {}),
-        })),
-      )),
+    listTools: async () =>
+      (await mcpClient.listTools()).tools.map((tool) => ({
+        name: tool.name,
+        description: tool.description ?? '',
+        inputSchema: tool.inputSchema as ToolInfo['inputSchema'],
+        ...(tool.annotations ? { annotations: { ...tool.annotations, ...(tool.title ? { title: tool.title } : {}) } } : {}),
+      })),
     callTool: async (name, args, signal) => {
       if (closed) throw new ToolHostClosedError();
       try {
