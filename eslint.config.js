@@ -53,6 +53,7 @@ const heavyDependencies = [
   { name: 'chrono-node', home: ['electron/core/mcp/deadline.ts'], where: 'electron/core/mcp/deadline.ts' },
   { name: 'qrcode', home: ['electron/core/admin/invite.ts'], where: 'electron/core/admin/invite.ts' },
   { name: 'bonjour-service', home: ['electron/core/admin/mdns.ts'], where: 'electron/core/admin/mdns.ts' },
+  { name: 'ioredis', home: ['electron/core/cluster'], where: 'electron/core/cluster' },
 ];
 /**
  * Globs for every non-test source file under electron/, renderer/ and shared/ except `homes`

@@ -8,6 +8,8 @@ import { createCoreAdmin, type CoreAdmin } from './admin/coreAdmin';
 import type { Agent } from './agent';
 import { createCoreAgent } from './agent/coreAgent';
 import { AuditTrail } from './audit/auditTrail';
+import { createClusterStores } from './cluster/clusterStores';
+import { createCoreCluster } from './cluster/coreCluster';
 import type { Config } from './config/config';
 import { createLiveConfig } from './config/liveConfig';
 import { coreAddresses, type CoreAddresses } from './coreAddresses';
@@ -122,7 +124,13 @@ export function composeCore(options: CoreOptions): { core: Core; parts: CorePart
     toolHostFactory: options.toolHostFactory,
   });
   const audit = new AuditTrail({ dir: join(config.dataDir, 'audit'), logger }); // every tool call on record
-  const spend = createCoreSpend({ config, settings, logger, agent });
+  // Cluster mode (`--redis`): conversations and spend kept in Redis for every node (docs/scale-out.md); undefined on one node.
+  const clusterStores = createClusterStores(config, {
+    logger,
+    connection: () => cluster?.node.connection(), // the cluster node's link, once it joined
+    nodeId: () => cluster?.node.nodeId ?? '',
+  });
+  const spend = createCoreSpend({ config, settings, logger, agent, ...(clusterStores ? { store: clusterStores.spend } : {}) });
   const sessions = new SessionRegistry({
     audit,
     secrets,
@@ -131,8 +139,11 @@ export function composeCore(options: CoreOptions): { core: Core; parts: CorePart
     toolHostFactory: tools.toolHostFactory,
     idleTimeoutMinutes: config.idleTimeoutMinutes,
     gate: spend.gate,
+    ...(clusterStores ? { conversations: { store: clusterStores.conversations, node: clusterStores.nodeId } } : {}),
   });
   const tls = gatewayCertificate(config, logger);
+  // Cluster mode (`--redis`): sessions, limits and sign-in settings shared with the other nodes; undefined on a single node.
+  const cluster = createCoreCluster(config, { sessions, settings, logger, gatewayPort: () => gateway.port, adminToken: () => admin.token() });
   const mcp = mcpHttpService({ port: config.mcpPort, tallyfyApiUrl, logger, secrets, fetch: httpFetch, toolRules: spend.toolRules });
   const gateway = createGatewayServer({
     host: config.host,
@@ -152,6 +163,7 @@ export function composeCore(options: CoreOptions): { core: Core; parts: CorePart
     ...(accessCode ? { accessCode: () => settings.current.accessCode ?? accessCode } : {}),
     allowedOrgIds: () => settings.current.allowedOrgs,
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+    ...(cluster ? { attemptLimiter: cluster.signInLimiter, addressConnections: cluster.connections } : {}),
     deskCredentials: () => {
       const { tallyfyApiKey: apiKey, tallyfyOrgId: orgId } = live.current;
       return apiKey && orgId ? { apiKey, orgId } : undefined;
@@ -175,13 +187,14 @@ export function composeCore(options: CoreOptions): { core: Core; parts: CorePart
       mcpUrl: () => mcp.url(),
       sandbox: () => ({ enabled: config.sandbox, ...(sandbox.current() ? { url: sandbox.current()!.url } : {}) }),
       sessions: () => ({ active: sessions.stats().active, peak: sessions.stats().peak }),
+      ...(cluster ? { cluster: () => cluster.health() } : {}),
     });
   const admin = createCoreAdmin(
     {
       live,
       gatewayTls: () => tls.facts(),
       health,
-      sessions,
+      sessions: cluster?.directory ?? sessions,
       logs,
       logger,
       secrets,
@@ -194,6 +207,7 @@ export function composeCore(options: CoreOptions): { core: Core; parts: CorePart
       setIdleTimeout: (minutes) => sessions.setIdleTimeout(minutes),
       configureAgent: (patch) => agent.configure(patch),
       spend: spend.ledger,
+      ...(cluster ? { guessLimiter: cluster.adminGuessLimiter } : {}),
     },
     settings,
     config.mdns ? {} : { mdns: null },
@@ -208,6 +222,7 @@ export function composeCore(options: CoreOptions): { core: Core; parts: CorePart
       sandbox,
       mcp,
       gateway, // stopping it ends every session (peers told the reason, closed with 1001)
+      ...(cluster ? [cluster.service] : []), // joins once the gateway's port (the default node id) is known; leaves first
       { name: 'session reaper', start: () => sessions.start(), stop: (reason) => sessions.close(reason) },
       { name: 'admin', start: () => admin.start(), stop: () => undefined }, // closed first by stop(), whatever started
     ],
@@ -240,7 +255,7 @@ export function composeCore(options: CoreOptions): { core: Core; parts: CorePart
         adminToken: admin.token(),
         mcpUrl: mcp.url(),
         sandboxUrl: sandbox.current()?.url,
-        accessCode,
+        accessCode: accessCode ? (settings.current.accessCode ?? accessCode) : undefined, // in a cluster: the shared one
         tls: certificate && facts ? { ...facts, certFile: certificate.certFile } : undefined,
       });
       if (addresses.cleartextOnLan)
