@@ -180,6 +180,9 @@ describe.skipIf(!haveRedisServer && !process.env.CI)('sessions kept in Redis (De
       append: [expect.stringContaining('second question'), expect.stringContaining('answer to second')],
     });
     expect(writes.at(-1)?.transcript).toMatchObject({ dropFront: 0, append: [expect.any(String), expect.any(String)] });
+    // A key pasted into a question is scrubbed before it is stored.
+    await session.ask('is alice-secret-key the right key?', 'q3');
+    await session.storeFlushed();
     const stored = await client.keys('tallyfy-gw:conv:*');
     expect(stored.sort()).toEqual([
       `tallyfy-gw:conv:{${session.id}}:history`,
