@@ -44,14 +44,18 @@ export async function createInProcessToolHost(client: TallyfyClient, options: Mc
  */
 export function toolHostOverClient(mcpClient: Client, release: () => Promise<void> = async () => undefined): ToolHost {
   let closed = false;
+  /** The last listing, read only to word argument errors with the tool's schema (not reused for listing). */
+  let tools: Promise<ToolInfo[]> | undefined;
   return {
-    listTools: async () =>
-      (await mcpClient.listTools()).tools.map((tool) => ({
-        name: tool.name,
-        description: tool.description ?? '',
-        inputSchema: tool.inputSchema as ToolInfo['inputSchema'],
-        ...(tool.annotations ? { annotations: { ...tool.annotations, ...(tool.title ? { title: tool.title } : {}) } } : {}),
-      })),
+    listTools: () =>
+      (tools = mcpClient.listTools().then((result) =>
+        result.tools.map((tool) => ({
+          name: tool.name,
+          description: tool.description ?? '',
+          inputSchema: tool.inputSchema as ToolInfo['inputSchema'],
+          ...(tool.annotations ? { annotations: { ...tool.annotations, ...(tool.title ? { title: tool.title } : {}) } } : {}),
+        })),
+      )),
     callTool: async (name, args, signal) => {
       if (closed) throw new ToolHostClosedError();
       // Raw argument-validation text (e.g. from an external server) becomes a sentence the model and the chat can use.
