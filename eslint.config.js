@@ -89,6 +89,13 @@ const mainZone = {
   message: "electron/main uses the core only through 'electron/core/index.ts'.",
 };
 
+/** Test helpers (`testing/` folders: fakes, fixtures, the fake clock) never reach production code. */
+const testingZone = {
+  target: 'electron/core/**/!(*.test).ts',
+  from: ['electron/core/**/testing{/**,.ts}'],
+  message: 'testing/ holds test helpers: only tests import them.',
+};
+
 /** Who may import whom (ARCHITECTURE §3). Each entry is one folder's bans. */
 const electronBan = { name: 'electron', message: "electron/core and shared/ run in plain Node: never import 'electron' here." };
 const mcpBan = { group: ['@modelcontextprotocol/*'], message: 'Only electron/core/mcp may import the MCP SDK.' };
@@ -117,7 +124,7 @@ export default tseslint.config(
         },
       ],
       'no-restricted-imports': ['error', { patterns: [mcpBan] }],
-      'import-x/no-restricted-paths': ['error', { basePath: root, zones: [...layerZones, ...featureZones, ...dependencyZones, mainZone] }],
+      'import-x/no-restricted-paths': ['error', { basePath: root, zones: [...layerZones, ...featureZones, ...dependencyZones, mainZone, testingZone] }],
     },
   },
   {

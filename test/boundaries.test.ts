@@ -91,6 +91,14 @@ describe('import boundaries (ARCHITECTURE §3), held by lint', { timeout: 60_000
     ).not.toMatch(/sdkCompat/);
   });
 
+  it('keeps test helpers (testing/ folders) out of production code', async () => {
+    const code = "import { FakeClock } from './testing/fakeClock';\nexport const c = FakeClock;\n";
+    expect((await ruleIds('electron/core/sessions/x.ts', code)).join()).toMatch(/only tests import them/);
+    expect((await ruleIds('electron/core/sessions/x.test.ts', code)).join()).not.toMatch(/only tests import them/);
+    const sandboxHelper = "import { useSandbox } from './testing';\nexport const u = useSandbox;\n";
+    expect((await ruleIds('electron/core/tallyfy/sandbox/x.ts', sandboxHelper)).join()).toMatch(/only tests import them/);
+  });
+
   // Each layer importing one to its right (the imported files exist, so the import resolves).
   it.each([
     ['electron/core/tallyfy/x.ts', '../mcp/toolHost'],

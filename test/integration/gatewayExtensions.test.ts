@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { FakeClock } from '../../electron/core/sessions/clock';
 import type { RunInput } from '../../electron/core/sessions/engine';
+import { FakeClock } from '../../electron/core/sessions/testing/fakeClock';
 
 import { countingToolFactory, scriptedEngine, startTestGateway, type TestGateway } from './support/testGateway';
 import { TestClient } from './support/wsClient';

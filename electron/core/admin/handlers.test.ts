@@ -8,8 +8,8 @@ import type { Invite } from '../../../shared/types/network';
 import type { SettingsUpdateResult } from '../../../shared/types/settings';
 import type { StatsView } from '../../../shared/types/stats';
 import { loadConfig } from '../config/config';
-import { FakeClock } from '../sessions/clock';
 import type { QueryEngine } from '../sessions/engine';
+import { FakeClock } from '../sessions/testing/fakeClock';
 
 import { dispatchAdmin } from './dispatch';
 import { adminFixture } from './testing/adminFixture';

@@ -157,7 +157,12 @@ export function createAgent(options: AgentOptions): Agent {
   if (!parsed.success) throw new AgentError('AGENT_INVALID_INPUT', `Invalid agent settings: ${z.prettifyError(parsed.error)}`);
   let settings = parsed.data;
   const logger = options.logger.child({ component: 'agent' });
-  const retry: RetryOptions = { maxRetries: settings.maxRetries, baseDelayMs: settings.retryBaseDelayMs, maxDelayMs: settings.maxRetryDelayMs };
+  const retry: RetryOptions = {
+    maxRetries: settings.maxRetries,
+    baseDelayMs: settings.retryBaseDelayMs,
+    maxDelayMs: settings.maxRetryDelayMs,
+    maxRetryAfterMs: settings.maxRetryDelayMs,
+  };
   // Without a key the SDK is never loaded (direct mode); with one it loads in the background now.
   const makeClient = (apiKey: string | undefined): Promise<Anthropic> | null => {
     if (!apiKey) return null;

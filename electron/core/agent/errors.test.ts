@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { AgentError, retryAfterMs, toAgentError } from './errors';
+import { AgentError, toAgentError } from './errors';
 import { loadAnthropicSdk } from './sdk';
 
 // The agent loads the SDK before any model request (./sdk), so toAgentError knows its classes.
@@ -28,13 +28,5 @@ describe('toAgentError', () => {
     const same = new AgentError('AGENT_BUSY', 'busy');
     expect(toAgentError(same)).toBe(same);
     expect(toAgentError(new RangeError('x')).code).toBe('AGENT_INTERNAL');
-  });
-
-  it('reads retry-after-ms, retry-after seconds and dates', () => {
-    expect(retryAfterMs(new Headers({ 'retry-after-ms': '250' }))).toBe(250);
-    expect(retryAfterMs(new Headers({ 'retry-after': '2' }))).toBe(2000);
-    const later = retryAfterMs(new Headers({ 'retry-after': new Date(Date.now() + 5000).toUTCString() }));
-    expect(later).toBeGreaterThan(3000);
-    expect(retryAfterMs(new Headers())).toBeUndefined();
   });
 });

@@ -1,3 +1,5 @@
+import { retryAfterMs } from '../net/retry';
+
 import { anthropicSdkIfLoaded } from './sdk';
 
 /** Stable codes for everything the agent can fail with; the gateway forwards them to clients. */
@@ -41,19 +43,6 @@ export class AgentError extends Error {
   get userMistake(): boolean {
     return this.code === 'AGENT_INVALID_INPUT' || this.code === 'AGENT_UNKNOWN_TOOL';
   }
-}
-
-/** Seconds to wait according to `retry-after-ms` / `retry-after` headers, or undefined. */
-export function retryAfterMs(headers: Headers | undefined | null): number | undefined {
-  if (!headers) return undefined;
-  const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
-  if (Number.isFinite(ms) && ms >= 0) return ms;
-  const raw = headers.get('retry-after');
-  if (!raw) return undefined;
-  const seconds = Number.parseFloat(raw);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(raw);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
 }
 
 /** Maps anything thrown by the SDK or the stream to an {@link AgentError} with a user-facing message. */

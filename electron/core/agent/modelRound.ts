@@ -8,7 +8,9 @@ import type {
   ToolUseBlockParam,
 } from '@anthropic-ai/sdk/resources/messages/messages';
 
-import { AgentError, retryAfterMs, toAgentError } from './errors';
+import { retryAfterMs, retryDelayMs, sleep, type RetryPolicy } from '../net/retry';
+
+import { AgentError, toAgentError } from './errors';
 import { emptyUsage, type AgentUsage } from './events';
 
 /** A tool call the model asked for; `inputError` is set when its JSON did not parse. */
@@ -37,15 +39,12 @@ export interface RoundReply {
   usage: AgentUsage;
 }
 
-/** Retry settings for {@link streamRound}. */
-export interface RetryOptions {
-  /** Retries after a 429, 529, 5xx or a dropped connection before any text was streamed. Default 2. */
-  maxRetries: number;
-  /** First backoff when the server gives no `retry-after` (ms, doubled per attempt, ±20 % jitter). Default 500. */
-  baseDelayMs: number;
-  /** A `retry-after` longer than this (ms) is not waited for: the error goes to the user. Default 30,000. */
-  maxDelayMs: number;
-}
+/**
+ * Retry settings for {@link streamRound} (net/retry.ts): `maxRetries` after a 429, 529, 5xx or a
+ * dropped connection before any text was streamed (default 2); backoff from `baseDelayMs` (default
+ * 500); a `retry-after` longer than `maxRetryAfterMs` is not waited for: the error goes to the user.
+ */
+export type RetryOptions = RetryPolicy;
 
 type Open =
   | { kind: 'text'; text: string }
@@ -69,20 +68,6 @@ function openBlock(block: Extract<RawMessageStreamEvent, { type: 'content_block_
       return { kind: 'other' };
   }
 }
-
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new AgentError('AGENT_CANCELLED', 'Cancelled.'));
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new AgentError('AGENT_CANCELLED', 'Cancelled.'));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 
 function readUsage(
   target: AgentUsage,
@@ -226,12 +211,12 @@ export async function streamRound(
       const error = toAgentError(caught);
       if (!error.retryable || progress.streamed || attempt >= retry.maxRetries || signal.aborted) throw error;
       const cause = error.cause as { headers?: Headers } | undefined;
-      const asked = retryAfterMs(cause?.headers);
-      if (asked !== undefined && asked > retry.maxDelayMs) throw error;
-      const backoff = retry.baseDelayMs * 2 ** attempt * (0.8 + Math.random() * 0.4);
-      const delayMs = Math.round(asked ?? backoff);
+      const delayMs = retryDelayMs(retry, attempt + 1, retryAfterMs(cause?.headers));
+      if (delayMs === undefined) throw error;
       onRetry(attempt + 1, delayMs, error.code);
-      await sleep(delayMs, signal);
+      await sleep(delayMs, signal).catch(() => {
+        throw new AgentError('AGENT_CANCELLED', 'Cancelled.');
+      });
     }
   }
 }

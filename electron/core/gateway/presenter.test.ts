@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { closeCodes, originalServerTypes, serverMessageSchema, type ServerMessage } from '../../../shared/protocol';
 import { createLogger } from '../log/logger';
 import { SecretRegistry } from '../log/redact';
-import { FakeClock } from '../sessions/clock';
 import type { ApprovalReply, QueryEngine } from '../sessions/engine';
 import { Session } from '../sessions/session';
+import { FakeClock } from '../sessions/testing/fakeClock';
 
 import { handleQueryText } from './legacyProtocol';
 import { SessionPresenter, type SessionChannel } from './presenter';

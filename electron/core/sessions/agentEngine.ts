@@ -7,15 +7,28 @@ import type { EngineConversation, Identity, QueryEngine, QueryEvent, RunInput, U
 import { NameBook } from './nameBook';
 
 /**
- * A tool host that builds the session's real one only when a tool is called (listing is
- * answered from a shared cache when one is known), so a session that only chats never costs a
- * tool server (toolchain.md §10).
+ * The one tool-list cache: every session of an engine lists the same tools (the same server code,
+ * or the same external server), so the first session to need the list fetches it and the others
+ * reuse it (a failed fetch is not kept). The agent derives each conversation's catalog from it.
  */
-function lazyToolHost(input: RunInput, listCache: { tools?: ToolInfo[] }, rules: ToolRules | undefined, names: NameBook): ToolHost {
+function toolListCache(): (fetch: () => Promise<ToolInfo[]>) => Promise<ToolInfo[]> {
+  let cached: Promise<ToolInfo[]> | undefined;
+  return (fetch) =>
+    (cached ??= fetch().catch((error: unknown) => {
+      cached = undefined;
+      throw error;
+    }));
+}
+
+/**
+ * A tool host that builds the session's real one only when a tool is called (listing is answered
+ * from the engine's {@link toolListCache}), so a session that only chats never costs a tool server
+ * (toolchain.md §10).
+ */
+function lazyToolHost(input: RunInput, listTools: ReturnType<typeof toolListCache>, rules: ToolRules | undefined, names: NameBook): ToolHost {
   return {
     async listTools() {
-      const tools = listCache.tools ?? (await (await input.tools()).listTools());
-      listCache.tools = tools;
+      const tools = await listTools(async () => (await input.tools()).listTools());
       // The admin's tool policy: a disabled tool is never offered to the model.
       return rules ? tools.filter((tool) => !rules.disabled.has(tool.name)) : tools;
     },
@@ -151,7 +164,7 @@ export interface AgentEngineOptions {
 
 /** The agent as the sessions' {@link QueryEngine}: one agent `Conversation` per session. */
 export function createAgentEngine(agent: Agent, options: AgentEngineOptions = {}): QueryEngine {
-  const listCache: { tools?: ToolInfo[] } = {};
+  const listTools = toolListCache();
   return {
     open(identity: Identity): EngineConversation {
       const conversation = agent.createConversation();
@@ -175,10 +188,11 @@ export function createAgentEngine(agent: Agent, options: AgentEngineOptions = {}
             rulesSignature = rules.signature;
           }
           // The agent lists the tools once per conversation, whichever host object carries the calls.
-          const tools = lazyToolHost(input, listCache, rules, names);
+          const tools = lazyToolHost(input, listTools, rules, names);
           const result = await agent.run({
             conversation,
             query: input.query,
+            // The agent lists the tools once per conversation, whichever host object carries the calls.
             tools,
             ...(rules
               ? {

@@ -6,7 +6,6 @@ import { haveRedisServer, startRedisServer, type RedisServer } from '../cluster/
 import { createLogger } from '../log/logger';
 import { SecretRegistry } from '../log/redact';
 
-import { FakeClock } from './clock';
 import {
   parseStoredConversation,
   planListWrite,
@@ -17,6 +16,7 @@ import {
 } from './conversationStore';
 import { AuthFailure, type Authenticator, type Identity, type QueryEngine } from './engine';
 import { SessionRegistry } from './registry';
+import { FakeClock } from './testing/fakeClock';
 
 const encode = (value: unknown): string => JSON.stringify(value);
 

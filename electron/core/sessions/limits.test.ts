@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { FakeClock } from './clock';
 import { TokenBucket } from './rateLimiter';
+import { FakeClock } from './testing/fakeClock';
 
 describe('TokenBucket', () => {
   it('allows a burst, refuses beyond it, and refills with time', () => {

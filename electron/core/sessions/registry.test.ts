@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../log/logger';
 import { SecretRegistry } from '../log/redact';
 
-import { FakeClock } from './clock';
 import { displayArgs } from './displayArgs';
 import type { QueryEngine } from './engine';
 import { SessionRegistry, type RegistryEvent } from './registry';
 import type { SessionEvent } from './session';
+import { FakeClock } from './testing/fakeClock';
 
 function setup(engine?: QueryEngine) {
   const secrets = new SecretRegistry();

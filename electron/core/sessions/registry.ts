@@ -43,7 +43,7 @@ export interface SessionRegistryOptions {
   sweepIntervalMs?: number;
   /** How long an approval question waits, ms. Default 2 minutes (the only approval timeout: sessions/approvalBroker). */
   approvalTimeoutMs?: number;
-  /** Default: the system clock. Tests pass a {@link FakeClock}. */
+  /** Default: the system clock. Tests pass a `FakeClock` (sessions/testing/fakeClock.ts). */
   clock?: Clock;
   /** The admin's spending controls (budget check at query start, usage recording). Default: none. */
   gate?: QueryGate;

@@ -6,9 +6,9 @@ import { SecretRegistry } from '../log/redact';
 import { TallyfyServerError } from '../tallyfy/errors';
 
 import { defaultApprovalTimeoutMs } from './approvalBroker';
-import { FakeClock } from './clock';
 import type { ApprovalReply, QueryEngine, RunInput } from './engine';
 import { Session, type SessionEvent } from './session';
+import { FakeClock } from './testing/fakeClock';
 
 /** A scripted engine: each query runs the script registered for its text, with the run input to drive. */
 function scriptedEngine(scripts: Record<string, (input: RunInput) => Promise<string>>) {

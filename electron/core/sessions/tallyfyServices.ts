@@ -2,7 +2,8 @@ import { orgIdPattern } from '../../../shared/types/tallyfyIds';
 import type { Logger } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
 import { createInProcessToolHost } from '../mcp/transports/inProcessToolHost';
-import { createTallyfyClient, isTallyfyError, type TallyfyClient } from '../tallyfy';
+import { createTallyfyClient, type TallyfyClient } from '../tallyfy';
+import { CredentialCheckError, verifyCredentials } from '../tallyfy/verifyCredentials';
 
 import { AuthFailure, type Authenticator, type Credentials, type ToolHostFactory } from './engine';
 
@@ -52,7 +53,7 @@ export function createTallyfyAuthenticator(options: TallyfyServicesOptions): Aut
     }
     const client = clientFor(options, credentials, { timeoutMs: options.authTimeoutMs ?? 15_000, maxRetries: 1 });
     try {
-      const me = await client.me(signal);
+      const me = await verifyCredentials(client, signal);
       let orgName: string | undefined;
       let timezone = me.timezone ?? undefined;
       try {
@@ -69,7 +70,7 @@ export function createTallyfyAuthenticator(options: TallyfyServicesOptions): Aut
         ...(timezone ? { timezone } : {}),
       };
     } catch (error) {
-      if (isTallyfyError(error, 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND')) {
+      if (error instanceof CredentialCheckError && error.problem !== 'unreachable') {
         throw new AuthFailure(
           'INVALID_CREDENTIALS',
           'Tallyfy did not accept this API key for this organization. Check both, or create a new personal access token in Tallyfy (Settings > Integrations > REST API).',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { orgIdSchema } from '../../../shared/types/tallyfyIds';
 
 import { SecretRegistry } from '../log/redact';
+import type { RetryPolicy } from '../net/retry';
 
 import { commentsApi, type CommentsApi } from './endpoints/comments';
 import type { EndpointContext, ListQuery } from './endpoints/context';
@@ -24,7 +25,6 @@ import {
 } from './endpoints/templates';
 import { createHttpTransport, type RequestInfo, type RequestOptions } from './http';
 import { hasMorePages, normalisePagination } from './pagination';
-import { defaultRetryPolicy } from './retry';
 import type { Me, Organization, Page, SearchResult, User } from './types';
 
 /** Default base URL of the Tallyfy API (`TALLYFY_API_URL` overrides it in config). */
@@ -34,6 +34,9 @@ export const defaultTallyfyApiUrl = 'https://api.tallyfy.com';
 export const defaultListAllCap = 1000;
 
 /** Options of {@link createTallyfyClient}. */
+/** Retries of the Tallyfy client (after the official CLI, tallyfy-api.md §5): 3 retries from 500 ms, backoff up to 8 s, `Retry-After` up to 30 s. */
+export const defaultRetryPolicy: RetryPolicy = { maxRetries: 3, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 30_000 };
+
 export interface TallyfyClientOptions {
   /** API root, e.g. `https://api.tallyfy.com` or a sandbox URL. Trailing slashes are ignored. */
   baseUrl: string;

@@ -1,7 +1,7 @@
 import { genericSecrets, type SecretRegistry } from '../log/redact';
+import { isRetryableNetworkError, isRetryableStatus, retryAfterMs, retryDelayMs, sleep, type RetryPolicy } from '../net/retry';
 
 import { createTallyfyError, parseErrorBody, codeForStatus, type TallyfyError } from './errors';
-import { backoffDelayMs, isRetryableNetworkError, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry';
 
 /** A query value: arrays are sent comma-joined (`with=a,b`); undefined/null are left out. */
 export type QueryValue = string | number | boolean | null | undefined | readonly (string | number)[];
@@ -145,7 +145,8 @@ export function createHttpTransport(options: TransportOptions): HttpTransport {
             retryable = false;
           } else {
             const info = parseErrorBody(parsed.ok ? parsed.value : text);
-            const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'));
+            const askedMs = retryAfterMs(response.headers);
+            const retryAfterSeconds = askedMs === undefined ? undefined : Math.ceil(askedMs / 1000);
             failure = error(codeForStatus(response.status), {
               status: response.status,
               method: upper,
@@ -158,12 +159,13 @@ export function createHttpTransport(options: TransportOptions): HttpTransport {
             });
             retryable =
               isRetryableStatus(upper, response.status) &&
-              (retryAfterSeconds === undefined || retryAfterSeconds * 1000 <= options.retry.maxRetryAfterMs);
+              (askedMs === undefined || askedMs <= options.retry.maxRetryAfterMs);
           }
         }
         if (!retryable || !retriesLeft) throw failure;
         try {
-          await sleep(backoffDelayMs(options.retry, attemptNumber, failure.retryAfterSeconds), signal);
+          const askedMs = failure.retryAfterSeconds === undefined ? undefined : failure.retryAfterSeconds * 1000;
+          await sleep(retryDelayMs(options.retry, attemptNumber, askedMs) ?? options.retry.maxRetryAfterMs, signal);
         } catch {
           throw error('ABORTED', { status: 0, method: upper, path });
         }

@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { createLogger, LogRing } from '../../log/logger';
 import { SecretRegistry } from '../../log/redact';
@@ -379,11 +379,13 @@ describe('MCP servers pooled per credential set', () => {
   });
 
   it('drops the pooled servers when the credential set expires or is evicted', async () => {
-    const http = await startOwn({ cacheTtlMs: 60, maxCachedCredentials: 1 });
+    // Only Date is faked (the cache's clock): requests and sockets keep real timers, and a slow machine cannot expire the set early.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const http = await startOwn({ cacheTtlMs: 60_000, maxCachedCredentials: 1 });
     try {
       await callTool(http.url, sandboxTokens.alice, 'get_me');
       expect([http.serversBuilt(), http.idleServers()]).toEqual([1, 1]);
-      await new Promise((resolve) => setTimeout(resolve, 90));
+      vi.setSystemTime(Date.now() + 61_000);
       // Expired: re-verified, and served by a new server, not the expired set's.
       expect(meId((await callTool(http.url, sandboxTokens.alice, 'get_me')).text)).toBe(sandboxUserIds.alice);
       expect([http.serversBuilt(), http.idleServers(), http.cachedCredentials()]).toEqual([2, 1, 1]);
@@ -391,6 +393,7 @@ describe('MCP servers pooled per credential set', () => {
       expect(meId((await callTool(http.url, sandboxTokens.bob, 'get_me')).text)).toBe(sandboxUserIds.bob);
       expect([http.serversBuilt(), http.idleServers(), http.cachedCredentials()]).toEqual([3, 1, 1]);
     } finally {
+      vi.useRealTimers();
       await http.close();
     }
   });

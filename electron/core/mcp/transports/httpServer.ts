@@ -3,14 +3,16 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { LRUCache } from 'lru-cache';
 
+import { orgIdPattern } from '../../../../shared/types/tallyfyIds';
 import type { Logger } from '../../log/logger';
 import type { SecretRegistry } from '../../log/redact';
 import { applyListenerLimits, close, httpListenerLimits, listen } from '../../net/listen';
 import { hostnameOfHeader, isLoopbackHost } from '../../net/loopback';
 import { createTallyfyClient, type TallyfyClient } from '../../tallyfy/client';
-import { isTallyfyError } from '../../tallyfy/errors';
 import type { Me } from '../../tallyfy/types';
+import { CredentialCheckError, verifyCredentials } from '../../tallyfy/verifyCredentials';
 
 import { createMcpServer } from '../server/createMcpServer';
 import { createMcpServerPool, type McpServerPool } from '../server/serverPool';
@@ -85,8 +87,6 @@ export const mcpHttpErrorCodes = {
   internal: -32603,
 } as const;
 
-const orgIdPattern = /^[0-9a-fA-F]{32}$/;
-
 /** The org header names Tallyfy's official MCP server accepts (lowercase, as Node gives them), first match wins. */
 export const orgHeaders = ['x-tallyfy-org-id', 'x-organization-id', 'x-org-id', 'organization-id', 'org-id'] as const;
 
@@ -151,7 +151,6 @@ interface CacheEntry {
   client: TallyfyClient;
   /** Settles when `me()` has answered; rejects when the credentials are refused. */
   verified: Promise<Me>;
-  expiresAt: number;
   /** This credential set's MCP servers, all bound to `client`: never shared with another entry. */
   servers: McpServerPool;
 }
@@ -191,11 +190,26 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
   const maxEntries = options.maxCachedCredentials ?? 256;
   const makeClient = options.createClient ?? createTallyfyClient;
   const keySecret = randomBytes(32);
-  const cache = new Map<string, CacheEntry>();
-  const refusalTtl = options.refusalTtlMs ?? 10_000;
-  /** Recently refused credential sets (HMAC key → refusal and when it lapses). */
-  const refused = new Map<string, { error: RefusedError; until: number }>();
   const { logger, secrets } = options;
+  /**
+   * Verified credential sets (HMAC key → entry): at most `maxEntries`, the least recently used
+   * going first, each for `ttl` from its verification. Leaving (expired, evicted, refused, closed),
+   * a set's token stops being a registered secret and its pooled servers retire.
+   */
+  /** While closing: the pools of every set in the cache (expired ones too), to close after the cache is cleared. */
+  let closing: McpServerPool[] | undefined;
+  const cache = new LRUCache<string, CacheEntry>({
+    max: maxEntries,
+    ttl,
+    perf: Date, // Date.now, so a test's fake clock moves it too
+    dispose: (entry) => {
+      secrets.remove(entry.token);
+      entry.servers.retire();
+      closing?.push(entry.servers);
+    },
+  });
+  /** Recently refused credential sets (HMAC key → the refusal), remembered for `refusalTtl`. */
+  const refused = new LRUCache<string, RefusedError>({ max: maxEntries, ttl: options.refusalTtlMs ?? 10_000, perf: Date });
   const maxIdleServers = options.maxIdleServersPerCredential ?? 64;
   /** Every server this endpoint builds lists the same tools (same options), so they share one cached tools/list. */
   const toolsListKey = {};
@@ -203,22 +217,12 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
   /** Responses whose request is connected to an MCP server and not finished yet. */
   const inFlight = new Set<ServerResponse>();
 
-  /** Drops a credential set; its pooled servers go now, those serving a request when it ends. */
-  const evict = (key: string): void => {
-    const entry = cache.get(key);
-    if (!entry) return;
-    cache.delete(key);
-    secrets.remove(entry.token);
-    entry.servers.retire();
-  };
+  // Expired sets leave the cache when next looked up or here; each pool also ends its demand window.
   const sweep = setInterval(
     () => {
-      const now = Date.now();
-      for (const [key, entry] of cache) {
-        if (entry.expiresAt <= now) evict(key);
-        else entry.servers.trim();
-      }
-      for (const [key, refusal] of refused) if (refusal.until <= now) refused.delete(key);
+      cache.purgeStale();
+      refused.purgeStale();
+      for (const entry of cache.values()) entry.servers.trim();
     },
     Math.max(1000, Math.min(ttl, 60_000)),
   );
@@ -245,18 +249,10 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
     const token = match[1];
     const key = createHmac('sha256', keySecret).update(`${org.toLowerCase()}\n${token}`).digest('hex');
     const refusal = refused.get(key);
-    if (refusal && refusal.until > Date.now()) throw refusal.error;
-    if (refusal) refused.delete(key);
+    if (refusal) throw refusal;
+    // A hit becomes the most recently used; an expired set is dropped (and disposed) here.
     let entry = cache.get(key);
-    if (entry && entry.expiresAt <= Date.now()) {
-      evict(key);
-      entry = undefined;
-    }
     if (!entry) {
-      if (cache.size >= maxEntries) {
-        const oldest = cache.keys().next().value;
-        if (oldest !== undefined) evict(oldest);
-      }
       secrets.add(token);
       const scrubber = secrets.scoped([token]);
       const client = makeClient({
@@ -278,29 +274,26 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
         return server;
       };
       const servers = createMcpServerPool(buildServer, { maxIdle: maxIdleServers });
-      const created: CacheEntry = { token, scrubber, client, verified: client.me(), expiresAt: Date.now() + ttl, servers };
+      const created: CacheEntry = { token, scrubber, client, verified: verifyCredentials(client), servers };
       entry = created;
       cache.set(key, created);
       created.verified.catch(() => {
         // A refused or failed verification is not cached: the next request tries again.
-        if (cache.get(key) === created) evict(key);
+        if (cache.peek(key) === created) cache.delete(key);
       });
-    } else {
-      // Most recently used last, so eviction takes the least recently used.
-      cache.delete(key);
-      cache.set(key, entry);
     }
     try {
       await entry.verified;
     } catch (error) {
       let refusedError: RefusedError | undefined;
-      if (isTallyfyError(error, 'UNAUTHORIZED')) {
+      const problem = error instanceof CredentialCheckError ? error.problem : 'unreachable';
+      if (problem === 'refused') {
         refusedError = new RefusedError(
           401,
           mcpHttpErrorCodes.unauthorized,
           'Tallyfy refused these credentials: check the API token (Authorization: Bearer) and try again.',
         );
-      } else if (isTallyfyError(error, 'FORBIDDEN', 'NOT_FOUND')) {
+      } else if (problem === 'no-access') {
         refusedError = new RefusedError(
           403,
           mcpHttpErrorCodes.forbidden,
@@ -308,8 +301,7 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
         );
       }
       if (refusedError) {
-        if (refused.size >= maxEntries) refused.clear();
-        refused.set(key, { error: refusedError, until: Date.now() + refusalTtl });
+        refused.set(key, refusedError);
         throw refusedError;
       }
       // Tallyfy unreachable or failing: not the caller's fault, so not remembered.
@@ -432,9 +424,9 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
     idleServers: () => [...cache.values()].reduce((sum, entry) => sum + entry.servers.idle(), 0),
     close: async () => {
       clearInterval(sweep);
-      const pools = [...cache.values()].map((entry) => entry.servers);
-      for (const key of [...cache.keys()]) evict(key);
-      await Promise.all(pools.map((pool) => pool.close()));
+      closing = [];
+      cache.clear();
+      await Promise.all(closing.map((pool) => pool.close()));
       // A closed transport ends SSE streams, but a JSON answer it was still waiting for never comes.
       for (const res of inFlight) {
         if (res.headersSent) res.destroy();

@@ -38,15 +38,17 @@ export async function createInProcessToolHost(client: TallyfyClient, options: Mc
 }
 
 /**
- * A {@link ToolHost} over a connected MCP `Client`: the tool list fetched once, tool failures and
- * protocol errors returned as `isError` outcomes. `release` runs after the client closes.
+ * A {@link ToolHost} over a connected MCP `Client`: tool failures and protocol errors returned as
+ * `isError` outcomes. `release` runs after the client closes. The tool list is not cached here: the
+ * agent engine keeps the one tool-list cache (sessions/agentEngine.ts).
  */
 export function toolHostOverClient(mcpClient: Client, release: () => Promise<void> = async () => undefined): ToolHost {
   let closed = false;
+  /** The last listing, read only to word argument errors with the tool's schema (not reused for listing). */
   let tools: Promise<ToolInfo[]> | undefined;
   return {
     listTools: () =>
-      (tools ??= mcpClient.listTools().then((result) =>
+      (tools = mcpClient.listTools().then((result) =>
         result.tools.map((tool) => ({
           name: tool.name,
           description: tool.description ?? '',

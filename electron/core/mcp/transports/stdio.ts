@@ -11,7 +11,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { createLogger } from '../../log/logger';
 import { SecretRegistry } from '../../log/redact';
 import { createTallyfyClient, defaultTallyfyApiUrl } from '../../tallyfy/client';
-import { isTallyfyError } from '../../tallyfy/errors';
+import { CredentialCheckError, verifyCredentials } from '../../tallyfy/verifyCredentials';
 
 import { createMcpServer } from '../server/createMcpServer';
 
@@ -63,11 +63,11 @@ async function main(): Promise<void> {
     fail(secrets.scrub((error as Error).message), 2);
   }
   try {
-    await client.me();
+    await verifyCredentials(client);
   } catch (error) {
-    if (isTallyfyError(error, 'UNAUTHORIZED', 'FORBIDDEN'))
-      fail(`Tallyfy refused the credentials: ${secrets.scrub((error as Error).message)}`, 1);
-    fail(`could not reach Tallyfy at ${baseUrl}: ${secrets.scrub((error as Error).message)}`, 1);
+    const message = secrets.scrub((error as Error).message);
+    if (error instanceof CredentialCheckError && error.problem !== 'unreachable') fail(`Tallyfy refused the credentials: ${message}`, 1);
+    fail(`could not reach Tallyfy at ${baseUrl}: ${message}`, 1);
   }
   const server = createMcpServer(client, { secrets, logger });
   const transport = new StdioServerTransport();
