@@ -8,7 +8,9 @@
  * `fetch` (`--fetch lean|global`) can be chosen for both the agent and the Tallyfy clients, and lifts
  * the per-session message rate limit (for runs with few clients).
  *
- * argv: --anthropic URL --sandbox URL [--compose core|parts] [--fetch lean|global]
+ * `--redis URL` (core only) runs it as a cluster node on that Redis (`serve --redis URL --node-id bench`).
+ *
+ * argv: --anthropic URL --sandbox URL [--compose core|parts] [--fetch lean|global] [--redis URL]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +31,13 @@ import { createTallyfyAuthenticator, createTallyfyToolHostFactory } from '../../
 import { serveParent } from '../lib/child';
 
 const { values } = parseArgs({
-  options: { anthropic: { type: 'string' }, sandbox: { type: 'string' }, fetch: { type: 'string', default: 'lean' }, compose: { type: 'string', default: 'core' } },
+  options: {
+    anthropic: { type: 'string' },
+    sandbox: { type: 'string' },
+    fetch: { type: 'string', default: 'lean' },
+    compose: { type: 'string', default: 'core' },
+    redis: { type: 'string' },
+  },
 });
 if (!values.anthropic || !values.sandbox) throw new Error('gateway proc: --anthropic and --sandbox are required');
 
@@ -51,7 +59,8 @@ const sink = new Writable({
 
 async function startCore(): Promise<Running> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
-  const { config } = loadConfig(['--port', '0', '--mcp-port', '0', '--data-dir', dataDir], {
+  const cluster = values.redis ? ['--redis', values.redis, '--node-id', 'bench'] : [];
+  const { config } = loadConfig(['--port', '0', '--mcp-port', '0', '--data-dir', dataDir, ...cluster], {
     ANTHROPIC_API_KEY: 'sk-bench',
     ANTHROPIC_BASE_URL: values.anthropic as string,
     TALLYFY_API_URL: values.sandbox as string,

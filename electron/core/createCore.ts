@@ -8,6 +8,7 @@ import { createCoreAdmin, type CoreAdmin } from './admin/coreAdmin';
 import type { Agent } from './agent';
 import { createCoreAgent } from './agent/coreAgent';
 import { AuditTrail } from './audit/auditTrail';
+import { createClusterStores } from './cluster/clusterStores';
 import { createCoreCluster } from './cluster/coreCluster';
 import type { Config } from './config/config';
 import { createLiveConfig } from './config/liveConfig';
@@ -123,7 +124,13 @@ export function composeCore(options: CoreOptions): { core: Core; parts: CorePart
     toolHostFactory: options.toolHostFactory,
   });
   const audit = new AuditTrail({ dir: join(config.dataDir, 'audit'), logger }); // every tool call on record
-  const spend = createCoreSpend({ config, settings, logger, agent });
+  // Cluster mode (`--redis`): conversations and spend kept in Redis for every node (docs/scale-out.md); undefined on one node.
+  const clusterStores = createClusterStores(config, {
+    logger,
+    connection: () => cluster?.node.connection(), // the cluster node's link, once it joined
+    nodeId: () => cluster?.node.nodeId ?? '',
+  });
+  const spend = createCoreSpend({ config, settings, logger, agent, ...(clusterStores ? { store: clusterStores.spend } : {}) });
   const sessions = new SessionRegistry({
     audit,
     secrets,
@@ -132,6 +139,7 @@ export function composeCore(options: CoreOptions): { core: Core; parts: CorePart
     toolHostFactory: tools.toolHostFactory,
     idleTimeoutMinutes: config.idleTimeoutMinutes,
     gate: spend.gate,
+    ...(clusterStores ? { conversations: { store: clusterStores.conversations, node: clusterStores.nodeId } } : {}),
   });
   const tls = gatewayCertificate(config, logger);
   // Cluster mode (`--redis`): sessions, limits and sign-in settings shared with the other nodes; undefined on a single node.

@@ -70,6 +70,14 @@ export const resumeMessageSchema = z.object({
   session_id: idSchema,
   resume_token: z.string().min(1).max(256),
   extensions: requestedExtensionsSchema.optional(),
+  /**
+   * Cluster mode: the teammate's Tallyfy key again, for a node that does not hold the session (its
+   * node died). With `org_id`, the node checks the token and that the key is the same user and org,
+   * then restores the conversation kept in Redis. Without them such a node answers `error`
+   * `RESUME_NEEDS_SIGN_IN`. Ignored by the node that holds the session.
+   */
+  api_key: z.string().trim().min(1, 'api_key is empty').max(4096).optional(),
+  org_id: z.string().trim().toLowerCase().min(1, 'org_id is empty').max(100).optional(),
 });
 
 export const clientMessageSchema = z.discriminatedUnion('type', [

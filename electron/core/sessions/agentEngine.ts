@@ -1,4 +1,6 @@
-import type { Agent, AgentEvent, AgentUser } from '../agent';
+import { z } from 'zod';
+
+import type { Agent, AgentEvent, AgentUser, HistoryMessage } from '../agent';
 import type { ToolHost, ToolInfo } from '../mcp/toolHost';
 
 import type { EngineConversation, Identity, QueryEngine, QueryEvent, RunInput } from './engine';
@@ -84,6 +86,24 @@ function forward(event: AgentEvent, emit: (event: QueryEvent) => void, started: 
   }
 }
 
+/**
+ * A history read back from the cluster's store: user/assistant turns whose content is text or
+ * typed blocks. Block contents are the API's own shapes, kept as they were written.
+ */
+const storedHistorySchema = z
+  .array(
+    z.object({
+      role: z.enum(['user', 'assistant']),
+      content: z.union([z.string(), z.array(z.looseObject({ type: z.string() })).min(1)]),
+    }),
+  )
+  .max(10_000);
+
+/** True when turns alternate, starting with the user (what the Messages API accepts). */
+function alternates(messages: ReadonlyArray<{ role: 'user' | 'assistant' }>): boolean {
+  return messages.every((message, index) => message.role === (index % 2 === 0 ? 'user' : 'assistant'));
+}
+
 /** The admin's tool policy as it applies to one session (see `spend/toolPolicy`). */
 export interface ToolRules {
   disabled: ReadonlySet<string>;
@@ -158,6 +178,16 @@ export function createAgentEngine(agent: Agent, options: AgentEngineOptions = {}
           // A fresh start: the history and the tools allowed for the rest of the session go together.
           conversation.clear();
           conversation.resetApprovals();
+        },
+        history: () => conversation.messages,
+        restore(messages) {
+          const parsed = storedHistorySchema.safeParse(messages);
+          if (!parsed.success || !alternates(parsed.data)) return false;
+          conversation.clear();
+          for (const message of parsed.data) conversation.append(message as HistoryMessage);
+          // Restored under this node's history budget.
+          conversation.trim();
+          return true;
         },
       };
     },

@@ -82,6 +82,13 @@ export interface EngineConversation {
   run(input: RunInput): Promise<RunOutcome>;
   /** Forgets the history, and any tool the user allowed for the rest of the session. */
   clear(): void;
+  /**
+   * The model history now, oldest first (JSON-safe message objects, never mutated in place), for
+   * the cluster's conversation store. Optional: an engine without one is not restorable.
+   */
+  history?(): readonly object[];
+  /** Puts back a history read from the cluster's store (unvalidated); false when it is not a usable history (nothing changed). */
+  restore?(messages: readonly unknown[]): boolean;
 }
 
 /** Opens a conversation per session. */

@@ -8,6 +8,7 @@ import type { ToolHost } from '../mcp/toolHost';
 
 import { ApprovalBroker, type PendingApproval } from './approvalBroker';
 import type { Clock } from './clock';
+import { ConversationRecorder, type ConversationStore, type RestoredConversation } from './conversationStore';
 import { CredentialVault } from './credentialVault';
 import type { ApprovalAnswer, Credentials, EngineConversation, Identity, QueryEngine, ToolHostFactory } from './engine';
 import type { GatedSession, QueryGate } from './queryGate';
@@ -31,6 +32,8 @@ export interface SessionDeps {
   approvalTimeoutMs?: number;
   /** The admin's spending controls, asked before a query starts. Default: none. */
   gate?: QueryGate | undefined;
+  /** Cluster mode: where resumable conversations are kept, and this node's name. Default: none (memory only). */
+  conversations?: { store: ConversationStore; node: string | (() => string) } | undefined;
 }
 
 /** What the peer's connection told about itself, for the admin view and resume. */
@@ -49,7 +52,7 @@ export interface ConnectionInfo {
  * listeners, and the gateway's presenter turns them into wire messages.
  */
 export class Session implements GatedSession {
-  readonly id = randomUUID();
+  readonly id: string;
   readonly connectedAt: number;
   lastActiveAt: number;
   /** Set once the idle warning for the current idle stretch was sent. */
@@ -71,13 +74,17 @@ export class Session implements GatedSession {
   readonly #stats = new StatsCollector();
   readonly #approvals: ApprovalBroker;
   readonly #queries: QueryRunner;
+  readonly #recorder: ConversationRecorder | undefined;
 
   constructor(
     /** `web`, `ws`, or `local` (the desk user's pane; set by the gateway at a local sign-in). */
     public kind: ClientKind,
     readonly address: string,
     private readonly deps: SessionDeps,
+    /** The session's id: a new one, or the id of a session restored from the cluster's store. */
+    id: string = randomUUID(),
   ) {
+    this.id = id;
     this.connectedAt = deps.clock.now();
     this.lastActiveAt = this.connectedAt;
     // Everything this session sends is scrubbed by its own scrubber: its own secrets and the server-wide ones, never another session's.
@@ -117,6 +124,21 @@ export class Session implements GatedSession {
         this.lastToolUseAt = deps.clock.now();
       },
     });
+    const kept = deps.conversations;
+    if (kept) {
+      this.#recorder = new ConversationRecorder(
+        {
+          id,
+          kind: () => this.kind,
+          connectedAt: this.connectedAt,
+          identity: () => this.#identity,
+          client: () => this.#connection.client,
+          history: () => this.#conversation?.history?.(),
+          transcript: this.#transcript,
+        },
+        { store: kept.store, node: kept.node, ttlMs: () => deps.idleTimeoutMs, now: () => deps.clock.now(), logger: deps.logger },
+      );
+    }
   }
 
   /** Listens to this session's events until the returned function is called. */
@@ -170,6 +192,7 @@ export class Session implements GatedSession {
   touch(): void {
     this.lastActiveAt = this.deps.clock.now();
     this.idleWarned = false;
+    this.#recorder?.touched();
   }
 
   /** Records what the connection said about itself (extensions, client name, whether it can resume). */
@@ -210,7 +233,30 @@ export class Session implements GatedSession {
 
   /** A fresh resume token (the previous one stops working). Registered as a secret. */
   issueResumeToken(): string {
-    return this.#vault.issueResumeToken();
+    const token = this.#vault.issueResumeToken();
+    // Cluster mode: from now on the conversation is kept in the store (only the token's hash goes there).
+    this.#recorder?.tokenIssued(token);
+    return token;
+  }
+
+  /**
+   * Puts back a conversation kept in the cluster's store (its node died), after the caller checked
+   * the resume token and that `identity` is the same user and org: signs in with `credentials`, then
+   * restores the model history and the transcript. The next resume token replaces the old one.
+   */
+  restoreFrom(kept: RestoredConversation, identity: Identity, credentials: Credentials): void {
+    this.signIn(identity, credentials);
+    this.#transcript.restore(kept.transcript);
+    const restoredHistory = this.#conversation?.restore?.(kept.history) === true;
+    if (!restoredHistory && kept.history.length > 0)
+      this.deps.logger.warn({ session: this.id }, 'a kept history was unusable: the session continues without it');
+    // The next resume token (issued with `resumed`) rewrites the store from this node's copy, as its owner.
+    this.#recorder?.restored();
+  }
+
+  /** Resolves when the cluster store has every write of this session so far (tests, shutdown). */
+  storeFlushed(): Promise<void> {
+    return this.#recorder?.flushed() ?? Promise.resolve();
   }
 
   /** Constant-time check of a presented resume token. */
@@ -274,6 +320,8 @@ export class Session implements GatedSession {
       if (this.running) return this.reportError('BUSY', 'Still working on your previous question. This question was not queued.', queryId);
     }
     await this.#queries.run(conversation, identity, content, queryId);
+    // After the answer, error or cancel is in the transcript: one cheap append to the cluster store.
+    if (!this.#ended) this.#recorder?.turnFinished();
   }
 
   /** Tells the peer something (an `info` on the wire), e.g. the spend gate's budget warning. */
@@ -289,6 +337,7 @@ export class Session implements GatedSession {
     this.#conversation?.clear();
     this.#transcript.clear();
     this.#queries.forgetAllowed();
+    this.#recorder?.cleared();
     this.#emit({ type: 'history_cleared' });
   }
 
@@ -333,6 +382,8 @@ export class Session implements GatedSession {
     this.#queries.abort(`session ended: ${reason}`);
     this.#approvals.cancel();
     this.#attached = false;
+    // A node shutting down leaves its conversations in the cluster store so its teammates can resume elsewhere.
+    if (reason !== 'shutdown') this.#recorder?.ended();
     this.wipe();
     this.#emit({ type: 'ended', reason, ...(detail !== undefined ? { detail } : {}) });
     this.#listeners.clear();

@@ -7,7 +7,7 @@ import type { SettingsService } from '../store/settingsService';
 
 import { createSpendGate } from './spendGate';
 import { SpendLedger } from './spendLedger';
-import { fileSpendStore } from './spendStore';
+import { fileSpendStore, type SpendStore } from './spendStore';
 import { disabledToolMessage, effectiveToolPolicy, type EffectiveToolPolicy } from './toolPolicy';
 
 /** The admin's tool policy for a caller with Tallyfy `role`, and the refusal naming the policy. */
@@ -42,10 +42,12 @@ export function createCoreSpend(options: {
   settings: SettingsService;
   logger: Logger;
   agent: Agent;
+  /** Where spend is kept. Default: `spend.jsonl` in the data dir; a cluster passes its Redis store (limits count every node). */
+  store?: SpendStore;
 }): CoreSpend {
   const { settings, logger, agent } = options;
   const ledger = new SpendLedger({
-    store: fileSpendStore(options.config.dataDir, { warn: (message) => logger.warn(message) }),
+    store: options.store ?? fileSpendStore(options.config.dataDir, { warn: (message) => logger.warn(message) }),
     limits: () => settings.current.spendLimits,
   });
   const toolRules: ToolRules = (role) => {

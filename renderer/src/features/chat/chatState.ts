@@ -84,6 +84,11 @@ export interface ChatState {
   queued?: string;
   /** Earlier conversations of this session (New chat keeps them here, read-only, until sign-out), oldest first. */
   archived?: ArchivedChat[];
+  /**
+   * Cluster mode: the session's gateway node is gone and another node can restore the conversation
+   * once given the API key again (`RESUME_NEEDS_SIGN_IN`). `orgId` is the session's org, when known.
+   */
+  resumeSignIn?: { orgId?: string };
 }
 
 /** A conversation put aside by New chat: the assistant no longer remembers it, the page still shows it. */
