@@ -122,6 +122,7 @@ export function composeCore(options: CoreOptions): { core: Core; parts: CorePart
     fetch: httpFetch,
     mcpServerUrl: config.mcpServerUrl,
     toolHostFactory: options.toolHostFactory,
+    apiFallback: config.apiFallback,
   });
   const audit = new AuditTrail({ dir: join(config.dataDir, 'audit'), logger }); // every tool call on record
   // Cluster mode (`--redis`): conversations and spend kept in Redis for every node (docs/scale-out.md); undefined on one node.
@@ -144,7 +145,15 @@ export function composeCore(options: CoreOptions): { core: Core; parts: CorePart
   const tls = gatewayCertificate(config, logger);
   // Cluster mode (`--redis`): sessions, limits and sign-in settings shared with the other nodes; undefined on a single node.
   const cluster = createCoreCluster(config, { sessions, settings, logger, gatewayPort: () => gateway.port, adminToken: () => admin.token() });
-  const mcp = mcpHttpService({ port: config.mcpPort, tallyfyApiUrl, logger, secrets, fetch: httpFetch, toolRules: spend.toolRules });
+  const mcp = mcpHttpService({
+    port: config.mcpPort,
+    tallyfyApiUrl,
+    logger,
+    secrets,
+    fetch: httpFetch,
+    toolRules: spend.toolRules,
+    apiFallback: config.apiFallback,
+  });
   const gateway = createGatewayServer({
     host: config.host,
     port: config.port,

@@ -58,6 +58,22 @@ export const approvalMessageSchema = z.object({
   always: z.boolean().optional(),
 });
 
+/**
+ * Extension `questions`: the answer to a `question`. `answered: false` declines. With `true`: `answers`
+ * (field name → value) for a form, `ranking` (every item once, first = top) for a ranking,
+ * `confirmed` for a confirmation.
+ */
+export const questionAnswerMessageSchema = z.object({
+  type: z.literal('question_answer'),
+  request_id: idSchema,
+  answered: z.boolean(),
+  answers: z
+    .record(z.string().max(64), z.union([z.string().max(4000), z.number(), z.boolean(), z.array(z.string().max(200)).max(50)]))
+    .optional(),
+  ranking: z.array(z.string().max(200)).max(10).optional(),
+  confirmed: z.boolean().optional(),
+});
+
 /** Extension `cancel`: stop the running query. */
 export const cancelMessageSchema = z.object({
   type: z.literal('cancel'),
@@ -87,6 +103,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   queryMessageSchema,
   pingMessageSchema,
   approvalMessageSchema,
+  questionAnswerMessageSchema,
   cancelMessageSchema,
   resumeMessageSchema,
 ]);

@@ -25,6 +25,7 @@ export const errorCodes = [
   'APPROVAL_PENDING',
   /** An `approval` whose `request_id` is not the one waiting. */
   'NO_PENDING_APPROVAL',
+  'NO_PENDING_QUESTION',
   /** A `cancel` with no query running. */
   'NOTHING_TO_CANCEL',
   /** A `resume` whose session or token is unknown, expired or already closed. */

@@ -66,6 +66,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig([], { GATEWAY_DATA_DIR: dataDir(), GATEWAY_TOOL_LOADING: 'lazy' })).toThrow(/toolLoading|GATEWAY_TOOL_LOADING/);
   });
 
+  it('reads the API fallback from settings.json ("apiFallback") and GATEWAY_API_FALLBACK, the environment winning', () => {
+    expect(loadConfig([], { GATEWAY_DATA_DIR: dataDir() }).config.apiFallback).toBe(false);
+    const on = dataDir();
+    writeFileSync(join(on, 'settings.json'), JSON.stringify({ apiFallback: true }));
+    expect(loadConfig([], { GATEWAY_DATA_DIR: on }).config.apiFallback).toBe(true);
+    expect(loadConfig([], { GATEWAY_DATA_DIR: on, GATEWAY_API_FALLBACK: '0' }).config.apiFallback).toBe(false);
+    expect(loadConfig([], { GATEWAY_DATA_DIR: dataDir(), GATEWAY_API_FALLBACK: '1' }).config.apiFallback).toBe(true);
+    expect(overriddenKeys([], { GATEWAY_API_FALLBACK: '1' })).toContain('apiFallback');
+    const bad = dataDir();
+    writeFileSync(join(bad, 'settings.json'), JSON.stringify({ apiFallback: 'yes please' }));
+    expect(() => loadConfig([], { GATEWAY_DATA_DIR: bad })).toThrow(/GATEWAY_API_FALLBACK/);
+    expect(() => loadConfig([], { GATEWAY_DATA_DIR: dataDir(), GATEWAY_API_FALLBACK: 'maybe' })).toThrow(/GATEWAY_API_FALLBACK must be true or false/);
+  });
+
   it('turns mDNS advertising off with --no-mdns or GATEWAY_MDNS=false', () => {
     expect(loadConfig([], { GATEWAY_DATA_DIR: dataDir() }).config.mdns).toBe(true);
     expect(loadConfig(['--no-mdns'], { GATEWAY_DATA_DIR: dataDir() }).config.mdns).toBe(false);

@@ -72,6 +72,12 @@ export const configSchema = z.object({
    * or platforms without tool search). See docs/agent.md.
    */
   toolLoading: z.enum(['deferred', 'all']).default('deferred'),
+  /**
+   * Offer `tallyfy_api_read` / `tallyfy_api_write` (raw REST on the paths the Tallyfy client knows;
+   * writes always ask) to the agent and to MCP callers (env `GATEWAY_API_FALLBACK`, settings key
+   * `apiFallback`). Default false. Read at start: a change needs a restart. See docs/mcp.md.
+   */
+  apiFallback: z.boolean().default(false),
   /** Each teammate's spending limit per local day, US dollars (`--user-daily-usd`). Default: the saved `spendLimits`, else none. */
   perUserDailyUsd: z.coerce.number().min(0).max(1_000_000).optional(),
   /** Each teammate's spending limit per local month, US dollars (`--user-monthly-usd`). Default: the saved `spendLimits`, else none. */
@@ -161,6 +167,7 @@ const sources: Partial<Record<keyof Config, { flag?: keyof typeof flagOptions; e
   tlsCert: { flag: 'tls-cert', env: 'GATEWAY_TLS_CERT' },
   tlsKey: { flag: 'tls-key', env: 'GATEWAY_TLS_KEY' },
   toolLoading: { env: 'GATEWAY_TOOL_LOADING' },
+  apiFallback: { env: 'GATEWAY_API_FALLBACK' },
   perUserDailyUsd: { flag: 'user-daily-usd', env: 'GATEWAY_USER_DAILY_USD' },
   perUserMonthlyUsd: { flag: 'user-monthly-usd', env: 'GATEWAY_USER_MONTHLY_USD' },
   gatewayMonthlyUsd: { flag: 'gateway-monthly-usd', env: 'GATEWAY_GATEWAY_MONTHLY_USD' },
@@ -169,7 +176,7 @@ const sources: Partial<Record<keyof Config, { flag?: keyof typeof flagOptions; e
   redisPrefix: { flag: 'redis-prefix', env: 'GATEWAY_REDIS_PREFIX' },
 };
 
-const booleanKeys = new Set<keyof Config>(['sandbox', 'debug', 'mdns', 'tls']);
+const booleanKeys = new Set<keyof Config>(['sandbox', 'debug', 'mdns', 'tls', 'apiFallback']);
 
 /**
  * Secrets that may be read from a file instead (first line, surrounding spaces trimmed), so they
@@ -250,7 +257,9 @@ GATEWAY_TLS, GATEWAY_TLS_CERT, GATEWAY_TLS_KEY, GATEWAY_USER_DAILY_USD, GATEWAY_
 GATEWAY_REDIS_URL, GATEWAY_NODE_ID, GATEWAY_REDIS_PREFIX,
 ANTHROPIC_API_KEY,
 ANTHROPIC_BASE_URL, ANTHROPIC_MODEL, TALLYFY_API_URL, TALLYFY_API_KEY, TALLYFY_ORG_ID, MCP_SERVER_URL,
-GATEWAY_TOOL_LOADING (deferred = core tools eager, the rest behind Claude's tool search; all = every tool eager).`;
+GATEWAY_TOOL_LOADING (deferred = core tools eager, the rest behind Claude's tool search; all = every tool eager),
+GATEWAY_API_FALLBACK (1 = offer tallyfy_api_read / tallyfy_api_write, raw REST on known paths, writes always
+ask; default off; settings.json key "apiFallback": true does the same, the environment wins).`;
 
 /** The default settings folder, `GATEWAY_DATA_DIR` or `~/.config/tallyfy-mcp-gateway`. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -228,6 +228,20 @@ export function openConnection(ws: WebSocket, address: string, browser: boolean,
       if (refuseUnauthenticated()) return;
       presenter.session.answerApproval(message.request_id, message.approved ? (message.always === true ? 'always' : 'allow') : 'deny');
     },
+    question_answer: (message) => {
+      if (refuseUnauthenticated()) return;
+      presenter.session.answerQuestion(
+        message.request_id,
+        message.answered
+          ? {
+              answered: true,
+              ...(message.answers ? { answers: message.answers } : {}),
+              ...(message.ranking ? { ranking: message.ranking } : {}),
+              ...(message.confirmed !== undefined ? { confirmed: message.confirmed } : {}),
+            }
+          : { answered: false, reason: 'declined' },
+      );
+    },
     cancel: (message) => {
       if (refuseUnauthenticated()) return;
       presenter.session.cancel(message.query_id);

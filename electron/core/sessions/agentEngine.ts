@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Agent, AgentEvent, AgentUser, HistoryMessage } from '../agent';
 import type { ToolHost, ToolInfo } from '../mcp/toolHost';
 
-import type { EngineConversation, Identity, QueryEngine, QueryEvent, RunInput } from './engine';
+import type { EngineConversation, Identity, QueryEngine, QueryEvent, RunInput, UserQuestion } from './engine';
 
 /**
  * A tool host that builds the session's real one only when a tool is called (listing is
@@ -158,6 +158,14 @@ export function createAgentEngine(agent: Agent, options: AgentEngineOptions = {}
             user,
             signal: input.signal,
             onEvent: (event) => forward(event, input.emit, started),
+            ...(input.askUser
+              ? {
+                  askUser: (question: UserQuestion & { toolName: string; callId: string }, signal: AbortSignal) => {
+                    const { toolName, ...rest } = question;
+                    return input.askUser!({ ...rest, tool: toolName, signal });
+                  },
+                }
+              : {}),
             requestApproval: (request) => {
               return input.requestApproval({
                 tool: request.toolName,

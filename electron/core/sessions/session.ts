@@ -10,9 +10,10 @@ import { ApprovalBroker, type PendingApproval } from './approvalBroker';
 import type { Clock } from './clock';
 import { ConversationRecorder, type ConversationStore, type RestoredConversation } from './conversationStore';
 import { CredentialVault } from './credentialVault';
-import type { ApprovalAnswer, Credentials, EngineConversation, Identity, QueryEngine, ToolHostFactory } from './engine';
+import type { ApprovalAnswer, Credentials, EngineConversation, Identity, QueryEngine, ToolHostFactory, UserAnswer } from './engine';
 import type { GatedSession, QueryGate } from './queryGate';
 import { QueryRunner } from './queryRunner';
+import { QuestionBroker, type PendingQuestion } from './questionBroker';
 import type { SessionEndReason, SessionEvent, SessionListener } from './sessionEvents';
 import { StatsCollector } from './statsCollector';
 import { Transcript, type TranscriptEntry } from './transcript';
@@ -30,6 +31,8 @@ export interface SessionDeps {
   readonly idleTimeoutMs: number;
   /** How long an approval question waits before it counts as a no, ms. Default 2 minutes (approvalBroker). */
   approvalTimeoutMs?: number;
+  /** How long a question card waits for the person, ms. Default 10 minutes (questionBroker). */
+  questionTimeoutMs?: number;
   /** The admin's spending controls, asked before a query starts. Default: none. */
   gate?: QueryGate | undefined;
   /** Cluster mode: where resumable conversations are kept, and this node's name. Default: none (memory only). */
@@ -73,6 +76,7 @@ export class Session implements GatedSession {
   readonly #transcript: Transcript;
   readonly #stats = new StatsCollector();
   readonly #approvals: ApprovalBroker;
+  readonly #questions: QuestionBroker;
   readonly #queries: QueryRunner;
   readonly #recorder: ConversationRecorder | undefined;
 
@@ -106,6 +110,14 @@ export class Session implements GatedSession {
         this.touch();
       },
     });
+    this.#questions = new QuestionBroker({
+      ...(deps.questionTimeoutMs !== undefined ? { timeoutMs: deps.questionTimeoutMs } : {}),
+      asked: (question) => this.#emit({ type: 'question_requested', question }),
+      resolved: (question, reason) => {
+        this.#emit({ type: 'question_resolved', question, reason });
+        this.touch();
+      },
+    });
     this.#queries = new QueryRunner({
       sessionId: this.id,
       clock: deps.clock,
@@ -115,6 +127,9 @@ export class Session implements GatedSession {
       transcript: this.#transcript,
       stats: this.#stats,
       approvals: this.#approvals,
+      questions: this.#questions,
+      // Only a client that negotiated the `questions` extension shows question cards (the gateway owns the label's meaning).
+      canAskQuestions: () => this.#connection.extensions.includes('questions'),
       isEnded: () => this.#ended,
       emit: (event) => this.#emit(event),
       tools: () => this.tools(),
@@ -169,6 +184,10 @@ export class Session implements GatedSession {
   /** The approval question waiting for the user, if any. */
   get pendingApproval(): PendingApproval | undefined {
     return this.#approvals.pending;
+  }
+  /** The question card waiting for the person, if any. */
+  get pendingQuestion(): PendingQuestion | undefined {
+    return this.#questions.pending;
   }
   /** True while a tool host is built (or being built) for this session. */
   get hasTools(): boolean {
@@ -351,6 +370,13 @@ export class Session implements GatedSession {
     );
   }
 
+  /** Answers the waiting question card; `NO_PENDING_QUESTION` when `requestId` is not the one waiting. */
+  answerQuestion(requestId: string, answer: UserAnswer): void {
+    this.touch();
+    if (this.#questions.answer(requestId, answer)) return;
+    this.reportError('NO_PENDING_QUESTION', 'There is no question with that request_id waiting (it may have been answered or withdrawn).');
+  }
+
   /** Cancels the running query (a waiting approval counts as a no); `NOTHING_TO_CANCEL` when none (or not that one) runs. */
   cancel(queryId?: string): void {
     this.touch();
@@ -381,6 +407,7 @@ export class Session implements GatedSession {
     this.#ended = true;
     this.#queries.abort(`session ended: ${reason}`);
     this.#approvals.cancel();
+    this.#questions.cancel();
     this.#attached = false;
     // A node shutting down leaves its conversations in the cluster store so its teammates can resume elsewhere.
     if (reason !== 'shutdown') this.#recorder?.ended();

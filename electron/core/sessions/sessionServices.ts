@@ -23,6 +23,8 @@ export interface SessionServicesOptions {
   mcpServerUrl?: string | undefined;
   /** Test seam: builds the sessions' tool hosts. */
   toolHostFactory?: ToolHostFactory | undefined;
+  /** Serve `tallyfy_api_read` / `tallyfy_api_write` to the sessions (config `apiFallback`). Default: `GATEWAY_API_FALLBACK=1`. */
+  apiFallback?: boolean | undefined;
 }
 
 /**
@@ -32,7 +34,13 @@ export interface SessionServicesOptions {
  */
 export function createSessionServices(options: SessionServicesOptions): SessionServices {
   const { secrets, logger, fetch, mcpServerUrl } = options;
-  const tallyfy = (): TallyfyServicesOptions => ({ baseUrl: options.tallyfyApiUrl(), secrets, logger, fetch });
+  const tallyfy = (): TallyfyServicesOptions => ({
+    baseUrl: options.tallyfyApiUrl(),
+    secrets,
+    logger,
+    fetch,
+    ...(options.apiFallback !== undefined ? { apiFallback: options.apiFallback } : {}),
+  });
   const toolHostFactory: ToolHostFactory =
     options.toolHostFactory ??
     (mcpServerUrl

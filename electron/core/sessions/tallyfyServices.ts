@@ -17,6 +17,8 @@ export interface TallyfyServicesOptions {
   authTimeoutMs?: number;
   /** `fetch` for every Tallyfy client (e.g. the lean one in core/net). Default: the global one. */
   fetch?: typeof fetch;
+  /** Serve `tallyfy_api_read` / `tallyfy_api_write` to sessions (config `apiFallback`). Default: `GATEWAY_API_FALLBACK=1`. */
+  apiFallback?: boolean;
 }
 
 function clientFor(
@@ -87,6 +89,10 @@ export function createTallyfyAuthenticator(options: TallyfyServicesOptions): Aut
 export function createTallyfyToolHostFactory(options: TallyfyServicesOptions): ToolHostFactory {
   return async (credentials) => {
     const secrets = options.secrets.scoped([credentials.apiKey]);
-    return createInProcessToolHost(clientFor(options, credentials, {}, secrets), { secrets, logger: options.logger });
+    return createInProcessToolHost(clientFor(options, credentials, {}, secrets), {
+      secrets,
+      logger: options.logger,
+      ...(options.apiFallback !== undefined ? { apiFallback: options.apiFallback } : {}),
+    });
   };
 }

@@ -1,11 +1,12 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { ElicitRequestFormParams, LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type ElicitRequestFormParams, type LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 
 import type { Logger } from '../../log/logger';
 import { genericSecrets, type SecretRegistry } from '../../log/redact';
 import type { TallyfyClient } from '../../tallyfy/client';
 import { appVersion } from '../../version';
 
+import { argumentProblem } from '../argumentErrors';
 import { allTools } from '../catalog';
 import type { Tool, ToolContext } from '../defineTool';
 
@@ -27,8 +28,8 @@ export interface McpServerOptions {
   /** Register the resources and prompts (`features.ts`). Default true. */
   resources?: boolean;
   /**
-   * Serve `tallyfy_api_read` / `tallyfy_api_write` (raw REST on known paths). Default: on only when the
-   * environment has `GATEWAY_API_FALLBACK=1`.
+   * Serve `tallyfy_api_read` / `tallyfy_api_write` (raw REST on known paths). createCore passes the
+   * config's `apiFallback` (settings.json or env); default: on only when the environment has `GATEWAY_API_FALLBACK=1`.
    */
   apiFallback?: boolean;
 }
@@ -73,7 +74,7 @@ export function createMcpServer(client: TallyfyClient, options: McpServerOptions
   const tools: readonly Tool[] = allTools.filter(
     (tool) => (options.only ? options.only.includes(tool.name) : true) && (fallback || !apiFallbackTools.includes(tool.name)),
   );
-  installAliases(server, tools);
+  installArgumentChecks(server, tools);
   const logLevels = handleLogLevels(server);
   if (options.resources !== false) registerResourcesAndPrompts(server, client);
   for (const tool of tools) {
@@ -166,18 +167,32 @@ type ValidateToolInput = (tool: unknown, args: unknown, toolName: string) => Pro
 
 /**
  * Rewrites documented older argument shapes into the official ones before the SDK validates them
- * (see `ToolSpec.aliases`). The SDK has no hook for this, so its validation method is wrapped.
+ * (see `ToolSpec.aliases`), and turns the SDK's validation failure (`Input validation error: …` with
+ * zod's issues) into a short human message naming each argument and what it needs
+ * (`argumentErrors.ts`): the SDK returns a thrown error's message as the `isError` tool result.
+ * The SDK has no hook for either, so its validation method is wrapped.
  */
-function installAliases(server: McpServer, tools: readonly Tool[]): void {
-  const byName = new Map(tools.filter((tool) => tool.aliases).map((tool) => [tool.name, tool.aliases]));
-  if (byName.size === 0) return;
+function installArgumentChecks(server: McpServer, tools: readonly Tool[]): void {
+  const byName = new Map(tools.map((tool) => [tool.name, tool]));
   // `validateToolInput` is private in the SDK's types but a plain method at run time.
   const target = server as unknown as { validateToolInput: ValidateToolInput };
   const original = target.validateToolInput.bind(server);
-  target.validateToolInput = (tool, args, toolName) => {
-    const alias = byName.get(toolName);
+  target.validateToolInput = async (registered, args, toolName) => {
+    const tool = byName.get(toolName);
+    const alias = tool?.aliases;
     const rewritten = alias && args && typeof args === 'object' && !Array.isArray(args) ? alias(args as Record<string, unknown>) : args;
-    return original(tool, rewritten, toolName);
+    try {
+      return await original(registered, rewritten, toolName);
+    } catch (error) {
+      if (!tool || !(error instanceof McpError) || error.code !== ErrorCode.InvalidParams) throw error;
+      const problem = argumentProblem(tool.input, rewritten);
+      throw new Error(
+        problem
+          ? `Could not ${tool.title.charAt(0).toLowerCase()}${tool.title.slice(1)}: ${problem} Fix the arguments and call ${tool.name} again.`
+          : `The arguments for ${tool.name} are not valid; check them against its input schema.`,
+        { cause: error },
+      );
+    }
   };
 }
 

@@ -90,6 +90,19 @@ describe('MCP over Streamable HTTP', () => {
     expect(me.id).toBe(sandboxUserIds.alice);
   });
 
+  it('answers a wrong or missing argument with a sentence naming it, not the raw zod text from the SDK', async () => {
+    const alice = await connect(mcp.url, creds(sandboxTokens.alice));
+    for (const [args, expected] of [
+      [{}, /^Could not .*: run_id is required \(the process \(run\) id: 32 hexadecimal characters/],
+      [{ run_id: 42 }, /run_id must be a string, got a number/],
+    ] as const) {
+      const result = (await alice.callTool({ name: 'get_process', arguments: args })) as { isError?: boolean };
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(expected);
+      expect(textOf(result)).not.toMatch(/-32602|Input validation error|Invalid input|received undefined/);
+    }
+  });
+
   it("accepts every org header name Tallyfy's server accepts, and issues an Mcp-Session-Id it then echoes", async () => {
     for (const name of ['X-Tallyfy-Org-ID', 'X-Organization-ID', 'X-Org-ID', 'Organization-ID', 'Org-ID']) {
       const answer = await post(mcp.url, creds(sandboxTokens.alice, sandboxOrgs.acme, name));

@@ -50,6 +50,8 @@ export interface McpHttpOptions {
   toolRules?: (role: string | undefined) => { disabled: ReadonlySet<string>; refusal(tool: string): string };
   /** The Tallyfy clients' fetch (createCore passes the lean one, `net/httpFetch.ts`). Default: Node's built-in. */
   fetch?: typeof fetch;
+  /** Serve `tallyfy_api_read` / `tallyfy_api_write` (config `apiFallback`). Default: `GATEWAY_API_FALLBACK=1`. */
+  apiFallback?: boolean;
 }
 
 /** A running MCP Streamable HTTP endpoint. */
@@ -267,7 +269,11 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
       });
       const buildServer = (): McpServer => {
         serversBuilt += 1;
-        const server = createMcpServer(client, { secrets: scrubber, logger });
+        const server = createMcpServer(client, {
+          secrets: scrubber,
+          logger,
+          ...(options.apiFallback !== undefined ? { apiFallback: options.apiFallback } : {}),
+        });
         cacheToolsList(server, toolsListKey);
         return server;
       };

@@ -5,6 +5,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { TallyfyClient } from '../../tallyfy/client';
 import { appVersion } from '../../version';
 
+import { plainValidationText } from '../argumentErrors';
 import { createMcpServer, type McpServerOptions } from '../server/createMcpServer';
 import type { ToolHost, ToolInfo } from '../toolHost';
 
@@ -55,14 +56,20 @@ export function toolHostOverClient(mcpClient: Client, release: () => Promise<voi
       )),
     callTool: async (name, args, signal) => {
       if (closed) throw new ToolHostClosedError();
+      // Raw argument-validation text (e.g. from an external server) becomes a sentence the model and the chat can use.
+      const plain = async (text: string): Promise<string> => {
+        const tool = tools ? (await tools.catch(() => [])).find((item) => item.name === name) : undefined;
+        return plainValidationText(name, text, tool?.inputSchema);
+      };
       try {
         const result = (await mcpClient.callTool({ name, arguments: args }, undefined, signal ? { signal } : undefined)) as CallToolResult;
-        return { text: resultText(result), isError: result.isError === true };
+        const text = resultText(result);
+        return result.isError === true ? { text: await plain(text), isError: true } : { text, isError: false };
       } catch (error) {
         if (closed) throw new ToolHostClosedError();
         if (signal?.aborted) throw error;
         // Protocol errors (unknown tool, invalid params) are the model's to fix, not a crash.
-        return { text: error instanceof Error ? error.message : String(error), isError: true };
+        return { text: await plain(error instanceof Error ? error.message : String(error)), isError: true };
       }
     },
     close: async () => {

@@ -1,7 +1,7 @@
 import { allExtensions, decodeServerFrame, encodeFrame } from '../../../../shared/protocol';
 import type { ClientMessageInput, ServerMessage } from '../../../../shared/protocol';
 
-import { initialChatState, itemsFromTranscript, type ChatItem, type ChatState, type ToolChip } from './chatState';
+import { initialChatState, itemsFromTranscript, type ChatItem, type ChatState, type QuestionReply, type ToolChip } from './chatState';
 
 /** How the client signs in: a teammate's own key, or the desk user's local token. */
 export type ChatCredentials =
@@ -251,7 +251,7 @@ export class ChatClient {
   #onClose(code: number): void {
     const state = this.#state;
     const running = state.runningQueryId;
-    this.#set({ approval: undefined, runningQueryId: undefined, retry: undefined });
+    this.#set({ approval: undefined, question: undefined, runningQueryId: undefined, retry: undefined });
     if (running) this.#finishAssistant(running, (item) => ({ ...item, streaming: false }));
     if (this.#stopped) {
       this.#set({ status: 'offline' });
@@ -425,14 +425,14 @@ export class ChatClient {
         this.#finishAssistant(queryId, (item) => ({ ...item, text: message.content, streaming: false }));
         this.#settleChips(queryId);
         this.#clearRetry(message.query_id);
-        if (this.#state.runningQueryId === queryId || !message.query_id) this.#set({ runningQueryId: undefined, approval: undefined });
+        if (this.#state.runningQueryId === queryId || !message.query_id) this.#set({ runningQueryId: undefined, approval: undefined, question: undefined });
         return;
       }
       case 'cancelled':
         this.#finishAssistant(message.query_id, (item) => ({ ...item, streaming: false, cancelled: true }));
         this.#settleChips(message.query_id);
         this.#clearRetry(message.query_id);
-        this.#set({ runningQueryId: undefined, approval: undefined });
+        this.#set({ runningQueryId: undefined, approval: undefined, question: undefined });
         return;
       case 'approval_request':
         // After a resume the chip may not be known yet: the question brings it back.
@@ -475,6 +475,27 @@ export class ChatClient {
           }));
         return;
       }
+      case 'question':
+        this.#set({
+          question: {
+            requestId: message.request_id,
+            queryId: message.query_id,
+            ui: message.ui,
+            question: message.question,
+            ...(message.header ? { header: message.header } : {}),
+            ...(message.details ? { details: message.details } : {}),
+            ...(message.fields ? { fields: message.fields } : {}),
+            ...(message.items ? { items: message.items } : {}),
+            ...(message.submit_label ? { submitLabel: message.submit_label } : {}),
+            ...(message.confirm_label ? { confirmLabel: message.confirm_label } : {}),
+            ...(message.cancel_label ? { cancelLabel: message.cancel_label } : {}),
+            ...(message.call_id ? { callId: message.call_id } : {}),
+          },
+        });
+        return;
+      case 'question_resolved':
+        if (this.#state.question?.requestId === message.request_id) this.#set({ question: undefined });
+        return;
       case 'idle_warning':
         this.#set({ notice: { tone: 'warning', message: message.message, expiresAt: message.expires_at } });
         return;
@@ -561,7 +582,7 @@ export class ChatClient {
           return;
         }
         if (message.query_id && this.#state.runningQueryId === message.query_id) {
-          this.#set({ runningQueryId: undefined, approval: undefined });
+          this.#set({ runningQueryId: undefined, approval: undefined, question: undefined });
           this.#clearRetry(message.query_id);
           this.#settleChips(message.query_id);
           this.#updateItems((items) =>
@@ -626,6 +647,14 @@ export class ChatClient {
     const always = answer === 'always' && approval.allowAlways;
     this.#send({ type: 'approval', request_id: approval.requestId, approved: answer !== false, ...(always ? { always: true } : {}) });
     this.#set({ approval: undefined });
+  }
+
+  /** Answers the question card (or declines it with `{answered: false}`). */
+  answerQuestion(reply: QuestionReply): void {
+    const question = this.#state.question;
+    if (!question) return;
+    this.#send({ type: 'question_answer', request_id: question.requestId, ...reply });
+    this.#set({ question: undefined });
   }
 
   /** Stops the running question. */
