@@ -27,7 +27,16 @@ export interface RedisConversationStore {
   refresh(id: string, ttlMs: number): Promise<void>;
   load(id: string): Promise<RedisStoredConversation | undefined>;
   remove(id: string, owner: string): Promise<void>;
+  claim(id: string, from: string, to: string): Promise<boolean>;
 }
+
+// Moves the session to node ARGV[2] only while node ARGV[1] still holds it: of two restores at once, one wins.
+const claimIfOwner = `
+if redis.call('HGET', KEYS[1], 'owner') == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'owner', ARGV[2])
+  return 1
+end
+return 0`;
 
 // Deletes the session's keys only while the caller still owns it (another node may have restored it).
 const removeIfOwner = `
@@ -108,6 +117,10 @@ export function redisConversationStore(link: RedisConnection | (() => RedisConne
     async remove(id: string, owner: string): Promise<void> {
       const key = names(id);
       await client().eval(removeIfOwner, 3, key.meta, key.history, key.transcript, owner);
+    },
+
+    async claim(id: string, from: string, to: string): Promise<boolean> {
+      return (await client().eval(claimIfOwner, 1, names(id).meta, from, to)) === 1;
     },
   };
 }

@@ -60,6 +60,7 @@ describe.skipIf(!haveRedisServer && !process.env.CI)('redisSpendStore (Debian re
     await b.add(call('2026-12-07', 'u1', 0.2));
     await b.add(call('2026-12-06', 'u2', 1.25));
     await a.add(call('2026-11-30', 'u1', 9));
+    await Promise.all([a.flush(), b.flush()]);
     const rows = await b.rows('2026-12-01', '2026-12-07');
     expect(rows).toEqual([
       expect.objectContaining({
@@ -91,6 +92,7 @@ describe.skipIf(!haveRedisServer && !process.env.CI)('redisSpendStore (Debian re
     expect(await total()).toBeCloseTo(1, 9);
     await a.add(call('2026-12-07', 'u1', 2));
     await b.add(call('2026-12-07', 'u2', 4));
+    await b.flush();
     // Within the second: a's own new call counts, b's not yet.
     expect(await total()).toBeCloseTo(3, 9);
     clock += 1000;
@@ -105,6 +107,7 @@ describe.skipIf(!haveRedisServer && !process.env.CI)('redisSpendStore (Debian re
     const connection = await node('a');
     const a = redisSpendStore(connection, { warn: (message) => warnings.push(message) });
     await a.add(call('2026-12-07', 'u1', 0.1));
+    await a.flush();
     await server.kill();
     await until('degraded', () => connection.status() === 'degraded');
     await a.add(call('2026-12-07', 'u1', 0.2));
@@ -115,6 +118,7 @@ describe.skipIf(!haveRedisServer && !process.env.CI)('redisSpendStore (Debian re
     expect(await a.markOnce('m1')).toBe(false);
     await server.restart();
     await until('ready', () => connection.status() === 'ready');
+    await a.flush();
     const after = await a.rows('2026-12-07', '2026-12-07');
     // The restarted Redis is empty (no persistence in tests): it now holds what was counted while away, once.
     expect(after.map((row) => row.usd)).toEqual([0.2]);

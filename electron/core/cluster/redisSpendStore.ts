@@ -7,7 +7,10 @@ export type RedisSpendEntry = UsageDayRow;
 
 /** The methods of the spend ledger's store (structurally `SpendStore`). */
 export interface RedisSpendStore {
+  /** Queues the call and returns at once; it is sent with the next batch (one MULTI). */
   add(entry: RedisSpendEntry): Promise<void>;
+  /** Resolves once every call queued so far was sent (or found Redis away). */
+  flush(): Promise<void>;
   rows(from: string, to: string): Promise<UsageDayRow[]>;
   markOnce(mark: string): Promise<boolean>;
   hasMark(mark: string): Promise<boolean>;
@@ -109,7 +112,10 @@ function merged(rows: readonly UsageDayRow[]): UsageDayRow[] {
  * entries wait in memory (and count toward this node's checks) and are sent when Redis is back;
  * marks fall back to this node's memory. Holds no secret: names, emails, ids, tokens counted, dollars.
  */
-export function redisSpendStore(link: RedisConnection | (() => RedisConnection | undefined), options: RedisSpendStoreOptions = {}): RedisSpendStore {
+export function redisSpendStore(
+  link: RedisConnection | (() => RedisConnection | undefined),
+  options: RedisSpendStoreOptions = {},
+): RedisSpendStore {
   const connection = (): RedisConnection => {
     const current = typeof link === 'function' ? link() : link;
     if (!current) throw new Error('not connected to the cluster store yet');
@@ -119,20 +125,22 @@ export function redisSpendStore(link: RedisConnection | (() => RedisConnection |
   const keepSeconds = (options.keepDays ?? 400) * 86_400;
   const dayKey = (day: string): string => connection().key('spend', 'day', day);
   const markKey = (mark: string): string => connection().key('spend', 'mark', mark);
-  /** Entries not yet in Redis (added while it was away), oldest first. */
-  const pending: RedisSpendEntry[] = [];
   const freshMs = options.freshMs ?? 1000;
   const now = options.now ?? Date.now;
+  /** Calls not in Redis yet (the next batch, or all of them while Redis is away), oldest first. */
+  const queue: RedisSpendEntry[] = [];
   /**
    * Every check reads the month (a query asks two or three times): a read is reused for `freshMs`.
-   * Commands on the one connection run in order, so a read includes exactly the entries sent before
-   * it; those sent after it (by sequence number) are added from memory until the next read.
+   * Commands on the one connection run in order, so a read includes exactly the batches sent before
+   * it; calls sent after it (by sequence number) and those still queued are added from memory.
    */
   let sequence = 0;
   const sent: Array<{ sequence: number; at: number; entry: RedisSpendEntry }> = [];
   const reads = new Map<string, { at: number; sequence: number; rows: UsageDayRow[] }>();
   const localMarks = new Set<string>();
   let away = false;
+  let flushing: Promise<void> | undefined;
+  let retry: ReturnType<typeof setTimeout> | undefined;
   const trouble = (error: unknown): void => {
     if (away) return;
     away = true;
@@ -141,10 +149,6 @@ export function redisSpendStore(link: RedisConnection | (() => RedisConnection |
 
   const send = async (entries: readonly RedisSpendEntry[]): Promise<void> => {
     const multi = client().multi();
-    const at = now();
-    for (const entry of entries) sent.push({ sequence: ++sequence, at, entry });
-    // Older entries are in every read still in use.
-    while (sent.length > 0 && sent[0]!.at < at - 2 * freshMs - 1000) sent.shift();
     for (const entry of entries) {
       const key = dayKey(entry.day);
       const at = (what: string): string => field(entry.orgId, entry.userId, what);
@@ -159,40 +163,57 @@ export function redisSpendStore(link: RedisConnection | (() => RedisConnection |
     if (!results || failed) throw failed?.[0] ?? new Error('the spend write was not applied');
   };
 
-  /** Sends what waited while Redis was away (in order, once). */
-  const catchUp = async (): Promise<void> => {
-    if (pending.length === 0) return;
-    const batch = pending.splice(0);
-    try {
-      await send(batch);
-      if (away)
-        options.warn?.(
-          `spend: Redis is back; ${batch.length} call${batch.length === 1 ? '' : 's'} counted meanwhile were added to the cluster's totals`,
-        );
-      away = false;
-    } catch (error) {
-      pending.unshift(...batch);
-      throw error;
-    }
+  /**
+   * Sends everything queued as one MULTI; calls made meanwhile wait for the next one. On failure the
+   * batch goes back to the queue and is tried again a second later (or at the next call).
+   */
+  const flush = (): Promise<void> => {
+    if (flushing) return flushing;
+    if (queue.length === 0) return Promise.resolve();
+    const batch = queue.splice(0);
+    const at = now();
+    const items = batch.map((entry) => ({ sequence: ++sequence, at, entry }));
+    sent.push(...items);
+    // Older calls are in every read still in use.
+    while (sent.length > 0 && sent[0]!.at < at - 2 * freshMs - 1000) sent.shift();
+    const attempt = (async () => {
+      try {
+        await send(batch);
+        if (away)
+          options.warn?.(
+            `spend: Redis is back; ${batch.length} call${batch.length === 1 ? '' : 's'} counted meanwhile were added to the cluster's totals`,
+          );
+        away = false;
+      } catch (error) {
+        for (const item of items) sent.splice(sent.indexOf(item), 1);
+        queue.unshift(...batch);
+        trouble(error);
+        clearTimeout(retry);
+        retry = setTimeout(() => void flush(), 1000);
+        retry.unref?.();
+      }
+    })();
+    flushing = attempt.finally(() => {
+      flushing = undefined;
+      if (queue.length > 0 && !away) void flush();
+    });
+    return flushing;
   };
 
-  const localRows = (from: string, to: string): UsageDayRow[] =>
-    pending.filter((entry) => entry.day >= from && entry.day <= to).map((entry) => ({ ...entry }));
+  const queuedRows = (from: string, to: string): UsageDayRow[] =>
+    queue.filter((entry) => entry.day >= from && entry.day <= to).map((entry) => ({ ...entry }));
 
   return {
+    // Never waits for Redis: the ledger adds from one chain, so a round trip per call would queue every query behind it.
     async add(entry) {
-      pending.push({ ...entry });
-      try {
-        await catchUp();
-      } catch (error) {
-        trouble(error);
-      }
+      queue.push({ ...entry });
+      void flush();
     },
+    flush,
     async rows(from, to) {
       const days = daysBetween(from, to);
       let rows: UsageDayRow[];
       try {
-        await catchUp();
         const range = `${from}|${to}`;
         let read = reads.get(range);
         if (!read || now() - read.at >= freshMs) {
@@ -213,14 +234,18 @@ export function redisSpendStore(link: RedisConnection | (() => RedisConnection |
         const since = read.sequence;
         rows = [
           ...read.rows.map((row) => ({ ...row })),
-          ...sent.filter((item) => item.sequence > since && item.entry.day >= from && item.entry.day <= to).map((item) => ({ ...item.entry })),
+          ...sent
+            .filter((item) => item.sequence > since && item.entry.day >= from && item.entry.day <= to)
+            .map((item) => ({ ...item.entry })),
         ];
       } catch (error) {
         trouble(error);
+        // A batch in flight fails too while Redis is away: wait for it to come back to the queue.
+        await flushing;
         rows = [];
       }
-      // What waits to be sent counts too (this node's own spend while Redis is away).
-      rows = merged([...rows, ...localRows(from, to)]);
+      // What waits to be sent counts too (this node's own spend, and all of it while Redis is away).
+      rows = merged([...rows, ...queuedRows(from, to)]);
       return rows.sort((a, b) => a.day.localeCompare(b.day) || b.usd - a.usd || a.name.localeCompare(b.name));
     },
     async markOnce(mark) {
@@ -243,11 +268,9 @@ export function redisSpendStore(link: RedisConnection | (() => RedisConnection |
       }
     },
     async close() {
-      try {
-        await catchUp();
-      } catch {
-        // Redis away at shutdown: what waited is lost to the cluster totals (said when it went away).
-      }
+      clearTimeout(retry);
+      // Redis away at shutdown: what waited is lost to the cluster totals (said when it went away).
+      await flush();
     },
   };
 }

@@ -154,7 +154,7 @@ describe.skipIf(!haveRedisServer && !process.env.CI)('sessions kept in Redis (De
         conversations: { store, node: name },
       });
     };
-    return { a: node('node-a'), b: node('node-b'), writes, received, client: connection.client };
+    return { a: node('node-a'), b: node('node-b'), c: node('node-c'), writes, received, client: connection.client };
   }
 
   async function signedIn(registry: SessionRegistry) {
@@ -180,6 +180,9 @@ describe.skipIf(!haveRedisServer && !process.env.CI)('sessions kept in Redis (De
       append: [expect.stringContaining('second question'), expect.stringContaining('answer to second')],
     });
     expect(writes.at(-1)?.transcript).toMatchObject({ dropFront: 0, append: [expect.any(String), expect.any(String)] });
+    // A key pasted into a question is scrubbed before it is stored.
+    await session.ask('is alice-secret-key the right key?', 'q3');
+    await session.storeFlushed();
     const stored = await client.keys('tallyfy-gw:conv:*');
     expect(stored.sort()).toEqual([
       `tallyfy-gw:conv:{${session.id}}:history`,
@@ -257,6 +260,17 @@ describe.skipIf(!haveRedisServer && !process.env.CI)('sessions kept in Redis (De
     // The old token is spent: only the new one restores now.
     expect(await a.restore({ ...request, credentials: undefined }, authenticate)).toEqual({ outcome: 'refused' });
     expect(await a.restore({ ...request, token: next, credentials: undefined }, authenticate)).toEqual({ outcome: 'needs_sign_in' });
+  });
+
+  it('lets one node only restore a session when two try at once with the same token (the claim is atomic in Redis)', async () => {
+    const { a, b, c } = await cluster();
+    const { session, token } = await signedIn(a);
+    await session.ask('where is my invoice?', 'q1');
+    await session.storeFlushed();
+    const request = { sessionId: session.id, token, address: '10.0.0.9', credentials: { apiKey: 'alice-secret-key', orgId: 'org1' } };
+    const outcomes = await Promise.all([b.restore(request, authenticate), c.restore(request, authenticate)]);
+    expect(outcomes.map((outcome) => outcome.outcome).sort()).toEqual(['refused', 'restored']);
+    expect(b.size + c.size).toBe(1);
   });
 
   it('deletes on quit (not at shutdown), and a node that no longer holds a session cannot delete it', async () => {

@@ -25,6 +25,11 @@ export interface ConversationStore {
   load(id: string): Promise<StoredConversation | undefined>;
   /** Deletes session `id`, only while `owner` still holds it (a node that restored it meanwhile keeps it). */
   remove(id: string, owner: string): Promise<void>;
+  /**
+   * Moves session `id` to node `to`, only while node `from` still holds it; false when another node
+   * claimed it first (two restores with the same token at once: exactly one wins).
+   */
+  claim(id: string, from: string, to: string): Promise<boolean>;
 }
 
 /** One change to a kept conversation, applied at once. */
@@ -178,6 +183,11 @@ export interface ConversationRecorderOptions {
   ttlMs(): number;
   now(): number;
   logger: Logger;
+  /**
+   * Applied to each entry's JSON before it is stored: the session's scrubber, so a credential the
+   * teammate pasted into a question (or a server-wide secret) never reaches the store. Default: none.
+   */
+  scrub?: (text: string) => string;
 }
 
 /**
@@ -277,17 +287,19 @@ export class ConversationRecorder {
         change.meta = { owner: this.#node(), data: JSON.stringify(meta) };
       }
       const history = session.history();
-      if (history) change.history = planListWrite(this.#keptHistory ?? [], history, (message) => JSON.stringify(message));
+      const scrub = this.options.scrub ?? ((text: string) => text);
+      const encode = (value: unknown): string => scrub(JSON.stringify(value));
+      if (history) change.history = planListWrite(this.#keptHistory ?? [], history, encode);
       const { entries, total } = session.transcript;
       const kept = this.#keptTranscriptTotal;
       const added = kept === undefined ? Number.POSITIVE_INFINITY : total - kept;
       change.transcript =
         added >= entries.length
-          ? { rewrite: entries.map((entry) => JSON.stringify(entry)) }
+          ? { rewrite: entries.map(encode) }
           : {
               dropFront: 0,
               set: [],
-              append: entries.slice(entries.length - added).map((entry) => JSON.stringify(entry)),
+              append: entries.slice(entries.length - added).map(encode),
               keepLast: storedTranscriptLimit,
             };
       // Assumed kept unless the write fails (then the next write rewrites everything).

@@ -193,6 +193,15 @@ export class SessionRegistry {
       return { outcome: 'refused' };
     // Restored meanwhile by another connection to this node: that one holds it now.
     if (this.#sessions.has(request.sessionId) || this.#closed) return { outcome: 'refused' };
+    // Take it over in the store first, atomically: of two restores at once (here or on another node), one wins.
+    const here = typeof kept.node === 'function' ? kept.node() : kept.node;
+    try {
+      if (!stored || !(await kept.store.claim(request.sessionId, stored.owner, here))) return { outcome: 'refused' };
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'could not claim the session in the cluster conversation store');
+      return { outcome: 'unavailable', what: 'store' };
+    }
+    if (this.#sessions.has(request.sessionId) || this.#closed) return { outcome: 'refused' };
     const session = this.create({ kind: record.meta.kind, address: request.address, id: request.sessionId });
     session.restoreFrom(record, identity, request.credentials);
     this.options.logger.info({ session: session.id, user: identity.user.email, from: stored?.owner }, 'session restored from the cluster store');

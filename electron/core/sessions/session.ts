@@ -151,7 +151,15 @@ export class Session implements GatedSession {
           history: () => this.#conversation?.history?.(),
           transcript: this.#transcript,
         },
-        { store: kept.store, node: kept.node, ttlMs: () => deps.idleTimeoutMs, now: () => deps.clock.now(), logger: deps.logger },
+        {
+          store: kept.store,
+          node: kept.node,
+          ttlMs: () => deps.idleTimeoutMs,
+          now: () => deps.clock.now(),
+          logger: deps.logger,
+          // A key pasted into a question stays out of the store (the history keeps what the model was sent).
+          scrub: (text) => scrub.text(text),
+        },
       );
     }
   }
