@@ -1,4 +1,5 @@
 /** The WebSocket protocol between the gateway and its clients (docs/protocol.md). Pure: no Node, no DOM. */
+export * from './answerOffset';
 export * from './clientMessages';
 export * from './codec';
 export * from './errorCodes';

@@ -137,6 +137,8 @@ export const approvalRequestSchema = z.object({
   call_id: z.string().optional(),
   /** True when the answer may be `always: true`: allow this tool for the rest of the session. */
   allow_always: z.boolean().optional(),
+  /** What ids among `args` refer to (id → a task's title, a process's or template's name), where the gateway has seen them in the session's tool results. */
+  names: z.record(z.string(), z.string()).optional(),
 });
 
 export const approvalResolvedSchema = z.object({
@@ -207,6 +209,8 @@ export const transcriptToolSchema = z.object({
   title: z.string().optional(),
   status: z.enum(['running', 'ok', 'error', 'denied', 'cancelled']),
   duration_ms: z.number().optional(),
+  /** Where in the answer's `content` the call happened: the number of characters before it (absent: before the answer). */
+  text_offset: z.number().int().nonnegative().optional(),
 });
 export type TranscriptTool = z.infer<typeof transcriptToolSchema>;
 

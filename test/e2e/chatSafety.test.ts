@@ -13,6 +13,7 @@ import {
   errorReply,
   lastToolResults,
   lastUserText,
+  resultItems,
   textReply,
   toolReply,
   type FakeReply,
@@ -22,8 +23,30 @@ import { startServe, type ServeProcess } from '../helpers/serveProcess';
 
 import { launchChromium, screenshotDir } from './support';
 
+/** The question this turn answers: the newest user message with text (tool results come as user messages too). */
+function question(request: FakeRequest): string {
+  for (const message of [...(request.body.messages ?? [])].reverse()) {
+    if (message.role !== 'user') continue;
+    if (typeof message.content === 'string') return message.content;
+    const text = message.content.filter((block) => block.type === 'text').map((block) => String(block.text)).join('\n');
+    if (text) return text;
+  }
+  return '';
+}
+
+/** "Finish the finance approval": finds the task with get_my_tasks, then asks to complete it by its ids (a write: approval). */
+function finishFinance(request: FakeRequest): FakeReply {
+  const results = lastToolResults(request);
+  if (!results.length) return toolReply([{ name: 'get_my_tasks', input: {} }], 'Let me find that task.');
+  const finance = resultItems(results[0]!.content).find((item) => item.title === 'Finance approval');
+  if (finance && !/complete/i.test(JSON.stringify(request.body.messages?.at(-2)?.content ?? '')))
+    return toolReply([{ name: 'complete_task', input: { run_id: finance.run_id, task_id: finance.id } }], 'I will complete it.');
+  return textReply(results[0]!.is_error ? 'It was not completed.' : 'Done.');
+}
+
 /** "tag this as NAME" asks to create a tag (a write: approval); anything else lists the user's tasks. */
 function model(request: FakeRequest): FakeReply {
+  if (/finish the finance approval/i.test(question(request))) return finishFinance(request);
   const results = lastToolResults(request);
   if (results.length) {
     const text = results[0]!.content;
@@ -126,6 +149,25 @@ describe('the web chat never acts on a stray keystroke and never gets stuck', ()
     expect(await detail.textContent()).toContain('You declined this; nothing was changed.');
     expect(await page.textContent('.tool-chip[data-tool="create_tag"]')).toContain('you declined');
     await page.screenshot({ path: join(screenshotDir, 'chat-tool-details.png') });
+  }, 40_000);
+
+  it('names what the ids in an approval refer to (the task title, the process name) instead of showing raw ids only', async () => {
+    await ask('Please finish the finance approval');
+    const approval = page.locator('.approval');
+    await approval.waitFor({ timeout: 15_000 });
+    const names = approval.locator('.approval-name');
+    await expect.poll(() => names.allTextContents()).toContain('Finance approval');
+    // The process the task belongs to is named too, and each id stays visible, small, under its name.
+    expect((await names.allTextContents()).length).toBe(2);
+    expect(await approval.locator('.approval-id').first().textContent()).toMatch(/^[0-9a-f]{32}$/);
+    await page.screenshot({ path: join(screenshotDir, 'chat-approval-names.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await approval.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(screenshotDir, 'chat-approval-names-mobile.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await approval.locator('button', { hasText: 'Deny' }).click();
+    await page.locator('.tool-chip[data-tool="complete_task"][data-status="denied"]').waitFor({ timeout: 15_000 });
+    await page.waitForSelector('.btn-send');
   }, 40_000);
 
   it('has the chat basics: copy a message and a code block, retry after an error, edit the last question, export as Markdown', async () => {

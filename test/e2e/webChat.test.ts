@@ -58,6 +58,20 @@ function model(request: FakeRequest): FakeReply {
   return toolReply([{ name: 'get_my_tasks', input: {} }], 'Let me look that up.');
 }
 
+/** An answer's parts in order: the first sentence of each text stretch, or the tools of a chip row. */
+function answerShape(index: number): Promise<string[]> {
+  return page
+    .locator('.msg-assistant')
+    .nth(index)
+    .evaluate((element) =>
+      [...element.querySelectorAll(':scope .msg-body > .md, :scope .msg-body > .tool-row')].map((part) =>
+        part.matches('.tool-row')
+          ? `tools: ${[...part.querySelectorAll('.tool-chip')].map((chip) => chip.getAttribute('data-tool')).join(', ')}`
+          : (/^[^.!?]*[.!?]/.exec(part.textContent?.trim() ?? '')?.[0] ?? ''),
+      ),
+    );
+}
+
 let fake: FakeAnthropic;
 let serve: ServeProcess;
 let browser: Browser;
@@ -113,7 +127,9 @@ describe('the web chat page in chromium', () => {
     await chip.waitFor();
     await page.waitForSelector('.msg-assistant[aria-busy="false"]', { timeout: 15_000 });
     expect(await chip.getAttribute('data-status')).toBe('ok');
-    const answer = await page.textContent('.msg-assistant .md');
+    // The chip sits where the call happened: after "Let me look that up.", before the summary.
+    expect(await answerShape(0)).toEqual(['Let me look that up.', 'tools: get_my_tasks', 'Here are your tasks.']);
+    const answer = await page.locator('.msg-assistant .md').last().textContent();
     expect(answer).toContain('Here are your tasks.');
     expect(answer).toMatch(/found:|Nothing found/);
     await page.screenshot({ path: join(screenshotDir, 'chat-answer.png') });
@@ -160,6 +176,9 @@ describe('the web chat page in chromium', () => {
     expect(await page.locator('.msg-user').count()).toBe(2);
     expect(await page.locator('.tool-chip[data-status="ok"]').count()).toBe(2);
     await expect.poll(async () => page.locator('.msg-assistant .md').last().textContent()).toContain('created the tag');
+    // Rebuilt from the transcript, each chip is still where its call happened.
+    expect(await answerShape(0)).toEqual(['Let me look that up.', 'tools: get_my_tasks', 'Here are your tasks.']);
+    expect(await answerShape(1)).toEqual(['I will create that tag.', 'tools: create_tag', 'Done: I created the tag E2E Review for you.']);
     expect(((await (await fetch(serve.url('Health'))).json()) as { sessions: { active: number } }).sessions.active).toBe(1);
 
     // Stop: a slow answer is cancelled and the conversation stays usable.

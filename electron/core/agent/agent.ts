@@ -362,7 +362,8 @@ export function createAgent(options: AgentOptions): Agent {
         return await runModel(normalized, await client, signal, emit, usage);
       } catch (error) {
         const agentError = toAgentError(error);
-        logger.info({ code: agentError.code, cause: agentError.cause }, 'query failed');
+        // A user's typo is logged once, by the session that ran it (with its id), without a stack.
+        if (!agentError.userMistake) logger.info({ code: agentError.code, cause: agentError.cause }, 'query failed');
         throw agentError;
       } finally {
         conversation.addUsage(usage);

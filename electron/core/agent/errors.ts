@@ -33,6 +33,14 @@ export class AgentError extends Error {
   ) {
     super(message, options);
   }
+
+  /**
+   * True when the person who asked made a mistake (a typo in a direct `/tool` command, invalid
+   * arguments JSON, an unknown tool): not a fault of the gateway, so it is logged as one INFO line.
+   */
+  get userMistake(): boolean {
+    return this.code === 'AGENT_INVALID_INPUT' || this.code === 'AGENT_UNKNOWN_TOOL';
+  }
 }
 
 /** Seconds to wait according to `retry-after-ms` / `retry-after` headers, or undefined. */

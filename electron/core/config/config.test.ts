@@ -41,6 +41,23 @@ describe('loadConfig', () => {
     expect(message(['--port', '0', '--idle-timeout', '1440'])).toBe('accepted');
   });
 
+  it('says in words what a text or URL option needs (regression: "Too small: expected string to have >=16 characters")', () => {
+    const message = (args: string[], env: Record<string, string> = {}): string => {
+      try {
+        loadConfig(args, { GATEWAY_DATA_DIR: dataDir(), ...env });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(message(['--admin-token', 'short'])).toBe(
+      '--admin-token / GATEWAY_ADMIN_TOKEN: must be 16 to 256 characters (a long random string: it opens the admin view)',
+    );
+    expect(message(['--access-code', 'ab'])).toBe('--access-code / GATEWAY_ACCESS_CODE: must be 4 to 128 characters');
+    expect(message([], { TALLYFY_API_URL: 'api.tallyfy.com' })).toMatch(/TALLYFY_API_URL: must be a full URL such as https:\/\/api\.tallyfy\.com$/);
+    expect(message(['--admin-token', 'a-long-enough-admin-token'])).toBe('accepted');
+  });
+
   it('ranks flags over environment over settings file', () => {
     const dir = dataDir();
     writeFileSync(join(dir, 'settings.json'), JSON.stringify({ port: 7001, mcpPort: 7000, idleTimeoutMinutes: 5 }));

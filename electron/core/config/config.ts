@@ -34,9 +34,13 @@ export const configSchema = z.object({
   /** Minutes a session may stay idle before it is closed. Default 60. */
   idleTimeoutMinutes: numberOption('must be a number of minutes above 0 and at most 1440 (a day)', { min: 0, max: 24 * 60, above: true }).default(60),
   /** Access code teammates must give when the gateway is bound beyond loopback. */
-  accessCode: z.string().min(4).max(128).optional(),
+  accessCode: z.string().min(4, { error: 'must be 4 to 128 characters' }).max(128, { error: 'must be 4 to 128 characters' }).optional(),
   /** Token for the browser admin view at `/admin`. Generated and kept in the settings when absent. */
-  adminToken: z.string().min(16).max(256).optional(),
+  adminToken: z
+    .string()
+    .min(16, { error: 'must be 16 to 256 characters (a long random string: it opens the admin view)' })
+    .max(256, { error: 'must be 16 to 256 characters (a long random string: it opens the admin view)' })
+    .optional(),
   /** Verbose logging. Default false. */
   debug: z.boolean().default(false),
   /** Advertise the gateway on the LAN over mDNS while it is exposed. Default true; `--no-mdns` turns it off. */
@@ -46,17 +50,17 @@ export const configSchema = z.object({
   /** Anthropic API key (env `ANTHROPIC_API_KEY`). Without it the gateway runs in direct tool mode. */
   anthropicApiKey: z.string().min(1).optional(),
   /** Anthropic API base URL (env `ANTHROPIC_BASE_URL`). Default: the SDK's. */
-  anthropicBaseUrl: z.url().optional(),
+  anthropicBaseUrl: z.url({ error: 'must be a full URL such as https://api.anthropic.com' }).optional(),
   /** Claude model (env `ANTHROPIC_MODEL`). */
   anthropicModel: z.string().min(1).default(defaultModel),
   /** Tallyfy REST API base URL (env `TALLYFY_API_URL`). Default `https://api.tallyfy.com`. */
-  tallyfyApiUrl: z.url().default('https://api.tallyfy.com'),
+  tallyfyApiUrl: z.url({ error: 'must be a full URL such as https://api.tallyfy.com' }).default('https://api.tallyfy.com'),
   /** The desk user's own Tallyfy token (env `TALLYFY_API_KEY`), for the local chat and stdio. Never lent to LAN sessions. */
   tallyfyApiKey: z.string().min(1).optional(),
   /** The desk user's Tallyfy org id (env `TALLYFY_ORG_ID`). */
   tallyfyOrgId: z.string().min(1).optional(),
   /** Use this external MCP server instead of the embedded one (env `MCP_SERVER_URL`). */
-  mcpServerUrl: z.url().optional(),
+  mcpServerUrl: z.url({ error: 'must be a full URL such as http://127.0.0.1:9000/mcp' }).optional(),
   /**
    * HTTPS + WSS on the gateway port (`--tls` / `--no-tls`, env `GATEWAY_TLS`). Default (absent): on
    * when `host` is not loopback or a certificate is given; see `tlsEnabled`.

@@ -17,16 +17,16 @@ export function replyHint(approval: Pick<PendingApproval, 'tool' | 'allowAlways'
     : 'Reply "yes" to allow it or "no" to refuse.';
 }
 
-function describeArgs(args: Record<string, unknown>): string {
+function describeArgs(args: Record<string, unknown>, names: Record<string, string> = {}): string {
   const parts = Object.entries(args)
     .slice(0, 6)
-    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+    .map(([key, value]) => `${key}: ${typeof value === 'string' ? (names[value] ?? value) : JSON.stringify(value)}`);
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
 /** The approval question in words (both the `approval_request` message and the text question start with it). */
 export function approvalQuestion(approval: PendingApproval): string {
-  const what = `${approval.title ?? approval.tool}${describeArgs(approval.args)}`;
+  const what = `${approval.title ?? approval.tool}${describeArgs(approval.args, approval.names)}`;
   return `The assistant wants to ${approval.destructive ? 'run a destructive action' : 'make a change'}: **${what}**.`;
 }
 

@@ -10,6 +10,8 @@ import { Session } from '../sessions/session';
 import { handleQueryText } from './legacyProtocol';
 import { SessionPresenter, type SessionChannel } from './presenter';
 
+const taskId = 'ad000000000000000000000000000002';
+
 /** A session whose query "change" asks to run complete_task and answers with the reply. */
 function setup() {
   const secrets = new SecretRegistry();
@@ -19,7 +21,8 @@ function setup() {
         if (input.query !== 'change') throw new Error('unexpected');
         const reply: ApprovalReply = await input.requestApproval({
           tool: 'complete_task',
-          args: { id: 't1' },
+          args: { task_id: taskId },
+          names: { [taskId]: 'Finance approval' },
           destructive: false,
           callId: 'c1',
           allowAlways: true,
@@ -57,6 +60,8 @@ describe('SessionPresenter (no sockets)', () => {
     const { session, presenter, sent, closed } = setup();
     const query = handleQueryText(session, presenter.askedInText, 'change', 'q1');
     expect(sent.at(-1)).toMatchObject({ type: 'info', code: 'approval_needed' });
+    // The task is named, not shown as a raw id.
+    expect((sent.at(-1) as { message: string }).message).toContain('task_id: Finance approval');
     await handleQueryText(session, presenter.askedInText, 'maybe', 'q2');
     expect(sent.at(-1)).toMatchObject({ type: 'error', code: 'APPROVAL_PENDING', query_id: 'q2' });
     await handleQueryText(session, presenter.askedInText, 'always', 'q3');
@@ -74,7 +79,14 @@ describe('SessionPresenter (no sockets)', () => {
     presenter.negotiate(['approvals', 'tools']);
     const query = handleQueryText(session, presenter.askedInText, 'change', 'q1');
     const request = sent.at(-1);
-    expect(request).toMatchObject({ type: 'approval_request', tool: 'complete_task', call_id: 'c1', allow_always: true });
+    expect(request).toMatchObject({
+      type: 'approval_request',
+      tool: 'complete_task',
+      call_id: 'c1',
+      allow_always: true,
+      args: { task_id: taskId },
+      names: { [taskId]: 'Finance approval' },
+    });
     // A yes in text is a question for the assistant now (refused: one query at a time).
     await handleQueryText(session, presenter.askedInText, 'yes', 'q2');
     expect(sent.at(-1)).toMatchObject({ type: 'error', code: 'BUSY' });

@@ -43,6 +43,7 @@ export function wireTranscript(entries: readonly SessionTranscriptEntry[]): Tran
             status: tool.status,
             ...(tool.title ? { title: tool.title } : {}),
             ...(tool.durationMs !== undefined ? { duration_ms: tool.durationMs } : {}),
+            ...(tool.textOffset !== undefined ? { text_offset: tool.textOffset } : {}),
           })),
         }
       : {}),
@@ -71,13 +72,19 @@ export const endNotices: Record<
     reason: 'gateway stopped',
   }),
   shutdown: (detail) => ({
-    message: `The gateway is shutting down${detail ? ` (${detail})` : ''}. Reconnect when it is back.`,
+    message: `The gateway is shutting down${shutdownDetail(detail)}. Reconnect when it is back.`,
     code: closeCodes.goingAway,
     reason: 'server shutting down',
   }),
   disconnected: () => undefined,
   resume_expired: () => undefined,
 };
+
+/** The core's stop reason repeats the notice's words ("server shutting down (SIGTERM)"): only what it adds, as " (SIGTERM)". */
+function shutdownDetail(detail: string | undefined): string {
+  const extra = (detail ?? '').replace(/^server shutting down\s*/i, '').replace(/^\((.*)\)$/, '$1').trim();
+  return extra ? ` (${extra})` : '';
+}
 
 export interface PresenterOptions {
   /** The idle timeout now, ms (for the goodbye text). */
@@ -211,6 +218,7 @@ export class SessionPresenter {
       ...(approval.title ? { title: approval.title } : {}),
       ...(approval.callId ? { call_id: approval.callId } : {}),
       ...(approval.allowAlways ? { allow_always: true } : {}),
+      ...(approval.names ? { names: approval.names } : {}),
     });
   }
 

@@ -4,13 +4,14 @@ import type { Agent, AgentEvent, AgentUser, HistoryMessage } from '../agent';
 import type { ToolHost, ToolInfo } from '../mcp/toolHost';
 
 import type { EngineConversation, Identity, QueryEngine, QueryEvent, RunInput, UserQuestion } from './engine';
+import { NameBook } from './nameBook';
 
 /**
  * A tool host that builds the session's real one only when a tool is called (listing is
  * answered from a shared cache when one is known), so a session that only chats never costs a
  * tool server (toolchain.md §10).
  */
-function lazyToolHost(input: RunInput, listCache: { tools?: ToolInfo[] }, rules: ToolRules | undefined): ToolHost {
+function lazyToolHost(input: RunInput, listCache: { tools?: ToolInfo[] }, rules: ToolRules | undefined, names: NameBook): ToolHost {
   return {
     async listTools() {
       const tools = listCache.tools ?? (await (await input.tools()).listTools());
@@ -20,12 +21,40 @@ function lazyToolHost(input: RunInput, listCache: { tools?: ToolInfo[] }, rules:
     },
     async callTool(name, args, signal) {
       if (rules?.disabled.has(name)) return { isError: true, text: rules.refusal(name) };
-      return (await input.tools()).callTool(name, args, signal);
+      const outcome = await (await input.tools()).callTool(name, args, signal);
+      // What the ids it returned are called: an approval question can then name them.
+      if (!outcome.isError) names.note(outcome.text);
+      return outcome;
     },
     async close() {
       // The session owns the real host and releases it itself.
     },
   };
+}
+
+const hexId = /^[0-9a-f]{32}$/i;
+/** How long an approval question waits for the names of its ids, ms: after that it shows the ids alone. */
+const nameLookupMs = 3000;
+
+/**
+ * The names of the ids an approval question is about (a task's title, a process's or template's
+ * name). Ids the session's tools have not shown yet are looked up with one read each (the
+ * session's own credentials, at most {@link nameLookupMs}); a failed look-up only leaves the id
+ * unnamed. These reads are not the assistant's tool calls, so they are not in the audit trail.
+ */
+async function nameIds(args: Record<string, unknown>, names: NameBook, tools: ToolHost, signal: AbortSignal): Promise<Record<string, string>> {
+  const unknown = (value: unknown): value is string => typeof value === 'string' && hexId.test(value) && !names.namesFor({ id: value })[value];
+  const run = typeof args.run_id === 'string' ? args.run_id : typeof args.process_id === 'string' ? args.process_id : undefined;
+  const template = [args.template_id, args.checklist_id, args.blueprint_id].find((value) => typeof value === 'string');
+  const lookups: Array<[string, Record<string, unknown>]> = [];
+  if (unknown(args.task_id) && run && hexId.test(run)) lookups.push(['get_task', { run_id: run, task_id: args.task_id }]);
+  if (unknown(run)) lookups.push(['get_process', { run_id: run }]);
+  if (unknown(template)) lookups.push(['get_template', { template_id: template }]);
+  if (lookups.length) {
+    const limit = AbortSignal.any([signal, AbortSignal.timeout(nameLookupMs)]);
+    await Promise.all(lookups.map(([tool, input]) => tools.callTool(tool, input, limit).catch(() => undefined)));
+  }
+  return names.namesFor(args);
 }
 
 /** Translates the agent's events into the session's. */
@@ -135,6 +164,7 @@ export function createAgentEngine(agent: Agent, options: AgentEngineOptions = {}
         ...(identity.timezone ? { timezone: identity.timezone } : {}),
       };
       let rulesSignature: string | undefined;
+      const names = new NameBook();
       return {
         async run(input) {
           const started = new Set<string>();
@@ -144,11 +174,12 @@ export function createAgentEngine(agent: Agent, options: AgentEngineOptions = {}
             conversation.catalog = undefined;
             rulesSignature = rules.signature;
           }
+          // The agent lists the tools once per conversation, whichever host object carries the calls.
+          const tools = lazyToolHost(input, listCache, rules, names);
           const result = await agent.run({
             conversation,
             query: input.query,
-            // The agent lists the tools once per conversation, whichever host object carries the calls.
-            tools: lazyToolHost(input, listCache, rules),
+            tools,
             ...(rules
               ? {
                   alwaysAsk: (tool: string) => rules.alwaysAsk.has(tool),
@@ -166,7 +197,8 @@ export function createAgentEngine(agent: Agent, options: AgentEngineOptions = {}
                   },
                 }
               : {}),
-            requestApproval: (request) => {
+            requestApproval: async (request) => {
+              const known = await nameIds(request.input, names, tools, request.signal);
               return input.requestApproval({
                 tool: request.toolName,
                 args: request.input,
@@ -177,6 +209,7 @@ export function createAgentEngine(agent: Agent, options: AgentEngineOptions = {}
                 // offered for non-destructive writes only, a destructive call is asked every time, and never for an always-ask tool.
                 allowAlways: request.hints.destructiveHint !== true && !rules?.alwaysAsk.has(request.toolName),
                 ...(request.hints.title ? { title: request.hints.title } : {}),
+                names: known,
               });
             },
           });
@@ -186,6 +219,7 @@ export function createAgentEngine(agent: Agent, options: AgentEngineOptions = {}
           // A fresh start: the history and the tools allowed for the rest of the session go together.
           conversation.clear();
           conversation.resetApprovals();
+          names.clear();
         },
         history: () => conversation.messages,
         restore(messages) {

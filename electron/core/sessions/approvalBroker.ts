@@ -17,6 +17,8 @@ export interface PendingApproval {
   callId?: string;
   /** True when `always` may be answered (the engine remembers it for the rest of the session). */
   allowAlways: boolean;
+  /** What ids among `args` refer to (id → title or name), where known. */
+  names?: Record<string, string>;
 }
 
 /** Why a question stopped waiting: the user answered, the query was cancelled or ended, or nobody answered in time (or the engine withdrew it). */
@@ -60,6 +62,7 @@ export class ApprovalBroker {
         allowAlways: ask.allowAlways === true,
         ...(ask.title ? { title: ask.title } : {}),
         ...(ask.callId ? { callId: ask.callId } : {}),
+        ...(ask.names && Object.keys(ask.names).length ? { names: ask.names } : {}),
       };
       const settle = (given: ApprovalAnswer, reason: ApprovalEndReason): void => {
         if (this.#pending !== entry) return;

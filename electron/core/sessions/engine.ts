@@ -64,6 +64,8 @@ export interface ApprovalAsk {
   callId?: string;
   /** True when the engine remembers an `always` answer for the rest of the session. */
   allowAlways?: boolean;
+  /** What ids among `args` refer to (id → a task's title, a process's or template's name), where the session's tools have shown them. */
+  names?: Record<string, string>;
   /** Aborted when the answer is no longer wanted: the question is withdrawn (counts as a timeout). */
   signal?: AbortSignal;
 }

@@ -1,3 +1,4 @@
+import { answerOffset } from '../../../shared/protocol/answerOffset';
 import type { AuditApproval } from '../../../shared/types/audit';
 import type { SessionState } from '../../../shared/types/session';
 import { AgentError } from '../agent/errors';
@@ -48,6 +49,8 @@ interface RunningQuery {
   tools: TranscriptTool[];
   /** Streamed text held back because it may be the start of a credential (sent once it cannot be). */
   heldText: string;
+  /** The text streamed to the peer so far (where each tool call happened is a position in it). */
+  streamed: string;
   /** Calls already counted as started. */
   started: Set<string>;
 }
@@ -122,7 +125,7 @@ export class QueryRunner {
   async run(conversation: EngineConversation, identity: Identity, content: string, queryId: string): Promise<void> {
     const { host } = this;
     const controller = new AbortController();
-    const running: RunningQuery = { queryId, controller, startedAt: host.clock.now(), tools: [], heldText: '', started: new Set() };
+    const running: RunningQuery = { queryId, controller, startedAt: host.clock.now(), tools: [], heldText: '', streamed: '', started: new Set() };
     this.#running = running;
     host.stats.queryStarted();
     host.transcript.add({ role: 'user', content: host.scrub.text(content), queryId });
@@ -158,7 +161,8 @@ export class QueryRunner {
           : {}),
         requestApproval: (ask) => {
           this.#flushHeld(running);
-          return host.approvals.ask(queryId, { ...ask, args: displayArgs(ask.args, host.scrub.registry) }, controller.signal);
+          const names = ask.names ? (displayArgs(ask.names, host.scrub.registry) as Record<string, string>) : undefined;
+          return host.approvals.ask(queryId, { ...ask, args: displayArgs(ask.args, host.scrub.registry), ...(names ? { names } : {}) }, controller.signal);
         },
       });
       finish();
@@ -166,7 +170,11 @@ export class QueryRunner {
       this.#flushHeld(running);
       // Scrubbed of this session's own credentials and the server-wide secrets only (SessionScrubber).
       const text = host.scrub.text(outcome.text);
-      host.transcript.add({ role: 'assistant', content: text, queryId, ...(running.tools.length ? { tools: running.tools } : {}) });
+      // Each call's place in the streamed text, as a place in the final text (rounds are joined by blank lines there).
+      const tools = running.tools.map((tool) =>
+        tool.textOffset === undefined ? tool : { ...tool, textOffset: answerOffset(running.streamed, text, tool.textOffset) },
+      );
+      host.transcript.add({ role: 'assistant', content: text, queryId, ...(tools.length ? { tools } : {}) });
       host.emit({ type: 'response', queryId, text });
     } catch (error) {
       finish();
@@ -174,7 +182,9 @@ export class QueryRunner {
       this.#flushHeld(running);
       const message = host.scrub.message(error instanceof Error ? error.message : String(error)) || 'The assistant failed. Try again.';
       const { code, detailCode } = describeFailure(error);
-      host.logger.warn({ err: error, session: host.sessionId }, 'query failed');
+      if (error instanceof AgentError && error.userMistake)
+        host.logger.info({ session: host.sessionId, code: error.code, detail: message }, 'query refused: the input was not valid');
+      else host.logger.warn({ err: error, session: host.sessionId }, 'query failed');
       host.transcript.add({ role: 'error', content: message, queryId });
       host.stats.errorCounted();
       host.emit({ type: 'error', code, message, queryId, ...(detailCode ? { detailCode } : {}) });
@@ -192,7 +202,12 @@ export class QueryRunner {
     const held = running.heldText;
     running.heldText = '';
     const text = held ? this.host.scrub.flush(held) : '';
-    if (text) this.host.emit({ type: 'delta', queryId: running.queryId, text });
+    if (text) this.#delta(running, text);
+  }
+
+  #delta(running: RunningQuery, text: string): void {
+    running.streamed += text;
+    this.host.emit({ type: 'delta', queryId: running.queryId, text });
   }
 
   #onEvent(running: RunningQuery, event: QueryEvent): void {
@@ -205,7 +220,7 @@ export class QueryRunner {
         // A credential split across deltas must not slip through: see SessionScrubber.stream.
         const { ready, held } = host.scrub.stream(running.heldText + event.text);
         running.heldText = held;
-        if (ready) host.emit({ type: 'delta', queryId, text: ready });
+        if (ready) this.#delta(running, ready);
         return;
       }
       case 'tool_pending':
@@ -277,7 +292,8 @@ export class QueryRunner {
   ): void {
     if (running.tools.some((tool) => tool.callId === call.callId)) return;
     const title = call.title ? { title: call.title } : {};
-    running.tools.push({ callId: call.callId, tool: call.tool, status: 'running', ...title });
+    const offset = running.streamed.length ? { textOffset: running.streamed.length } : {};
+    running.tools.push({ callId: call.callId, tool: call.tool, status: 'running', ...title, ...offset });
     this.host.emit({ type: 'tool_call', queryId: running.queryId, callId: call.callId, tool: call.tool, args, awaitingApproval, ...title });
   }
 }

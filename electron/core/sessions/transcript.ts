@@ -7,6 +7,8 @@ export interface TranscriptTool {
   title?: string;
   status: 'running' | 'ok' | 'error' | 'denied' | 'cancelled';
   durationMs?: number;
+  /** Where in the answer's text the call happened (characters before it); absent before any text. */
+  textOffset?: number;
 }
 
 /** One entry of a session's visible conversation (replayed to a client that resumes). */

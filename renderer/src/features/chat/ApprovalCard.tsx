@@ -5,6 +5,19 @@ function display(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** An argument's value: what an id refers to (its title or name) when known, with the id itself below in small type. */
+function ArgValue({ value, names }: { value: unknown; names: Record<string, string> | undefined }) {
+  const ids = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+  const named = ids.filter((id) => names?.[id]);
+  if (named.length === 0) return <>{display(value)}</>;
+  return (
+    <>
+      <span className="approval-name">{ids.map((id) => names?.[id] ?? id).join(', ')}</span>
+      <span className="approval-id">{ids.join(', ')}</span>
+    </>
+  );
+}
+
 /**
  * The assistant asks before changing data: what, with which values, and Deny / Allow — plus
  * "Always allow <tool> this session" when the server can remember it (`onAnswer('always')`).
@@ -35,7 +48,9 @@ export function ApprovalCard({ approval, onAnswer }: { approval: PendingApproval
           {args.map(([key, value]) => (
             <div key={key} className="approval-arg">
               <dt>{key}</dt>
-              <dd>{display(value)}</dd>
+              <dd>
+                <ArgValue value={value} names={approval.names} />
+              </dd>
             </div>
           ))}
         </dl>

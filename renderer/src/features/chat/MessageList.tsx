@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 
+import { AnswerBody } from './AnswerBody';
 import type { ChatItem } from './chatState';
 import { CopyAction } from './CopyAction';
 import { Markdown } from './Markdown';
-import { ToolChipView } from './ToolChipView';
 
 function time(at: number): string {
   return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -18,14 +18,7 @@ function Assistant({ item, retry }: { item: Extract<ChatItem, { kind: 'assistant
         T
       </div>
       <div className="msg-body">
-        {item.tools.length > 0 && (
-          <div className="tool-row">
-            {item.tools.map((chip) => (
-              <ToolChipView key={chip.callId} chip={chip} />
-            ))}
-          </div>
-        )}
-        {item.text && <Markdown text={item.text} />}
+        <AnswerBody text={item.text} tools={item.tools} />
         {thinking && (
           <div className="thinking" aria-label="Thinking">
             <span />
@@ -48,6 +41,16 @@ function Assistant({ item, retry }: { item: Extract<ChatItem, { kind: 'assistant
       </div>
     </article>
   );
+}
+
+/** A mistake in what was typed (a `/tool` command with an unknown name or bad JSON): asking again the same way cannot help. */
+function typo(item: Extract<ChatItem, { kind: 'error' }>): boolean {
+  return item.detailCode === 'AGENT_UNKNOWN_TOOL' || item.detailCode === 'AGENT_INVALID_INPUT';
+}
+
+function errorTitle(item: Extract<ChatItem, { kind: 'error' }>): string {
+  if (item.code === 'BUDGET_EXCEEDED') return 'Spending limit reached.';
+  return typo(item) ? 'Not run.' : 'Something went wrong.';
 }
 
 /**
@@ -135,8 +138,8 @@ export function MessageList({
             case 'error':
               return (
                 <div key={item.id} className={`msg-error${item.stale ? ' msg-stale' : ''}`} role="alert" data-code={item.code}>
-                  <strong>{item.code === 'BUDGET_EXCEEDED' ? 'Spending limit reached.' : 'Something went wrong.'}</strong> {item.text}
-                  {onRetry && item === lastItem && lastUserItem && (
+                  <strong>{errorTitle(item)}</strong> {item.text}
+                  {onRetry && item === lastItem && lastUserItem && !typo(item) && (
                     <button
                       type="button"
                       className="msg-action msg-retry-button"

@@ -1,4 +1,4 @@
-import { allExtensions, decodeServerFrame, encodeFrame } from '../../../../shared/protocol';
+import { allExtensions, answerOffset, decodeServerFrame, encodeFrame } from '../../../../shared/protocol';
 import type { ClientMessageInput, ServerMessage } from '../../../../shared/protocol';
 
 import { initialChatState, itemsFromTranscript, type ChatItem, type ChatState, type QuestionReply, type ToolChip } from './chatState';
@@ -292,6 +292,12 @@ export class ChatClient {
     this.#updateItems((items) => [...items, { kind: 'assistant', id: queryId, text: '', streaming: true, tools: [], at: this.#now() }]);
   }
 
+  /** How much of an answer's text has arrived (where a tool call happening now sits in it). */
+  #answerLength(queryId: string): number {
+    const item = this.#state.items.find((entry) => entry.kind === 'assistant' && entry.id === queryId);
+    return item?.kind === 'assistant' ? item.text.length : 0;
+  }
+
   #updateChip(queryId: string, callId: string, update: (chip: ToolChip | undefined) => ToolChip): void {
     this.#assistant(queryId);
     this.#finishAssistant(queryId, (item) => {
@@ -401,16 +407,20 @@ export class ChatClient {
         this.#assistant(message.query_id);
         this.#finishAssistant(message.query_id, (item) => ({ ...item, text: item.text + message.text }));
         return;
-      case 'tool_call':
+      case 'tool_call': {
         this.#clearRetry(message.query_id);
-        this.#updateChip(message.query_id, message.call_id, () => ({
+        const offset = this.#answerLength(message.query_id);
+        this.#updateChip(message.query_id, message.call_id, (chip) => ({
           callId: message.call_id,
           tool: message.tool,
           args: message.args,
           status: message.status === 'awaiting_approval' ? 'awaiting_approval' : 'running',
           ...(message.title ? { title: message.title } : {}),
+          // Shown where it happened: after the text streamed so far.
+          ...(chip?.offset !== undefined ? { offset: chip.offset } : offset ? { offset } : {}),
         }));
         return;
+      }
       case 'tool_result':
         this.#updateChip(message.query_id, message.call_id, (chip) => ({
           ...(chip ?? { callId: message.call_id, tool: message.tool, args: {} }),
@@ -422,7 +432,15 @@ export class ChatClient {
       case 'response': {
         const queryId = message.query_id ?? newId('r');
         this.#assistant(queryId);
-        this.#finishAssistant(queryId, (item) => ({ ...item, text: message.content, streaming: false }));
+        // The final text joins the streamed rounds with blank lines: each chip keeps its place in it.
+        this.#finishAssistant(queryId, (item) => ({
+          ...item,
+          text: message.content,
+          streaming: false,
+          tools: item.tools.map((chip) =>
+            chip.offset === undefined ? chip : { ...chip, offset: answerOffset(item.text, message.content, chip.offset) },
+          ),
+        }));
         this.#settleChips(queryId);
         this.#clearRetry(message.query_id);
         if (this.#state.runningQueryId === queryId || !message.query_id) this.#set({ runningQueryId: undefined, approval: undefined, question: undefined });
@@ -434,8 +452,9 @@ export class ChatClient {
         this.#clearRetry(message.query_id);
         this.#set({ runningQueryId: undefined, approval: undefined, question: undefined });
         return;
-      case 'approval_request':
+      case 'approval_request': {
         // After a resume the chip may not be known yet: the question brings it back.
+        const offset = this.#answerLength(message.query_id);
         if (message.call_id)
           this.#updateChip(message.query_id, message.call_id, (chip) => ({
             ...(chip ?? {
@@ -443,6 +462,7 @@ export class ChatClient {
               tool: message.tool,
               args: message.args,
               ...(message.title ? { title: message.title } : {}),
+              ...(offset ? { offset } : {}),
             }),
             status: 'awaiting_approval',
           }));
@@ -456,10 +476,12 @@ export class ChatClient {
             message: message.message,
             allowAlways: message.allow_always === true,
             ...(message.title ? { title: message.title } : {}),
+            ...(message.names ? { names: message.names } : {}),
             ...(message.call_id ? { callId: message.call_id } : {}),
           },
         });
         return;
+      }
       case 'approval_resolved': {
         const pending = this.#state.approval;
         if (pending?.requestId === message.request_id) this.#set({ approval: undefined });
@@ -590,7 +612,10 @@ export class ChatClient {
           );
           this.#finishAssistant(message.query_id, (item) => ({ ...item, streaming: false }));
         }
-        this.#updateItems((items) => [...items, { kind: 'error', id: newId('e'), text: message.message, code: message.code, at: now }]);
+        this.#updateItems((items) => [
+          ...items,
+          { kind: 'error', id: newId('e'), text: message.message, code: message.code, at: now, ...(message.detail_code ? { detailCode: message.detail_code } : {}) },
+        ]);
         return;
       case 'welcome':
       case 'pong':

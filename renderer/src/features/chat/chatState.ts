@@ -1,4 +1,4 @@
-import type { AuthErrorCode, ErrorCode, Extension, QuestionField, TranscriptEntry } from '../../../../shared/protocol';
+import type { AuthErrorCode, ErrorCode, Extension, QuestionField, TranscriptEntry, TranscriptTool } from '../../../../shared/protocol';
 
 /** Where the connection stands, as the UI shows it. */
 export type ConnectionStatus =
@@ -26,6 +26,8 @@ export interface ToolChip {
   status: 'awaiting_approval' | 'running' | 'ok' | 'error' | 'denied' | 'cancelled';
   durationMs?: number;
   summary?: string;
+  /** Where in the answer's text the call happened (characters before it); absent: before the answer. */
+  offset?: number;
 }
 
 /** One entry of the visible conversation. */
@@ -33,7 +35,7 @@ export type ChatItem =
   | { kind: 'user'; id: string; text: string; at: number; stale?: boolean }
   | { kind: 'assistant'; id: string; text: string; streaming: boolean; cancelled?: boolean; tools: ToolChip[]; at: number; stale?: boolean }
   | { kind: 'info'; id: string; text: string; code?: string; at: number; stale?: boolean }
-  | { kind: 'error'; id: string; text: string; code: ErrorCode; at: number; stale?: boolean };
+  | { kind: 'error'; id: string; text: string; code: ErrorCode; detailCode?: string; at: number; stale?: boolean };
 
 /** An approval question waiting for the user. */
 export interface PendingApproval {
@@ -48,6 +50,8 @@ export interface PendingApproval {
   callId?: string;
   /** The server accepts "always allow this tool for the rest of the session". */
   allowAlways: boolean;
+  /** What ids among `args` refer to (id → a task's title, a process's or template's name), where the gateway knows. */
+  names?: Record<string, string>;
 }
 
 /** A question the assistant asks the person (its `ask_user_*` tools), shown as a card (extension `questions`). */
@@ -129,6 +133,12 @@ export const initialChatState: ChatState = { status: 'offline', extensions: [], 
 export function itemsFromTranscript(transcript: readonly TranscriptEntry[], previous: readonly ChatItem[]): ChatItem[] {
   const chips = new Map<string, ToolChip[]>();
   for (const item of previous) if (item.kind === 'assistant' && item.tools.length) chips.set(item.id, item.tools);
+  /** The chips already known keep their input and outcome; the place in the answer comes from the final text's transcript. */
+  const placed = (known: ToolChip[], tools: readonly TranscriptTool[]): ToolChip[] =>
+    known.map((chip) => {
+      const offset = tools.find((tool) => tool.call_id === chip.callId)?.text_offset;
+      return offset === undefined ? chip : { ...chip, offset };
+    });
   return transcript.map((entry, index): ChatItem => {
     const id = entry.query_id ?? `t${index}`;
     switch (entry.role) {
@@ -140,15 +150,16 @@ export function itemsFromTranscript(transcript: readonly TranscriptEntry[], prev
           id,
           text: entry.content,
           streaming: false,
-          tools:
-            chips.get(id) ??
-            (entry.tools ?? []).map((tool) => ({
+          tools: chips.has(id)
+            ? placed(chips.get(id)!, entry.tools ?? [])
+            : (entry.tools ?? []).map((tool) => ({
               callId: tool.call_id,
               tool: tool.tool,
               args: {},
               status: tool.status,
               ...(tool.title ? { title: tool.title } : {}),
               ...(tool.duration_ms !== undefined ? { durationMs: tool.duration_ms } : {}),
+              ...(tool.text_offset !== undefined ? { offset: tool.text_offset } : {}),
             })),
           at: entry.at,
         };

@@ -33,4 +33,19 @@ describe('conversationMarkdown', () => {
     expect(positions.every((position) => position >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   });
+
+  it('writes each tool call where it happened in the answer', () => {
+    const items: ChatItem[] = [
+      {
+        kind: 'assistant',
+        id: 'q1',
+        text: 'Let me look.\n\nFound two.',
+        streaming: false,
+        tools: [{ callId: 'c1', tool: 'get_my_tasks', args: {}, status: 'ok', offset: 'Let me look.'.length }],
+        at: 0,
+      },
+    ];
+    const markdown = conversationMarkdown(items, undefined);
+    expect(markdown).toContain('Let me look.\n\n- Tool: `get_my_tasks` (ok)\n\nFound two.');
+  });
 });

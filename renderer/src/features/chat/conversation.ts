@@ -1,3 +1,4 @@
+import { answerParts } from './answerParts';
 import type { ChatIdentity, ChatItem } from './chatState';
 
 /**
@@ -44,10 +45,16 @@ export function conversationMarkdown(items: readonly ChatItem[], identity: ChatI
         break;
       case 'assistant':
         lines.push(`## Assistant (${when})`, '');
-        for (const chip of item.tools)
-          lines.push(`- Tool: \`${chip.tool}\` (${chip.status}${chip.durationMs !== undefined ? `, ${chip.durationMs} ms` : ''})`);
-        if (item.tools.length) lines.push('');
-        lines.push(item.text || '_(no answer)_', '');
+        // Each tool call where it happened in the answer, as on screen.
+        for (const part of answerParts(item.text, item.tools)) {
+          if (part.kind === 'text') lines.push(part.text.trim(), '');
+          else {
+            for (const chip of part.chips)
+              lines.push(`- Tool: \`${chip.tool}\` (${chip.status}${chip.durationMs !== undefined ? `, ${chip.durationMs} ms` : ''})`);
+            lines.push('');
+          }
+        }
+        if (!item.text.trim()) lines.push('_(no answer)_', '');
         if (item.cancelled) lines.push('_Stopped._', '');
         break;
       case 'info':

@@ -46,7 +46,7 @@ export function SessionsPage({ emptyAction }: { emptyAction?: ReactNode }) {
           const session = row.original;
           const name = session.user?.name ?? (session.kind === 'local' ? 'You (local)' : 'Not signed in');
           return (
-            <div className="user-cell">
+            <div className="user-cell" title={session.user ? `${name} <${session.user.email}>` : undefined}>
               <span className={`avatar avatar-${session.kind}`} aria-hidden="true">
                 {session.user ? initials(session.user.name) : '·'}
               </span>
@@ -59,10 +59,19 @@ export function SessionsPage({ emptyAction }: { emptyAction?: ReactNode }) {
         },
       }),
       column.accessor((row) => row.org?.name ?? row.org?.id ?? '', { id: 'org', header: 'Organization', cell: (info) => info.getValue() || <span className="muted">—</span> }),
-      column.accessor('address', { header: 'Address', cell: (info) => <span className="mono">{info.getValue()}</span> }),
       // Cluster mode only (shown when a row has a node): which gateway node holds the session.
       column.accessor((row) => row.node ?? '', { id: 'node', header: 'Node', cell: (info) => <span className="mono" data-testid="session-node">{info.getValue()}</span> }),
-      column.accessor((row) => describeKind(row), { id: 'kind', header: 'Client', cell: (info) => <span className={`tag tag-${info.row.original.kind}`}>{info.getValue()}</span> }),
+      // The address sits under the client kind (one column less: the table fits 1280 px with Disconnect in view).
+      column.accessor((row) => describeKind(row), {
+        id: 'kind',
+        header: 'Client',
+        cell: (info) => (
+          <span className="client-cell">
+            <span className={`tag tag-${info.row.original.kind}`}>{info.getValue()}</span>
+            <span className="mono client-address">{info.row.original.address}</span>
+          </span>
+        ),
+      }),
       column.accessor('connectedAt', { header: 'Connected', cell: (info) => formatAgo(info.getValue(), now), sortDescFirst: true }),
       column.accessor('lastActiveAt', { header: 'Last active', cell: (info) => formatAgo(info.getValue(), now), sortDescFirst: true }),
       column.accessor('expiresAt', {
@@ -129,7 +138,9 @@ export function SessionsPage({ emptyAction }: { emptyAction?: ReactNode }) {
     getFilteredRowModel: getFilteredRowModel(),
   });
 
-  const signedIn = sessions.filter((session) => session.authenticated).length;
+  // A closed tab waits a short while for its page to come back ("Reconnecting"): not counted as signed in (as in the sidebar).
+  const signedIn = sessions.filter((session) => session.authenticated && !session.detached).length;
+  const reconnecting = sessions.filter((session) => session.authenticated && session.detached).length;
   const busy = sessions.filter((session) => session.state !== 'idle' && session.state !== 'connecting').length;
   const rows = table.getRowModel().rows;
 
@@ -139,7 +150,8 @@ export function SessionsPage({ emptyAction }: { emptyAction?: ReactNode }) {
         title="Sessions"
         description={
           <>
-            <span data-testid="sessions-count">{signedIn}</span> signed in · {busy} working right now · updates live
+            <span data-testid="sessions-count">{signedIn}</span> signed in
+            {reconnecting > 0 && <> · {reconnecting} closed the page (kept a moment in case it comes back)</>} · {busy} working right now · updates live
           </>
         }
         actions={
@@ -158,7 +170,7 @@ export function SessionsPage({ emptyAction }: { emptyAction?: ReactNode }) {
         </div>
       ) : (
         <div className="card table-card">
-          <table className="data-table" data-testid="sessions-table">
+          <table className="data-table sessions-table" data-testid="sessions-table">
             <thead>
               {table.getHeaderGroups().map((group) => (
                 <tr key={group.id}>
@@ -198,7 +210,13 @@ export function SessionsPage({ emptyAction }: { emptyAction?: ReactNode }) {
                     aria-expanded={expanded === row.id}
                   >
                     {row.getVisibleCells().map((cell) => (
-                      <td key={cell.id} className={(cell.column.columnDef.meta as { numeric?: boolean } | undefined)?.numeric ? 'num' : undefined}>
+                      <td
+                        key={cell.id}
+                        className={(cell.column.columnDef.meta as { numeric?: boolean } | undefined)?.numeric ? 'num' : undefined}
+                        // On phones each row is a card: these name the cell and label its value (styles.css).
+                        data-col={cell.column.id}
+                        data-label={typeof cell.column.columnDef.header === 'string' ? cell.column.columnDef.header : undefined}
+                      >
                         {flexRender(cell.column.columnDef.cell, cell.getContext())}
                       </td>
                     ))}

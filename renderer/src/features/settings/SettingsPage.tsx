@@ -113,6 +113,33 @@ function Section({ title, description, children }: { title: string; description:
   );
 }
 
+/** Ports below 1024 are "privileged" on macOS and Linux: binding one needs root. */
+const firstUnprivilegedPort = 1024;
+
+/**
+ * Warns when a chosen port is below 1024 (80, 443…): on macOS and Linux only root may listen
+ * there, so the gateway would fail to start. Saving stays allowed (Windows, or a server that
+ * runs as root). Port 0 means "any free port" and is not privileged.
+ */
+function PrivilegedPortWarning({ ports }: { ports: [label: string, value: string][] }) {
+  const low = ports.filter(([, value]) => {
+    const port = Number(value);
+    return Number.isInteger(port) && port > 0 && port < firstUnprivilegedPort;
+  });
+  if (low.length === 0) return null;
+  const named = low.map(([label, value]) => `${label} ${value}`).join(' and ');
+  return (
+    <div className="callout callout-warn" role="alert" data-testid="settings-port-warning">
+      <Icon name="warning" />
+      <div>
+        <strong>Ports below {firstUnprivilegedPort} need administrator (root) rights.</strong> On macOS and Linux the gateway cannot
+        listen on the {named} unless it runs as root, so it will fail to start there. Choose {firstUnprivilegedPort} or higher (the
+        defaults are 9001 and 9000).
+      </div>
+    </div>
+  );
+}
+
 /**
  * One setting: its label (with a "set at start-up" badge when `locked`, i.e. a flag or environment
  * variable sets it), the control, an optional hint, and the validation `error`. A `label` element,
@@ -277,12 +304,13 @@ export function SettingsPage({ gatewayControl }: { gatewayControl?: ReactNode })
         )}
         <div className="field-row">
           <Field label="Gateway port" locked={locked('port')} error={errors.port}>
-            <input type="number" min={0} max={65535} value={draft.port} onChange={(event) => set('port', event.target.value)} disabled={locked('port')} />
+            <input type="number" min={0} max={65535} value={draft.port} onChange={(event) => set('port', event.target.value)} disabled={locked('port')} data-testid="settings-port" />
           </Field>
           <Field label="MCP port" locked={locked('mcpPort')} error={errors.mcpPort}>
-            <input type="number" min={0} max={65535} value={draft.mcpPort} onChange={(event) => set('mcpPort', event.target.value)} disabled={locked('mcpPort')} />
+            <input type="number" min={0} max={65535} value={draft.mcpPort} onChange={(event) => set('mcpPort', event.target.value)} disabled={locked('mcpPort')} data-testid="settings-mcp-port" />
           </Field>
         </div>
+        <PrivilegedPortWarning ports={[['gateway port', draft.port], ['MCP port', draft.mcpPort]]} />
       </Section>
 
       <Section title="Access" description="Who may sign in, and for how long an idle session stays open.">
@@ -294,7 +322,7 @@ export function SettingsPage({ gatewayControl }: { gatewayControl?: ReactNode })
           group
         >
           <div className="secret-row">
-            <input type="text" value={draft.accessCode} placeholder="Generated when the gateway is shared" onChange={(event) => set('accessCode', event.target.value)} spellCheck={false} data-testid="settings-access-code" />
+            <input type="text" aria-label="Access code" value={draft.accessCode} placeholder="Generated when the gateway is shared" onChange={(event) => set('accessCode', event.target.value)} spellCheck={false} data-testid="settings-access-code" />
             <button
               type="button"
               className="btn btn-secondary"
