@@ -5,6 +5,8 @@
  */
 import { networkInterfaces } from 'node:os';
 
+import type { ClusterHealth } from '../../shared/types/health';
+
 import { ConfigError, loadConfig, usage } from './config/config';
 import type { Config } from './config/config';
 import { createCore, type CoreAddresses } from './createCore';
@@ -20,7 +22,7 @@ export function lanAddresses(): string[] {
 }
 
 /** The start-up banner: where everything is. */
-export function banner(config: Config, addresses: CoreAddresses): string {
+export function banner(config: Config, addresses: CoreAddresses, cluster?: ClusterHealth): string {
   const lines = [`${productName} ${appVersion}`, ''];
   lines.push(`  Web chat     ${addresses.gatewayUrl}/`);
   lines.push(`  WebSocket    ${addresses.wsUrl}`);
@@ -36,6 +38,7 @@ export function banner(config: Config, addresses: CoreAddresses): string {
   if (addresses.mcpUrl) lines.push(`  MCP          ${addresses.mcpUrl}`);
   if (config.mcpServerUrl) lines.push(`  Tools        sessions use the external MCP server ${config.mcpServerUrl}`);
   lines.push(`  Health       ${addresses.gatewayUrl}/healthz`);
+  if (cluster) lines.push(`  Cluster      node ${cluster.node}: ${cluster.detail ?? (cluster.running ? 'joined' : 'not joined')}`);
   lines.push(
     `  Claude       ${config.anthropicApiKey ? config.anthropicModel : 'no ANTHROPIC_API_KEY: direct tool mode (/tools, /tool NAME {json})'}`,
   );
@@ -102,7 +105,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
   // Printed only once the signals are handled: whoever waits for the banner may stop us at once.
   // The core's config: the saved settings (the Anthropic key among them) filled in where flags and environment left them out.
-  process.stdout.write(`${banner(core.config, addresses)}\n`);
+  process.stdout.write(`${banner(core.config, addresses, core.health().services.cluster)}\n`);
 }
 
 await main();

@@ -42,6 +42,11 @@ export interface ShareSignInSettingsOptions {
   /** The admin token every node shares: the access code is sealed under it. */
   secret: () => string;
   logger: Logger;
+  /**
+   * How often Redis is re-read besides the messages, ms: heals a message lost while a node's
+   * subscription was being re-established after a reconnection. Default 5,000.
+   */
+  reconcileMs?: number;
 }
 
 /**
@@ -85,12 +90,13 @@ export function shareSignInSettings(node: ClusterNode, port: SignInSettingsPort,
       }
     }
     knownAt = incoming.at;
-    const before = JSON.stringify(port.read());
+    const before = port.read();
     const values = { accessCode, allowedOrgs: incoming.allowedOrgs, idleTimeoutMinutes: incoming.idleTimeoutMinutes };
+    if (sameSettings(values, before)) return; // in step already: nothing to save
     applying = true;
     try {
       port.apply(values);
-      if (JSON.stringify(port.read()) !== before)
+      if (!sameSettings(port.read(), before))
         logger.info({ from: incoming.by }, 'cluster: applied the sign-in settings changed on another node');
     } catch (error) {
       logger.warn({ err: error, from: incoming.by }, 'cluster: the shared sign-in settings could not be applied on this node');
@@ -123,28 +129,40 @@ export function shareSignInSettings(node: ClusterNode, port: SignInSettingsPort,
     if (parsed.data.at >= knownAt) apply(parsed.data);
   });
 
-  const stopResync = node.onResync(async () => {
+  /** Brings this node and Redis in step: the newer side wins (see above). */
+  const reconcile = async (): Promise<void> => {
     const link = node.connection();
-    if (!link) return;
-    const raw = await link.client.get(storeKey());
-    const stored = raw ? parseRecord(raw) : undefined;
+    if (!link || node.status() !== 'ready') return;
+    let stored = parseRecord((await link.client.get(storeKey())) ?? '');
     if (!stored) {
       // An empty (or restarted) Redis: this node's values become the cluster's, unless another node was quicker.
-      const written = await link.client.set(storeKey(), JSON.stringify(record()), 'NX');
-      if (written === 'OK') return;
-      const again = parseRecord((await link.client.get(storeKey())) ?? '');
-      if (again) apply(again);
-      return;
+      if ((await link.client.set(storeKey(), JSON.stringify(record()), 'NX')) === 'OK') return;
+      stored = parseRecord((await link.client.get(storeKey())) ?? '');
+      if (!stored) return;
     }
-    if (stored.at >= knownAt) apply(stored);
-    else await push();
-  });
+    if (stored.at > knownAt || (stored.at === knownAt && stored.by !== node.nodeId)) apply(stored);
+    else if (stored.at < knownAt) await push();
+  };
+  const stopResync = node.onResync(reconcile);
+  const timer = setInterval(() => {
+    reconcile().catch((error: unknown) => logger.debug({ err: error }, 'cluster: the sign-in settings could not be re-read now'));
+  }, options.reconcileMs ?? 5000);
+  timer.unref?.();
 
   return () => {
+    clearInterval(timer);
     stopLocal();
     stopMessages();
     stopResync();
   };
+}
+
+function sameSettings(a: SignInSettings, b: SignInSettings): boolean {
+  return (
+    (a.accessCode ?? '') === (b.accessCode ?? '') &&
+    a.idleTimeoutMinutes === b.idleTimeoutMinutes &&
+    JSON.stringify([...a.allowedOrgs].sort()) === JSON.stringify([...b.allowedOrgs].sort())
+  );
 }
 
 function parseRecord(raw: string): SettingsRecord | undefined {

@@ -6,11 +6,12 @@ import type { SessionSnapshot } from '../../../shared/types/session';
 import { haveRedisServer, startClusterStack, until, type ClusterStack } from './clusterStack';
 
 type List = { sessions: SessionSnapshot[] };
+const redisPassword = 'redis-auth-for-the-outage-test';
 
 describe.skipIf(!haveRedisServer && !process.env.CI)('cluster: Redis trouble is not an outage (2 serve nodes)', () => {
   let stack: ClusterStack;
   beforeAll(async () => {
-    stack = await startClusterStack();
+    stack = await startClusterStack({ redisPassword });
   }, 120_000);
   afterAll(async () => {
     await stack?.close();
@@ -56,10 +57,11 @@ describe.skipIf(!haveRedisServer && !process.env.CI)('cluster: Redis trouble is 
     // The teammate's session lived through it all.
     await bob.client.request({ type: 'query', content: 'What tasks do I have?' }, 'processing');
     await bob.client.next('response', 30_000);
-    // No crash, no unhandled rejection.
+    // No crash, no unhandled rejection; Redis's AUTH password never in a log, the banner or /healthz.
     for (const node of stack.nodes) {
       expect(node.process.child.exitCode).toBeNull();
       expect(node.process.stderr()).not.toMatch(/unhandled|uncaught/i);
+      expect(node.process.stderr() + node.process.stdout() + JSON.stringify(await stack.health(node.id))).not.toContain(redisPassword);
     }
     for (const client of [alice.client, bob.client, carol.client]) client.close();
   }, 90_000);

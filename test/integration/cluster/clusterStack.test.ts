@@ -17,6 +17,8 @@ describe.skipIf(!haveRedisServer && !process.env.CI)('clusterStack (the harness 
     const onA = await cluster.signIn('node-a');
     const onB = await cluster.signIn('node-b');
     expect(onA.sessionId).not.toBe(onB.sessionId);
+    // The banner names the node and its cluster (the Redis password never shows).
+    expect(cluster.node('node-a').process.stdout()).toMatch(/Cluster\s+node node-a: \d nodes? on Redis at redis:\/\/127\.0\.0\.1:\d+/);
     const health = await cluster.health('node-b');
     expect(health).toMatchObject({ status: 'ok' });
     const list = await cluster.adminOk<{ sessions: Array<{ id: string }> }>('node-b', 'sessions.list');
