@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { writeHeapSnapshot } from 'node:v8';
 
 import { createAgent } from '../../electron/core/agent';
 import { loadConfig } from '../../electron/core/config/config';
@@ -119,6 +120,8 @@ serveParent(
       gc?.();
       return { ...process.memoryUsage(), sessions: running.sessions(), connections: running.connections() };
     },
+    /** Writes a heap snapshot into `dir` and returns its path (for `--profile`). */
+    heapSnapshot: (args) => writeHeapSnapshot(join((args as { dir: string }).dir, `gateway-${running.sessions()}-sessions.heapsnapshot`)),
     stats: () => ({ sessions: running.sessions(), connections: running.connections(), logLines }),
   },
   { url: running.url, pid: process.pid },

@@ -10,64 +10,100 @@ interface Memory {
   connections: number;
 }
 
-/** Memory per idle authenticated session at one session count. */
+interface CpuUsage {
+  user: number;
+  system: number;
+}
+
+/** Memory per idle authenticated session (or bare connection) at one count, and what signing them in cost. */
 export interface CapacityPoint {
   sessions: number;
   rssBytesPerSession: number;
   heapBytesPerSession: number;
   /** heapUsed + external + arrayBuffers growth per session (what the JS side holds, buffers included). */
   jsBytesPerSession: number;
-  signIn: { ms: number; perSecond: number };
+  signIn: { ms: number; perSecond: number; cpuMsPerSignIn: number };
 }
 
-/** Section 2 result. */
-export interface CapacityResult {
+/** One server climbed through the session counts. */
+export interface CapacityRun {
   baseline: { rss: number; heapUsed: number };
   points: CapacityPoint[];
+}
+
+/** Section 2 result: the gateway beside a bare `ws` server that makes the same `/me` check, same counts, same run. */
+export interface CapacityResult extends CapacityRun {
+  bare: CapacityRun;
+}
+
+const cpuMs = (from: CpuUsage, to: CpuUsage): number => (to.user - from.user + (to.system - from.system)) / 1000;
+
+async function climb(server: BenchChild & { ready: { url: string } }, load: BenchChild, targets: number[], label: string, log: (line: string) => void): Promise<CapacityRun> {
+  // Load and warm the sign-in code paths (JIT, keep-alive sockets) so neither the baseline nor the first points carry them.
+  await load.call('connect', { url: server.ready.url, n: 500 });
+  await load.call('close');
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const base = await server.call<Memory>('memory');
+  const points: CapacityPoint[] = [];
+  let connected = 0;
+  for (const target of [...targets].sort((a, b) => a - b)) {
+    log(`  ${label}: connecting and signing in up to ${target}…`);
+    const before = await server.call<CpuUsage>('cpu');
+    const signIn = await load.call<{ connected: number; ms: number; perSecond: number }>('connect', { url: server.ready.url, n: target - connected });
+    const cpu = cpuMs(before, await server.call<CpuUsage>('cpu'));
+    const added = signIn.connected - connected;
+    connected = signIn.connected;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const memory = await server.call<Memory>('memory');
+    if (memory.sessions < target) throw new Error(`capacity: ${label} holds ${memory.sessions} sessions, expected ${target}`);
+    const per = (now: number, then: number): number => (now - then) / memory.sessions;
+    points.push({
+      sessions: memory.sessions,
+      rssBytesPerSession: per(memory.rss, base.rss),
+      heapBytesPerSession: per(memory.heapUsed, base.heapUsed),
+      jsBytesPerSession: per(memory.heapUsed + memory.external + memory.arrayBuffers, base.heapUsed + base.external + base.arrayBuffers),
+      signIn: { ms: signIn.ms, perSecond: signIn.perSecond, cpuMsPerSignIn: cpu / Math.max(1, added) },
+    });
+  }
+  await load.call('close');
+  return { baseline: { rss: base.rss, heapUsed: base.heapUsed }, points };
 }
 
 /**
  * Section 2: a fresh gateway process (with `--expose-gc`); sessions are connected and signed in (50 at
  * a time) up to each target count, left idle, and the gateway's memory (after two full GCs) is read
  * over IPC. Per-session figures are the growth over the gateway's own idle baseline, divided by the count.
+ * The same climb runs first against a bare `ws` server (`procs/bareSignIn.ts`) that answers sign-in
+ * with the same `GET /organizations/{org}/me` against the same sandbox: its memory per connection and
+ * its CPU per sign-in are the baselines (issue 18 §2 and §5). With `profileDir`, the gateway writes a
+ * CPU profile there (`capacity/`) and a heap snapshot with every session still connected.
  */
-export async function runCapacitySection(targets: number[], log: (line: string) => void, compose: 'core' | 'parts' = 'core'): Promise<CapacityResult> {
+export async function runCapacitySection(
+  targets: number[],
+  log: (line: string) => void,
+  compose: 'core' | 'parts' = 'core',
+  profileDir?: string,
+): Promise<CapacityResult> {
   const children: BenchChild[] = [];
   try {
     const servers = await startChild<{ anthropicUrl: string; sandboxUrl: string }>('servers');
     children.push(servers);
+    const load = await startChild('load', { execArgv: ['--max-old-space-size=4096'] });
+    children.push(load);
+    // Both servers run bundled, as `npm run serve` runs (see buildProc), not through tsx.
+    const bareServer = await startChild<{ url: string }>('bareSignIn', { args: ['--sandbox', servers.ready.sandboxUrl], execArgv: ['--expose-gc'], built: true });
+    children.push(bareServer);
+    const bare = await climb(bareServer, load, targets, 'bare ws + /me', log);
+    await bareServer.stop();
     const gateway = await startChild<{ url: string }>('gateway', {
       args: ['--anthropic', servers.ready.anthropicUrl, '--sandbox', servers.ready.sandboxUrl, '--compose', compose],
-      execArgv: ['--expose-gc'],
+      execArgv: ['--expose-gc', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/capacity`] : [])],
+      built: true,
     });
     children.push(gateway);
-    const load = await startChild('load', { execArgv: ['--max-old-space-size=2048'] });
-    children.push(load);
-    // Load the sign-in code paths once so the baseline is not charged to the first sessions.
-    await load.call('connect', { url: gateway.ready.url, n: 20 });
-    await load.call('close');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const base = await gateway.call<Memory>('memory');
-    const points: CapacityPoint[] = [];
-    let connected = 0;
-    for (const target of [...targets].sort((a, b) => a - b)) {
-      log(`  connecting and signing in up to ${target} sessions…`);
-      const signIn = await load.call<{ connected: number; ms: number; perSecond: number }>('connect', { url: gateway.ready.url, n: target - connected });
-      connected = signIn.connected;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const memory = await gateway.call<Memory>('memory');
-      if (memory.sessions < target) throw new Error(`capacity: the gateway holds ${memory.sessions} sessions, expected ${target}`);
-      const per = (now: number, then: number): number => (now - then) / memory.sessions;
-      points.push({
-        sessions: memory.sessions,
-        rssBytesPerSession: per(memory.rss, base.rss),
-        heapBytesPerSession: per(memory.heapUsed, base.heapUsed),
-        jsBytesPerSession: per(memory.heapUsed + memory.external + memory.arrayBuffers, base.heapUsed + base.external + base.arrayBuffers),
-        signIn: { ms: signIn.ms, perSecond: signIn.perSecond },
-      });
-    }
-    await load.call('close');
-    return { baseline: { rss: base.rss, heapUsed: base.heapUsed }, points };
+    const run = await climb(gateway, load, targets, 'gateway', log);
+    if (profileDir) log(`  heap snapshot of the gateway: ${await gateway.call<string>('heapSnapshot', { dir: profileDir })}`);
+    return { ...run, bare };
   } finally {
     for (const child of children.reverse()) await child.stop().catch(() => undefined);
   }
