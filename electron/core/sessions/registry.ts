@@ -7,7 +7,7 @@ import type { SecretRegistry } from '../log/redact';
 import { systemClock, type Clock, type ClockTimer } from './clock';
 import type { QueryEngine, ToolHostFactory } from './engine';
 import type { QueryGate } from './queryGate';
-import { Session, type FinishedToolCall, type SessionEndReason, type SessionEvent } from './session';
+import { Session, type FinishedToolCall, type SessionDeps, type SessionEndReason, type SessionEvent } from './session';
 import { addUsage } from './statsCollector';
 
 /** A change in the registry, for the admin view (snapshots only: no credentials, no text). */
@@ -78,8 +78,25 @@ export class SessionRegistry {
     tokensByUser: {},
   };
 
+  /** What every session shares: one object for all of them, not one per session (bench §2). */
+  readonly #sessionDeps: SessionDeps;
+
   constructor(private readonly options: SessionRegistryOptions) {
     this.clock = options.clock ?? systemClock;
+    const idleTimeout = (): number => this.idleTimeoutMs;
+    this.#sessionDeps = {
+      clock: this.clock,
+      secrets: options.secrets,
+      logger: options.logger,
+      engine: options.engine,
+      toolHostFactory: options.toolHostFactory,
+      // Read live, so a changed idle timeout applies to sessions already open.
+      get idleTimeoutMs() {
+        return idleTimeout();
+      },
+      ...(options.approvalTimeoutMs !== undefined ? { approvalTimeoutMs: options.approvalTimeoutMs } : {}),
+      gate: options.gate,
+    };
     this.idleTimeoutMs = (options.idleTimeoutMinutes ?? 60) * 60_000;
     this.toolReleaseMs = options.toolReleaseMs ?? 5 * 60_000;
     this.resumeGraceMs = options.resumeGraceMs ?? 2 * 60_000;
@@ -108,20 +125,7 @@ export class SessionRegistry {
   /** Creates a session for a new connection (`web`/`ws`) or for the desk user's pane (`local`). */
   create(init: { kind: ClientKind; address: string }): Session {
     if (this.#closed) throw new Error('The session registry is closed.');
-    const idleTimeout = (): number => this.idleTimeoutMs;
-    const session = new Session(init.kind, init.address, {
-      clock: this.clock,
-      secrets: this.options.secrets,
-      logger: this.options.logger,
-      engine: this.options.engine,
-      toolHostFactory: this.options.toolHostFactory,
-      // Read live, so a changed idle timeout applies to sessions already open.
-      get idleTimeoutMs() {
-        return idleTimeout();
-      },
-      ...(this.options.approvalTimeoutMs !== undefined ? { approvalTimeoutMs: this.options.approvalTimeoutMs } : {}),
-      gate: this.options.gate,
-    });
+    const session = new Session(init.kind, init.address, this.#sessionDeps);
     session.on((event) => this.#onSessionEvent(session, event));
     this.#sessions.set(session.id, session);
     this.#stats.sessionsTotal += 1;

@@ -220,3 +220,36 @@ describe('Session (scripted engine, no sockets)', () => {
     expect(events.filter((event) => event.type === 'ended')).toHaveLength(1);
   });
 });
+
+describe('an idle session stays small (bench §2, docs/performance.md)', () => {
+  it('opens its conversation at the first question, not at sign-in, and the question is answered', async () => {
+    const secrets = new SecretRegistry();
+    const opened: string[] = [];
+    const session = new Session('ws', '10.0.0.5', {
+      clock: new FakeClock(1_000_000),
+      secrets,
+      logger: createLogger({ secrets, destination: null }),
+      engine: {
+        open: (who) => {
+          opened.push(who.user.name);
+          return { run: async (input) => ({ text: `answer to ${input.query}` }), clear: () => undefined };
+        },
+      },
+      toolHostFactory: async () => {
+        throw new Error('no tools needed');
+      },
+      idleTimeoutMs: 60_000,
+    });
+    const events: SessionEvent[] = [];
+    session.on((event) => events.push(event));
+    session.attach();
+    session.signIn(identity, { apiKey, orgId: 'o1' });
+    session.clearHistory();
+    expect(opened).toEqual([]);
+    expect(session.running).toBe(false);
+    expect(session.pendingApproval).toBeUndefined();
+    await session.ask('hello');
+    expect(opened).toEqual(['Alice']);
+    expect(events.find((event) => event.type === 'response')).toMatchObject({ text: 'answer to hello' });
+  });
+});

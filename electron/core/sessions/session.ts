@@ -69,8 +69,10 @@ export class Session implements GatedSession {
   readonly #vault: CredentialVault;
   readonly #transcript: Transcript;
   readonly #stats = new StatsCollector();
-  readonly #approvals: ApprovalBroker;
-  readonly #queries: QueryRunner;
+  readonly #scrub: SessionScrubber;
+  // Built at the first question (see #runner): an idle session holds neither, nor their closures (bench §2, docs/performance.md).
+  #approvals: ApprovalBroker | undefined;
+  #queries: QueryRunner | undefined;
 
   constructor(
     /** `web`, `ws`, or `local` (the desk user's pane; set by the gateway at a local sign-in). */
@@ -81,11 +83,17 @@ export class Session implements GatedSession {
     this.connectedAt = deps.clock.now();
     this.lastActiveAt = this.connectedAt;
     // Everything this session sends is scrubbed by its own scrubber: its own secrets and the server-wide ones, never another session's.
-    const scrub = new SessionScrubber(deps.secrets);
-    this.#vault = new CredentialVault(scrub);
+    this.#scrub = new SessionScrubber(deps.secrets);
+    this.#vault = new CredentialVault(this.#scrub);
     this.#transcript = new Transcript(deps.clock);
+  }
+
+  /** The query runner and approval broker, built on first use. */
+  #runner(): { queries: QueryRunner; approvals: ApprovalBroker } {
+    if (this.#queries && this.#approvals) return { queries: this.#queries, approvals: this.#approvals };
+    const deps = this.deps;
     let stateBeforeAsking: SessionState = 'thinking';
-    this.#approvals = new ApprovalBroker({
+    const approvals = new ApprovalBroker({
       ...(deps.approvalTimeoutMs !== undefined ? { timeoutMs: deps.approvalTimeoutMs } : {}),
       asked: (approval) => {
         stateBeforeAsking = this.#state === 'awaiting_approval' ? 'thinking' : this.#state;
@@ -93,21 +101,21 @@ export class Session implements GatedSession {
         this.#emit({ type: 'approval_requested', approval });
       },
       resolved: (approval, answer, reason) => {
-        this.#queries.noteApproval(approval, answer, reason);
+        queries.noteApproval(approval, answer, reason);
         this.#emit({ type: 'approval_resolved', approval, answer, reason });
-        if (!this.#ended && this.#queries.current) this.#setState(stateBeforeAsking);
+        if (!this.#ended && queries.current) this.#setState(stateBeforeAsking);
         this.touch();
       },
     });
-    this.#queries = new QueryRunner({
+    const queries = new QueryRunner({
       sessionId: this.id,
       clock: deps.clock,
-      scrub,
+      scrub: this.#scrub,
       adminSecrets: deps.secrets,
       logger: deps.logger,
       transcript: this.#transcript,
       stats: this.#stats,
-      approvals: this.#approvals,
+      approvals,
       isEnded: () => this.#ended,
       emit: (event) => this.#emit(event),
       tools: () => this.tools(),
@@ -117,6 +125,9 @@ export class Session implements GatedSession {
         this.lastToolUseAt = deps.clock.now();
       },
     });
+    this.#approvals = approvals;
+    this.#queries = queries;
+    return { queries, approvals };
   }
 
   /** Listens to this session's events until the returned function is called. */
@@ -138,15 +149,15 @@ export class Session implements GatedSession {
     return this.#ended;
   }
   get running(): boolean {
-    return this.#queries.current !== undefined;
+    return this.#queries?.current !== undefined;
   }
   /** The query running now, if any. */
   get runningQueryId(): string | undefined {
-    return this.#queries.current?.queryId;
+    return this.#queries?.current?.queryId;
   }
   /** The approval question waiting for the user, if any. */
   get pendingApproval(): PendingApproval | undefined {
-    return this.#approvals.pending;
+    return this.#approvals?.pending;
   }
   /** True while a tool host is built (or being built) for this session. */
   get hasTools(): boolean {
@@ -202,7 +213,6 @@ export class Session implements GatedSession {
   signIn(identity: Identity, credentials: Credentials): void {
     this.#identity = identity;
     this.#vault.hold(credentials);
-    this.#conversation = this.deps.engine.open(identity);
     this.#state = 'idle';
     this.touch();
     this.#emit({ type: 'changed' });
@@ -255,9 +265,10 @@ export class Session implements GatedSession {
   /** Asks the assistant. A second question while one runs is refused with `BUSY` (not queued). */
   async ask(content: string, queryId: string = randomUUID()): Promise<void> {
     this.touch();
-    const conversation = this.#conversation;
     const identity = this.#identity;
-    if (!conversation || !identity || this.#ended) return;
+    if (!identity || this.#ended || !this.#vault.holdsCredentials) return;
+    // Opened at the first question, not at sign-in: an idle session holds no conversation.
+    const conversation = (this.#conversation ??= this.deps.engine.open(identity));
     if (this.running) {
       return this.reportError(
         'BUSY',
@@ -273,7 +284,7 @@ export class Session implements GatedSession {
       if (this.#ended) return;
       if (this.running) return this.reportError('BUSY', 'Still working on your previous question. This question was not queued.', queryId);
     }
-    await this.#queries.run(conversation, identity, content, queryId);
+    await this.#runner().queries.run(conversation, identity, content, queryId);
   }
 
   /** Tells the peer something (an `info` on the wire), e.g. the spend gate's budget warning. */
@@ -288,14 +299,14 @@ export class Session implements GatedSession {
       return this.reportError('BUSY', 'A query is still running: wait for its answer (or cancel it) before clearing the history.', queryId);
     this.#conversation?.clear();
     this.#transcript.clear();
-    this.#queries.forgetAllowed();
+    this.#queries?.forgetAllowed();
     this.#emit({ type: 'history_cleared' });
   }
 
   /** Answers the waiting approval question; `NO_PENDING_APPROVAL` when `requestId` is not the one waiting. */
   answerApproval(requestId: string, answer: ApprovalAnswer): void {
     this.touch();
-    if (this.#approvals.answer(requestId, answer)) return;
+    if (this.#approvals?.answer(requestId, answer)) return;
     this.reportError(
       'NO_PENDING_APPROVAL',
       'There is no approval question with that request_id waiting (it may have been answered or cancelled).',
@@ -305,7 +316,7 @@ export class Session implements GatedSession {
   /** Cancels the running query (a waiting approval counts as a no); `NOTHING_TO_CANCEL` when none (or not that one) runs. */
   cancel(queryId?: string): void {
     this.touch();
-    if (this.#queries.abort('cancelled by the user', queryId)) return;
+    if (this.#queries?.abort('cancelled by the user', queryId)) return;
     this.reportError('NOTHING_TO_CANCEL', 'No query is running, so there is nothing to cancel.', queryId);
   }
 
@@ -330,8 +341,8 @@ export class Session implements GatedSession {
   end(reason: SessionEndReason, detail?: string): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.#queries.abort(`session ended: ${reason}`);
-    this.#approvals.cancel();
+    this.#queries?.abort(`session ended: ${reason}`);
+    this.#approvals?.cancel();
     this.#attached = false;
     this.wipe();
     this.#emit({ type: 'ended', reason, ...(detail !== undefined ? { detail } : {}) });
@@ -363,7 +374,7 @@ export class Session implements GatedSession {
       detached: this.detachedAt !== undefined,
       extensions: [...this.#connection.extensions],
       ...(this.#connection.client ? { client: this.#connection.client } : {}),
-      ...(this.#approvals.pending ? { awaitingApprovalFor: this.#approvals.pending.title ?? this.#approvals.pending.tool } : {}),
+      ...(this.#approvals?.pending ? { awaitingApprovalFor: this.#approvals.pending.title ?? this.#approvals.pending.tool } : {}),
     };
   }
 
