@@ -38,7 +38,14 @@ export interface CapacityResult extends CapacityRun {
 
 const cpuMs = (from: CpuUsage, to: CpuUsage): number => (to.user - from.user + (to.system - from.system)) / 1000;
 
-async function climb(server: BenchChild & { ready: { url: string } }, load: BenchChild, targets: number[], label: string, log: (line: string) => void): Promise<CapacityRun> {
+async function climb(
+  server: BenchChild & { ready: { url: string } },
+  load: BenchChild,
+  targets: number[],
+  label: string,
+  log: (line: string) => void,
+  snapshotDir?: string,
+): Promise<CapacityRun> {
   // Load and warm the sign-in code paths (JIT, keep-alive sockets) so neither the baseline nor the first points carry them.
   await load.call('connect', { url: server.ready.url, n: 500 });
   await load.call('close');
@@ -65,6 +72,8 @@ async function climb(server: BenchChild & { ready: { url: string } }, load: Benc
       signIn: { ms: signIn.ms, perSecond: signIn.perSecond, cpuMsPerSignIn: cpu / Math.max(1, added) },
     });
   }
+  // With every session still open and idle.
+  if (snapshotDir) log(`  heap snapshot of the ${label}: ${await server.call<string>('heapSnapshot', { dir: snapshotDir })}`);
   await load.call('close');
   return { baseline: { rss: base.rss, heapUsed: base.heapUsed }, points };
 }
@@ -101,8 +110,7 @@ export async function runCapacitySection(
       built: true,
     });
     children.push(gateway);
-    const run = await climb(gateway, load, targets, 'gateway', log);
-    if (profileDir) log(`  heap snapshot of the gateway: ${await gateway.call<string>('heapSnapshot', { dir: profileDir })}`);
+    const run = await climb(gateway, load, targets, 'gateway', log, profileDir);
     return { ...run, bare };
   } finally {
     for (const child of children.reverse()) await child.stop().catch(() => undefined);
