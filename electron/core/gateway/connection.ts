@@ -50,6 +50,9 @@ export function openConnection(ws: WebSocket, address: string, browser: boolean,
   return new WsConnection(ws, address, browser, ctx);
 }
 
+const connectionOf = Symbol('connection');
+type TaggedSocket = WebSocket & { [connectionOf]?: WsConnection };
+
 /**
  * One connection's state and handlers as a class: its methods live once on the prototype, so an
  * idle connection holds its fields and four socket listeners, not a closure per handler
@@ -76,9 +79,8 @@ class WsConnection implements Connection, SessionChannel {
     this.#deadline = setTimeout(() => this.#deadlinePassed(), ctx.signInDeadlineMs);
     this.#deadline.unref();
     this.#bucket = new TokenBucket(ctx.rateLimit, ctx.clock);
-    ws.on('pong', () => {
-      this.#alive = true;
-    });
+    (ws as TaggedSocket)[connectionOf] = this;
+    ws.on('pong', WsConnection.#onPong);
     this.#presenter.attach(this);
     this.send({
       type: 'connection_established',
@@ -87,13 +89,33 @@ class WsConnection implements Connection, SessionChannel {
       extensions: [...allExtensions],
       ...(policy.accessCodeRequired ? { access_code_required: true } : {}),
     });
-    ws.on('message', (data: RawData, isBinary: boolean) => this.#onMessage(data, isBinary));
-    ws.on('close', () => {
-      this.#clearDeadline();
-      this.#presenter.detach(this);
-      ctx.closed(this, address, this.#waiting);
-    });
-    ws.on('error', (error) => ctx.logger.debug({ err: error, session: this.#presenter.session.id }, 'socket error'));
+    ws.on('message', WsConnection.#onSocketMessage);
+    ws.on('close', WsConnection.#onClose);
+    ws.on('error', WsConnection.#onError);
+  }
+
+  // The socket listeners are shared by every connection (`this` is the socket; it points back at its connection).
+  static #onPong(this: TaggedSocket): void {
+    const connection = this[connectionOf];
+    if (connection) connection.#alive = true;
+  }
+
+  static #onSocketMessage(this: TaggedSocket, data: RawData, isBinary: boolean): void {
+    const connection = this[connectionOf];
+    if (connection) connection.#onMessage(data, isBinary);
+  }
+
+  static #onClose(this: TaggedSocket): void {
+    const connection = this[connectionOf];
+    if (!connection) return;
+    connection.#clearDeadline();
+    connection.#presenter.detach(connection);
+    connection.ctx.closed(connection, connection.address, connection.#waiting);
+  }
+
+  static #onError(this: TaggedSocket, error: Error): void {
+    const connection = this[connectionOf];
+    connection?.ctx.logger.debug({ err: error, session: connection.#presenter.session.id }, 'socket error');
   }
 
   send(message: ServerMessage): void {

@@ -42,6 +42,9 @@ export interface ConnectionInfo {
   client?: string;
 }
 
+/** What a session knows of its connection before the peer says anything: shared, never changed. */
+const noConnectionInfo: ConnectionInfo = Object.freeze({ extensions: Object.freeze([]) as readonly string[], resumable: false });
+
 /**
  * One connected teammate (or the desk user): identity, lifecycle and state, with its credentials
  * ({@link CredentialVault}), queries ({@link QueryRunner}), approvals ({@link ApprovalBroker}),
@@ -64,8 +67,9 @@ export class Session implements GatedSession {
   #tools: Promise<ToolHost> | undefined;
   #attached = false;
   #ended = false;
-  #connection: ConnectionInfo = { extensions: [], resumable: false };
-  readonly #listeners = new Set<SessionListener>();
+  #connection: ConnectionInfo = noConnectionInfo;
+  /** An array, not a Set: a session has two or three listeners, and a Set's table costs ~150 bytes more per session. */
+  #listeners: SessionListener[] = [];
   readonly #vault: CredentialVault;
   readonly #transcript: Transcript;
   readonly #stats = new StatsCollector();
@@ -132,8 +136,10 @@ export class Session implements GatedSession {
 
   /** Listens to this session's events until the returned function is called. */
   on(listener: SessionListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    if (!this.#listeners.includes(listener)) this.#listeners.push(listener);
+    return () => {
+      this.#listeners = this.#listeners.filter((entry) => entry !== listener);
+    };
   }
 
   get state(): SessionState {
@@ -346,7 +352,7 @@ export class Session implements GatedSession {
     this.#attached = false;
     this.wipe();
     this.#emit({ type: 'ended', reason, ...(detail !== undefined ? { detail } : {}) });
-    this.#listeners.clear();
+    this.#listeners = [];
   }
 
   /** Forgets the credentials, the resume token, the conversation and the tool host. */
@@ -386,7 +392,8 @@ export class Session implements GatedSession {
   }
 
   #emit(event: SessionEvent): void {
-    for (const listener of [...this.#listeners]) {
+    // The array is replaced, never changed in place, so a listener that unsubscribes does not disturb this loop.
+    for (const listener of this.#listeners) {
       try {
         listener(event);
       } catch (error) {
