@@ -55,9 +55,12 @@ async function climb(
   let connected = 0;
   for (const target of [...targets].sort((a, b) => a - b)) {
     log(`  ${label}: connecting and signing in up to ${target}…`);
+    const profiled = snapshotDir !== undefined && target === Math.max(...targets);
+    if (profiled) await server.call('profileStart');
     const before = await server.call<CpuUsage>('cpu');
     const signIn = await load.call<{ connected: number; ms: number; perSecond: number }>('connect', { url: server.ready.url, n: target - connected });
     const cpu = cpuMs(before, await server.call<CpuUsage>('cpu'));
+    if (profiled) log(`  CPU profile of the ${label}'s sign-ins: ${await server.call<string>('profileStop', { dir: snapshotDir, name: `${label}-sign-in-to-${target}` })}`);
     const added = signIn.connected - connected;
     connected = signIn.connected;
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -85,7 +88,7 @@ async function climb(
  * The same climb runs first against a bare `ws` server (`procs/bareSignIn.ts`) that answers sign-in
  * with the same `GET /organizations/{org}/me` against the same sandbox: its memory per connection and
  * its CPU per sign-in are the baselines (issue 18 §2 and §5). With `profileDir`, the gateway writes a
- * CPU profile there (`capacity/`) and a heap snapshot with every session still connected.
+ * CPU profile of its sign-ins to the largest count there, and a heap snapshot with every session still connected.
  */
 export async function runCapacitySection(
   targets: number[],
@@ -106,7 +109,7 @@ export async function runCapacitySection(
     await bareServer.stop();
     const gateway = await startChild<{ url: string }>('gateway', {
       args: ['--anthropic', servers.ready.anthropicUrl, '--sandbox', servers.ready.sandboxUrl, '--compose', compose],
-      execArgv: ['--expose-gc', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/capacity`] : [])],
+      execArgv: ['--expose-gc'],
       built: true,
     });
     children.push(gateway);
