@@ -154,7 +154,12 @@ export function createCore(options: CoreOptions): Core {
     logger,
     fetch: httpFetch,
   });
-  const authenticate: Authenticator = (credentials, signal) => createTallyfyAuthenticator(services())(credentials, signal);
+  // One authenticator per Tallyfy URL, so its per-org cache of org names serves every sign-in (issue 18 §2).
+  let signInCheck: { url: string; check: Authenticator } | undefined;
+  const authenticate: Authenticator = (credentials, signal) => {
+    if (signInCheck?.url !== tallyfyApiUrl) signInCheck = { url: tallyfyApiUrl, check: createTallyfyAuthenticator(services()) };
+    return signInCheck.check(credentials, signal);
+  };
   const externalMcp = config.mcpServerUrl;
   const toolHostFactory: ToolHostFactory =
     options.toolHostFactory ??
