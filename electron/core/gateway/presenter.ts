@@ -105,8 +105,10 @@ export class SessionPresenter {
     session.on((event) => this.#render(event));
   }
 
-  /** True when the question `requestId` was asked in text (so a yes/no query answers it). */
-  askedInText = (requestId: string): boolean => this.#askedInText?.has(requestId) === true;
+  /** True when the question `requestId` was asked in text (so a yes/no query answers it). A fresh function per read: no closure per idle session. */
+  get askedInText(): (requestId: string) => boolean {
+    return (requestId) => this.#askedInText?.has(requestId) === true;
+  }
 
   /** Sends `message` when the peer negotiated its type and a connection is attached; drops it otherwise. */
   send(message: ServerMessage): void {

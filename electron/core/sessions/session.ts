@@ -71,7 +71,8 @@ export class Session implements GatedSession {
   /** An array, not a Set: a session has two or three listeners, and a Set's table costs ~150 bytes more per session. */
   #listeners: SessionListener[] = [];
   readonly #vault: CredentialVault;
-  readonly #transcript: Transcript;
+  /** Made with the query runner (an idle session has nothing to replay). */
+  #transcript: Transcript | undefined;
   readonly #stats = new StatsCollector();
   readonly #scrub: SessionScrubber;
   // Built at the first question (see #runner): an idle session holds neither, nor their closures (bench §2, docs/performance.md).
@@ -89,7 +90,6 @@ export class Session implements GatedSession {
     // Everything this session sends is scrubbed by its own scrubber: its own secrets and the server-wide ones, never another session's.
     this.#scrub = new SessionScrubber(deps.secrets);
     this.#vault = new CredentialVault(this.#scrub);
-    this.#transcript = new Transcript(deps.clock);
   }
 
   /** The query runner and approval broker, built on first use. */
@@ -117,7 +117,7 @@ export class Session implements GatedSession {
       scrub: this.#scrub,
       adminSecrets: deps.secrets,
       logger: deps.logger,
-      transcript: this.#transcript,
+      transcript: (this.#transcript ??= new Transcript(deps.clock)),
       stats: this.#stats,
       approvals,
       isEnded: () => this.#ended,
@@ -173,7 +173,7 @@ export class Session implements GatedSession {
     return this.#attached;
   }
   get transcript(): readonly TranscriptEntry[] {
-    return this.#transcript.entries;
+    return this.#transcript?.entries ?? [];
   }
   get connection(): ConnectionInfo {
     return this.#connection;
@@ -304,7 +304,7 @@ export class Session implements GatedSession {
     if (this.running)
       return this.reportError('BUSY', 'A query is still running: wait for its answer (or cancel it) before clearing the history.', queryId);
     this.#conversation?.clear();
-    this.#transcript.clear();
+    this.#transcript?.clear();
     this.#queries?.forgetAllowed();
     this.#emit({ type: 'history_cleared' });
   }
