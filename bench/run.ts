@@ -37,6 +37,8 @@ export const targets = {
   idleSessionHeapVsBareWs: 2,
   /** Issue 18 §2: gateway CPU per sign-in ÷ a bare `ws` server making the same `/me` request. */
   signInCpuVsBare: 1.5,
+  /** Issue 18 §5: (b)'s CPU per streamed Messages API request, lean fetch, ms. */
+  clientCpuPerModelRequestMs: 0.5,
   /** Issue 18 §5 (was 0.2 ms). */
   inProcessToolCallP50Ms: 0.1,
   cachedVsUncachedBilledInput: 0.3,
@@ -107,6 +109,15 @@ if (sections.has('1')) {
   rows.push({ section: '1 overhead', metric: 'query latency p50 / p95 / p99', value: `${ms(o.gateway.latency.p50)} / ${ms(o.gateway.latency.p95)} / ${ms(o.gateway.latency.p99)}`, baseline: `echo ${ms(o.echo.latency.p50)} / ${ms(o.echo.latency.p95)} / ${ms(o.echo.latency.p99)}` });
   if (builtin && lean) {
     rows.push({ section: '1 overhead', metric: '(b) client work CPU/query: built-in fetch → lean fetch', value: ms(lean.cpuMsPerQuery), baseline: ms(builtin.cpuMsPerQuery), ratio: `${round(lean.cpuMsPerQuery / builtin.cpuMsPerQuery, 2)}×` });
+    rows.push({
+      section: '1 overhead',
+      metric: '(b) bare client CPU per model request (SDK, streamed), built-in fetch → lean fetch',
+      value: ms(lean.cpuMsPerModelRequest),
+      baseline: ms(builtin.cpuMsPerModelRequest),
+      ratio: `${round(lean.cpuMsPerModelRequest / builtin.cpuMsPerModelRequest, 2)}×`,
+      target: `≤ ${targets.clientCpuPerModelRequestMs} ms`,
+      met: verdict('bare client CPU per model request (ms)', lean.cpuMsPerModelRequest, targets.clientCpuPerModelRequestMs),
+    });
     rows.push({ section: '1 overhead', metric: '(b) runs before / after the gateway run (lean; built-in)', value: `${lean.cpuMsPerQueryRuns.map((v) => ms(v)).join(' / ')}; ${builtin.cpuMsPerQueryRuns.map((v) => ms(v)).join(' / ')}` });
   }
   rows.push({ section: '1 overhead', metric: '(a) ws echo server CPU/round trip', value: ms(o.echo.cpuMsPerRoundTrip) });

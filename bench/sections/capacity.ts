@@ -38,54 +38,81 @@ export interface CapacityResult extends CapacityRun {
 
 const cpuMs = (from: CpuUsage, to: CpuUsage): number => (to.user - from.user + (to.system - from.system)) / 1000;
 
-async function climb(
-  server: BenchChild & { ready: { url: string } },
-  load: BenchChild,
-  targets: number[],
-  label: string,
-  log: (line: string) => void,
-  snapshotDir?: string,
-): Promise<CapacityRun> {
-  // Load and warm the sign-in code paths (JIT, keep-alive sockets) so neither the baseline nor the first points carry them.
-  await load.call('connect', { url: server.ready.url, n: 500 });
+interface Climber {
+  label: string;
+  server: BenchChild & { ready: { url: string } };
+  base?: Memory;
+  connected: number;
+  cpuMs: number;
+  signInMs: number;
+  added: number;
+  points: CapacityPoint[];
+}
+
+/**
+ * Climbs every server through the session counts together, in chunks of at most 1,000 sign-ins
+ * taken in turn (the order alternating), so drift in the machine's load reaches them alike.
+ */
+async function climbTogether(climbers: Climber[], load: BenchChild, targets: number[], log: (line: string) => void, snapshotDir?: string): Promise<void> {
+  for (const climber of climbers) {
+    // Load and warm the sign-in code paths (JIT, keep-alive sockets) so neither the baseline nor the first points carry them.
+    await load.call('connect', { url: climber.server.ready.url, n: 500 });
+  }
   await load.call('close');
   await new Promise((resolve) => setTimeout(resolve, 500));
-  const base = await server.call<Memory>('memory');
-  const points: CapacityPoint[] = [];
-  let connected = 0;
+  for (const climber of climbers) climber.base = await climber.server.call<Memory>('memory');
+  const largest = Math.max(...targets);
+  let turn = 0;
   for (const target of [...targets].sort((a, b) => a - b)) {
-    log(`  ${label}: connecting and signing in up to ${target}…`);
-    const profiled = snapshotDir !== undefined && target === Math.max(...targets);
-    if (profiled) await server.call('profileStart');
-    const before = await server.call<CpuUsage>('cpu');
-    const signIn = await load.call<{ connected: number; ms: number; perSecond: number }>('connect', { url: server.ready.url, n: target - connected });
-    const cpu = cpuMs(before, await server.call<CpuUsage>('cpu'));
-    if (profiled) log(`  CPU profile of the ${label}'s sign-ins: ${await server.call<string>('profileStop', { dir: snapshotDir, name: `${label}-sign-in-to-${target}` })}`);
-    const added = signIn.connected - connected;
-    connected = signIn.connected;
+    log(`  connecting and signing in up to ${target} on each of ${climbers.map((climber) => climber.label).join(', ')}…`);
+    const profiled = snapshotDir !== undefined && target === largest ? climbers.find((climber) => climber.label === 'gateway') : undefined;
+    if (profiled) await profiled.server.call('profileStart');
+    for (const climber of climbers) {
+      climber.cpuMs = 0;
+      climber.signInMs = 0;
+      climber.added = 0;
+    }
+    while (climbers.some((climber) => climber.connected < target)) {
+      const order = turn++ % 2 === 0 ? climbers : [...climbers].reverse();
+      for (const climber of order) {
+        const n = Math.min(1000, target - climber.connected);
+        if (n <= 0) continue;
+        const before = await climber.server.call<CpuUsage>('cpu');
+        const signIn = await load.call<{ connected: number; ms: number; perSecond: number }>('connect', { url: climber.server.ready.url, n });
+        climber.cpuMs += cpuMs(before, await climber.server.call<CpuUsage>('cpu'));
+        climber.signInMs += signIn.ms;
+        climber.added += n;
+        climber.connected += n;
+      }
+    }
+    if (profiled)
+      log(`  CPU profile of the gateway's sign-ins: ${await profiled.server.call<string>('profileStop', { dir: snapshotDir, name: `gateway-sign-in-to-${target}` })}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const memory = await server.call<Memory>('memory');
-    if (memory.sessions < target) throw new Error(`capacity: ${label} holds ${memory.sessions} sessions, expected ${target}`);
-    const per = (now: number, then: number): number => (now - then) / memory.sessions;
-    points.push({
-      sessions: memory.sessions,
-      rssBytesPerSession: per(memory.rss, base.rss),
-      heapBytesPerSession: per(memory.heapUsed, base.heapUsed),
-      jsBytesPerSession: per(memory.heapUsed + memory.external + memory.arrayBuffers, base.heapUsed + base.external + base.arrayBuffers),
-      signIn: { ms: signIn.ms, perSecond: signIn.perSecond, cpuMsPerSignIn: cpu / Math.max(1, added) },
-    });
+    for (const climber of climbers) {
+      const memory = await climber.server.call<Memory>('memory');
+      const base = climber.base as Memory;
+      if (memory.sessions < target) throw new Error(`capacity: ${climber.label} holds ${memory.sessions} sessions, expected ${target}`);
+      const per = (now: number, then: number): number => (now - then) / memory.sessions;
+      climber.points.push({
+        sessions: memory.sessions,
+        rssBytesPerSession: per(memory.rss, base.rss),
+        heapBytesPerSession: per(memory.heapUsed, base.heapUsed),
+        jsBytesPerSession: per(memory.heapUsed + memory.external + memory.arrayBuffers, base.heapUsed + base.external + base.arrayBuffers),
+        signIn: { ms: climber.signInMs, perSecond: (climber.added / climber.signInMs) * 1000, cpuMsPerSignIn: climber.cpuMs / Math.max(1, climber.added) },
+      });
+    }
   }
   // With every session still open and idle.
-  if (snapshotDir) log(`  heap snapshot of the ${label}: ${await server.call<string>('heapSnapshot', { dir: snapshotDir })}`);
+  const gateway = climbers.find((climber) => climber.label === 'gateway');
+  if (snapshotDir && gateway) log(`  heap snapshot of the gateway: ${await gateway.server.call<string>('heapSnapshot', { dir: snapshotDir })}`);
   await load.call('close');
-  return { baseline: { rss: base.rss, heapUsed: base.heapUsed }, points };
 }
 
 /**
  * Section 2: a fresh gateway process (with `--expose-gc`); sessions are connected and signed in (50 at
  * a time) up to each target count, left idle, and the gateway's memory (after two full GCs) is read
  * over IPC. Per-session figures are the growth over the gateway's own idle baseline, divided by the count.
- * The same climb runs first against a bare `ws` server (`procs/bareSignIn.ts`) that answers sign-in
+ * The same climb runs, in alternating chunks, against a bare `ws` server (`procs/bareSignIn.ts`) that answers sign-in
  * with the same `GET /organizations/{org}/me` against the same sandbox: its memory per connection and
  * its CPU per sign-in are the baselines (issue 18 §2 and §5). With `profileDir`, the gateway writes a
  * CPU profile of its sign-ins to the largest count there, and a heap snapshot with every session still connected.
@@ -105,16 +132,17 @@ export async function runCapacitySection(
     // Both servers run bundled, as `npm run serve` runs (see buildProc), not through tsx.
     const bareServer = await startChild<{ url: string }>('bareSignIn', { args: ['--sandbox', servers.ready.sandboxUrl], execArgv: ['--expose-gc'], built: true });
     children.push(bareServer);
-    const bare = await climb(bareServer, load, targets, 'bare ws + /me', log);
-    await bareServer.stop();
     const gateway = await startChild<{ url: string }>('gateway', {
       args: ['--anthropic', servers.ready.anthropicUrl, '--sandbox', servers.ready.sandboxUrl, '--compose', compose],
       execArgv: ['--expose-gc'],
       built: true,
     });
     children.push(gateway);
-    const run = await climb(gateway, load, targets, 'gateway', log, profileDir);
-    return { ...run, bare };
+    const bare: Climber = { label: 'bare ws + /me', server: bareServer, connected: 0, cpuMs: 0, signInMs: 0, added: 0, points: [] };
+    const ours: Climber = { label: 'gateway', server: gateway, connected: 0, cpuMs: 0, signInMs: 0, added: 0, points: [] };
+    await climbTogether([bare, ours], load, targets, log, profileDir);
+    const baseline = (climber: Climber): CapacityRun['baseline'] => ({ rss: climber.base?.rss ?? 0, heapUsed: climber.base?.heapUsed ?? 0 });
+    return { baseline: baseline(ours), points: ours.points, bare: { baseline: baseline(bare), points: bare.points } };
   } finally {
     for (const child of children.reverse()) await child.stop().catch(() => undefined);
   }
