@@ -41,6 +41,8 @@ const cpuMs = (from: CpuUsage, to: CpuUsage): number => (to.user - from.user + (
 interface Climber {
   label: string;
   server: BenchChild & { ready: { url: string } };
+  /** Its own load generator: one process holding both servers' 10,000 sockets would pass the usual 20,000 open-file limit. */
+  load: BenchChild;
   base?: Memory;
   connected: number;
   cpuMs: number;
@@ -53,12 +55,12 @@ interface Climber {
  * Climbs every server through the session counts together, in chunks of at most 1,000 sign-ins
  * taken in turn (the order alternating), so drift in the machine's load reaches them alike.
  */
-async function climbTogether(climbers: Climber[], load: BenchChild, targets: number[], log: (line: string) => void, snapshotDir?: string): Promise<void> {
+async function climbTogether(climbers: Climber[], targets: number[], log: (line: string) => void, snapshotDir?: string): Promise<void> {
   for (const climber of climbers) {
     // Load and warm the sign-in code paths (JIT, keep-alive sockets) so neither the baseline nor the first points carry them.
-    await load.call('connect', { url: climber.server.ready.url, n: 500 });
+    await climber.load.call('connect', { url: climber.server.ready.url, n: 500 });
+    await climber.load.call('close');
   }
-  await load.call('close');
   await new Promise((resolve) => setTimeout(resolve, 500));
   for (const climber of climbers) climber.base = await climber.server.call<Memory>('memory');
   const largest = Math.max(...targets);
@@ -78,7 +80,7 @@ async function climbTogether(climbers: Climber[], load: BenchChild, targets: num
         const n = Math.min(1000, target - climber.connected);
         if (n <= 0) continue;
         const before = await climber.server.call<CpuUsage>('cpu');
-        const signIn = await load.call<{ connected: number; ms: number; perSecond: number }>('connect', { url: climber.server.ready.url, n });
+        const signIn = await climber.load.call<{ connected: number; ms: number; perSecond: number }>('connect', { url: climber.server.ready.url, n });
         climber.cpuMs += cpuMs(before, await climber.server.call<CpuUsage>('cpu'));
         climber.signInMs += signIn.ms;
         climber.added += n;
@@ -105,7 +107,7 @@ async function climbTogether(climbers: Climber[], load: BenchChild, targets: num
   // With every session still open and idle.
   const gateway = climbers.find((climber) => climber.label === 'gateway');
   if (snapshotDir && gateway) log(`  heap snapshot of the gateway: ${await gateway.server.call<string>('heapSnapshot', { dir: snapshotDir })}`);
-  await load.call('close');
+  for (const climber of climbers) await climber.load.call('close');
 }
 
 /**
@@ -127,8 +129,8 @@ export async function runCapacitySection(
   try {
     const servers = await startChild<{ anthropicUrl: string; sandboxUrl: string }>('servers');
     children.push(servers);
-    const load = await startChild('load', { execArgv: ['--max-old-space-size=4096'] });
-    children.push(load);
+    const loads = [await startChild('load', { execArgv: ['--max-old-space-size=2048'] }), await startChild('load', { execArgv: ['--max-old-space-size=2048'] })];
+    children.push(...loads);
     // Both servers run bundled, as `npm run serve` runs (see buildProc), not through tsx.
     const bareServer = await startChild<{ url: string }>('bareSignIn', { args: ['--sandbox', servers.ready.sandboxUrl], execArgv: ['--expose-gc'], built: true });
     children.push(bareServer);
@@ -138,9 +140,9 @@ export async function runCapacitySection(
       built: true,
     });
     children.push(gateway);
-    const bare: Climber = { label: 'bare ws + /me', server: bareServer, connected: 0, cpuMs: 0, signInMs: 0, added: 0, points: [] };
-    const ours: Climber = { label: 'gateway', server: gateway, connected: 0, cpuMs: 0, signInMs: 0, added: 0, points: [] };
-    await climbTogether([bare, ours], load, targets, log, profileDir);
+    const bare: Climber = { label: 'bare ws + /me', server: bareServer, load: loads[0] as BenchChild, connected: 0, cpuMs: 0, signInMs: 0, added: 0, points: [] };
+    const ours: Climber = { label: 'gateway', server: gateway, load: loads[1] as BenchChild, connected: 0, cpuMs: 0, signInMs: 0, added: 0, points: [] };
+    await climbTogether([bare, ours], targets, log, profileDir);
     const baseline = (climber: Climber): CapacityRun['baseline'] => ({ rss: climber.base?.rss ?? 0, heapUsed: climber.base?.heapUsed ?? 0 });
     return { baseline: baseline(ours), points: ours.points, bare: { baseline: baseline(bare), points: bare.points } };
   } finally {
