@@ -58,7 +58,7 @@ interface Climber {
 async function climbTogether(climbers: Climber[], targets: number[], log: (line: string) => void, snapshotDir?: string): Promise<void> {
   for (const climber of climbers) {
     // Load and warm the sign-in code paths (JIT, keep-alive sockets) so neither the baseline nor the first points carry them.
-    await climber.load.call('connect', { url: climber.server.ready.url, n: 500 });
+    await climber.load.call('connect', { url: climber.server.ready.url, n: Math.min(500, Math.max(...targets)) });
     await climber.load.call('close');
   }
   await new Promise((resolve) => setTimeout(resolve, 500));
