@@ -53,6 +53,7 @@ const heavyDependencies = [
   { name: 'chrono-node', home: ['electron/core/mcp/deadline.ts'], where: 'electron/core/mcp/deadline.ts' },
   { name: 'qrcode', home: ['electron/core/admin/invite.ts'], where: 'electron/core/admin/invite.ts' },
   { name: 'bonjour-service', home: ['electron/core/admin/mdns.ts'], where: 'electron/core/admin/mdns.ts' },
+  { name: 'ioredis', home: ['electron/core/cluster'], where: 'electron/core/cluster' },
 ];
 /**
  * Globs for every non-test source file under electron/, renderer/ and shared/ except `homes`
@@ -127,6 +128,34 @@ export default tseslint.config(
   {
     files: ['electron/core/mcp/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [electronBan] }] },
+  },
+  {
+    // mcp/ in three parts (README there): the tool domain is SDK-free; server/ and transports/ speak MCP.
+    files: ['electron/core/mcp/**/*.ts'],
+    ignores: ['electron/core/mcp/server/**', 'electron/core/mcp/transports/**', '**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronBan],
+          patterns: [{ group: ['@modelcontextprotocol/*'], message: 'The MCP tool domain is SDK-free: only mcp/server and mcp/transports import the SDK.' }],
+        },
+      ],
+    },
+  },
+  {
+    // The SDK's private fields (`server._clientVersion`, `_requestHandlers`…) are read in one place.
+    files: ['electron/core/mcp/**/*.ts'],
+    ignores: ['electron/core/mcp/server/sdkCompat.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'MemberExpression[property.name=/^_(?!meta$)/]',
+          message: 'Private fields of the MCP SDK are touched only in mcp/server/sdkCompat.ts (checked against the SDK version there).',
+        },
+      ],
+    },
   },
   {
     files: ['shared/**/*.ts'],

@@ -28,7 +28,7 @@ export default defineConfig({
     rollupOptions: {
       input: {
         serve: here('./electron/core/serve.ts'),
-        stdio: here('./electron/core/mcp/stdio.ts'),
+        stdio: here('./electron/core/mcp/transports/stdio.ts'),
         // The file name must end in cli.js: cli.ts runs main() only when started as a program.
         'sandbox-cli': here('./electron/core/tallyfy/sandbox/cli.ts'),
       },

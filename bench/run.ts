@@ -2,7 +2,8 @@
  * `npm run bench -- [options]`: see `benchUsage` in `lib/args.ts` (a bad option stops with exit code 2).
  *
  * Measures the gateway on loopback beside baselines taken in the same run, prints one table and
- * writes bench/results.json. Sections: 1 query overhead, 2 capacity, 3 MCP transports, 4 cost, 5 tool economy.
+ * writes bench/results.json. Sections: 1 query overhead, 2 capacity, 3 MCP transports, 4 cost, 5 tool economy,
+ * 6 MCP under concurrency, 7 start-up, 8 page weight, 9 cluster (Redis beside memory mode).
  * Every loop is bounded in count and time; helper processes are stopped at the end.
  */
 import { writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { benchUsage, BenchUsageError, parseBenchArgs, type BenchArgs } from './lib/args';
 import { round } from './lib/stats';
 import { runCapacitySection, type CapacityResult } from './sections/capacity';
+import type { ClusterResult } from './sections/cluster';
 import { runCostSection, type CostResult } from './sections/cost';
 import { runMcpSection, type McpResult } from './sections/mcp';
 import type { McpLoadResult } from './sections/mcpLoad';
@@ -42,6 +44,8 @@ export const targets = {
   /** Issue 18 §5 (was 0.2 ms). */
   inProcessToolCallP50Ms: 0.1,
   cachedVsUncachedBilledInput: 0.3,
+  /** Issue 14: gateway CPU per query as a cluster node on Redis ÷ in memory mode. */
+  clusterCpuPerQueryVsMemory: 1.2,
 };
 
 let args: BenchArgs;
@@ -77,6 +81,7 @@ const results: {
   mcpLoad?: McpLoadResult;
   startup?: StartupResult;
   pages?: PagesResult;
+  cluster?: ClusterResult;
   targets: typeof targets;
   verdicts: Array<{ target: string; value: number; limit: number; met: boolean }>;
 } = {
@@ -292,6 +297,31 @@ if (sections.has('8')) {
     rows.push({ section: '8 pages', metric: 'chat page: navigation → sign-in form takes input (median of 5, cold)', value: ms(pg.chat.compressed.medianMs), baseline: `uncompressed ${ms(pg.chat.identity.medianMs)}`, ratio: `${round(pg.chat.compressed.medianMs / pg.chat.identity.medianMs, 2)}×` });
     rows.push({ section: '8 pages', metric: 'chat page: bytes transferred', value: `${round(pg.chat.compressed.transferBytes / 1000, 1)} KB`, baseline: `uncompressed ${round(pg.chat.identity.transferBytes / 1000, 1)} KB` });
   } else rows.push({ section: '8 pages', metric: 'chat page in Chromium', value: `not measured: ${pg.chatError ?? '?'}` });
+}
+
+if (sections.has('9')) {
+  log(`§9 cluster: ${clients} clients on a gateway in memory mode, then as a cluster node on Redis, then in memory mode again…`);
+  const { runClusterSection } = await import('./sections/cluster');
+  try {
+    const cl = await runClusterSection({ clients, warmupMs: Math.min(5000, seconds * 500), measureMs: seconds * 1000 }, log);
+    results.cluster = cl;
+    const onRedis = cl.runs.find((run) => run.mode === 'redis');
+    rows.push({ section: '9 cluster', metric: `sign-ins/s (${clients} clients, 50 at a time, resume on)`, value: String(round(cl.redisSignInPerSecond, 1)), baseline: `memory ${round(cl.memorySignInPerSecond, 1)}/s`, ratio: `${round(cl.redisSignInPerSecond / cl.memorySignInPerSecond, 2)}×` });
+    rows.push({ section: '9 cluster', metric: `queries/s, latency p50 on Redis (${onRedis?.queries ?? 0} queries, ${onRedis?.errors ?? 0} errors)`, value: `${round((onRedis?.queries ?? 0) / (onRedis?.seconds ?? 1), 1)}/s, ${ms(onRedis?.latency.p50 ?? 0)}` });
+    rows.push({ section: '9 cluster', metric: 'memory-mode gateway CPU/query, runs before / after', value: cl.runs.filter((run) => run.mode === 'memory').map((run) => ms(run.cpuMsPerQuery)).join(' / ') });
+    if (onRedis?.redisCpuMsPerQuery !== undefined) rows.push({ section: '9 cluster', metric: "redis-server's own CPU/query", value: ms(onRedis.redisCpuMsPerQuery) });
+    rows.push({
+      section: '9 cluster',
+      metric: 'gateway CPU/query as a cluster node on Redis vs memory mode',
+      value: ms(cl.redisCpuMsPerQuery),
+      baseline: ms(cl.memoryCpuMsPerQuery),
+      ratio: `${round(cl.cpuRatio, 2)}×`,
+      target: `≤ ${targets.clusterCpuPerQueryVsMemory}×`,
+      met: verdict('cluster gateway CPU/query ÷ memory mode', cl.cpuRatio, targets.clusterCpuPerQueryVsMemory),
+    });
+  } catch (error) {
+    rows.push({ section: '9 cluster', metric: 'Redis beside memory mode', value: `not measured: ${(error as Error).message}` });
+  }
 }
 
 const headers = ['section', 'metric', 'value', 'baseline', 'ratio', 'target', ''];

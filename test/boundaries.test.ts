@@ -77,6 +77,20 @@ describe('import boundaries (ARCHITECTURE §3), held by lint', { timeout: 60_000
     ).toMatch(/Only electron\/core\/mcp/);
   });
 
+  it('keeps the MCP tool domain SDK-free and the SDK private fields in sdkCompat.ts', async () => {
+    const sdk = "import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';\nexport const s = McpServer;\n";
+    expect((await ruleIds('electron/core/mcp/tools/x.ts', sdk)).join()).toMatch(/tool domain is SDK-free/);
+    expect((await ruleIds('electron/core/mcp/x.ts', sdk)).join()).toMatch(/tool domain is SDK-free/);
+    expect((await ruleIds('electron/core/mcp/server/x.ts', sdk)).join()).not.toMatch(/SDK-free/);
+    expect((await ruleIds('electron/core/mcp/transports/x.ts', sdk)).join()).not.toMatch(/SDK-free/);
+    const privateField = 'export const read = (server: { _requestHandlers: unknown }) => server._requestHandlers;\n';
+    expect((await ruleIds('electron/core/mcp/server/x.ts', privateField)).join()).toMatch(/only in mcp\/server\/sdkCompat\.ts/);
+    expect((await ruleIds('electron/core/mcp/server/sdkCompat.ts', privateField)).join()).not.toMatch(/sdkCompat/);
+    expect(
+      (await ruleIds('electron/core/mcp/server/x.ts', 'export const meta = (extra: { _meta?: unknown }) => extra._meta;\n')).join(),
+    ).not.toMatch(/sdkCompat/);
+  });
+
   // Each layer importing one to its right (the imported files exist, so the import resolves).
   it.each([
     ['electron/core/tallyfy/x.ts', '../mcp/toolHost'],

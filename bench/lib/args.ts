@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 
 /**
  * The sections by number: 1 query overhead, 2 capacity, 3 MCP transports, 4 cost, 5 tool economy
- * (tokens), 6 MCP port under concurrency, 7 start-up, 8 page weight.
+ * (tokens), 6 MCP port under concurrency, 7 start-up, 8 page weight, 9 cluster (Redis beside memory mode).
  */
-export type BenchSection = '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8';
+export type BenchSection = '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9';
 
 /** `npm run bench` options, validated. */
 export interface BenchArgs {
@@ -28,7 +28,7 @@ export interface BenchArgs {
 }
 
 export const benchUsage =
-  'usage: npm run bench -- [--sections 1,2,3,4,5,6,7,8 (or overhead,capacity,mcp,cost,tokens,mcpload,startup,pages)] [--clients 200] [--seconds 10] ' +
+  'usage: npm run bench -- [--sections 1,2,3,4,5,6,7,8,9 (or overhead,capacity,mcp,cost,tokens,mcpload,startup,pages,cluster)] [--clients 200] [--seconds 10] ' +
   '[--sessions 1000,10000] [--gateway core|parts] [--gateway-fetch lean|global] [--mcp-calls 2000] [--mcp-concurrency 32] [--profile DIR]';
 
 /** A bad `npm run bench` option; `message` says which and what it accepts. */
@@ -45,6 +45,7 @@ const sectionNames: Record<string, BenchSection> = {
   '6': '6',
   '7': '7',
   '8': '8',
+  '9': '9',
   overhead: '1',
   capacity: '2',
   mcp: '3',
@@ -53,6 +54,7 @@ const sectionNames: Record<string, BenchSection> = {
   mcpload: '6',
   startup: '7',
   pages: '8',
+  cluster: '9',
 };
 
 function integer(flag: string, text: string, min: number, max: number): number {
@@ -76,7 +78,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       allowPositionals: false,
       options: {
         clients: { type: 'string', default: '200' },
-        sections: { type: 'string', default: '1,2,3,4,5,6,7,8' },
+        sections: { type: 'string', default: '1,2,3,4,5,6,7,8,9' },
         seconds: { type: 'string', default: '10' },
         sessions: { type: 'string', default: '1000,10000' },
         gateway: { type: 'string', default: 'core' },
@@ -92,7 +94,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const sections = new Set<BenchSection>();
   for (const part of values.sections.split(',')) {
     const section = sectionNames[part.trim().toLowerCase()];
-    if (!section) throw new BenchUsageError(`--sections takes 1, 2, 3, 4, 5, 6, 7, 8 or overhead, capacity, mcp, cost, tokens, mcpload, startup, pages, got "${part.trim()}"`);
+    if (!section) throw new BenchUsageError(`--sections takes 1, 2, 3, 4, 5, 6, 7, 8, 9 or overhead, capacity, mcp, cost, tokens, mcpload, startup, pages, cluster, got "${part.trim()}"`);
     sections.add(section);
   }
   const seconds = Number(values.seconds);

@@ -8,7 +8,9 @@
  * `fetch` (`--fetch lean|global`) can be chosen for both the agent and the Tallyfy clients, and lifts
  * the per-session message rate limit (for runs with few clients).
  *
- * argv: --anthropic URL --sandbox URL [--compose core|parts] [--fetch lean|global]
+ * `--redis URL` (core only) runs it as a cluster node on that Redis (`serve --redis URL --node-id bench`).
+ *
+ * argv: --anthropic URL --sandbox URL [--compose core|parts] [--fetch lean|global] [--redis URL]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
@@ -22,17 +24,23 @@ import { writeHeapSnapshot } from 'node:v8';
 import { createAgent } from '../../electron/core/agent';
 import { loadConfig } from '../../electron/core/config/config';
 import { createCore } from '../../electron/core/createCore';
+import { createGatewayServer, gatewayOnlyHealth } from '../../electron/core/gateway/gatewayServer';
 import { createLogger } from '../../electron/core/log/logger';
 import { SecretRegistry } from '../../electron/core/log/redact';
 import { createHttpFetch } from '../../electron/core/net/httpFetch';
 import { createAgentEngine } from '../../electron/core/sessions/agentEngine';
 import { SessionRegistry } from '../../electron/core/sessions/registry';
 import { createTallyfyAuthenticator, createTallyfyToolHostFactory } from '../../electron/core/sessions/tallyfyServices';
-import { startLoopbackGateway } from '../../test/integration/support/loopbackGateway';
 import { serveParent } from '../lib/child';
 
 const { values } = parseArgs({
-  options: { anthropic: { type: 'string' }, sandbox: { type: 'string' }, fetch: { type: 'string', default: 'lean' }, compose: { type: 'string', default: 'core' } },
+  options: {
+    anthropic: { type: 'string' },
+    sandbox: { type: 'string' },
+    fetch: { type: 'string', default: 'lean' },
+    compose: { type: 'string', default: 'core' },
+    redis: { type: 'string' },
+  },
 });
 if (!values.anthropic || !values.sandbox) throw new Error('gateway proc: --anthropic and --sandbox are required');
 
@@ -54,7 +62,8 @@ const sink = new Writable({
 
 async function startCore(): Promise<Running> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
-  const { config } = loadConfig(['--port', '0', '--mcp-port', '0', '--data-dir', dataDir], {
+  const cluster = values.redis ? ['--redis', values.redis, '--node-id', 'bench'] : [];
+  const { config } = loadConfig(['--port', '0', '--mcp-port', '0', '--data-dir', dataDir, ...cluster], {
     ANTHROPIC_API_KEY: 'sk-bench',
     ANTHROPIC_BASE_URL: values.anthropic as string,
     TALLYFY_API_URL: values.sandbox as string,
@@ -85,27 +94,27 @@ async function startParts(): Promise<Running> {
     toolHostFactory: createTallyfyToolHostFactory(services),
   });
   registry.start();
-  const gateway = await startLoopbackGateway({
+  const gateway = createGatewayServer({
     registry,
     logger,
     authenticate: createTallyfyAuthenticator(services),
-    name: 'bench',
-    agent: 'claude',
-    gateway: {
-      // Sequential queries plus `clear` from one client exceed the product's 5 messages/s; the bench measures cost, not the limiter.
-      rateLimit: { capacity: 1000, refillPerSecond: 1000 },
-      attemptLimit: { maxFailures: 1_000_000, windowMs: 60_000 },
-      // Thousands of clients connect at once before signing in; the product caps that at 256 (docs/security.md).
-      maxUnauthenticated: 100_000,
-      signInDeadlineMs: 120_000,
-    },
+    host: '127.0.0.1',
+    port: 0,
+    health: gatewayOnlyHealth(registry, { name: 'bench', agent: 'claude' }),
+    // Sequential queries plus `clear` from one client exceed the product's 5 messages/s; the bench measures cost, not the limiter.
+    rateLimit: { capacity: 1000, refillPerSecond: 1000 },
+    attemptLimit: { maxFailures: 1_000_000, windowMs: 60_000 },
+    // Thousands of clients connect at once before signing in; the product caps that at 256 (docs/security.md).
+    maxUnauthenticated: 100_000,
+    signInDeadlineMs: 120_000,
   });
+  await gateway.start();
   return {
-    url: gateway.url,
+    url: `ws://127.0.0.1:${gateway.port}`,
     sessions: () => registry.size,
-    connections: () => gateway.ws.connections,
+    connections: () => gateway.ws?.connections ?? 0,
     stop: async () => {
-      await gateway.close('bench done');
+      await gateway.stop('bench done');
       registry.close();
       fetch?.close();
     },

@@ -72,7 +72,13 @@ const users = [
 
 let clients: Client[] = [];
 
-async function connect(args: { url: string; n: number; concurrency?: number }): Promise<{ connected: number; ms: number; perSecond: number }> {
+async function connect(args: {
+  url: string;
+  n: number;
+  concurrency?: number;
+  /** Extensions asked for at sign-in (e.g. `resume`, which a cluster keeps conversations for). Default none. */
+  extensions?: string[];
+}): Promise<{ connected: number; ms: number; perSecond: number }> {
   const started = performance.now();
   const before = clients.length;
   let index = 0;
@@ -81,7 +87,7 @@ async function connect(args: { url: string; n: number; concurrency?: number }): 
       const user = users[index++ % users.length] as (typeof users)[number];
       const client = await open(args.url);
       await client.next(['connection_established']);
-      client.ws.send(JSON.stringify({ type: 'auth', ...user }));
+      client.ws.send(JSON.stringify({ type: 'auth', ...user, ...(args.extensions ? { extensions: args.extensions } : {}) }));
       const reply = await client.next(['auth_success', 'auth_error', 'error']);
       if (reply.type !== 'auth_success') throw new Error(`sign-in failed: ${JSON.stringify(reply)}`);
       clients.push(client);
@@ -154,7 +160,7 @@ function closeAll(): number {
 
 serveParent(
   {
-    connect: (args) => connect(args as { url: string; n: number }),
+    connect: (args) => connect(args as { url: string; n: number; extensions?: string[] }),
     run: (args) => run(args as { ms: number; minIntervalMs?: number }),
     echo: (args) => echo(args as { url: string; n: number; ms: number; size: number }),
     close: () => closeAll(),

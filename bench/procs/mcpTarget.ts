@@ -13,7 +13,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 
 import { createLogger } from '../../electron/core/log/logger';
 import { SecretRegistry } from '../../electron/core/log/redact';
-import { startMcpHttp } from '../../electron/core/mcp/httpServer';
+import { startMcpHttp } from '../../electron/core/mcp/transports/httpServer';
 import { createHttpFetch } from '../../electron/core/net/httpFetch';
 import { serveParent } from '../lib/child';
 

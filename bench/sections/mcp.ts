@@ -5,8 +5,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 
 import { createLogger } from '../../electron/core/log/logger';
 import { SecretRegistry } from '../../electron/core/log/redact';
-import { startMcpHttp } from '../../electron/core/mcp/httpServer';
-import { createInProcessToolHost } from '../../electron/core/mcp/inProcessToolHost';
+import { startMcpHttp } from '../../electron/core/mcp/transports/httpServer';
+import { createInProcessToolHost } from '../../electron/core/mcp/transports/inProcessToolHost';
 import { createTallyfyClient, type TallyfyClientOptions } from '../../electron/core/tallyfy';
 import { cpuMsSince, summarize, type Latency } from '../lib/stats';
 import { stubOrgId, stubTallyfyFetch, stubToken } from '../lib/stubTallyfy';

@@ -1,4 +1,4 @@
-import type { Health } from '../../shared/types/health';
+import type { ClusterHealth, Health } from '../../shared/types/health';
 
 import { appVersion, productName } from './version';
 
@@ -12,6 +12,8 @@ export interface HealthSources {
   mcpUrl(): string | undefined;
   sandbox(): { url?: string; enabled: boolean };
   sessions(): { active: number; peak: number };
+  /** Cluster mode only: the node's link to the cluster (a `degraded` status while Redis is away). */
+  cluster?(): ClusterHealth;
 }
 
 /** The core's health, as `/healthz`, the admin view and the tray show it. */
@@ -20,8 +22,10 @@ export function coreHealth(sources: HealthSources): Health {
   const gateway = sources.gateway();
   const mcpUrl = sources.mcpUrl();
   const sandbox = sources.sandbox();
+  const cluster = sources.cluster?.();
   return {
-    status,
+    // A node cut off from its cluster's Redis still serves: `degraded`, not down.
+    status: status === 'ok' && cluster && !cluster.running ? 'degraded' : status,
     name: productName,
     version: appVersion,
     uptimeSeconds: Math.round((Date.now() - sources.startedAt) / 1000),
@@ -35,6 +39,7 @@ export function coreHealth(sources: HealthSources): Health {
       },
       mcp: mcpUrl ? { running: true, url: mcpUrl } : { running: false, detail: 'not started' },
       sandbox: sandbox.url ? { running: true, url: sandbox.url } : { running: false, detail: sandbox.enabled ? 'not started' : 'off' },
+      ...(cluster ? { cluster } : {}),
     },
     sessions: sources.sessions(),
   };

@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   try {
     addresses = await core.start();
   } catch (error) {
-    process.stderr.write(`serve: ${core.secrets.scrub((error as Error).message)}\n`);
+    process.stderr.write(`serve: ${core.scrub((error as Error).message)}\n`);
     await core.stop('start-up failed');
     // A bad --tls-cert / --tls-key is a bad option like any other.
     process.exit(error instanceof ConfigError ? 2 : 1);
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     core.stop(`server shutting down (${signal})`).then(
       () => process.exit(0),
       (error: unknown) => {
-        process.stderr.write(`serve: ${core.secrets.scrub(String(error))}\n`);
+        process.stderr.write(`serve: ${core.scrub(String(error))}\n`);
         process.exit(1);
       },
     );

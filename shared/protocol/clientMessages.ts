@@ -58,6 +58,22 @@ export const approvalMessageSchema = z.object({
   always: z.boolean().optional(),
 });
 
+/**
+ * Extension `questions`: the answer to a `question`. `answered: false` declines. With `true`: `answers`
+ * (field name → value) for a form, `ranking` (every item once, first = top) for a ranking,
+ * `confirmed` for a confirmation.
+ */
+export const questionAnswerMessageSchema = z.object({
+  type: z.literal('question_answer'),
+  request_id: idSchema,
+  answered: z.boolean(),
+  answers: z
+    .record(z.string().max(64), z.union([z.string().max(4000), z.number(), z.boolean(), z.array(z.string().max(200)).max(50)]))
+    .optional(),
+  ranking: z.array(z.string().max(200)).max(10).optional(),
+  confirmed: z.boolean().optional(),
+});
+
 /** Extension `cancel`: stop the running query. */
 export const cancelMessageSchema = z.object({
   type: z.literal('cancel'),
@@ -70,6 +86,14 @@ export const resumeMessageSchema = z.object({
   session_id: idSchema,
   resume_token: z.string().min(1).max(256),
   extensions: requestedExtensionsSchema.optional(),
+  /**
+   * Cluster mode: the teammate's Tallyfy key again, for a node that does not hold the session (its
+   * node died). With `org_id`, the node checks the token and that the key is the same user and org,
+   * then restores the conversation kept in Redis. Without them such a node answers `error`
+   * `RESUME_NEEDS_SIGN_IN`. Ignored by the node that holds the session.
+   */
+  api_key: z.string().trim().min(1, 'api_key is empty').max(4096).optional(),
+  org_id: z.string().trim().toLowerCase().min(1, 'org_id is empty').max(100).optional(),
 });
 
 export const clientMessageSchema = z.discriminatedUnion('type', [
@@ -79,6 +103,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   queryMessageSchema,
   pingMessageSchema,
   approvalMessageSchema,
+  questionAnswerMessageSchema,
   cancelMessageSchema,
   resumeMessageSchema,
 ]);

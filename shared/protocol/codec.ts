@@ -74,6 +74,8 @@ export const extensionOfServerType: Partial<Record<ServerMessageType, Extension 
   tool_result: 'tools',
   approval_request: 'approvals',
   approval_resolved: 'approvals',
+  question: 'questions',
+  question_resolved: 'questions',
   cancelled: 'cancel',
   resumed: 'resume',
   idle_warning: 'idle',

@@ -25,10 +25,17 @@ export const errorCodes = [
   'APPROVAL_PENDING',
   /** An `approval` whose `request_id` is not the one waiting. */
   'NO_PENDING_APPROVAL',
+  'NO_PENDING_QUESTION',
   /** A `cancel` with no query running. */
   'NOTHING_TO_CANCEL',
   /** A `resume` whose session or token is unknown, expired or already closed. */
   'RESUME_FAILED',
+  /**
+   * Cluster mode: this node does not hold the session but can restore it from the cluster's store;
+   * send the `resume` again with `api_key` and `org_id` (credentials live only in the memory of the
+   * node that died).
+   */
+  'RESUME_NEEDS_SIGN_IN',
   /** The assistant (Claude) failed: overloaded, bad key, network. `message` says what to do. */
   'AGENT_FAILED',
   /** Tallyfy refused or failed outside a tool call. */

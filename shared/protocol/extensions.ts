@@ -11,8 +11,11 @@ import { z } from 'zod';
  * - `cancel`    — `cancelled` after a client `cancel` (without it a cancel ends with an `info`).
  * - `resume`    — a `resume_token` in `auth_success`, and `resumed` after a client `resume`.
  * - `idle`      — `idle_warning` before the session expires (without it: an `info`).
+ * - `questions` — `question` / `question_resolved` (the assistant's `ask_user_*` tools as a card),
+ *                 answered by a `question_answer` message (without it the assistant asks in its
+ *                 `response` text and the next `query` answers).
  */
-export const extensionNames = ['stream', 'tools', 'approvals', 'cancel', 'resume', 'idle'] as const;
+export const extensionNames = ['stream', 'tools', 'approvals', 'cancel', 'resume', 'idle', 'questions'] as const;
 
 export const extensionSchema = z.enum(extensionNames);
 export type Extension = z.infer<typeof extensionSchema>;

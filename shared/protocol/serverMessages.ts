@@ -151,6 +151,49 @@ export const approvalResolvedSchema = z.object({
   always: z.boolean().optional(),
 });
 
+/** One field of a `question` form (extension `questions`). */
+export const questionFieldSchema = z.object({
+  /** Key of the answer in `question_answer.answers`. */
+  name: z.string(),
+  label: z.string().optional(),
+  type: z.enum(['text', 'textarea', 'number', 'boolean', 'select', 'multiselect', 'date', 'email']),
+  required: z.boolean(),
+  /** Choices for `select` and `multiselect`. */
+  options: z.array(z.string()).optional(),
+});
+export type QuestionField = z.infer<typeof questionFieldSchema>;
+
+/**
+ * Extension `questions`: the assistant asks the person (its `ask_user_question`, `ask_user_to_rank`
+ * or `ask_user_to_confirm` tool). `ui` says which card: a form of `fields`, a ranking of `items`
+ * (first = top), or a yes/no confirmation. Answered by `question_answer`; ends with `question_resolved`.
+ */
+export const questionSchema = z.object({
+  type: z.literal('question'),
+  request_id: z.string(),
+  query_id: z.string(),
+  ui: z.enum(['question', 'rank', 'confirm']),
+  question: z.string(),
+  header: z.string().optional(),
+  /** For `confirm`: what exactly will happen. */
+  details: z.string().optional(),
+  fields: z.array(questionFieldSchema).optional(),
+  items: z.array(z.string()).optional(),
+  submit_label: z.string().optional(),
+  confirm_label: z.string().optional(),
+  cancel_label: z.string().optional(),
+  /** The `tool_call` this question belongs to (extension `tools`). */
+  call_id: z.string().optional(),
+});
+
+export const questionResolvedSchema = z.object({
+  type: z.literal('question_resolved'),
+  request_id: z.string(),
+  /** `answered` (or declined) by the person, `cancelled` with the query, `timeout` when nobody answered in time. */
+  reason: z.enum(['answered', 'cancelled', 'timeout']),
+  call_id: z.string().optional(),
+});
+
 export const cancelledSchema = z.object({
   type: z.literal('cancelled'),
   query_id: z.string(),
@@ -217,6 +260,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   toolResultSchema,
   approvalRequestSchema,
   approvalResolvedSchema,
+  questionSchema,
+  questionResolvedSchema,
   cancelledSchema,
   resumedSchema,
   idleWarningSchema,

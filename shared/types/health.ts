@@ -9,9 +9,19 @@ export const serviceHealthSchema = z.object({
 });
 export type ServiceHealth = z.infer<typeof serviceHealthSchema>;
 
+/** Cluster mode: the node's link to the cluster's Redis and the nodes it hears from. */
+export const clusterHealthSchema = serviceHealthSchema.extend({
+  /** This node's `--node-id`. */
+  node: z.string(),
+  /** Every live node of the cluster (this one included), by node id. */
+  nodes: z.array(z.string()),
+});
+export type ClusterHealth = z.infer<typeof clusterHealthSchema>;
+
 /** What `GET /healthz` and the `health.get` admin route return. */
 export const healthSchema = z.object({
-  status: z.enum(['ok', 'starting', 'stopping']),
+  /** `degraded`: cluster mode with Redis unreachable; the node still serves, with node-local state. */
+  status: z.enum(['ok', 'degraded', 'starting', 'stopping']),
   name: z.string(),
   version: z.string(),
   /** Seconds since the core started. */
@@ -24,6 +34,8 @@ export const healthSchema = z.object({
     gateway: serviceHealthSchema,
     mcp: serviceHealthSchema,
     sandbox: serviceHealthSchema,
+    /** Present in cluster mode (`--redis`) only. */
+    cluster: clusterHealthSchema.optional(),
   }),
   sessions: z.object({ active: z.number().int(), peak: z.number().int() }),
 });

@@ -64,6 +64,8 @@ export const sessionSnapshotSchema = z.object({
   client: z.string().optional(),
   /** The tool whose approval question waits for the user (state `awaiting_approval`). */
   awaitingApprovalFor: z.string().optional(),
+  /** Cluster mode: the node (`--node-id`) that holds the session. Absent on a single node. */
+  node: z.string().optional(),
 });
 export type SessionSnapshot = z.infer<typeof sessionSnapshotSchema>;
 

@@ -87,7 +87,7 @@ describe('secrets: after a full run, no token in any log, settings file or reply
     const secrets = [...users.map((user) => user.token), wrongToken, stack.anthropicKey];
     const places: Array<{ where: string; text: string }> = [
       ...stack.logLines.map((text, i) => ({ where: `log line ${i}`, text })),
-      ...stack.core.logs.list().map((entry) => ({ where: `admin log ${entry.seq}`, text: JSON.stringify(entry) })),
+      ...stack.parts.logs.list().map((entry) => ({ where: `admin log ${entry.seq}`, text: JSON.stringify(entry) })),
       ...stack.dataFiles().filter((file) => !file.path.endsWith('seed.json')).map((file) => ({ where: file.path, text: file.text })),
       ...clients.flatMap((client, c) => client.frames.map((frame, i) => ({ where: `client ${c} frame ${i} (${frame.type})`, text: JSON.stringify(frame) }))),
       ...httpBodies.map((text, i) => ({ where: `HTTP body ${i}`, text })),

@@ -75,7 +75,7 @@ describe('ChatClient (the web page protocol client) against the real gateway', (
     client.signIn({ kind: 'key', apiKey: 'tok-alice', orgId: 'org-a' });
     const ready = await until(client, (state) => state.status === 'ready');
     expect(ready.identity?.user.name).toBe('Alice Admin');
-    expect(ready.extensions).toEqual(['stream', 'tools', 'approvals', 'cancel', 'resume', 'idle']);
+    expect(ready.extensions).toEqual(['stream', 'tools', 'approvals', 'cancel', 'resume', 'idle', 'questions']);
 
     expect(client.ask('complete t1')).toBe(true);
     expect(client.ask('second question')).toBe(false); // one at a time

@@ -52,7 +52,7 @@ describe('the core wiring', () => {
 
   it('gives the desk user a local session with a one-time token, and keeps it when the admin stops the gateway for teammates', async () => {
     running = await startStack({ env: { TALLYFY_API_KEY: sandboxTokens.bob, TALLYFY_ORG_ID: sandboxOrgs.acme } });
-    const first = running.core.localChat();
+    const first = running.parts.gateway.localChat();
     expect(first).toMatchObject({ available: true });
     if (!first.available) return;
     const local = await TestClient.open(first.wsUrl);
@@ -68,7 +68,7 @@ describe('the core wiring', () => {
 
     const teammate = await TestClient.open(running.addresses.wsUrl);
     await teammate.request({ type: 'auth', api_key: sandboxTokens.dave, org_id: sandboxOrgs.beta }, 'auth_success');
-    running.core.suspendGateway('lunch break');
+    running.parts.gateway.suspend('lunch break');
     expect((await teammate.waitClose()).code).toBe(1001);
     expect(teammate.frames.at(-1)).toMatchObject({ type: 'info', code: 'stopped' });
     expect((await replay.waitClose()).code).toBe(1001);
@@ -83,7 +83,7 @@ describe('the core wiring', () => {
     expect(await local.request({ type: 'ping' }, 'pong')).toEqual({ type: 'pong' });
     await expect.poll(() => running!.core.sessions.list().map((session) => session.kind)).toEqual(['local']);
 
-    running.core.resumeGateway();
+    running.parts.gateway.resume();
     const again = await TestClient.open(running.addresses.wsUrl);
     expect(await again.request({ type: 'auth', api_key: sandboxTokens.alice, org_id: sandboxOrgs.acme }, 'auth_success')).toBeDefined();
     local.close();
@@ -92,6 +92,6 @@ describe('the core wiring', () => {
 
   it('says the local chat is unavailable without desk credentials', async () => {
     running = await startStack();
-    expect(running.core.localChat()).toMatchObject({ available: false });
+    expect(running.parts.gateway.localChat()).toMatchObject({ available: false });
   });
 });

@@ -20,11 +20,11 @@ describe('while the admin has stopped the gateway', () => {
       { type: 'auth', api_key: sandboxTokens.dave, org_id: sandboxOrgs.beta, extensions: ['resume'] },
       'auth_success',
     );
-    running.core.suspendGateway('maintenance');
+    running.parts.gateway.suspend('maintenance');
     expect((await teammate.waitClose()).code).toBe(1001);
 
     // The desk pane opens a fresh connection (e.g. the window was reopened) and signs in locally.
-    const local = running.core.localChat();
+    const local = running.parts.gateway.localChat();
     if (!local.available) throw new Error('local chat should be available');
     const pane = await TestClient.open(local.wsUrl);
     const success = await pane.request({ type: 'auth_local', local_token: local.localToken, extensions: ['stream'] }, 'auth_success');
@@ -46,7 +46,7 @@ describe('while the admin has stopped the gateway', () => {
     expect(running.core.sessions.list().filter((session) => session.authenticated).map((session) => session.kind)).toEqual(['local']);
 
     // Started again: the same connection may now sign in.
-    running.core.resumeGateway();
+    running.parts.gateway.resume();
     expect(await other.request({ type: 'auth', api_key: sandboxTokens.alice, org_id: sandboxOrgs.acme }, 'auth_success')).toMatchObject({
       user: { name: 'Alice Nguyen' },
     });

@@ -107,6 +107,6 @@ describe('the gateway on the sandbox with the agent', () => {
     expect(running.core.sessions.stats().toolCalls.get_me).toEqual({ count: 50, errors: 0 });
     for (const { client } of sessions) client.close();
     await expect.poll(() => running!.core.sessions.size).toBe(0);
-    expect(running.core.secrets.scrub(sandboxTokens.alice)).toBe(sandboxTokens.alice);
+    expect(running.parts.secrets.scrub(sandboxTokens.alice)).toBe(sandboxTokens.alice);
   }, 60_000);
 });

@@ -38,7 +38,7 @@ async function signIn(stack: Stack, token: string): Promise<TestClient> {
 }
 
 async function signInLocal(stack: Stack): Promise<TestClient> {
-  const connection = stack.core.localChat();
+  const connection = stack.parts.gateway.localChat();
   if (!connection.available) throw new Error(connection.reason);
   const client = await TestClient.open(connection.wsUrl);
   clients.push(client);

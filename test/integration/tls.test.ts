@@ -175,7 +175,7 @@ describe('TLS in the composed core (the desktop app’s path)', () => {
   it('hands the local chat pane a wss:// URL, the admin the certificate and https links', { timeout: 60_000 }, async () => {
     const stack = await startStack({ flags: ['--tls'], env: { TALLYFY_API_KEY: sandboxTokens.alice, TALLYFY_ORG_ID: sandboxOrgs.acme } });
     try {
-      const local = stack.core.localChat();
+      const local = stack.parts.gateway.localChat();
       expect(local.available && local.wsUrl).toMatch(/^wss:\/\/127\.0\.0\.1:\d+\/$/);
       const status = stack.core.admin.handlers['gateway.status']({}) as { url?: string; tls?: { fingerprint256: string } };
       expect(status.url).toMatch(/^https:\/\//);

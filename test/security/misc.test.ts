@@ -55,7 +55,7 @@ describe('security: the stdio MCP server answers malformed JSON-RPC (issue 12 §
   it('answers a line that is not JSON with -32700, and JSON that is not JSON-RPC with -32600, and keeps serving', async () => {
     const sandbox = await startSandbox({ port: 0 });
     const root = fileURLToPath(new URL('../..', import.meta.url));
-    const child = spawn(fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url)), ['electron/core/mcp/stdio.ts'], {
+    const child = spawn(fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url)), ['electron/core/mcp/transports/stdio.ts'], {
       cwd: root,
       env: {
         PATH: process.env.PATH ?? '',

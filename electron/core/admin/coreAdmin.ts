@@ -4,6 +4,7 @@ import type { ApprovalPolicy } from '../../../shared/types/settings';
 import type { LiveConfig } from '../config/liveConfig';
 import type { Logger, LogRing } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
+import type { AttemptLimiter } from '../net/attemptLimiter';
 import { isLoopbackHost } from '../net/loopback';
 import type { SpendLedger } from '../spend/spendLedger';
 import type { SettingsService } from '../store/settingsService';
@@ -37,6 +38,8 @@ export interface CoreAdminHost {
   configureAgent(patch: { apiKey?: string | null; model?: string; approvalPolicy?: ApprovalPolicy }): void;
   /** The spend ledger (`usage.report`). */
   spend?: SpendLedger;
+  /** Counts wrong admin tokens per address (a cluster passes one shared by every node). Default: in memory on this node. */
+  guessLimiter?: AttemptLimiter;
 }
 
 /** The core's admin: the handlers (IPC and HTTP share them), the events, the HTTP transport and the token that guards it. */
@@ -112,6 +115,7 @@ export function createCoreAdmin(
     token: () => token,
     logger: host.logger,
     exposed: !isLoopbackHost(host.live.current.host),
+    ...(host.guessLimiter ? { guessLimiter: host.guessLimiter } : {}),
   });
   return {
     handlers: admin.handlers,

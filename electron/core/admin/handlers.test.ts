@@ -55,6 +55,19 @@ describe('admin handlers', () => {
     });
   });
 
+  it('says why a cluster could not kick a session held by another node (its code and message)', async () => {
+    const fixture = setup();
+    const gone = Object.assign(new Error('That session is on node node-b, which is no longer in the cluster.'), { code: 'NODE_GONE' });
+    const cluster = { ...fixture.registry, list: () => [], subscribe: () => () => undefined, stats: () => fixture.registry.stats(), kick: () => Promise.reject(gone) };
+    const clustered = setup({ sessions: cluster });
+    expect(await dispatchAdmin(clustered.admin.handlers, 'sessions.kick', { id: 'elsewhere', reason: 'bye' })).toEqual({
+      ok: false,
+      error: { code: 'NODE_GONE', message: 'That session is on node node-b, which is no longer in the cluster.' },
+    });
+    const remote = { ...cluster, kick: () => Promise.resolve(true) };
+    expect(await call(setup({ sessions: remote }), 'sessions.kick', { id: 'elsewhere', reason: 'bye' })).toEqual({ kicked: true });
+  });
+
   it('reports stats with percentiles, tools, errors and cost per user', async () => {
     // A scripted engine: a query "N" takes N ms of the fake clock; the first one also calls a tool twice and reports usage.
     // Starts at the real now: the stats view counts queries per minute against the wall clock.

@@ -37,8 +37,15 @@ export function createAdminHandlers(context: AdminContext): AdminHandlers {
     'health.get': () => context.health(),
 
     'sessions.list': () => sessionList(context),
-    'sessions.kick': ({ id, reason }) => {
-      const kicked = context.sessions.kick(id, reason);
+    'sessions.kick': async ({ id, reason }) => {
+      let kicked: boolean;
+      try {
+        kicked = await context.sessions.kick(id, reason);
+      } catch (error) {
+        // A cluster cannot reach the node that holds the session: say so with the cluster's code.
+        const code = typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'KICK_FAILED';
+        throw new AdminRouteError(code, (error as Error).message);
+      }
       if (kicked) context.logger.info({ session: id, reason }, 'the admin closed a session');
       return { kicked };
     },

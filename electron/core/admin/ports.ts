@@ -9,8 +9,12 @@ export type SessionChange = { type: 'added' | 'updated'; session: SessionSnapsho
 export interface SessionDirectory {
   /** Snapshots of every live session. */
   list(): SessionSnapshot[];
-  /** Ends a session; the peer is told `reason`. False when there is no such session. */
-  kick(id: string, reason?: string): boolean;
+  /**
+   * Ends a session; the peer is told `reason`. False when there is no such session. A cluster's
+   * directory answers asynchronously (the session may be on another node) and throws an error with
+   * a stable `code` when that node cannot be reached.
+   */
+  kick(id: string, reason?: string): boolean | Promise<boolean>;
   /**
    * Calls `listener` on every added/updated/removed session, with what changed when the directory
    * knows it (the registry always does); returns the unsubscribe function.

@@ -17,6 +17,7 @@ import { loadAnthropicSdk } from './sdk';
 import { agentUserSchema, personalContext, sharedInstructions, type AgentUser } from './systemPrompt';
 import { loadCatalog, toolLoadingSchema, toolSearchKindSchema } from './toolParams';
 import { declinedForModel, declinedForUser, defaultToolResultMaxChars, runToolCalls, type ToolRunContext } from './toolRunner';
+import type { AskUser } from './userQuestions';
 
 /** Validated scalar options of {@link createAgent}. */
 export const agentSettingsSchema = z.object({
@@ -81,6 +82,8 @@ export interface AgentRunInput {
   onEvent?: (event: AgentEvent) => void;
   /** Asked before a tool that needs approval; without it such tools are denied. */
   requestApproval?: RequestApproval;
+  /** Asks the person an `ask_user_*` question in the client's card (see userQuestions.ts); without it the model asks in its reply. */
+  askUser?: AskUser;
   /** True for tools that must ask before every call, whatever the approval policy (the admin's `toolPolicy.alwaysAsk`). */
   alwaysAsk?: (toolName: string) => boolean;
   /** The refusal for a tool the admin's tool policy disabled (it is not in `tools`), or undefined for any other name. */
@@ -193,6 +196,7 @@ export function createAgent(options: AgentOptions): Agent {
       alwaysAsk: input.alwaysAsk,
       disabledMessage: input.disabledMessage,
       requestApproval: input.requestApproval,
+      askUser: input.askUser,
       approvalTimeoutMs: settings.approvalTimeoutMs,
       toolResultMaxChars: settings.toolResultMaxChars,
       leanResults: round > 0 && settings.leanToolResults,

@@ -16,3 +16,4 @@ export type {
 } from './events';
 export { buildSystemPrompt, agentUserSchema, type AgentUser } from './systemPrompt';
 export { parseDirectCommand, noApiKeyMessage } from './directCommand';
+export { answerForModel, questionFromResult, type AskUser, type UserAnswer, type UserQuestion, type UserQuestionField } from './userQuestions';

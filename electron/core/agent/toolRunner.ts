@@ -7,6 +7,7 @@ import { askApproval, isReadOnly, needsApproval } from './approvals';
 import type { Conversation } from './conversation';
 import type { AgentEvent, ApprovalPolicy, RequestApproval, ToolCallRecord } from './events';
 import type { RequestedCall } from './modelRound';
+import { answerForModel, questionFromResult, type AskUser } from './userQuestions';
 
 /** Default cap on one tool result sent to the model: 20,000 characters. */
 export const defaultToolResultMaxChars = 20_000;
@@ -22,6 +23,8 @@ export interface ToolRunContext {
   /** Why a tool left out of the list by the admin's tool policy is refused (told to the model), or undefined. */
   disabledMessage?: ((toolName: string) => string | undefined) | undefined;
   requestApproval: RequestApproval | undefined;
+  /** Asks the person an `ask_user_*` tool's question in the client's card; without it the model asks in its reply. */
+  askUser?: AskUser | undefined;
   /** Without it the approval hook owns the timeout (the sessions' approval broker). */
   approvalTimeoutMs: number | undefined;
   toolResultMaxChars: number;
@@ -64,12 +67,18 @@ async function execute(call: RequestedCall, ctx: ToolRunContext): Promise<ToolRe
   const started = performance.now();
   const abort = untilAborted(ctx.signal);
   try {
-    const outcome = await Promise.race([ctx.host.callTool(call.name, call.input, ctx.signal), abort.promise]);
+    let outcome = await Promise.race([ctx.host.callTool(call.name, call.input, ctx.signal), abort.promise]);
+    const question = ctx.askUser && !outcome.isError ? questionFromResult(call.name, outcome.text) : undefined;
+    if (question && ctx.askUser) {
+      const answer = await Promise.race([ctx.askUser({ ...question, toolName: call.name, callId: call.id }, ctx.signal), abort.promise]);
+      outcome = { text: JSON.stringify(answerForModel(question, answer)), isError: false };
+    }
     const durationMs = Math.round(performance.now() - started);
     record.durationMs = durationMs;
     record.outcome = outcome.isError ? 'error' : 'ok';
     ctx.emit({ type: 'tool_finished', round: ctx.round, id: call.id, name: call.name, durationMs, isError: outcome.isError });
-    const content = capText(ctx.leanResults && !outcome.isError ? leanResult(outcome.text) : outcome.text, ctx.toolResultMaxChars);
+    // The person's answer is sent as is: leaning would drop `confirmed: false`.
+    const content = capText(ctx.leanResults && !outcome.isError && !question ? leanResult(outcome.text) : outcome.text, ctx.toolResultMaxChars);
     return outcome.isError ? { type: 'tool_result', tool_use_id: call.id, content, is_error: true } : { type: 'tool_result', tool_use_id: call.id, content };
   } catch (error) {
     const durationMs = Math.round(performance.now() - started);

@@ -66,6 +66,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig([], { GATEWAY_DATA_DIR: dataDir(), GATEWAY_TOOL_LOADING: 'lazy' })).toThrow(/toolLoading|GATEWAY_TOOL_LOADING/);
   });
 
+  it('reads the API fallback from settings.json ("apiFallback") and GATEWAY_API_FALLBACK, the environment winning', () => {
+    expect(loadConfig([], { GATEWAY_DATA_DIR: dataDir() }).config.apiFallback).toBe(false);
+    const on = dataDir();
+    writeFileSync(join(on, 'settings.json'), JSON.stringify({ apiFallback: true }));
+    expect(loadConfig([], { GATEWAY_DATA_DIR: on }).config.apiFallback).toBe(true);
+    expect(loadConfig([], { GATEWAY_DATA_DIR: on, GATEWAY_API_FALLBACK: '0' }).config.apiFallback).toBe(false);
+    expect(loadConfig([], { GATEWAY_DATA_DIR: dataDir(), GATEWAY_API_FALLBACK: '1' }).config.apiFallback).toBe(true);
+    expect(overriddenKeys([], { GATEWAY_API_FALLBACK: '1' })).toContain('apiFallback');
+    const bad = dataDir();
+    writeFileSync(join(bad, 'settings.json'), JSON.stringify({ apiFallback: 'yes please' }));
+    expect(() => loadConfig([], { GATEWAY_DATA_DIR: bad })).toThrow(/GATEWAY_API_FALLBACK/);
+    expect(() => loadConfig([], { GATEWAY_DATA_DIR: dataDir(), GATEWAY_API_FALLBACK: 'maybe' })).toThrow(/GATEWAY_API_FALLBACK must be true or false/);
+  });
+
   it('turns mDNS advertising off with --no-mdns or GATEWAY_MDNS=false', () => {
     expect(loadConfig([], { GATEWAY_DATA_DIR: dataDir() }).config.mdns).toBe(true);
     expect(loadConfig(['--no-mdns'], { GATEWAY_DATA_DIR: dataDir() }).config.mdns).toBe(false);
@@ -99,5 +113,36 @@ describe('TLS options', () => {
   it('counts --no-tls as overriding the saved tls setting', () => {
     expect(overriddenKeys(['--no-tls'], {})).toContain('tls');
     expect(overriddenKeys([], { GATEWAY_TLS: '1' })).toContain('tls');
+  });
+});
+
+describe('cluster options', () => {
+  const message = (args: string[], env: NodeJS.ProcessEnv = {}): string => {
+    try {
+      loadConfig(args, { GATEWAY_DATA_DIR: dataDir(), ...env });
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'accepted';
+  };
+
+  it('reads --redis, --node-id and --redis-prefix and their environment variables; memory mode without them', () => {
+    const plain = loadConfig([], { GATEWAY_DATA_DIR: dataDir() }).config;
+    expect(plain.redisUrl).toBeUndefined();
+    expect(plain.redisPrefix).toBe('tallyfy-gw:');
+    const fromFlags = loadConfig(['--redis', 'rediss://:pw@10.0.0.5:6380/2', '--node-id', 'gw-a', '--redis-prefix', 'team1:'], {
+      GATEWAY_DATA_DIR: dataDir(),
+    }).config;
+    expect(fromFlags).toMatchObject({ redisUrl: 'rediss://:pw@10.0.0.5:6380/2', nodeId: 'gw-a', redisPrefix: 'team1:' });
+    const fromEnv = loadConfig([], { GATEWAY_DATA_DIR: dataDir(), GATEWAY_REDIS_URL: 'redis://127.0.0.1:6379', GATEWAY_NODE_ID: 'b' }).config;
+    expect(fromEnv).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', nodeId: 'b' });
+  });
+
+  it('refuses a URL that is not Redis and a node name with spaces, in words, without echoing the URL (it may hold a password)', () => {
+    const refused = message(['--redis', 'http://:secretpw@10.0.0.5:6379']);
+    expect(refused).toBe('--redis / GATEWAY_REDIS_URL: must be a redis:// or rediss:// URL, e.g. redis://:password@10.0.0.5:6379/0');
+    expect(refused).not.toContain('secretpw');
+    expect(message(['--node-id', 'node one'])).toMatch(/^--node-id \/ GATEWAY_NODE_ID: must be 1–64 letters/);
+    expect(message(['--redis-prefix', ''], { GATEWAY_REDIS_PREFIX: '' })).toMatch(/--redis-prefix/);
   });
 });

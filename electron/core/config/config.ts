@@ -72,12 +72,36 @@ export const configSchema = z.object({
    * or platforms without tool search). See docs/agent.md.
    */
   toolLoading: z.enum(['deferred', 'all']).default('deferred'),
+  /**
+   * Offer `tallyfy_api_read` / `tallyfy_api_write` (raw REST on the paths the Tallyfy client knows;
+   * writes always ask) to the agent and to MCP callers (env `GATEWAY_API_FALLBACK`, settings key
+   * `apiFallback`). Default false. Read at start: a change needs a restart. See docs/mcp.md.
+   */
+  apiFallback: z.boolean().default(false),
   /** Each teammate's spending limit per local day, US dollars (`--user-daily-usd`). Default: the saved `spendLimits`, else none. */
   perUserDailyUsd: z.coerce.number().min(0).max(1_000_000).optional(),
   /** Each teammate's spending limit per local month, US dollars (`--user-monthly-usd`). Default: the saved `spendLimits`, else none. */
   perUserMonthlyUsd: z.coerce.number().min(0).max(1_000_000).optional(),
   /** Everyone's spending limit per local month, US dollars (`--gateway-monthly-usd`). Default: the saved `spendLimits`, else none. */
   gatewayMonthlyUsd: z.coerce.number().min(0).max(1_000_000).optional(),
+  /**
+   * Redis for cluster mode (`--redis`, env `GATEWAY_REDIS_URL`): `redis://` or `rediss://` (TLS), AUTH in the
+   * URL (`redis://:password@host:6379/0`). Absent: a single node keeping everything in memory. See docs/scale-out.md.
+   */
+  redisUrl: z
+    .url({ error: 'must be a redis:// or rediss:// URL, e.g. redis://:password@10.0.0.5:6379/0' })
+    .refine((value) => /^rediss?:\/\//i.test(value), { error: 'must be a redis:// or rediss:// URL, e.g. redis://:password@10.0.0.5:6379/0' })
+    .optional(),
+  /** This node's name in the cluster (`--node-id`, env `GATEWAY_NODE_ID`). Default: host name + `:` + gateway port. */
+  nodeId: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,64}$/, { error: 'must be 1–64 letters, digits, dots, dashes, underscores or colons' })
+    .optional(),
+  /** Prefix of every cluster key in Redis (`--redis-prefix`), so two clusters can share one Redis. Default `tallyfy-gw:`. */
+  redisPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9._:{}-]{1,64}$/, { error: 'must be 1–64 letters, digits or . _ : { } -' })
+    .default('tallyfy-gw:'),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -113,6 +137,9 @@ const flagOptions = {
   'user-daily-usd': { type: 'string' },
   'user-monthly-usd': { type: 'string' },
   'gateway-monthly-usd': { type: 'string' },
+  redis: { type: 'string' },
+  'node-id': { type: 'string' },
+  'redis-prefix': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -140,12 +167,16 @@ const sources: Partial<Record<keyof Config, { flag?: keyof typeof flagOptions; e
   tlsCert: { flag: 'tls-cert', env: 'GATEWAY_TLS_CERT' },
   tlsKey: { flag: 'tls-key', env: 'GATEWAY_TLS_KEY' },
   toolLoading: { env: 'GATEWAY_TOOL_LOADING' },
+  apiFallback: { env: 'GATEWAY_API_FALLBACK' },
   perUserDailyUsd: { flag: 'user-daily-usd', env: 'GATEWAY_USER_DAILY_USD' },
   perUserMonthlyUsd: { flag: 'user-monthly-usd', env: 'GATEWAY_USER_MONTHLY_USD' },
   gatewayMonthlyUsd: { flag: 'gateway-monthly-usd', env: 'GATEWAY_GATEWAY_MONTHLY_USD' },
+  redisUrl: { flag: 'redis', env: 'GATEWAY_REDIS_URL' },
+  nodeId: { flag: 'node-id', env: 'GATEWAY_NODE_ID' },
+  redisPrefix: { flag: 'redis-prefix', env: 'GATEWAY_REDIS_PREFIX' },
 };
 
-const booleanKeys = new Set<keyof Config>(['sandbox', 'debug', 'mdns', 'tls']);
+const booleanKeys = new Set<keyof Config>(['sandbox', 'debug', 'mdns', 'tls', 'apiFallback']);
 
 /**
  * Secrets that may be read from a file instead (first line, surrounding spaces trimmed), so they
@@ -213,15 +244,22 @@ export const usage = `Usage: npm run serve -- [options]
   --user-daily-usd N     each teammate's spending limit per day, US dollars (default: none)
   --user-monthly-usd N   each teammate's spending limit per month, US dollars (default: none)
   --gateway-monthly-usd N  everyone's spending limit per month, US dollars (default: none)
+  --redis URL            cluster mode: share sessions, limits and conversations with the other
+                         nodes on this Redis (redis:// or rediss://, AUTH in the URL; docs/scale-out.md)
+  --node-id NAME         this node's name in the cluster (default: host name:port)
+  --redis-prefix P       prefix of the cluster's Redis keys (default tallyfy-gw:)
   --debug                verbose logs
   -h, --help             this text
 
 Environment: GATEWAY_HOST, GATEWAY_PORT, GATEWAY_MCP_PORT, GATEWAY_SANDBOX, GATEWAY_IDLE_TIMEOUT,
 GATEWAY_SANDBOX_SEED, GATEWAY_ACCESS_CODE, GATEWAY_ACCESS_CODE_FILE, GATEWAY_ADMIN_TOKEN, GATEWAY_ADMIN_TOKEN_FILE, GATEWAY_DATA_DIR, GATEWAY_DEBUG, GATEWAY_MDNS, GATEWAY_LOG_FORMAT,
 GATEWAY_TLS, GATEWAY_TLS_CERT, GATEWAY_TLS_KEY, GATEWAY_USER_DAILY_USD, GATEWAY_USER_MONTHLY_USD, GATEWAY_GATEWAY_MONTHLY_USD,
+GATEWAY_REDIS_URL, GATEWAY_NODE_ID, GATEWAY_REDIS_PREFIX,
 ANTHROPIC_API_KEY,
 ANTHROPIC_BASE_URL, ANTHROPIC_MODEL, TALLYFY_API_URL, TALLYFY_API_KEY, TALLYFY_ORG_ID, MCP_SERVER_URL,
-GATEWAY_TOOL_LOADING (deferred = core tools eager, the rest behind Claude's tool search; all = every tool eager).`;
+GATEWAY_TOOL_LOADING (deferred = core tools eager, the rest behind Claude's tool search; all = every tool eager),
+GATEWAY_API_FALLBACK (1 = offer tallyfy_api_read / tallyfy_api_write, raw REST on known paths, writes always
+ask; default off; settings.json key "apiFallback": true does the same, the environment wins).`;
 
 /** The default settings folder, `GATEWAY_DATA_DIR` or `~/.config/tallyfy-mcp-gateway`. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {

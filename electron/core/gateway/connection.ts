@@ -270,20 +270,55 @@ class WsConnection implements Connection, SessionChannel {
         if (presenter.session.authenticated) return presenter.error('ALREADY_AUTHENTICATED', 'This connection is already signed in.');
         const blocked = await policy.checkAttempts(address, 'resume');
         if (blocked) return this.#refuse(blocked);
-        const target = registry.get(message.session_id);
-        // While stopped only local sessions are left, so a teammate's resume fails like any ended session.
-        if (
+        const resumeFailed = async (): Promise<void> => {
+          await policy.failed(address);
+          this.#presenter.error('RESUME_FAILED', 'That session cannot be resumed (it ended, expired, or the token is wrong). Sign in again.');
+        };
+        let target = registry.get(message.session_id);
+        if (!target && registry.canRestore && !ctx.suspended()) {
+          // Cluster mode: the session's node is gone; restore it from the cluster store (docs/protocol.md).
+          if (this.#authPending) return presenter.error('AUTH_IN_PROGRESS', 'A sign-in is already being checked; wait for its answer.');
+          this.#authPending = true;
+          let restored;
+          try {
+            restored = await registry.restore(
+              {
+                sessionId: message.session_id,
+                token: message.resume_token,
+                credentials: message.api_key && message.org_id ? { apiKey: message.api_key, orgId: message.org_id } : undefined,
+                address,
+              },
+              ctx.authenticate,
+            );
+          } finally {
+            this.#authPending = false;
+          }
+          if (restored.outcome === 'needs_sign_in')
+            return presenter.error(
+              'RESUME_NEEDS_SIGN_IN',
+              'Your session moved to another gateway node. Send the resume again with your Tallyfy API key and organization id to continue the same conversation.',
+            );
+          if (restored.outcome === 'unavailable')
+            return presenter.error(
+              restored.what === 'tallyfy' ? 'TALLYFY_ERROR' : 'INTERNAL',
+              restored.what === 'tallyfy'
+                ? 'Could not check your credentials with Tallyfy right now. Try again in a moment.'
+                : 'The gateway cannot reach its cluster store right now. Try again in a moment.',
+            );
+          if (restored.outcome === 'refused') return resumeFailed();
+          // The peer left while Tallyfy was asked: let it go (the kept copy stays for its next try).
+          if (this.ws.readyState !== this.ws.OPEN) return restored.session.end('disconnected');
+          target = restored.session;
+          // The token was checked against the kept hash; the live session has no token until `resumed` issues the next one.
+        } else if (
           !target ||
           target === this.#presenter.session ||
           !target.authenticated ||
+          // While stopped only local sessions are left, so a teammate's resume fails like any ended session.
           (ctx.suspended() && target.kind !== 'local') ||
           !target.checkResumeToken(message.resume_token)
         ) {
-          await policy.failed(address);
-          return this.#presenter.error(
-            'RESUME_FAILED',
-            'That session cannot be resumed (it ended, expired, or the token is wrong). Sign in again.',
-          );
+          return resumeFailed();
         }
         const fresh = this.#presenter;
         this.#presenter = ctx.presenterFor(target);
@@ -301,6 +336,19 @@ class WsConnection implements Connection, SessionChannel {
         return presenter.session.answerApproval(
           message.request_id,
           message.approved ? (message.always === true ? 'always' : 'allow') : 'deny',
+        );
+      case 'question_answer':
+        if (this.#refuseUnauthenticated()) return;
+        return presenter.session.answerQuestion(
+          message.request_id,
+          message.answered
+            ? {
+                answered: true,
+                ...(message.answers ? { answers: message.answers } : {}),
+                ...(message.ranking ? { ranking: message.ranking } : {}),
+                ...(message.confirmed !== undefined ? { confirmed: message.confirmed } : {}),
+              }
+            : { answered: false, reason: 'declined' },
         );
       case 'cancel':
         if (this.#refuseUnauthenticated()) return;

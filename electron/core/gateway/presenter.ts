@@ -8,6 +8,7 @@ import {
   type TranscriptEntry,
 } from '../../../shared/protocol';
 import type { PendingApproval } from '../sessions/approvalBroker';
+import type { PendingQuestion } from '../sessions/questionBroker';
 import type { Session } from '../sessions/session';
 import { sessionErrorCodes, type SessionEndReason, type SessionEvent } from '../sessions/sessionEvents';
 import type { TranscriptEntry as SessionTranscriptEntry } from '../sessions/transcript';
@@ -172,6 +173,27 @@ export class SessionPresenter {
     });
     const pending = session.pendingApproval;
     if (pending) this.#ask(pending);
+    const question = session.pendingQuestion;
+    if (question) this.#askQuestion(question);
+  }
+
+  /** A question card (extension `questions`; the session asks only a peer that negotiated it). */
+  #askQuestion(question: PendingQuestion): void {
+    this.send({
+      type: 'question',
+      request_id: question.requestId,
+      query_id: question.queryId,
+      call_id: question.callId,
+      ui: question.ui,
+      question: question.question,
+      ...(question.header ? { header: question.header } : {}),
+      ...(question.details ? { details: question.details } : {}),
+      ...(question.fields ? { fields: question.fields } : {}),
+      ...(question.items ? { items: question.items } : {}),
+      ...(question.submitLabel ? { submit_label: question.submitLabel } : {}),
+      ...(question.confirmLabel ? { confirm_label: question.confirmLabel } : {}),
+      ...(question.cancelLabel ? { cancel_label: question.cancelLabel } : {}),
+    });
   }
 
   #ask(approval: PendingApproval): void {
@@ -259,6 +281,10 @@ export class SessionPresenter {
         if (this.#askedInText?.delete(approval.requestId) === true && reason === 'answered') this.send(textApprovalOutcome(approval.tool, answer));
         return;
       }
+      case 'question_requested':
+        return this.#askQuestion(event.question);
+      case 'question_resolved':
+        return this.send({ type: 'question_resolved', request_id: event.question.requestId, reason: event.reason, call_id: event.question.callId });
       case 'notice':
         return this.send({ type: 'info', code: event.code, message: event.message });
       case 'history_cleared':

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 
 import type { Logger } from '../log/logger';
+import { memoryAddressConnections, type AddressConnections } from '../net/addressConnections';
 import type { AttemptLimit, AttemptLimiter } from '../net/attemptLimiter';
 import { isLoopbackHost } from '../net/loopback';
 import { systemClock, type Clock } from '../sessions/clock';
@@ -43,6 +44,8 @@ export interface WsGatewayOptions {
    * HTTP 429 at upgrade. Default 32. Not applied on a loopback binding, where every peer is this machine.
    */
   maxConnectionsPerAddress?: number;
+  /** Counts open sockets per address for that cap (a cluster passes counts shared by every node). Default: this node's, in memory. */
+  addressConnections?: AddressConnections;
   /** Failed sign-ins per address (successes in between do not reset the count). Default 10 per 15 minutes. */
   attemptLimit?: AttemptLimit;
   /** Counts failed sign-ins (a cluster passes a shared store). Default: in memory, with `attemptLimit`. */
@@ -107,7 +110,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
   let unauthenticated = 0;
   let refusedForCap = 0;
   const perAddressCap = isLoopbackBinding(options.host) ? Infinity : (options.maxConnectionsPerAddress ?? 32);
-  const openPerAddress = new Map<string, number>();
+  const openPerAddress = options.addressConnections ?? memoryAddressConnections();
   const wss = new WebSocketServer({ noServer: true, maxPayload, clientTracking: true, perMessageDeflate: false });
   const connections = new Set<Connection>();
   const presenters = new WeakMap<Session, SessionPresenter>();
@@ -133,11 +136,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
     return presenter;
   };
   /** A socket stopped holding its place among the address's open sockets. */
-  const forgetAddress = (address: string): void => {
-    const left = (openPerAddress.get(address) ?? 1) - 1;
-    if (left > 0) openPerAddress.set(address, left);
-    else openPerAddress.delete(address);
-  };
+  const forgetAddress = (address: string): void => openPerAddress.closed(address);
   // One context for every connection (each connection keeps only its own state: bench §2, docs/performance.md).
   const connectionContext: ConnectionContext = {
     registry,
@@ -216,13 +215,13 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         return reject(socket, 503, 'The gateway has too many connections waiting to sign in. Try again in a moment.');
       }
       if (refusedForCap > 0 && unauthenticated < maxUnauthenticated / 2) refusedForCap = 0;
-      const held = openPerAddress.get(address) ?? 0;
+      const held = openPerAddress.held(address);
       if (held >= perAddressCap) {
         logger.info({ address, held }, 'WebSocket upgrade refused: too many connections from one address');
         return reject(socket, 429, 'Too many connections from this address. Close some, then try again.');
       }
       // Counted from the upgrade, so a burst of handshakes cannot slip past the cap.
-      openPerAddress.set(address, held + 1);
+      openPerAddress.opened(address);
       unauthenticated += 1;
       // Until the connection exists, a socket that closes gives its places back here; then the connection does (ctx.closed).
       const closedEarly = (): void => {

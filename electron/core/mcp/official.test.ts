@@ -15,7 +15,7 @@ import type { OrgStore } from '../tallyfy/sandbox/state';
 import { useSandbox } from '../tallyfy/sandbox/testing';
 
 import { officialToolNames } from './catalog';
-import { createMcpServer, type McpServerOptions } from './createMcpServer';
+import { createMcpServer, type McpServerOptions } from './server/createMcpServer';
 
 /** The official tools and their required top-level arguments (tallyfy-api.md §6; nested requirements live in the nested schema). */
 const officialRequired: Record<string, string[]> = {

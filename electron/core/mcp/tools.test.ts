@@ -14,7 +14,7 @@ import type { OrgStore } from '../tallyfy/sandbox/state';
 import { useSandbox } from '../tallyfy/sandbox/testing';
 
 import { allTools } from './catalog';
-import { createMcpServer } from './createMcpServer';
+import { createMcpServer } from './server/createMcpServer';
 
 const A = sandboxOrgs.acme;
 const sid = (org: 'a' | 'b', kind: string, n: number): string => `${org}${kind}${n.toString(16).padStart(29, '0')}`;
@@ -785,6 +785,26 @@ describe('MCP tools against the sandbox', () => {
     await entry.check(await ok(name, entry.args));
   });
 
+  it('every get_/list_/search_ read tool announces an outputSchema, and its happy path answers structuredContent valid against it', async () => {
+    const { tools } = await alice.listTools();
+    const announced = new Map(tools.map((tool) => [tool.name, tool.outputSchema]));
+    const reads = allTools.filter((tool) => tool.effect === 'read');
+    const missing = reads.filter((tool) => /^(get|list|search)_/.test(tool.name) && !tool.output).map((tool) => tool.name);
+    expect(missing).toEqual([]);
+    for (const tool of reads.filter((item) => item.output)) {
+      expect(announced.get(tool.name), tool.name).toBeDefined();
+      const entry = happy[tool.name]!;
+      // The SDK client itself checks structuredContent against the announced outputSchema (it throws otherwise).
+      const result = (await alice.callTool({ name: tool.name, arguments: entry.args })) as CallToolResult;
+      expect(result.isError, `${tool.name}: ${JSON.stringify(result.content)}`).toBeFalsy();
+      expect(result.structuredContent, tool.name).toBeDefined();
+      const parsed = tool.output!.safeParse(result.structuredContent);
+      expect(parsed.success, `${tool.name}: ${parsed.success ? '' : parsed.error.message}`).toBe(true);
+      const first = result.content[0];
+      expect(JSON.parse(first?.type === 'text' ? first.text : ''), tool.name).toEqual(result.structuredContent);
+    }
+  });
+
   it('lists every tool with its annotations over MCP', async () => {
     const { tools } = await alice.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual(allTools.map((tool) => tool.name).sort());
@@ -841,6 +861,33 @@ describe('search pages like every list tool', () => {
   });
 });
 
+describe('tags as the official tools show them', () => {
+  it('get_tags returns auto_generated and status on every tag, and filters by them', async () => {
+    acme().tags.push({ id: sid('a', '7a', 9), title: 'Auto: Q4', color: null, auto_generated: true });
+    const plain = await ok('get_tags', {});
+    expect(plain.json.data.map((tag: { title: string }) => tag.title)).not.toContain('Auto: Q4'); // Tallyfy's default leaves them out
+    for (const tag of plain.json.data) expect(tag).toMatchObject({ auto_generated: false, status: 'active' });
+    const auto = await ok('get_tags', { auto_generated: true });
+    expect(auto.json.data).toEqual([expect.objectContaining({ title: 'Auto: Q4', auto_generated: true, status: 'active' })]);
+    const manual = await ok('get_tags', { auto_generated: false, status: 'active' });
+    expect(manual.json.data.map((tag: { title: string }) => tag.title)).toEqual(['Vendors', 'Urgent', 'HR']);
+    expect((await ok('get_tags', { status: 'deleted' })).json.data).toEqual([]);
+  });
+
+  it('search tools add each hit\'s tags when asked (tags: true), as the official ones do', async () => {
+    const without = await ok('search_for_processes', { query: 'Vendor Onboarding - Acme' });
+    expect(without.json.processes.data[0].tags).toBeUndefined();
+    const { json } = await ok('search_for_processes', { query: 'Vendor Onboarding - Acme', tags: true });
+    expect(json.processes.data[0].tags.map((tag: { title: string }) => tag.title)).toEqual(['Vendors']);
+    const all = await ok('search_all', { query: 'renew insurance', tags: true });
+    expect(all.json.tasks.data[0]).toMatchObject({ title: 'Renew insurance policy', tags: [expect.objectContaining({ title: 'Urgent' })] });
+    const { tools } = await alice.listTools();
+    for (const name of ['search_all', 'search_for_tasks', 'search_for_processes', 'search_for_templates'])
+      expect(tools.find((tool) => tool.name === name)?.inputSchema.properties, name).toHaveProperty('tags');
+    expect(tools.find((tool) => tool.name === 'search_for_snippets')?.inputSchema.properties).not.toHaveProperty('tags');
+  });
+});
+
 describe('bad arguments and Tallyfy errors', () => {
   it('refuses wrongly typed arguments for every tool before anything reaches Tallyfy', async () => {
     const before = sandbox.requestLog.length;
@@ -850,7 +897,9 @@ describe('bad arguments and Tallyfy errors', () => {
       // Every argument gets a value of the wrong kind (an array of objects fits no field here).
       const result = await call(alice, tool.name, Object.fromEntries(keys.map((key) => [key, [{ wrong: true }]])));
       expect(result.isError, tool.name).toBe(true);
-      expect(result.text, tool.name).toMatch(/validation|invalid/i);
+      // In words, naming an argument (argumentErrors.ts), never the SDK's zod text.
+      expect(result.text, tool.name).toMatch(new RegExp(`(${keys.join('|')})\\S* (must|is required|is not|needs|has)`));
+      expect(result.text, tool.name).not.toMatch(/Input validation error|Invalid input|"code"/);
     }
     expect(sandbox.requestLog.length).toBe(before);
   });

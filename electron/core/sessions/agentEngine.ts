@@ -1,7 +1,9 @@
-import type { Agent, AgentEvent, AgentUser } from '../agent';
+import { z } from 'zod';
+
+import type { Agent, AgentEvent, AgentUser, HistoryMessage } from '../agent';
 import type { ToolHost, ToolInfo } from '../mcp/toolHost';
 
-import type { EngineConversation, Identity, QueryEngine, QueryEvent, RunInput } from './engine';
+import type { EngineConversation, Identity, QueryEngine, QueryEvent, RunInput, UserQuestion } from './engine';
 
 /**
  * A tool host that builds the session's real one only when a tool is called (listing is
@@ -84,6 +86,24 @@ function forward(event: AgentEvent, emit: (event: QueryEvent) => void, started: 
   }
 }
 
+/**
+ * A history read back from the cluster's store: user/assistant turns whose content is text or
+ * typed blocks. Block contents are the API's own shapes, kept as they were written.
+ */
+const storedHistorySchema = z
+  .array(
+    z.object({
+      role: z.enum(['user', 'assistant']),
+      content: z.union([z.string(), z.array(z.looseObject({ type: z.string() })).min(1)]),
+    }),
+  )
+  .max(10_000);
+
+/** True when turns alternate, starting with the user (what the Messages API accepts). */
+function alternates(messages: ReadonlyArray<{ role: 'user' | 'assistant' }>): boolean {
+  return messages.every((message, index) => message.role === (index % 2 === 0 ? 'user' : 'assistant'));
+}
+
 /** The admin's tool policy as it applies to one session (see `spend/toolPolicy`). */
 export interface ToolRules {
   disabled: ReadonlySet<string>;
@@ -138,6 +158,14 @@ export function createAgentEngine(agent: Agent, options: AgentEngineOptions = {}
             user,
             signal: input.signal,
             onEvent: (event) => forward(event, input.emit, started),
+            ...(input.askUser
+              ? {
+                  askUser: (question: UserQuestion & { toolName: string; callId: string }, signal: AbortSignal) => {
+                    const { toolName, ...rest } = question;
+                    return input.askUser!({ ...rest, tool: toolName, signal });
+                  },
+                }
+              : {}),
             requestApproval: (request) => {
               return input.requestApproval({
                 tool: request.toolName,
@@ -158,6 +186,16 @@ export function createAgentEngine(agent: Agent, options: AgentEngineOptions = {}
           // A fresh start: the history and the tools allowed for the rest of the session go together.
           conversation.clear();
           conversation.resetApprovals();
+        },
+        history: () => conversation.messages,
+        restore(messages) {
+          const parsed = storedHistorySchema.safeParse(messages);
+          if (!parsed.success || !alternates(parsed.data)) return false;
+          conversation.clear();
+          for (const message of parsed.data) conversation.append(message as HistoryMessage);
+          // Restored under this node's history budget.
+          conversation.trim();
+          return true;
         },
       };
     },

@@ -4,9 +4,19 @@
  */
 import type { Usage } from '../../../shared/types/session';
 import type { ApprovalAnswer, ApprovalReply } from '../agent/events';
+import type { UserAnswer, UserQuestion } from '../agent/userQuestions';
 import type { ToolHost } from '../mcp/toolHost';
 
-export type { ApprovalAnswer, ApprovalReply };
+export type { ApprovalAnswer, ApprovalReply, UserAnswer, UserQuestion };
+
+/** A question for the person (an `ask_user_*` tool), asked in the client's question card. */
+export interface QuestionAsk extends UserQuestion {
+  tool: string;
+  /** The tool call it belongs to. */
+  callId: string;
+  /** Aborted when the answer is no longer wanted. */
+  signal?: AbortSignal;
+}
 
 /** Who a session belongs to, as Tallyfy's `me` said at sign-in. */
 export interface Identity {
@@ -70,6 +80,11 @@ export interface RunInput {
   emit(event: QueryEvent): void;
   /** Asks the user; resolves `deny` on a no or a cancel, `timeout` when nobody answered in time (`always` only when the ask allows it). */
   requestApproval(ask: ApprovalAsk): Promise<ApprovalReply>;
+  /**
+   * Asks the person a question in the client's card; absent when the client cannot show one (then
+   * the assistant asks in its reply and the next query answers).
+   */
+  askUser?(ask: QuestionAsk): Promise<UserAnswer>;
 }
 
 /** What a finished query answers: markdown. */
@@ -82,6 +97,13 @@ export interface EngineConversation {
   run(input: RunInput): Promise<RunOutcome>;
   /** Forgets the history, and any tool the user allowed for the rest of the session. */
   clear(): void;
+  /**
+   * The model history now, oldest first (JSON-safe message objects, never mutated in place), for
+   * the cluster's conversation store. Optional: an engine without one is not restorable.
+   */
+  history?(): readonly object[];
+  /** Puts back a history read from the cluster's store (unvalidated); false when it is not a usable history (nothing changed). */
+  restore?(messages: readonly unknown[]): boolean;
 }
 
 /** Opens a conversation per session. */

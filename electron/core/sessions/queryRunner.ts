@@ -10,7 +10,8 @@ import { TallyfyError } from '../tallyfy/errors';
 import type { ApprovalBroker, ApprovalEndReason, PendingApproval } from './approvalBroker';
 import type { Clock } from './clock';
 import { displayArgs } from './displayArgs';
-import type { ApprovalAnswer, EngineConversation, Identity, QueryEvent } from './engine';
+import type { ApprovalAnswer, EngineConversation, Identity, QuestionAsk, QueryEvent } from './engine';
+import type { QuestionBroker } from './questionBroker';
 import type { SessionErrorCode, SessionEvent } from './sessionEvents';
 import type { StatsCollector } from './statsCollector';
 import type { Transcript, TranscriptTool } from './transcript';
@@ -27,6 +28,9 @@ export interface QueryHost {
   readonly transcript: Transcript;
   readonly stats: StatsCollector;
   readonly approvals: ApprovalBroker;
+  readonly questions: QuestionBroker;
+  /** True when the peer can show question cards (else the assistant asks in its reply). */
+  canAskQuestions(): boolean;
   isEnded(): boolean;
   emit(event: SessionEvent): void;
   tools(): Promise<ToolHost>;
@@ -110,6 +114,7 @@ export class QueryRunner {
     const running = this.#running;
     if (!running || (queryId !== undefined && queryId !== running.queryId)) return false;
     this.host.approvals.cancel();
+    this.host.questions.cancel();
     running.controller.abort(new Error(reason));
     return true;
   }
@@ -126,6 +131,7 @@ export class QueryRunner {
     const finish = (): void => {
       if (this.#running === running) this.#running = undefined;
       host.approvals.cancel();
+      host.questions.cancel();
       if (!host.isEnded()) host.setState('idle');
       host.touch();
       const latencyMs = host.clock.now() - running.startedAt;
@@ -142,6 +148,14 @@ export class QueryRunner {
         emit: (event) => {
           if (this.#running === running && !controller.signal.aborted) this.#onEvent(running, event);
         },
+        ...(host.canAskQuestions()
+          ? {
+              askUser: (ask: QuestionAsk) => {
+                this.#flushHeld(running);
+                return host.questions.ask(queryId, ask, controller.signal);
+              },
+            }
+          : {}),
         requestApproval: (ask) => {
           this.#flushHeld(running);
           return host.approvals.ask(queryId, { ...ask, args: displayArgs(ask.args, host.scrub.registry) }, controller.signal);

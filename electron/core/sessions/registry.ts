@@ -5,7 +5,8 @@ import type { Logger } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
 
 import { systemClock, type Clock, type ClockTimer } from './clock';
-import type { QueryEngine, ToolHostFactory } from './engine';
+import { parseStoredConversation, resumeTokenMatches, type ConversationStore } from './conversationStore';
+import { AuthFailure, type Authenticator, type Credentials, type QueryEngine, type ToolHostFactory } from './engine';
 import type { QueryGate } from './queryGate';
 import { Session, type FinishedToolCall, type SessionDeps, type SessionEndReason, type SessionEvent } from './session';
 import { addUsage } from './statsCollector';
@@ -46,7 +47,24 @@ export interface SessionRegistryOptions {
   clock?: Clock;
   /** The admin's spending controls (budget check at query start, usage recording). Default: none. */
   gate?: QueryGate;
+  /**
+   * Cluster mode: resumable sessions keep their conversation in this store (named by this node),
+   * and {@link SessionRegistry.restore} brings back the sessions of a node that died. Default: none
+   * (every session lives in this process's memory only).
+   */
+  conversations?: { store: ConversationStore; node: string | (() => string) };
 }
+
+/**
+ * How {@link SessionRegistry.restore} went: `restored`; `needs_sign_in` (the token is right but no
+ * credentials came); `refused` (unknown session, wrong token, other user or org, bad key: one
+ * answer, so nothing tells which); `unavailable` (the store or Tallyfy could not be asked).
+ */
+export type RestoreOutcome =
+  | { outcome: 'restored'; session: Session }
+  | { outcome: 'needs_sign_in' }
+  | { outcome: 'refused' }
+  | { outcome: 'unavailable'; what: 'store' | 'tallyfy' };
 
 const latencySampleLimit = 1000;
 
@@ -96,6 +114,7 @@ export class SessionRegistry {
       },
       ...(options.approvalTimeoutMs !== undefined ? { approvalTimeoutMs: options.approvalTimeoutMs } : {}),
       gate: options.gate,
+      conversations: options.conversations,
     };
     this.idleTimeoutMs = (options.idleTimeoutMinutes ?? 60) * 60_000;
     this.toolReleaseMs = options.toolReleaseMs ?? 5 * 60_000;
@@ -123,9 +142,9 @@ export class SessionRegistry {
   }
 
   /** Creates a session for a new connection (`web`/`ws`) or for the desk user's pane (`local`). */
-  create(init: { kind: ClientKind; address: string }): Session {
+  create(init: { kind: ClientKind; address: string; id?: string }): Session {
     if (this.#closed) throw new Error('The session registry is closed.');
-    const session = new Session(init.kind, init.address, this.#sessionDeps);
+    const session = new Session(init.kind, init.address, this.#sessionDeps, init.id);
     session.on((event) => this.#onSessionEvent(session, event));
     this.#sessions.set(session.id, session);
     this.#stats.sessionsTotal += 1;
@@ -136,6 +155,52 @@ export class SessionRegistry {
 
   get(id: string): Session | undefined {
     return this.#sessions.get(id);
+  }
+
+  /** True when sessions of other nodes can be restored here (cluster mode). */
+  get canRestore(): boolean {
+    return this.options.conversations !== undefined;
+  }
+
+  /**
+   * Brings back session `sessionId`, kept in the cluster's store by a node that is gone: checks
+   * `token` against the kept hash (constant time) and, with `credentials`, asks Tallyfy (`authenticate`)
+   * whether the key is the same user and org the session had. Tallyfy is asked whenever credentials
+   * came, whatever the token, so the time taken does not tell a wrong token from a wrong key. The
+   * restored session is not attached yet: the caller moves the connection onto it.
+   */
+  async restore(
+    request: { sessionId: string; token: string; credentials: Credentials | undefined; address: string },
+    authenticate: Authenticator,
+  ): Promise<RestoreOutcome> {
+    const kept = this.options.conversations;
+    if (!kept || this.#closed) return { outcome: 'refused' };
+    let stored;
+    try {
+      stored = await kept.store.load(request.sessionId);
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'could not read the cluster conversation store');
+      return { outcome: 'unavailable', what: 'store' };
+    }
+    const record = stored ? parseStoredConversation(stored) : undefined;
+    const tokenRight = record !== undefined && resumeTokenMatches(request.token, record.meta.tokenHash);
+    if (!request.credentials) return tokenRight ? { outcome: 'needs_sign_in' } : { outcome: 'refused' };
+    let identity;
+    try {
+      identity = await authenticate(request.credentials);
+    } catch (error) {
+      if (error instanceof AuthFailure && error.code === 'INVALID_CREDENTIALS') return { outcome: 'refused' };
+      this.options.logger.warn({ err: error }, 'could not check credentials with Tallyfy for a restore');
+      return { outcome: 'unavailable', what: 'tallyfy' };
+    }
+    if (!record || !tokenRight || identity.user.id !== record.meta.identity.user.id || identity.org.id !== record.meta.identity.org.id)
+      return { outcome: 'refused' };
+    // Restored meanwhile by another connection to this node: that one holds it now.
+    if (this.#sessions.has(request.sessionId) || this.#closed) return { outcome: 'refused' };
+    const session = this.create({ kind: record.meta.kind, address: request.address, id: request.sessionId });
+    session.restoreFrom(record, identity, request.credentials);
+    this.options.logger.info({ session: session.id, user: identity.user.email, from: stored?.owner }, 'session restored from the cluster store');
+    return { outcome: 'restored', session };
   }
 
   /** Snapshots of every live session, oldest first. */

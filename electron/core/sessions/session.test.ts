@@ -222,19 +222,13 @@ describe('Session (scripted engine, no sockets)', () => {
 });
 
 describe('an idle session stays small (bench §2, docs/performance.md)', () => {
-  it('opens its conversation at the first question, not at sign-in, and the question is answered', async () => {
+  it('builds its query runner at the first question: before it, cancel and approval answers are refused as usual, and the question is answered', async () => {
     const secrets = new SecretRegistry();
-    const opened: string[] = [];
     const session = new Session('ws', '10.0.0.5', {
       clock: new FakeClock(1_000_000),
       secrets,
       logger: createLogger({ secrets, destination: null }),
-      engine: {
-        open: (who) => {
-          opened.push(who.user.name);
-          return { run: async (input) => ({ text: `answer to ${input.query}` }), clear: () => undefined };
-        },
-      },
+      engine: { open: () => ({ run: async (input) => ({ text: `answer to ${input.query}` }), clear: () => undefined }) },
       toolHostFactory: async () => {
         throw new Error('no tools needed');
       },
@@ -245,11 +239,16 @@ describe('an idle session stays small (bench §2, docs/performance.md)', () => {
     session.attach();
     session.signIn(identity, { apiKey, orgId: 'o1' });
     session.clearHistory();
-    expect(opened).toEqual([]);
+    session.cancel();
+    session.answerApproval('r1', 'allow');
     expect(session.running).toBe(false);
     expect(session.pendingApproval).toBeUndefined();
+    expect(session.snapshot().awaitingApprovalFor).toBeUndefined();
+    expect(events.filter((event) => event.type === 'error').map((event) => (event as { code: string }).code)).toEqual([
+      'NOTHING_TO_CANCEL',
+      'NO_PENDING_APPROVAL',
+    ]);
     await session.ask('hello');
-    expect(opened).toEqual(['Alice']);
     expect(events.find((event) => event.type === 'response')).toMatchObject({ text: 'answer to hello' });
   });
 });

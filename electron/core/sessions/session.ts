@@ -8,10 +8,12 @@ import type { ToolHost } from '../mcp/toolHost';
 
 import { ApprovalBroker, type PendingApproval } from './approvalBroker';
 import type { Clock } from './clock';
+import { ConversationRecorder, type ConversationStore, type RestoredConversation } from './conversationStore';
 import { CredentialVault } from './credentialVault';
-import type { ApprovalAnswer, Credentials, EngineConversation, Identity, QueryEngine, ToolHostFactory } from './engine';
+import type { ApprovalAnswer, Credentials, EngineConversation, Identity, QueryEngine, ToolHostFactory, UserAnswer } from './engine';
 import type { GatedSession, QueryGate } from './queryGate';
 import { QueryRunner } from './queryRunner';
+import { QuestionBroker, type PendingQuestion } from './questionBroker';
 import type { SessionEndReason, SessionEvent, SessionListener } from './sessionEvents';
 import { StatsCollector } from './statsCollector';
 import { Transcript, type TranscriptEntry } from './transcript';
@@ -29,8 +31,12 @@ export interface SessionDeps {
   readonly idleTimeoutMs: number;
   /** How long an approval question waits before it counts as a no, ms. Default 2 minutes (approvalBroker). */
   approvalTimeoutMs?: number;
+  /** How long a question card waits for the person, ms. Default 10 minutes (questionBroker). */
+  questionTimeoutMs?: number;
   /** The admin's spending controls, asked before a query starts. Default: none. */
   gate?: QueryGate | undefined;
+  /** Cluster mode: where resumable conversations are kept, and this node's name. Default: none (memory only). */
+  conversations?: { store: ConversationStore; node: string | (() => string) } | undefined;
 }
 
 /** What the peer's connection told about itself, for the admin view and resume. */
@@ -52,7 +58,7 @@ const noConnectionInfo: ConnectionInfo = Object.freeze({ extensions: Object.free
  * listeners, and the gateway's presenter turns them into wire messages.
  */
 export class Session implements GatedSession {
-  readonly id = randomUUID();
+  readonly id: string;
   readonly connectedAt: number;
   lastActiveAt: number;
   /** Set once the idle warning for the current idle stretch was sent. */
@@ -71,30 +77,59 @@ export class Session implements GatedSession {
   /** An array, not a Set: a session has two or three listeners, and a Set's table costs ~150 bytes more per session. */
   #listeners: SessionListener[] = [];
   readonly #vault: CredentialVault;
-  /** Made with the query runner (an idle session has nothing to replay). */
-  #transcript: Transcript | undefined;
+  readonly #transcript: Transcript;
   readonly #stats = new StatsCollector();
   readonly #scrub: SessionScrubber;
-  // Built at the first question (see #runner): an idle session holds neither, nor their closures (bench §2, docs/performance.md).
+  // Built at the first question (see #runner): an idle session holds none of them, nor their closures (bench §2, docs/performance.md).
   #approvals: ApprovalBroker | undefined;
+  #questions: QuestionBroker | undefined;
   #queries: QueryRunner | undefined;
+  readonly #recorder: ConversationRecorder | undefined;
 
   constructor(
     /** `web`, `ws`, or `local` (the desk user's pane; set by the gateway at a local sign-in). */
     public kind: ClientKind,
     readonly address: string,
     private readonly deps: SessionDeps,
+    /** The session's id: a new one, or the id of a session restored from the cluster's store. */
+    id: string = randomUUID(),
   ) {
+    this.id = id;
     this.connectedAt = deps.clock.now();
     this.lastActiveAt = this.connectedAt;
     // Everything this session sends is scrubbed by its own scrubber: its own secrets and the server-wide ones, never another session's.
-    this.#scrub = new SessionScrubber(deps.secrets);
-    this.#vault = new CredentialVault(this.#scrub);
+    const scrub = new SessionScrubber(deps.secrets);
+    this.#scrub = scrub;
+    this.#vault = new CredentialVault(scrub);
+    this.#transcript = new Transcript(deps.clock);
+    const kept = deps.conversations;
+    if (kept) {
+      this.#recorder = new ConversationRecorder(
+        {
+          id,
+          kind: () => this.kind,
+          connectedAt: this.connectedAt,
+          identity: () => this.#identity,
+          client: () => this.#connection.client,
+          history: () => this.#conversation?.history?.(),
+          transcript: this.#transcript,
+        },
+        {
+          store: kept.store,
+          node: kept.node,
+          ttlMs: () => deps.idleTimeoutMs,
+          now: () => deps.clock.now(),
+          logger: deps.logger,
+          // A key pasted into a question stays out of the store (the history keeps what the model was sent).
+          scrub: (text) => scrub.text(text),
+        },
+      );
+    }
   }
 
-  /** The query runner and approval broker, built on first use. */
-  #runner(): { queries: QueryRunner; approvals: ApprovalBroker } {
-    if (this.#queries && this.#approvals) return { queries: this.#queries, approvals: this.#approvals };
+  /** The query runner and the approval and question brokers, built on first use. */
+  #runner(): QueryRunner {
+    if (this.#queries) return this.#queries;
     const deps = this.deps;
     let stateBeforeAsking: SessionState = 'thinking';
     const approvals = new ApprovalBroker({
@@ -111,15 +146,26 @@ export class Session implements GatedSession {
         this.touch();
       },
     });
+    const questions = new QuestionBroker({
+      ...(deps.questionTimeoutMs !== undefined ? { timeoutMs: deps.questionTimeoutMs } : {}),
+      asked: (question) => this.#emit({ type: 'question_requested', question }),
+      resolved: (question, reason) => {
+        this.#emit({ type: 'question_resolved', question, reason });
+        this.touch();
+      },
+    });
     const queries = new QueryRunner({
       sessionId: this.id,
       clock: deps.clock,
       scrub: this.#scrub,
       adminSecrets: deps.secrets,
       logger: deps.logger,
-      transcript: (this.#transcript ??= new Transcript(deps.clock)),
+      transcript: this.#transcript,
       stats: this.#stats,
       approvals,
+      questions,
+      // Only a client that negotiated the `questions` extension shows question cards (the gateway owns the label's meaning).
+      canAskQuestions: () => this.#connection.extensions.includes('questions'),
       isEnded: () => this.#ended,
       emit: (event) => this.#emit(event),
       tools: () => this.tools(),
@@ -130,8 +176,9 @@ export class Session implements GatedSession {
       },
     });
     this.#approvals = approvals;
+    this.#questions = questions;
     this.#queries = queries;
-    return { queries, approvals };
+    return queries;
   }
 
   /** Listens to this session's events until the returned function is called. */
@@ -165,6 +212,10 @@ export class Session implements GatedSession {
   get pendingApproval(): PendingApproval | undefined {
     return this.#approvals?.pending;
   }
+  /** The question card waiting for the person, if any. */
+  get pendingQuestion(): PendingQuestion | undefined {
+    return this.#questions?.pending;
+  }
   /** True while a tool host is built (or being built) for this session. */
   get hasTools(): boolean {
     return this.#tools !== undefined;
@@ -173,7 +224,7 @@ export class Session implements GatedSession {
     return this.#attached;
   }
   get transcript(): readonly TranscriptEntry[] {
-    return this.#transcript?.entries ?? [];
+    return this.#transcript.entries;
   }
   get connection(): ConnectionInfo {
     return this.#connection;
@@ -187,6 +238,7 @@ export class Session implements GatedSession {
   touch(): void {
     this.lastActiveAt = this.deps.clock.now();
     this.idleWarned = false;
+    this.#recorder?.touched();
   }
 
   /** Records what the connection said about itself (extensions, client name, whether it can resume). */
@@ -219,6 +271,7 @@ export class Session implements GatedSession {
   signIn(identity: Identity, credentials: Credentials): void {
     this.#identity = identity;
     this.#vault.hold(credentials);
+    this.#conversation = this.deps.engine.open(identity);
     this.#state = 'idle';
     this.touch();
     this.#emit({ type: 'changed' });
@@ -226,7 +279,30 @@ export class Session implements GatedSession {
 
   /** A fresh resume token (the previous one stops working). Registered as a secret. */
   issueResumeToken(): string {
-    return this.#vault.issueResumeToken();
+    const token = this.#vault.issueResumeToken();
+    // Cluster mode: from now on the conversation is kept in the store (only the token's hash goes there).
+    this.#recorder?.tokenIssued(token);
+    return token;
+  }
+
+  /**
+   * Puts back a conversation kept in the cluster's store (its node died), after the caller checked
+   * the resume token and that `identity` is the same user and org: signs in with `credentials`, then
+   * restores the model history and the transcript. The next resume token replaces the old one.
+   */
+  restoreFrom(kept: RestoredConversation, identity: Identity, credentials: Credentials): void {
+    this.signIn(identity, credentials);
+    this.#transcript.restore(kept.transcript);
+    const restoredHistory = this.#conversation?.restore?.(kept.history) === true;
+    if (!restoredHistory && kept.history.length > 0)
+      this.deps.logger.warn({ session: this.id }, 'a kept history was unusable: the session continues without it');
+    // The next resume token (issued with `resumed`) rewrites the store from this node's copy, as its owner.
+    this.#recorder?.restored();
+  }
+
+  /** Resolves when the cluster store has every write of this session so far (tests, shutdown). */
+  storeFlushed(): Promise<void> {
+    return this.#recorder?.flushed() ?? Promise.resolve();
   }
 
   /** Constant-time check of a presented resume token. */
@@ -271,10 +347,9 @@ export class Session implements GatedSession {
   /** Asks the assistant. A second question while one runs is refused with `BUSY` (not queued). */
   async ask(content: string, queryId: string = randomUUID()): Promise<void> {
     this.touch();
+    const conversation = this.#conversation;
     const identity = this.#identity;
-    if (!identity || this.#ended || !this.#vault.holdsCredentials) return;
-    // Opened at the first question, not at sign-in: an idle session holds no conversation.
-    const conversation = (this.#conversation ??= this.deps.engine.open(identity));
+    if (!conversation || !identity || this.#ended) return;
     if (this.running) {
       return this.reportError(
         'BUSY',
@@ -290,7 +365,9 @@ export class Session implements GatedSession {
       if (this.#ended) return;
       if (this.running) return this.reportError('BUSY', 'Still working on your previous question. This question was not queued.', queryId);
     }
-    await this.#runner().queries.run(conversation, identity, content, queryId);
+    await this.#runner().run(conversation, identity, content, queryId);
+    // After the answer, error or cancel is in the transcript: one cheap append to the cluster store.
+    if (!this.#ended) this.#recorder?.turnFinished();
   }
 
   /** Tells the peer something (an `info` on the wire), e.g. the spend gate's budget warning. */
@@ -304,8 +381,9 @@ export class Session implements GatedSession {
     if (this.running)
       return this.reportError('BUSY', 'A query is still running: wait for its answer (or cancel it) before clearing the history.', queryId);
     this.#conversation?.clear();
-    this.#transcript?.clear();
+    this.#transcript.clear();
     this.#queries?.forgetAllowed();
+    this.#recorder?.cleared();
     this.#emit({ type: 'history_cleared' });
   }
 
@@ -317,6 +395,13 @@ export class Session implements GatedSession {
       'NO_PENDING_APPROVAL',
       'There is no approval question with that request_id waiting (it may have been answered or cancelled).',
     );
+  }
+
+  /** Answers the waiting question card; `NO_PENDING_QUESTION` when `requestId` is not the one waiting. */
+  answerQuestion(requestId: string, answer: UserAnswer): void {
+    this.touch();
+    if (this.#questions?.answer(requestId, answer)) return;
+    this.reportError('NO_PENDING_QUESTION', 'There is no question with that request_id waiting (it may have been answered or withdrawn).');
   }
 
   /** Cancels the running query (a waiting approval counts as a no); `NOTHING_TO_CANCEL` when none (or not that one) runs. */
@@ -349,7 +434,10 @@ export class Session implements GatedSession {
     this.#ended = true;
     this.#queries?.abort(`session ended: ${reason}`);
     this.#approvals?.cancel();
+    this.#questions?.cancel();
     this.#attached = false;
+    // A node shutting down leaves its conversations in the cluster store so its teammates can resume elsewhere.
+    if (reason !== 'shutdown') this.#recorder?.ended();
     this.wipe();
     this.#emit({ type: 'ended', reason, ...(detail !== undefined ? { detail } : {}) });
     this.#listeners = [];

@@ -3,12 +3,13 @@ import type { Usage } from '../../../shared/types/session';
 
 import type { ApprovalEndReason, PendingApproval } from './approvalBroker';
 import type { ApprovalAnswer } from './engine';
+import type { PendingQuestion, QuestionEndReason } from './questionBroker';
 
 /** Why a session ended. */
 export type SessionEndReason = 'quit' | 'kicked' | 'idle_expired' | 'shutdown' | 'stopped' | 'disconnected' | 'resume_expired';
 
 /** The error codes a session raises itself (each is also a wire `error` code; the presenter checks that at compile time). */
-export const sessionErrorCodes = ['BUSY', 'NOTHING_TO_CANCEL', 'NO_PENDING_APPROVAL', 'AGENT_FAILED', 'TALLYFY_ERROR'] as const;
+export const sessionErrorCodes = ['BUSY', 'NOTHING_TO_CANCEL', 'NO_PENDING_APPROVAL', 'NO_PENDING_QUESTION', 'AGENT_FAILED', 'TALLYFY_ERROR'] as const;
 export type SessionErrorCode = (typeof sessionErrorCodes)[number];
 
 /** How a tool call ended. */
@@ -68,6 +69,9 @@ export type SessionEvent =
   | { type: 'error'; code: string; message: string; queryId?: string; detailCode?: string }
   | { type: 'approval_requested'; approval: PendingApproval }
   | { type: 'approval_resolved'; approval: PendingApproval; answer: ApprovalAnswer; reason: ApprovalEndReason }
+  /** The assistant asks the person (an `ask_user_*` tool), shown as a question card. */
+  | { type: 'question_requested'; question: PendingQuestion }
+  | { type: 'question_resolved'; question: PendingQuestion; reason: QuestionEndReason }
   | { type: 'history_cleared' }
   /** Something to tell the peer (an `info` with `code` on the wire), e.g. a budget warning. */
   | { type: 'notice'; code: string; message: string }

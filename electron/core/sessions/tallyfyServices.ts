@@ -1,7 +1,7 @@
 import { orgIdPattern } from '../../../shared/types/tallyfyIds';
 import type { Logger } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
-import { createInProcessToolHost } from '../mcp/inProcessToolHost';
+import { createInProcessToolHost } from '../mcp/transports/inProcessToolHost';
 import { createTallyfyClient, isTallyfyError, type TallyfyClient } from '../tallyfy';
 
 import { AuthFailure, type Authenticator, type Credentials, type ToolHostFactory } from './engine';
@@ -21,6 +21,8 @@ export interface TallyfyServicesOptions {
   orgInfoTtlMs?: number;
   /** Clock for that cache, ms. Default `Date.now`. */
   now?: () => number;
+  /** Serve `tallyfy_api_read` / `tallyfy_api_write` to sessions (config `apiFallback`). Default: `GATEWAY_API_FALLBACK=1`. */
+  apiFallback?: boolean;
 }
 
 /** Orgs whose name the sign-in check remembers at most (the oldest is dropped first). */
@@ -113,6 +115,10 @@ export function createTallyfyAuthenticator(options: TallyfyServicesOptions): Aut
 export function createTallyfyToolHostFactory(options: TallyfyServicesOptions): ToolHostFactory {
   return async (credentials) => {
     const secrets = options.secrets.scoped([credentials.apiKey]);
-    return createInProcessToolHost(clientFor(options, credentials, {}, secrets), { secrets, logger: options.logger });
+    return createInProcessToolHost(clientFor(options, credentials, {}, secrets), {
+      secrets,
+      logger: options.logger,
+      ...(options.apiFallback !== undefined ? { apiFallback: options.apiFallback } : {}),
+    });
   };
 }

@@ -27,6 +27,7 @@ export const defaultTranscriptLimit = 200;
 /** A session's visible conversation, bounded to the newest `limit` entries (default 200). */
 export class Transcript {
   readonly #entries: TranscriptEntry[] = [];
+  #total = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -37,12 +38,25 @@ export class Transcript {
     return this.#entries;
   }
 
+  /** Entries ever added (cleared and dropped ones included): tells a recorder what is new. */
+  get total(): number {
+    return this.#total;
+  }
+
   add(entry: Omit<TranscriptEntry, 'at'>): void {
+    this.#total += 1;
     this.#entries.push({ ...entry, at: this.clock.now() });
     if (this.#entries.length > this.limit) this.#entries.splice(0, this.#entries.length - this.limit);
   }
 
   clear(): void {
     this.#entries.length = 0;
+  }
+
+  /** Puts back entries kept elsewhere (a session restored on another node), newest `limit` only. */
+  restore(entries: readonly TranscriptEntry[]): void {
+    this.#entries.length = 0;
+    this.#entries.push(...entries.slice(-this.limit).map((entry) => ({ ...entry })));
+    this.#total += this.#entries.length;
   }
 }

@@ -4,18 +4,27 @@ import { ConnectionBadge, type ChatState } from '../features/chat';
 
 const orgKey = 'tallyfy-chat.org';
 
-/** The sign-in card: the teammate's own Tallyfy API key and org id (and the access code when the gateway asks). */
+/**
+ * The sign-in card: the teammate's own Tallyfy API key and org id (and the access code when the
+ * gateway asks). With `resume` (cluster mode: the session's gateway node is gone) it asks for the
+ * key again to continue the same conversation on this node, the org prefilled.
+ */
 export function SignIn({
   state,
   initialAccessCode,
   onSubmit,
+  resume,
+  onStartOver,
 }: {
   state: ChatState;
   initialAccessCode: string | undefined;
   onSubmit: (values: { apiKey: string; orgId: string; accessCode?: string }) => void;
+  resume?: { orgId?: string };
+  /** With `resume`: forget the conversation and show the plain sign-in. */
+  onStartOver?: () => void;
 }) {
   const [apiKey, setApiKey] = useState('');
-  const [orgId, setOrgId] = useState(() => localStorage.getItem(orgKey) ?? '');
+  const [orgId, setOrgId] = useState(() => resume?.orgId ?? localStorage.getItem(orgKey) ?? '');
   const [accessCode, setAccessCode] = useState(initialAccessCode ?? '');
   const [showKey, setShowKey] = useState(false);
   const keyInput = useRef<HTMLInputElement>(null);
@@ -24,7 +33,8 @@ export function SignIn({
   useEffect(() => {
     if (state.authError?.code === 'INVALID_CREDENTIALS') keyInput.current?.select();
   }, [state.authError]);
-  const needsCode = state.accessCodeRequired;
+  // A resume proves the earlier sign-in: no access code then.
+  const needsCode = state.accessCodeRequired && !resume;
   return (
     <main className="signin-page">
       <form
@@ -45,10 +55,20 @@ export function SignIn({
             <p>Your team&apos;s AI helper for Tallyfy</p>
           </div>
         </div>
-        <p className="signin-lead">
-          Sign in with your own Tallyfy credentials. The assistant acts with your permissions, and your key stays in this tab&apos;s memory
-          only.
-        </p>
+        {resume ? (
+          <div className="signin-resume" role="status" data-testid="resume-sign-in">
+            <strong>Continue your conversation</strong>
+            <p>
+              The gateway server you were using went away, and another one has taken over. Your conversation is safe: enter your API key again
+              to pick it up where you left off. Your key stays in this tab&apos;s memory only.
+            </p>
+          </div>
+        ) : (
+          <p className="signin-lead">
+            Sign in with your own Tallyfy credentials. The assistant acts with your permissions, and your key stays in this tab&apos;s memory
+            only.
+          </p>
+        )}
         <label className="field">
           <span>API key</span>
           <div className="field-row">
@@ -108,10 +128,17 @@ export function SignIn({
             <>
               <span className="button-spinner" aria-hidden="true" /> Checking with Tallyfy…
             </>
+          ) : resume ? (
+            'Continue conversation'
           ) : (
             'Sign in'
           )}
         </button>
+        {resume && onStartOver && (
+          <button type="button" className="signin-start-over" onClick={onStartOver}>
+            Start a new conversation instead
+          </button>
+        )}
         <details className="signin-help">
           <summary>Where do I find these?</summary>
           <p>

@@ -47,7 +47,8 @@ export function WebApp() {
     document.title = state.identity ? `Tallyfy Assistant · ${state.identity.org.name ?? 'Chat'}` : 'Tallyfy Assistant';
   }, [state.identity]);
 
-  const restoring = !state.identity && client.canResume && (state.status === 'connecting' || state.status === 'authenticating');
+  const restoring =
+    !state.identity && !state.resumeSignIn && client.canResume && (state.status === 'connecting' || state.status === 'authenticating');
   if (restoring) {
     return (
       <main className="splash" aria-busy="true">
@@ -56,6 +57,18 @@ export function WebApp() {
         </div>
         <p>Restoring your session…</p>
       </main>
+    );
+  }
+  if (state.resumeSignIn) {
+    return (
+      <SignIn
+        key="resume"
+        state={state}
+        initialAccessCode={accessCode}
+        resume={state.resumeSignIn}
+        onSubmit={({ apiKey, orgId }) => client.resumeWithCredentials({ apiKey, orgId })}
+        onStartOver={() => client.reset()}
+      />
     );
   }
   if (!state.identity) {

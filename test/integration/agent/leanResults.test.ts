@@ -6,7 +6,7 @@ import { getTokenizer } from '@anthropic-ai/tokenizer';
 import { describe, expect, it } from 'vitest';
 
 import { createAgent } from '../../../electron/core/agent/agent';
-import { createInProcessToolHost } from '../../../electron/core/mcp/inProcessToolHost';
+import { createInProcessToolHost } from '../../../electron/core/mcp/transports/inProcessToolHost';
 import { createTallyfyClient } from '../../../electron/core/tallyfy/client';
 import { sandboxOrgs, sandboxTokens } from '../../../electron/core/tallyfy/sandbox/defaultSeed';
 import { startSandbox } from '../../../electron/core/tallyfy/sandbox/server';

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createAgent } from '../../../electron/core/agent/agent';
-import { createInProcessToolHost } from '../../../electron/core/mcp/inProcessToolHost';
 import type { ToolHost } from '../../../electron/core/mcp/toolHost';
+import { createInProcessToolHost } from '../../../electron/core/mcp/transports/inProcessToolHost';
 import { createTallyfyClient } from '../../../electron/core/tallyfy/client';
 import { sandboxOrgs, sandboxTokens } from '../../../electron/core/tallyfy/sandbox/defaultSeed';
 import { startSandbox, type Sandbox } from '../../../electron/core/tallyfy/sandbox/server';

@@ -1,5 +1,6 @@
-import { startGatewayHttp, type GatewayHttp, type GatewayHttpOptions } from '../../../electron/core/gateway/httpServer';
-import { createWsGateway, type WsGateway, type WsGatewayOptions } from '../../../electron/core/gateway/wsGateway';
+import { createGatewayServer, gatewayOnlyHealth, type GatewayServerOptions } from '../../../electron/core/gateway/gatewayServer';
+import type { GatewayHttp } from '../../../electron/core/gateway/httpServer';
+import type { WsGateway, WsGatewayOptions } from '../../../electron/core/gateway/wsGateway';
 import type { Logger } from '../../../electron/core/log/logger';
 import type { Authenticator } from '../../../electron/core/sessions/engine';
 import type { SessionRegistry } from '../../../electron/core/sessions/registry';
@@ -18,7 +19,7 @@ export interface LoopbackGatewayOptions {
   /** WebSocket gateway options (limits, clock, the `host` policy…). `host` defaults to 127.0.0.1. */
   gateway?: Partial<WsGatewayOptions>;
   /** HTTP server options beyond host, port, logger and health (webRoot, timeouts…). */
-  http?: Partial<GatewayHttpOptions>;
+  http?: GatewayServerOptions['http'];
 }
 
 /** The real HTTP server and WebSocket gateway, listening on 127.0.0.1 at a free port. */
@@ -35,46 +36,32 @@ export interface LoopbackGateway {
 }
 
 /**
- * Starts the gateway's HTTP server and WebSocket layer on 127.0.0.1:0 with the caller's registry
- * and authenticator, and a `/healthz` that reports the registry's sessions. The socket is always
- * bound to 127.0.0.1; `gateway.host` only sets the policy (e.g. `0.0.0.0` to act as a LAN gateway).
- * Shared by the integration and hardening tests and the bench's gateway process.
+ * Starts the gateway ({@link createGatewayServer}, as createCore runs it) on 127.0.0.1:0 with the
+ * caller's registry and authenticator, and a `/healthz` that reports the registry's sessions. The
+ * socket is always bound to 127.0.0.1; `gateway.host` only sets the policy (e.g. `0.0.0.0` to act
+ * as a LAN gateway). Shared by the integration and hardening tests.
  */
 export async function startLoopbackGateway(options: LoopbackGatewayOptions): Promise<LoopbackGateway> {
   const { registry, logger } = options;
-  const http = await startGatewayHttp({
-    host: '127.0.0.1',
-    port: 0,
-    logger,
-    health: () => ({
-      status: 'ok',
-      name: options.name,
-      version: '0',
-      uptimeSeconds: 0,
-      mode: 'sandbox',
-      agent: options.agent ?? 'direct',
-      services: { gateway: { running: true }, mcp: { running: false }, sandbox: { running: false } },
-      sessions: { active: registry.size, peak: registry.stats().peak },
-    }),
-    ...options.http,
-  });
-  const ws = createWsGateway({
+  const server = createGatewayServer({
     registry,
     logger,
     authenticate: options.authenticate,
     ...options.gateway,
     host: options.gateway?.host ?? '127.0.0.1',
+    bindHost: '127.0.0.1',
+    port: 0,
+    health: gatewayOnlyHealth(registry, { name: options.name, ...(options.agent ? { agent: options.agent } : {}) }),
+    ...(options.http ? { http: options.http } : {}),
   });
-  http.attachWebSocket(ws);
+  await server.start();
+  const port = server.port!;
   return {
-    url: `ws://127.0.0.1:${http.port}`,
-    httpUrl: `http://127.0.0.1:${http.port}`,
-    port: http.port,
-    http,
-    ws,
-    async close(reason) {
-      await ws.close(reason);
-      await http.close();
-    },
+    url: `ws://127.0.0.1:${port}`,
+    httpUrl: `http://127.0.0.1:${port}`,
+    port,
+    http: server.http!,
+    ws: server.ws!,
+    close: (reason) => server.stop(reason),
   };
 }

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 
 import { loadConfig } from '../../../electron/core/config/config';
-import { createCore, type Core, type CoreAddresses } from '../../../electron/core/createCore';
-import { createInProcessToolHost } from '../../../electron/core/mcp/inProcessToolHost';
+import { composeCore, type Core, type CoreAddresses, type CoreParts } from '../../../electron/core/createCore';
+import { createInProcessToolHost } from '../../../electron/core/mcp/transports/inProcessToolHost';
 import type { ToolHostFactory } from '../../../electron/core/sessions/engine';
 import { createTallyfyClient, type TallyfyClientOptions } from '../../../electron/core/tallyfy';
 import type { Sandbox, SandboxSeed } from '../../../electron/core/tallyfy/sandbox';
@@ -14,6 +14,8 @@ import { startFakeAnthropic, type FakeAnthropic, type FakeAnthropicOptions } fro
 /** The product as `serve --sandbox` composes it, in this process, with the fake Anthropic server. */
 export interface Stack {
   core: Core;
+  /** The parts behind the core that only tests read: secrets, the log ring, the gateway server (local chat, suspend, resume), the agent, settings, spend. */
+  parts: CoreParts;
   /** What `core.start()` returned (gateway, WebSocket, MCP and sandbox URLs). */
   addresses: CoreAddresses;
   fake: FakeAnthropic;
@@ -36,7 +38,7 @@ export interface Stack {
 }
 
 /**
- * Starts createCore on 127.0.0.1 (ephemeral ports) in sandbox mode, pointed at a fresh fake
+ * Starts the core (createCore's composition, with its parts) on 127.0.0.1 (ephemeral ports) in sandbox mode, pointed at a fresh fake
  * Anthropic server, logging into memory, with a fresh data dir. `seed` replaces the sandbox seed;
  * `flags` are extra serve flags; `env` is the whole environment config sees besides the Anthropic
  * key and URL (the process's own is not read). Shared by the integration and hardening tests.
@@ -74,13 +76,13 @@ export async function startStack(
   const toolHostFactory: ToolHostFactory | undefined = options.tallyfyClient
     ? (credentials) =>
         createInProcessToolHost(
-          createTallyfyClient({ baseUrl: sandboxUrl, token: credentials.apiKey, orgId: credentials.orgId, secrets: core.secrets, ...options.tallyfyClient }),
-          { secrets: core.secrets, logger: core.logger },
+          createTallyfyClient({ baseUrl: sandboxUrl, token: credentials.apiKey, orgId: credentials.orgId, secrets: parts.secrets, ...options.tallyfyClient }),
+          { secrets: parts.secrets, logger: core.logger },
         )
     : undefined;
-  const core = createCore({ config, logDestination: destination, ...(toolHostFactory ? { toolHostFactory } : {}) });
+  const { core, parts } = composeCore({ config, logDestination: destination, ...(toolHostFactory ? { toolHostFactory } : {}) });
   const addresses = await core.start();
-  const sandbox = core.sandbox();
+  const sandbox = parts.sandbox();
   if (!sandbox) throw new Error('the core did not start its sandbox');
   sandboxUrl = sandbox.url;
   let stopping: Promise<void> | undefined;
@@ -91,6 +93,7 @@ export async function startStack(
     })());
   return {
     core,
+    parts,
     addresses,
     fake,
     sandbox,

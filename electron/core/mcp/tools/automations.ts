@@ -7,7 +7,7 @@ import { fieldOperations, stepOperations } from '../analysis/mappingValidation';
 import { defineTool, nestAlias, ToolInputError, ToolLookupError, type Tool } from '../defineTool';
 import { pick } from '../toolOutput';
 
-import { hexId, userId } from './common';
+import { hexId, objectWithList, userId } from './common';
 import { stepOf, templateWithSteps } from './templates';
 
 const templateIdArg = hexId('template');
@@ -151,6 +151,7 @@ function ruleAlias(args: Record<string, unknown>): Record<string, unknown> {
 export const automationTools: Tool[] = [
   defineTool({
     name: 'get_automation_rules',
+    output: objectWithList('automations', { template_id: z.string() }),
     title: 'List automation rules',
     area: 'automations',
     effect: 'read',
@@ -230,6 +231,7 @@ export const automationTools: Tool[] = [
   }),
   defineTool({
     name: 'get_step_visibility_conditions',
+    output: objectWithList('show_rules', { step_id: z.string(), hide_rules: z.array(z.looseObject({})) }),
     title: 'Explain when a step shows',
     area: 'automations',
     effect: 'read',
@@ -307,6 +309,7 @@ export const automationTools: Tool[] = [
   }),
   defineTool({
     name: 'get_step_dependencies',
+    output: objectWithList('outgoing', { step_id: z.string(), incoming: z.array(z.looseObject({})) }),
     title: 'Show what a step depends on',
     area: 'automations',
     effect: 'read',

@@ -4,7 +4,7 @@ import type { TallyfyClient } from '../../tallyfy/client';
 import type { CommentLabel, User } from '../../tallyfy/types';
 import { defineTool, ToolLookupError, type Tool } from '../defineTool';
 
-import { hexId, trimComment, trimTask, userId } from './common';
+import { countedListOutput, hexId, trimComment, trimTask, userId } from './common';
 import { allMembers } from './people';
 import { runIdOf } from './tasks';
 
@@ -69,6 +69,7 @@ async function resolveOpen(client: TallyfyClient, taskId: string, runId: string 
 export const commentTools: Tool[] = [
   defineTool({
     name: 'get_task_comments',
+    output: countedListOutput,
     title: "List a task's comments",
     area: 'comments',
     effect: 'read',

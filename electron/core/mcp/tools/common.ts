@@ -29,6 +29,16 @@ export const listOutput = z.looseObject({
 /** `outputSchema` of one object with an id (loose). */
 export const objectOutput = z.looseObject({ id: z.union([z.string(), z.number()]) });
 
+/** `outputSchema` of a list without paging meta: `{count, data: [...]}` (loose). */
+export const countedListOutput = z.looseObject({ count: z.number(), data: z.array(z.looseObject({})) });
+
+/** `outputSchema` of one object with `key` holding an array of objects (loose), e.g. `{template_id, steps: [...]}`. */
+export const objectWithList = (key: string, extra: z.ZodRawShape = {}) => z.looseObject({ ...extra, [key]: z.array(z.looseObject({})) });
+
+/** `outputSchema` of a search: `{query, <kind>: {data, meta}}` for each kind searched (loose). */
+export const searchOutput = (kinds: readonly string[]) =>
+  z.looseObject({ query: z.string(), ...Object.fromEntries(kinds.map((kind) => [kind, listOutput.optional()])) });
+
 /** A Tallyfy object id: 32 hexadecimal characters. */
 export const hexId = (what: string): z.ZodString =>
   z

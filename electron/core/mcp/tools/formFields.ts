@@ -5,7 +5,7 @@ import type { Capture, FieldOption, PrerunField } from '../../tallyfy/types';
 import { suggestStepFields } from '../analysis/fieldSuggestions';
 import { defineTool, nestAlias, ToolInputError, ToolLookupError, type Tool } from '../defineTool';
 
-import { hexId, trimCapture } from './common';
+import { hexId, objectWithList, trimCapture } from './common';
 import { stepOf, templateWithSteps } from './templates';
 
 const templateIdArg = hexId('template');
@@ -197,6 +197,7 @@ export const formFieldTools: Tool[] = [
   }),
   defineTool({
     name: 'get_dropdown_options',
+    output: objectWithList('options', { field_id: z.string() }),
     title: 'Get the options of a field',
     area: 'form_fields',
     effect: 'read',
@@ -294,6 +295,7 @@ export const formFieldTools: Tool[] = [
   }),
   defineTool({
     name: 'get_kickoff_dropdown_options',
+    output: objectWithList('options', { field_id: z.string() }),
     title: 'Get the options of a kick-off field',
     area: 'kickoff',
     effect: 'read',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import type { Folder } from '../../tallyfy/types';
+import type { Folder, Tag } from '../../tallyfy/types';
 import { defineTool, renameAlias, ToolInputError, ToolLookupError, type Tool } from '../defineTool';
 import { pick } from '../toolOutput';
 
@@ -16,6 +16,14 @@ const colorArg = z
   .regex(/^#[0-9a-fA-F]{6}$/, 'must be #rrggbb')
   .describe('Colour as #rrggbb, e.g. #3498db.');
 
+/** A tag's status as the official tool shows it: Tallyfy's own when it sends one, else from `deleted_at`. */
+function tagStatus(tag: Tag): string {
+  return typeof tag.status === 'string' ? tag.status : tag.deleted_at ? 'deleted' : 'active';
+}
+
+/** A tag in get_tags: the lean fields plus `status` and `auto_generated`, as the official tool returns them. */
+const listedTag = (tag: Tag): Record<string, unknown> => ({ ...trimTag(tag), status: tagStatus(tag), auto_generated: tag.auto_generated === true });
+
 /** Tags and folders. */
 export const organizeTools: Tool[] = [
   defineTool({
@@ -23,16 +31,29 @@ export const organizeTools: Tool[] = [
     title: 'List tags',
     area: 'tags',
     effect: 'read',
-    description: 'Lists the tags of the organization (labels for templates and processes) with id, title and colour.',
+    description:
+      'Lists the tags of the organization (labels for templates and processes) with id, title, colour, status and auto_generated. Auto-generated tags are left out unless auto_generated is true.',
     aliases: renameAlias({ q: 'query' }),
     output: listOutput,
     input: {
       query: z.string().min(1).max(30).optional().describe('Part of a tag title.'),
+      status: z.enum(['active', 'deleted']).optional().describe('Only tags with this status (deleted = Tallyfy reports a deleted_at).'),
+      auto_generated: z
+        .boolean()
+        .optional()
+        .describe('true: only the tags Tallyfy generated; false: only the ones people made. Default: the ones people made, as Tallyfy lists them.'),
       page: pageArg,
       per_page: z.number().int().min(1).max(100).default(100).describe('Tags per page, 1–100. Default 100.'),
     },
-    run: async ({ query, page, per_page }, { client, signal }) =>
-      fromPage(await client.tags.list({ q: query, page, per_page }, signal), trimTag, page, per_page),
+    run: async ({ query, status, auto_generated, page, per_page }, { client, signal }) => {
+      // Tallyfy lists auto-generated tags only with all=true; the filters then apply to the page it returned.
+      const result = await client.tags.list({ q: query, page, per_page, ...(auto_generated ? { all: true } : {}) }, signal);
+      const kept = result.data.filter(
+        (tag) =>
+          (auto_generated === undefined || (tag.auto_generated === true) === auto_generated) && (status === undefined || tagStatus(tag) === status),
+      );
+      return fromPage({ ...result, data: kept }, listedTag, page, per_page);
+    },
   }),
   defineTool({
     name: 'create_tag',
@@ -90,6 +111,7 @@ export const organizeTools: Tool[] = [
   }),
   defineTool({
     name: 'get_template_folders',
+    output: listOutput,
     title: 'List template folders',
     area: 'folders',
     effect: 'read',
@@ -106,6 +128,7 @@ export const organizeTools: Tool[] = [
   }),
   defineTool({
     name: 'get_process_folders',
+    output: listOutput,
     title: 'List process folders',
     area: 'folders',
     effect: 'read',

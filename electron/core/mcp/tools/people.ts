@@ -8,6 +8,7 @@ import { defineTool, renameAlias, ToolInputError, ToolLookupError, type Tool } f
 import { pick } from '../toolOutput';
 
 import {
+  countedListOutput,
   fromArray,
   fromPage,
   hexId,
@@ -90,6 +91,7 @@ export const peopleTools: Tool[] = [
   }),
   defineTool({
     name: 'get_user',
+    output: objectOutput,
     title: 'Get a member',
     area: 'people',
     effect: 'read',
@@ -152,6 +154,7 @@ export const peopleTools: Tool[] = [
   }),
   defineTool({
     name: 'get_guest',
+    output: objectOutput,
     title: 'Get a guest',
     area: 'people',
     effect: 'read',
@@ -282,6 +285,7 @@ export const peopleTools: Tool[] = [
   }),
   defineTool({
     name: 'get_organization_users_list',
+    output: countedListOutput,
     title: 'List members (minimal)',
     area: 'people',
     effect: 'read',
@@ -294,6 +298,7 @@ export const peopleTools: Tool[] = [
   }),
   defineTool({
     name: 'get_organization_guests_list',
+    output: countedListOutput,
     title: 'List guests (minimal)',
     area: 'people',
     effect: 'read',

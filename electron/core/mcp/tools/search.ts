@@ -2,11 +2,11 @@ import { z } from 'zod';
 
 import type { TallyfyClient } from '../../tallyfy/client';
 import { normalisePagination } from '../../tallyfy/pagination';
-import type { SearchHit, SearchType } from '../../tallyfy/types';
+import type { SearchHit, SearchType, Tag } from '../../tallyfy/types';
 import { defineTool, type Tool } from '../defineTool';
 import { pick } from '../toolOutput';
 
-import { fromPage, pageArg } from './common';
+import { fromPage, pageArg, searchOutput, trimTag } from './common';
 
 const queryArg = z.string().min(1).max(200).describe('Words to search for in names and titles.');
 const perPageArg = z.number().int().min(1).max(100).default(20).describe('Hits per type, 1–100. Default 20.');
@@ -20,7 +20,23 @@ const labels: Record<string, string> = {
 };
 
 const trimHit = (hit: SearchHit): Record<string, unknown> =>
-  pick(hit, ['id', 'name', 'title', 'status', 'type', 'run_id', 'deadline', 'owners', 'steps_count', 'is_oneoff_task', 'checklist_id']);
+  pick(hit, ['id', 'name', 'title', 'status', 'type', 'run_id', 'deadline', 'owners', 'steps_count', 'is_oneoff_task', 'checklist_id', 'tags']);
+
+const tagsArg = z.boolean().default(false).describe("Also return each hit's tags (templates, processes and tasks; the first 25 hits of each kind).");
+
+/** Hits looked up one by one (a task's run_id, tags), at most this many per kind, to bound the cost of one search. */
+const maxLookups = 25;
+
+/** The tags of one hit, read with `with=tags` (Tallyfy's search leaves them out). */
+async function hitTags(client: TallyfyClient, type: SearchType, id: string, signal: AbortSignal): Promise<Tag[] | undefined> {
+  const item =
+    type === 'process'
+      ? await client.runs.get(id, { with: 'tags' }, signal)
+      : type === 'blueprint'
+        ? await client.templates.get(id, { with: 'tags' }, signal)
+        : undefined;
+  return item?.tags?.data;
+}
 
 /** Runs a search and reshapes it by friendly type name, filling in `run_id` on task hits (Tallyfy leaves it out). */
 async function search(
@@ -30,6 +46,7 @@ async function search(
   page: number,
   perPage: number,
   signal: AbortSignal,
+  withTags = false,
 ): Promise<Record<string, unknown>> {
   const result = await client.search(text, { on, page, per_page: perPage }, signal);
   const out: Record<string, unknown> = { query: text };
@@ -37,14 +54,25 @@ async function search(
     const bucket = result[type];
     const hits = bucket?.data ?? [];
     if (type === 'task') {
-      // Only the first 25 hits are looked up, to bound the cost of one search.
       await Promise.all(
-        hits.slice(0, 25).map(async (hit) => {
-          if (hit.run_id !== undefined) return;
+        hits.slice(0, maxLookups).map(async (hit) => {
+          if (hit.run_id !== undefined && !withTags) return;
           try {
-            hit.run_id = (await client.tasks.get(hit.id, undefined, signal)).run_id;
+            const task = await client.tasks.get(hit.id, withTags ? { with: 'tags' } : undefined, signal);
+            hit.run_id ??= task.run_id;
+            if (withTags) hit.tags = ((task as { tags?: { data?: Tag[] } }).tags?.data ?? []).map(trimTag);
           } catch {
             // A hit we cannot read (permissions) is still worth showing, without its run.
+          }
+        }),
+      );
+    } else if (withTags && (type === 'process' || type === 'blueprint')) {
+      await Promise.all(
+        hits.slice(0, maxLookups).map(async (hit) => {
+          try {
+            hit.tags = ((await hitTags(client, type, hit.id, signal)) ?? []).map(trimTag);
+          } catch {
+            // Shown without its tags.
           }
         }),
       );
@@ -65,8 +93,10 @@ function searchOneType(type: SearchType, tool: Pick<Tool, 'name' | 'title' | 'de
     ...tool,
     area: 'search',
     effect: 'read',
-    input: { query: queryArg, page: pageArg, per_page: perPageArg },
-    run: async ({ query, page, per_page }, { client, signal }) => search(client, query, [type], page, per_page, signal),
+    output: searchOutput([labels[type] ?? type]),
+    input: { query: queryArg, page: pageArg, per_page: perPageArg, ...(type === 'snippet' ? {} : { tags: tagsArg }) },
+    run: async ({ query, page, per_page, ...rest }, { client, signal }) =>
+      search(client, query, [type], page, per_page, signal, (rest as { tags?: boolean }).tags === true),
   });
 }
 
@@ -74,6 +104,7 @@ function searchOneType(type: SearchType, tool: Pick<Tool, 'name' | 'title' | 'de
 export const searchTools: Tool[] = [
   defineTool({
     name: 'search_all',
+    output: searchOutput(Object.values(labels)),
     title: 'Search everything',
     area: 'search',
     effect: 'read',
@@ -88,8 +119,9 @@ export const searchTools: Tool[] = [
         .describe('Kinds: blueprint (templates), process, task, snippet, step, capture (form fields).'),
       page: pageArg,
       per_page: perPageArg,
+      tags: tagsArg,
     },
-    run: async ({ query, types, page, per_page }, { client, signal }) => search(client, query, types, page, per_page, signal),
+    run: async ({ query, types, page, per_page, tags }, { client, signal }) => search(client, query, types, page, per_page, signal, tags),
   }),
   searchOneType('task', {
     name: 'search_for_tasks',

@@ -13,6 +13,7 @@ import {
   hexId,
   listOutput,
   objectOutput,
+  objectWithList,
   pageArg,
   perPageArg,
   trimCapture,
@@ -106,6 +107,7 @@ export const templateTools: Tool[] = [
   }),
   defineTool({
     name: 'get_template_steps',
+    output: objectWithList('steps', { template_id: z.string() }),
     title: "List a template's steps",
     area: 'templates',
     effect: 'read',
@@ -119,6 +121,7 @@ export const templateTools: Tool[] = [
   }),
   defineTool({
     name: 'get_kickoff_fields',
+    output: objectWithList('fields', { template_id: z.string() }),
     title: 'List kick-off fields',
     area: 'kickoff',
     effect: 'read',

@@ -9,6 +9,7 @@ import { Composer } from './Composer';
 
 import { conversationMarkdown } from './conversation';
 import { MessageList } from './MessageList';
+import { QuestionCard } from './QuestionCard';
 import { useChatState } from './useChat';
 
 /** What to try in direct tool mode (no model): commands that work without Claude. */
@@ -201,7 +202,16 @@ export function ChatView({
               }
             : {})}
           {...(state.retry ? { retry: state.retry } : {})}
-          after={state.approval && <ApprovalCard approval={state.approval} onAnswer={(answer) => client.answerApproval(answer)} />}
+          after={
+            (state.approval || state.question) && (
+              <>
+                {state.approval && <ApprovalCard approval={state.approval} onAnswer={(answer) => client.answerApproval(answer)} />}
+                {state.question && (
+                  <QuestionCard key={state.question.requestId} question={state.question} onAnswer={(reply) => client.answerQuestion(reply)} />
+                )}
+              </>
+            )
+          }
         />
       )}
       <div className="composer-wrap">

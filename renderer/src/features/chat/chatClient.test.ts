@@ -99,3 +99,90 @@ describe('ChatClient after the server restarts', () => {
     client.dispose();
   });
 });
+
+describe('ChatClient when the session’s gateway node is gone (cluster mode)', () => {
+  const transcript = [
+    { role: 'user', content: 'Remember PELICAN-42', at: 1, query_id: 'q1' },
+    { role: 'assistant', content: 'Noted.', at: 2, query_id: 'q1' },
+  ];
+
+  it('resumes on the new node with the key it still holds in memory, without asking', async () => {
+    const sockets: FakeSocket[] = [];
+    const client = new ChatClient({
+      url: 'ws://gateway.test/',
+      backoffMs: [1],
+      createSocket: () => (sockets.push(new FakeSocket()), sockets.at(-1)!),
+    });
+    client.signIn({ kind: 'key', apiKey: 'key-1', orgId: 'o1' });
+    await until(() => sockets.length === 1);
+    const first = sockets[0]!;
+    first.open();
+    first.server({ type: 'connection_established', message: 'hi', session_id: 's1' });
+    first.server({ type: 'auth_success', message: 'ok', session_id: 's1', ...who, extensions: ['resume'], resume_token: 'r1' });
+    first.drop(1006);
+    await until(() => sockets.length === 2);
+    const second = sockets[1]!;
+    second.open();
+    second.server({ type: 'connection_established', message: 'hi', session_id: 's-new' });
+    expect(second.sent.at(-1)).toEqual({ type: 'resume', session_id: 's1', resume_token: 'r1', extensions: expect.any(Array) });
+    second.server({ type: 'error', code: 'RESUME_NEEDS_SIGN_IN', message: 'send the key' });
+    expect(second.sent.at(-1)).toMatchObject({ type: 'resume', session_id: 's1', resume_token: 'r1', api_key: 'key-1', org_id: 'o1' });
+    expect(client.getState().resumeSignIn).toBeUndefined();
+    second.server({ type: 'resumed', session_id: 's1', message: 'back', ...who, extensions: ['resume'], resume_token: 'r2', transcript });
+    expect(client.getState()).toMatchObject({ status: 'ready', sessionId: 's1' });
+    expect(client.getState().items.map((item) => (item.kind === 'user' || item.kind === 'assistant' ? item.text : ''))).toEqual([
+      'Remember PELICAN-42',
+      'Noted.',
+    ]);
+    client.dispose();
+  });
+
+  it('after a reload asks for the key (org prefilled from the ticket), resumes with it, and keeps the ticket when a typed key is refused', async () => {
+    const saved = new Map<string, string>();
+    const storage = {
+      getItem: (key: string) => saved.get(key) ?? null,
+      setItem: (key: string, value: string) => void saved.set(key, value),
+      removeItem: (key: string) => void saved.delete(key),
+    };
+    const sockets: FakeSocket[] = [];
+    const options = {
+      url: 'ws://gateway.test/',
+      backoffMs: [1],
+      storage,
+      createSocket: () => (sockets.push(new FakeSocket()), sockets.at(-1)!),
+    };
+    const before = new ChatClient(options);
+    before.signIn({ kind: 'key', apiKey: 'key-1', orgId: 'o1' });
+    await until(() => sockets.length === 1);
+    sockets[0]!.open();
+    sockets[0]!.server({ type: 'connection_established', message: 'hi', session_id: 's1' });
+    sockets[0]!.server({ type: 'auth_success', message: 'ok', session_id: 's1', ...who, extensions: ['resume'], resume_token: 'r1' });
+    before.dispose();
+    expect(JSON.stringify([...saved.values()])).not.toContain('key-1');
+
+    // The page reloads: the key is gone, the ticket (with the org id) is in session storage.
+    const client = new ChatClient(options);
+    expect(client.canResume).toBe(true);
+    client.resumeSaved();
+    await until(() => sockets.length === 2);
+    const socket = sockets[1]!;
+    socket.open();
+    socket.server({ type: 'connection_established', message: 'hi', session_id: 's-new' });
+    socket.server({ type: 'error', code: 'RESUME_NEEDS_SIGN_IN', message: 'send the key' });
+    expect(client.getState()).toMatchObject({ status: 'connected', resumeSignIn: { orgId: 'o1' } });
+
+    client.resumeWithCredentials({ apiKey: 'wrong-key', orgId: 'o1' });
+    expect(socket.sent.at(-1)).toMatchObject({ type: 'resume', session_id: 's1', resume_token: 'r1', api_key: 'wrong-key', org_id: 'o1' });
+    socket.server({ type: 'error', code: 'RESUME_FAILED', message: 'That session cannot be resumed.' });
+    expect(client.getState()).toMatchObject({ status: 'connected', resumeSignIn: { orgId: 'o1' }, authError: { code: 'RESUME_FAILED' } });
+    expect(client.canResume).toBe(true);
+
+    client.resumeWithCredentials({ apiKey: 'key-1', orgId: 'o1' });
+    expect(socket.sent.at(-1)).toMatchObject({ type: 'resume', api_key: 'key-1', org_id: 'o1' });
+    socket.server({ type: 'resumed', session_id: 's1', message: 'back', ...who, extensions: ['resume'], resume_token: 'r2', transcript });
+    expect(client.getState().resumeSignIn).toBeUndefined();
+    expect(client.getState().authError).toBeUndefined();
+    expect(client.getState().items).toHaveLength(2);
+    client.dispose();
+  });
+});

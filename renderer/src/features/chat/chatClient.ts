@@ -1,7 +1,7 @@
 import { allExtensions, decodeServerFrame, encodeFrame } from '../../../../shared/protocol';
 import type { ClientMessageInput, ServerMessage } from '../../../../shared/protocol';
 
-import { initialChatState, itemsFromTranscript, type ChatItem, type ChatState, type ToolChip } from './chatState';
+import { initialChatState, itemsFromTranscript, type ChatItem, type ChatState, type QuestionReply, type ToolChip } from './chatState';
 
 /** How the client signs in: a teammate's own key, or the desk user's local token. */
 export type ChatCredentials =
@@ -55,7 +55,9 @@ export class ChatClient {
   readonly #listeners = new Set<() => void>();
   #socket: SocketLike | undefined;
   #credentials: ChatCredentials | undefined;
-  #resume: { sessionId: string; token: string } | undefined;
+  #resume: { sessionId: string; token: string; orgId?: string } | undefined;
+  /** Credentials to send with a `resume` after `RESUME_NEEDS_SIGN_IN` (memory only), until the session is back. */
+  #resumeCredentials: { apiKey: string; orgId: string } | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #attempt = 0;
   #stopped = true;
@@ -68,9 +70,13 @@ export class ChatClient {
     const saved = options.storage?.getItem(resumeKey);
     if (saved) {
       try {
-        const parsed = JSON.parse(saved) as { sessionId?: unknown; token?: unknown };
+        const parsed = JSON.parse(saved) as { sessionId?: unknown; token?: unknown; orgId?: unknown };
         if (typeof parsed.sessionId === 'string' && typeof parsed.token === 'string')
-          this.#resume = { sessionId: parsed.sessionId, token: parsed.token };
+          this.#resume = {
+            sessionId: parsed.sessionId,
+            token: parsed.token,
+            ...(typeof parsed.orgId === 'string' ? { orgId: parsed.orgId } : {}),
+          };
       } catch {
         options.storage?.removeItem(resumeKey);
       }
@@ -112,9 +118,10 @@ export class ChatClient {
     return true;
   }
 
-  #saveResume(sessionId: string, token: string | undefined): void {
+  #saveResume(sessionId: string, token: string | undefined, orgId: string | undefined): void {
     if (!token) return;
-    this.#resume = { sessionId, token };
+    // The org id (not a secret) lets the page prefill it if another gateway node needs the key again.
+    this.#resume = { sessionId, token, ...(orgId ? { orgId } : {}) };
     this.options.storage?.setItem(resumeKey, JSON.stringify(this.#resume));
   }
 
@@ -135,13 +142,47 @@ export class ChatClient {
     this.#credentials = credentials;
     this.#forgetResume();
     this.#stopped = false;
-    this.#set({ authError: undefined, notice: undefined, items: [], archived: undefined });
+    this.#resumeCredentials = undefined;
+    this.#set({ authError: undefined, notice: undefined, items: [], archived: undefined, resumeSignIn: undefined });
     if (credentials.kind === 'local' || !this.#socket || this.#socket.readyState > 1) {
       this.#closeSocket();
       this.#attempt = 0;
       void this.#open();
     } else if (this.#socket.readyState === 1) {
       this.#authenticate();
+    }
+  }
+
+  /** Sends `resume`; with credentials (cluster mode) a node that does not hold the session can restore it. */
+  #sendResume(credentials: { apiKey: string; orgId: string } | undefined): void {
+    const ticket = this.#resume;
+    if (!ticket) return;
+    this.#send({
+      type: 'resume',
+      session_id: ticket.sessionId,
+      resume_token: ticket.token,
+      extensions: [...allExtensions],
+      ...(credentials ? { api_key: credentials.apiKey, org_id: credentials.orgId } : {}),
+    });
+  }
+
+  /**
+   * Answers `RESUME_NEEDS_SIGN_IN`: resumes the same session on this gateway node with the
+   * teammate's key and org id (kept in memory only, like a sign-in's).
+   */
+  resumeWithCredentials(credentials: { apiKey: string; orgId: string }): void {
+    if (!this.#resume) return this.signIn({ kind: 'key', ...credentials });
+    this.#credentials = { kind: 'key', ...credentials };
+    this.#resumeCredentials = credentials;
+    this.#stopped = false;
+    this.#set({ authError: undefined });
+    if (this.#socket?.readyState === 1) {
+      this.#set({ status: 'authenticating' });
+      this.#sendResume(credentials);
+    } else {
+      this.#closeSocket();
+      this.#attempt = 0;
+      void this.#open();
     }
   }
 
@@ -156,7 +197,7 @@ export class ChatClient {
   #authenticate(): void {
     if (this.#resume) {
       this.#set({ status: 'authenticating' });
-      this.#send({ type: 'resume', session_id: this.#resume.sessionId, resume_token: this.#resume.token, extensions: [...allExtensions] });
+      this.#sendResume(this.#resumeCredentials);
       return;
     }
     const credentials = this.#credentials;
@@ -210,7 +251,7 @@ export class ChatClient {
   #onClose(code: number): void {
     const state = this.#state;
     const running = state.runningQueryId;
-    this.#set({ approval: undefined, runningQueryId: undefined, retry: undefined });
+    this.#set({ approval: undefined, question: undefined, runningQueryId: undefined, retry: undefined });
     if (running) this.#finishAssistant(running, (item) => ({ ...item, streaming: false }));
     if (this.#stopped) {
       this.#set({ status: 'offline' });
@@ -294,7 +335,7 @@ export class ChatClient {
         return;
       case 'auth_success':
         this.#attempt = 0;
-        this.#saveResume(message.session_id, message.resume_token);
+        this.#saveResume(message.session_id, message.resume_token, message.org.id);
         this.#set({
           status: 'ready',
           sessionId: message.session_id,
@@ -334,7 +375,8 @@ export class ChatClient {
         return;
       case 'resumed':
         this.#attempt = 0;
-        this.#saveResume(message.session_id, message.resume_token);
+        this.#resumeCredentials = undefined;
+        this.#saveResume(message.session_id, message.resume_token, message.org.id);
         this.#set((state) => ({
           status: 'ready',
           sessionId: message.session_id,
@@ -346,6 +388,7 @@ export class ChatClient {
           reconnect: undefined,
           notice: undefined,
           authError: undefined,
+          resumeSignIn: undefined,
         }));
         if (message.running_query_id) this.#assistant(message.running_query_id);
         this.#flushQueued();
@@ -382,14 +425,14 @@ export class ChatClient {
         this.#finishAssistant(queryId, (item) => ({ ...item, text: message.content, streaming: false }));
         this.#settleChips(queryId);
         this.#clearRetry(message.query_id);
-        if (this.#state.runningQueryId === queryId || !message.query_id) this.#set({ runningQueryId: undefined, approval: undefined });
+        if (this.#state.runningQueryId === queryId || !message.query_id) this.#set({ runningQueryId: undefined, approval: undefined, question: undefined });
         return;
       }
       case 'cancelled':
         this.#finishAssistant(message.query_id, (item) => ({ ...item, streaming: false, cancelled: true }));
         this.#settleChips(message.query_id);
         this.#clearRetry(message.query_id);
-        this.#set({ runningQueryId: undefined, approval: undefined });
+        this.#set({ runningQueryId: undefined, approval: undefined, question: undefined });
         return;
       case 'approval_request':
         // After a resume the chip may not be known yet: the question brings it back.
@@ -432,6 +475,27 @@ export class ChatClient {
           }));
         return;
       }
+      case 'question':
+        this.#set({
+          question: {
+            requestId: message.request_id,
+            queryId: message.query_id,
+            ui: message.ui,
+            question: message.question,
+            ...(message.header ? { header: message.header } : {}),
+            ...(message.details ? { details: message.details } : {}),
+            ...(message.fields ? { fields: message.fields } : {}),
+            ...(message.items ? { items: message.items } : {}),
+            ...(message.submit_label ? { submitLabel: message.submit_label } : {}),
+            ...(message.confirm_label ? { confirmLabel: message.confirm_label } : {}),
+            ...(message.cancel_label ? { cancelLabel: message.cancel_label } : {}),
+            ...(message.call_id ? { callId: message.call_id } : {}),
+          },
+        });
+        return;
+      case 'question_resolved':
+        if (this.#state.question?.requestId === message.request_id) this.#set({ question: undefined });
+        return;
       case 'idle_warning':
         this.#set({ notice: { tone: 'warning', message: message.message, expiresAt: message.expires_at } });
         return;
@@ -472,7 +536,35 @@ export class ChatClient {
         ]);
         return;
       case 'error':
+        if (message.code === 'RESUME_NEEDS_SIGN_IN' && this.#resume) {
+          const credentials = this.#credentials;
+          // Signed in with a key in this tab: the new node gets it again at once (it never left this tab's memory).
+          if (credentials?.kind === 'key' && !this.#resumeCredentials) {
+            this.#resumeCredentials = { apiKey: credentials.apiKey, orgId: credentials.orgId };
+            this.#sendResume(this.#resumeCredentials);
+            return;
+          }
+          // After a reload the key is gone: ask for it (the org is known from the ticket).
+          this.#resumeCredentials = undefined;
+          const orgId = this.#resume.orgId ?? this.#state.identity?.org.id;
+          this.#set({ status: 'connected', resumeSignIn: orgId ? { orgId } : {}, authError: undefined });
+          return;
+        }
+        if (message.code === 'RESUME_FAILED' && this.#state.resumeSignIn && this.#resumeCredentials && this.#resume) {
+          // The key typed for the conversation was refused: say so and let them try again (or start anew).
+          this.#resumeCredentials = undefined;
+          this.#credentials = undefined;
+          this.#set({
+            status: 'connected',
+            authError: {
+              code: 'RESUME_FAILED',
+              message: 'That key and organization do not match this conversation, or it has ended. Check them, or start a new session.',
+            },
+          });
+          return;
+        }
         if (message.code === 'RESUME_FAILED') {
+          this.#resumeCredentials = undefined;
           this.#forgetResume();
           if (this.#credentials) {
             // A new session starts with an empty memory: grey out what it no longer knows (said once signed in).
@@ -490,7 +582,7 @@ export class ChatClient {
           return;
         }
         if (message.query_id && this.#state.runningQueryId === message.query_id) {
-          this.#set({ runningQueryId: undefined, approval: undefined });
+          this.#set({ runningQueryId: undefined, approval: undefined, question: undefined });
           this.#clearRetry(message.query_id);
           this.#settleChips(message.query_id);
           this.#updateItems((items) =>
@@ -555,6 +647,14 @@ export class ChatClient {
     const always = answer === 'always' && approval.allowAlways;
     this.#send({ type: 'approval', request_id: approval.requestId, approved: answer !== false, ...(always ? { always: true } : {}) });
     this.#set({ approval: undefined });
+  }
+
+  /** Answers the question card (or declines it with `{answered: false}`). */
+  answerQuestion(reply: QuestionReply): void {
+    const question = this.#state.question;
+    if (!question) return;
+    this.#send({ type: 'question_answer', request_id: question.requestId, ...reply });
+    this.#set({ question: undefined });
   }
 
   /** Stops the running question. */

@@ -1,4 +1,4 @@
-import type { AuthErrorCode, ErrorCode, Extension, TranscriptEntry } from '../../../../shared/protocol';
+import type { AuthErrorCode, ErrorCode, Extension, QuestionField, TranscriptEntry } from '../../../../shared/protocol';
 
 /** Where the connection stands, as the UI shows it. */
 export type ConnectionStatus =
@@ -50,6 +50,27 @@ export interface PendingApproval {
   allowAlways: boolean;
 }
 
+/** A question the assistant asks the person (its `ask_user_*` tools), shown as a card (extension `questions`). */
+export interface PendingQuestion {
+  requestId: string;
+  queryId: string;
+  ui: 'question' | 'rank' | 'confirm';
+  question: string;
+  header?: string;
+  details?: string;
+  fields?: QuestionField[];
+  items?: string[];
+  submitLabel?: string;
+  confirmLabel?: string;
+  cancelLabel?: string;
+  callId?: string;
+}
+
+/** The person's answer to a {@link PendingQuestion}: declined, or answers / a ranking / a yes-no. */
+export type QuestionReply =
+  | { answered: false }
+  | { answered: true; answers?: Record<string, string | number | boolean | string[]>; ranking?: string[]; confirmed?: boolean };
+
 /** Who is signed in. */
 export interface ChatIdentity {
   user: { id: string; name: string; email: string; role?: string };
@@ -69,6 +90,8 @@ export interface ChatState {
   /** The query being answered, if any. */
   runningQueryId?: string;
   approval?: PendingApproval;
+  /** A question card waiting for the person's answer. */
+  question?: PendingQuestion;
   /** The assistant is busy (Anthropic overloaded or rate-limited) and the server retries: shown quietly in the answer. */
   retry?: { queryId: string; message: string; at: number };
   /** A banner: the idle warning, a shutdown notice, why the session ended. */
@@ -84,6 +107,11 @@ export interface ChatState {
   queued?: string;
   /** Earlier conversations of this session (New chat keeps them here, read-only, until sign-out), oldest first. */
   archived?: ArchivedChat[];
+  /**
+   * Cluster mode: the session's gateway node is gone and another node can restore the conversation
+   * once given the API key again (`RESUME_NEEDS_SIGN_IN`). `orgId` is the session's org, when known.
+   */
+  resumeSignIn?: { orgId?: string };
 }
 
 /** A conversation put aside by New chat: the assistant no longer remembers it, the page still shows it. */

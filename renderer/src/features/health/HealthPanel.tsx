@@ -1,7 +1,7 @@
 import { useLiveRoute } from '../../lib/api/useLive';
 import { formatDuration } from '../../lib/format';
 
-const serviceLabels: Record<string, string> = { gateway: 'Gateway', mcp: 'MCP server', sandbox: 'Tallyfy sandbox' };
+const serviceLabels: Record<string, string> = { gateway: 'Gateway', mcp: 'MCP server', sandbox: 'Tallyfy sandbox', cluster: 'Cluster (Redis)' };
 
 /** The core's live health: version, uptime, mode and each service. */
 export function HealthPanel() {
@@ -27,7 +27,7 @@ export function HealthPanel() {
           <div key={name} className="fact-row">
             <dt>{serviceLabels[name] ?? name}</dt>
             <dd>
-              <span className={service.running ? 'dot on' : 'dot off'} /> {service.running ? (service.url ?? 'running') : (service.detail ?? 'off')}
+              <span className={service.running ? 'dot on' : 'dot off'} /> {service.running ? (service.url ?? service.detail ?? 'running') : (service.detail ?? 'off')}
             </dd>
           </div>
         ))}

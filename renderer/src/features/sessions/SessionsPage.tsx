@@ -35,6 +35,7 @@ export function SessionsPage({ emptyAction }: { emptyAction?: ReactNode }) {
   const [expanded, setExpanded] = useState<string>();
   const [kicking, setKicking] = useState<SessionSnapshot>();
   const sessions = useMemo(() => live.data?.sessions ?? [], [live.data]);
+  const clustered = sessions.some((session) => session.node !== undefined);
 
   const columns = useMemo(
     () => [
@@ -59,6 +60,8 @@ export function SessionsPage({ emptyAction }: { emptyAction?: ReactNode }) {
       }),
       column.accessor((row) => row.org?.name ?? row.org?.id ?? '', { id: 'org', header: 'Organization', cell: (info) => info.getValue() || <span className="muted">—</span> }),
       column.accessor('address', { header: 'Address', cell: (info) => <span className="mono">{info.getValue()}</span> }),
+      // Cluster mode only (shown when a row has a node): which gateway node holds the session.
+      column.accessor((row) => row.node ?? '', { id: 'node', header: 'Node', cell: (info) => <span className="mono" data-testid="session-node">{info.getValue()}</span> }),
       column.accessor((row) => describeKind(row), { id: 'kind', header: 'Client', cell: (info) => <span className={`tag tag-${info.row.original.kind}`}>{info.getValue()}</span> }),
       column.accessor('connectedAt', { header: 'Connected', cell: (info) => formatAgo(info.getValue(), now), sortDescFirst: true }),
       column.accessor('lastActiveAt', { header: 'Last active', cell: (info) => formatAgo(info.getValue(), now), sortDescFirst: true }),
@@ -116,7 +119,7 @@ export function SessionsPage({ emptyAction }: { emptyAction?: ReactNode }) {
   const table = useReactTable({
     data: sessions,
     columns,
-    state: { sorting, globalFilter: search },
+    state: { sorting, globalFilter: search, columnVisibility: { node: clustered } },
     onSortingChange: setSorting,
     onGlobalFilterChange: setSearch,
     globalFilterFn: (row, _id, value: string) => searchText(row.original).includes(value.trim().toLowerCase()),

@@ -33,7 +33,7 @@ export function totalTokens(session: SessionSnapshot): number {
 
 /** Text the search box matches against. */
 export function searchText(session: SessionSnapshot): string {
-  return [session.user?.name, session.user?.email, session.org?.name, session.org?.id, session.address, session.kind, session.client, session.id]
+  return [session.user?.name, session.user?.email, session.org?.name, session.org?.id, session.address, session.kind, session.client, session.id, session.node]
     .filter(Boolean)
     .join(' ')
     .toLowerCase();

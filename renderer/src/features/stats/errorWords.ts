@@ -13,6 +13,7 @@ export const errorWords: Record<string, string> = {
   NO_PENDING_APPROVAL: 'Answer to an approval no longer open',
   NOTHING_TO_CANCEL: 'Stop pressed with nothing running',
   RESUME_FAILED: 'Reconnects to a session that had ended',
+  RESUME_NEEDS_SIGN_IN: 'Reconnects from another node that needed the key again',
   AGENT_FAILED: 'Assistant errors',
   TALLYFY_ERROR: 'Tallyfy errors',
   INTERNAL: 'Internal errors',
