@@ -34,7 +34,15 @@ export const targets = {
   /** Issue 18 §4: initial JS per page, gzip bytes. */
   initialJsGzipBytes: { 'web chat (/)': 130_000, 'browser admin (/admin)': 150_000, 'desktop renderer': 200_000 } as Record<string, number>,
   bytesPerIdleSession: 64 * 1024,
-  inProcessToolCallP50Ms: 0.2,
+  /** Issue 18 §5: RSS / heap per idle session at the largest count ÷ a bare `ws` server's per connection. */
+  idleSessionRssVsBareWs: 1.5,
+  idleSessionHeapVsBareWs: 2,
+  /** Issue 18 §2: gateway CPU per sign-in ÷ a bare `ws` server making the same `/me` request. */
+  signInCpuVsBare: 1.5,
+  /** Issue 18 §5: (b)'s CPU per streamed Messages API request, lean fetch, ms. */
+  clientCpuPerModelRequestMs: 0.5,
+  /** Issue 18 §5 (was 0.2 ms). */
+  inProcessToolCallP50Ms: 0.1,
   cachedVsUncachedBilledInput: 0.3,
   /** Issue 14: gateway CPU per query as a cluster node on Redis ÷ in memory mode. */
   clusterCpuPerQueryVsMemory: 1.2,
@@ -106,6 +114,15 @@ if (sections.has('1')) {
   rows.push({ section: '1 overhead', metric: 'query latency p50 / p95 / p99', value: `${ms(o.gateway.latency.p50)} / ${ms(o.gateway.latency.p95)} / ${ms(o.gateway.latency.p99)}`, baseline: `echo ${ms(o.echo.latency.p50)} / ${ms(o.echo.latency.p95)} / ${ms(o.echo.latency.p99)}` });
   if (builtin && lean) {
     rows.push({ section: '1 overhead', metric: '(b) client work CPU/query: built-in fetch → lean fetch', value: ms(lean.cpuMsPerQuery), baseline: ms(builtin.cpuMsPerQuery), ratio: `${round(lean.cpuMsPerQuery / builtin.cpuMsPerQuery, 2)}×` });
+    rows.push({
+      section: '1 overhead',
+      metric: '(b) bare client CPU per model request (SDK, streamed), built-in fetch → lean fetch',
+      value: ms(lean.cpuMsPerModelRequest),
+      baseline: ms(builtin.cpuMsPerModelRequest),
+      ratio: `${round(lean.cpuMsPerModelRequest / builtin.cpuMsPerModelRequest, 2)}×`,
+      target: `≤ ${targets.clientCpuPerModelRequestMs} ms`,
+      met: verdict('bare client CPU per model request (ms)', lean.cpuMsPerModelRequest, targets.clientCpuPerModelRequestMs),
+    });
     rows.push({ section: '1 overhead', metric: '(b) runs before / after the gateway run (lean; built-in)', value: `${lean.cpuMsPerQueryRuns.map((v) => ms(v)).join(' / ')}; ${builtin.cpuMsPerQueryRuns.map((v) => ms(v)).join(' / ')}` });
   }
   rows.push({ section: '1 overhead', metric: '(a) ws echo server CPU/round trip', value: ms(o.echo.cpuMsPerRoundTrip) });
@@ -124,19 +141,43 @@ if (sections.has('1')) {
 
 if (sections.has('2')) {
   const counts = args.sessions;
-  log(`§2 capacity: ${counts.join(', ')} idle authenticated sessions…`);
-  const c = await runCapacitySection(counts, log, compose);
+  log(`§2 capacity: ${counts.join(', ')} idle authenticated sessions, a bare ws server + /me beside the gateway…`);
+  const c = await runCapacitySection(counts, log, compose, args.profile);
   results.capacity = c;
   for (const point of c.points) {
     const last = point === c.points.at(-1);
+    const bare = c.bare.points.find((entry) => entry.sessions === point.sessions);
+    const rssRatio = bare ? point.rssBytesPerSession / bare.rssBytesPerSession : Number.NaN;
+    const heapRatio = bare ? point.heapBytesPerSession / bare.heapBytesPerSession : Number.NaN;
     rows.push({
       section: '2 capacity',
-      metric: `RSS / heap per idle session at ${point.sessions}`,
-      value: `${kib(point.rssBytesPerSession)} / ${kib(point.heapBytesPerSession)}`,
-      target: last ? '≤ 64 KiB' : undefined,
-      met: last ? verdict(`RSS per idle session at ${point.sessions}`, point.rssBytesPerSession, targets.bytesPerIdleSession) : undefined,
+      metric: `RSS per idle session at ${point.sessions} vs a bare ws connection`,
+      value: kib(point.rssBytesPerSession),
+      baseline: bare ? `bare ws ${kib(bare.rssBytesPerSession)}` : '?',
+      ratio: `${round(rssRatio, 2)}×`,
+      target: last ? `≤ ${targets.idleSessionRssVsBareWs}× (and ≤ 64 KiB)` : undefined,
+      met: last ? verdict(`RSS per idle session ÷ bare ws at ${point.sessions}`, rssRatio, targets.idleSessionRssVsBareWs) && verdict(`RSS per idle session at ${point.sessions}`, point.rssBytesPerSession, targets.bytesPerIdleSession) : undefined,
     });
-    rows.push({ section: '2 capacity', metric: `connect + sign-in rate (to ${point.sessions})`, value: `${round(point.signIn.perSecond, 0)}/s` });
+    rows.push({
+      section: '2 capacity',
+      metric: `heap per idle session at ${point.sessions} vs a bare ws connection`,
+      value: kib(point.heapBytesPerSession),
+      baseline: bare ? `bare ws ${kib(bare.heapBytesPerSession)}` : '?',
+      ratio: `${round(heapRatio, 2)}×`,
+      target: last ? `≤ ${targets.idleSessionHeapVsBareWs}×` : undefined,
+      met: last ? verdict(`heap per idle session ÷ bare ws at ${point.sessions}`, heapRatio, targets.idleSessionHeapVsBareWs) : undefined,
+    });
+    rows.push({ section: '2 capacity', metric: `connect + sign-in rate (to ${point.sessions})`, value: `${round(point.signIn.perSecond, 0)}/s`, baseline: bare ? `bare ws + /me ${round(bare.signIn.perSecond, 0)}/s` : '?' });
+    const signInRatio = bare ? point.signIn.cpuMsPerSignIn / bare.signIn.cpuMsPerSignIn : Number.NaN;
+    rows.push({
+      section: '2 capacity',
+      metric: `server CPU per sign-in (to ${point.sessions})`,
+      value: ms(point.signIn.cpuMsPerSignIn),
+      baseline: bare ? `bare ws + /me ${ms(bare.signIn.cpuMsPerSignIn)}` : '?',
+      ratio: `${round(signInRatio, 2)}×`,
+      target: last ? `≤ ${targets.signInCpuVsBare}×` : undefined,
+      met: last ? verdict(`sign-in CPU ÷ bare ws + /me (to ${point.sessions})`, signInRatio, targets.signInCpuVsBare) : undefined,
+    });
   }
 }
 

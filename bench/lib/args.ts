@@ -13,7 +13,7 @@ export interface BenchArgs {
   sections: Set<BenchSection>;
   /** Section 1's measured window, seconds (1–300). Default 10. */
   seconds: number;
-  /** Idle session counts section 2 climbs to (each 1–10,000). Default 1,000 then 5,000. */
+  /** Idle session counts section 2 climbs to (each 1–10,000). Default 1,000 then 10,000. */
   sessions: number[];
   /** `core`: the gateway as `createCore` builds it; `parts`: composed by hand so the fetch can be chosen. */
   compose: 'core' | 'parts';
@@ -23,13 +23,13 @@ export interface BenchArgs {
   mcpCalls: number;
   /** Concurrent MCP callers in section 6 (1–256). Default 32. */
   mcpConcurrency: number;
-  /** Folder for CPU profiles of section 1, when given. */
+  /** Folder for CPU profiles of sections 1 and 2 (and a heap snapshot of the gateway in 2), when given. */
   profile?: string;
 }
 
 export const benchUsage =
   'usage: npm run bench -- [--sections 1,2,3,4,5,6,7,8,9 (or overhead,capacity,mcp,cost,tokens,mcpload,startup,pages,cluster)] [--clients 200] [--seconds 10] ' +
-  '[--sessions 1000,5000] [--gateway core|parts] [--gateway-fetch lean|global] [--mcp-calls 2000] [--mcp-concurrency 32] [--profile DIR]';
+  '[--sessions 1000,10000] [--gateway core|parts] [--gateway-fetch lean|global] [--mcp-calls 2000] [--mcp-concurrency 32] [--profile DIR]';
 
 /** A bad `npm run bench` option; `message` says which and what it accepts. */
 export class BenchUsageError extends Error {
@@ -80,7 +80,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         clients: { type: 'string', default: '200' },
         sections: { type: 'string', default: '1,2,3,4,5,6,7,8,9' },
         seconds: { type: 'string', default: '10' },
-        sessions: { type: 'string', default: '1000,5000' },
+        sessions: { type: 'string', default: '1000,10000' },
         gateway: { type: 'string', default: 'core' },
         'gateway-fetch': { type: 'string', default: 'lean' },
         'mcp-calls': { type: 'string', default: '2000' },

@@ -19,15 +19,17 @@ interface Reply {
 /**
  * Forks `bench/procs/<name>.ts` under tsx with an IPC channel and waits for its `ready` message
  * (which carries what the child wants the parent to know, e.g. URLs). Extra `execArgv` (e.g.
- * `--cpu-prof`, `--expose-gc`) go before the script.
+ * `--cpu-prof`, `--expose-gc`) go before the script. With `built`, the script is bundled first
+ * (`buildProc`) and run without tsx, as the shipped server runs.
  */
 export async function startChild<Ready = unknown>(
   name: string,
-  options: { args?: string[]; env?: NodeJS.ProcessEnv; execArgv?: string[]; readyTimeoutMs?: number } = {},
+  options: { args?: string[]; env?: NodeJS.ProcessEnv; execArgv?: string[]; readyTimeoutMs?: number; built?: boolean } = {},
 ): Promise<BenchChild & { ready: Ready }> {
-  const script = fileURLToPath(new URL(`../procs/${name}.ts`, import.meta.url));
+  // Loaded on demand: the procs import this file too, and must not carry the bundler.
+  const script = options.built ? await (await import('./buildProc')).buildProc(name) : fileURLToPath(new URL(`../procs/${name}.ts`, import.meta.url));
   const child = fork(script, options.args ?? [], {
-    execArgv: ['--import', 'tsx', ...(options.execArgv ?? [])],
+    execArgv: [...(options.built ? [] : ['--import', 'tsx']), ...(options.execArgv ?? [])],
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -26,20 +26,26 @@ export interface Recipe {
 
 const fetch = values.fetch === 'lean' ? createHttpFetch() : globalThis.fetch.bind(globalThis);
 
-async function run(args: { recipe: Recipe; iterations: number; warmup: number }): Promise<{ iterations: number; cpuMsPerQuery: number; wallMsPerQuery: number; latency: ReturnType<typeof summarize> }> {
+async function run(args: {
+  recipe: Recipe;
+  iterations: number;
+  warmup: number;
+}): Promise<{ iterations: number; cpuMsPerQuery: number; cpuMsPerModelRequest: number; wallMsPerQuery: number; latency: ReturnType<typeof summarize> }> {
   const { recipe } = args;
   const anthropic = new Anthropic({ apiKey: 'sk-bench', baseURL: values.anthropic, maxRetries: 0, fetch });
   const tallyfy = createTallyfyClient({ baseUrl: values.sandbox as string, token: recipe.tallyfy.token, orgId: recipe.tallyfy.orgId, fetch });
   const query = Object.fromEntries(new URLSearchParams(recipe.tallyfy.query));
   const [first, second] = recipe.messages.map((body) => ({ ...body, stream: true }) as unknown as MessageCreateParamsStreaming);
+  const model = async (body: MessageCreateParamsStreaming | undefined): Promise<void> => {
+    const stream = await anthropic.messages.create(body as MessageCreateParamsStreaming);
+    let stopped = false;
+    for await (const event of stream) if (event.type === 'message_stop') stopped = true;
+    if (!stopped) throw new Error('stream ended early');
+  };
   const once = async (): Promise<void> => {
-    for (const [index, body] of [first, second].entries()) {
-      const stream = await anthropic.messages.create(body as MessageCreateParamsStreaming);
-      let stopped = false;
-      for await (const event of stream) if (event.type === 'message_stop') stopped = true;
-      if (!stopped) throw new Error('stream ended early');
-      if (index === 0) await tallyfy.request(recipe.tallyfy.method, recipe.tallyfy.path, { query });
-    }
+    await model(first);
+    await tallyfy.request(recipe.tallyfy.method, recipe.tallyfy.path, { query });
+    await model(second);
   };
   for (let i = 0; i < args.warmup; i++) await once();
   const samples: number[] = [];
@@ -52,7 +58,11 @@ async function run(args: { recipe: Recipe; iterations: number; warmup: number })
   }
   const wall = performance.now() - started;
   const cpuMs = cpuMsSince(cpu);
-  return { iterations: args.iterations, cpuMsPerQuery: cpuMs / args.iterations, wallMsPerQuery: wall / args.iterations, latency: summarize(samples) };
+  // The model requests alone (the two rounds in turn): issue 18 §5's bare client CPU per model request.
+  const modelCpu = process.cpuUsage();
+  for (let i = 0; i < args.iterations; i++) await model(i % 2 === 0 ? first : second);
+  const cpuMsPerModelRequest = cpuMsSince(modelCpu) / args.iterations;
+  return { iterations: args.iterations, cpuMsPerQuery: cpuMs / args.iterations, cpuMsPerModelRequest, wallMsPerQuery: wall / args.iterations, latency: summarize(samples) };
 }
 
 serveParent({ run: (args) => run(args as { recipe: Recipe; iterations: number; warmup: number }) }, { pid: process.pid });

@@ -13,10 +13,13 @@
  * argv: --anthropic URL --sandbox URL [--compose core|parts] [--fetch lean|global] [--redis URL]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { Session as InspectorSession } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { writeHeapSnapshot } from 'node:v8';
 
 import { createAgent } from '../../electron/core/agent';
 import { loadConfig } from '../../electron/core/config/config';
@@ -120,6 +123,7 @@ async function startParts(): Promise<Running> {
 
 const running = values.compose === 'parts' ? await startParts() : await startCore();
 const gc = (globalThis as { gc?: () => void }).gc;
+let inspector: InspectorSession | undefined;
 serveParent(
   {
     cpu: () => process.cpuUsage(),
@@ -128,6 +132,25 @@ serveParent(
       gc?.();
       return { ...process.memoryUsage(), sessions: running.sessions(), connections: running.connections() };
     },
+    /** Starts a CPU profile (the V8 sampler, as `--cpu-prof`), for one measured window. */
+    profileStart: async () => {
+      inspector ??= new InspectorSession();
+      inspector.connect();
+      await inspector.post('Profiler.enable');
+      await inspector.post('Profiler.start');
+      return true;
+    },
+    /** Stops the CPU profile and writes it into `dir`; returns its path. */
+    profileStop: async (args) => {
+      if (!inspector) throw new Error('no profile running');
+      const { profile } = await inspector.post('Profiler.stop');
+      inspector.disconnect();
+      const path = join((args as { dir: string; name: string }).dir, `${(args as { name: string }).name}.cpuprofile`);
+      writeFileSync(path, JSON.stringify(profile));
+      return path;
+    },
+    /** Writes a heap snapshot into `dir` and returns its path (for `--profile`). */
+    heapSnapshot: (args) => writeHeapSnapshot(join((args as { dir: string }).dir, `gateway-${running.sessions()}-sessions.heapsnapshot`)),
     stats: () => ({ sessions: running.sessions(), connections: running.connections(), logLines }),
   },
   { url: running.url, pid: process.pid },

@@ -29,6 +29,8 @@ export interface ClientWork {
   fetch: 'lean' | 'global';
   iterations: number;
   cpuMsPerQuery: number;
+  /** The model requests alone: CPU per streamed Messages API request (SDK + fetch), mean of the two runs. */
+  cpuMsPerModelRequest: number;
   wallMsPerQuery: number;
   latency: Latency;
   /** CPU per query of the run before and the run after the gateway measurement (their mean is `cpuMsPerQuery`). */
@@ -165,6 +167,7 @@ export async function runOverheadSection(options: OverheadOptions, log: (line: s
         fetch,
         iterations: runs.reduce((sum, run) => sum + run.iterations, 0),
         cpuMsPerQuery: mean((run) => run.cpuMsPerQuery),
+        cpuMsPerModelRequest: mean((run) => run.cpuMsPerModelRequest),
         wallMsPerQuery: mean((run) => run.wallMsPerQuery),
         latency: clientWorkAfter[fetch].latency,
         cpuMsPerQueryRuns: runs.map((run) => run.cpuMsPerQuery),

@@ -6,12 +6,12 @@ import { BenchUsageError, parseBenchArgs } from '../../bench/lib/args';
 import { repoRoot } from '../helpers/serveProcess';
 
 describe('npm run bench options', () => {
-  it('defaults: every section, 200 clients, 10 s, 1,000 then 5,000 sessions, createCore with the lean fetch', () => {
+  it('defaults: every section, 200 clients, 10 s, 1,000 then 10,000 sessions, createCore with the lean fetch', () => {
     expect(parseBenchArgs([])).toEqual({
       clients: 200,
       sections: new Set(['1', '2', '3', '4', '5', '6', '7', '8', '9']),
       seconds: 10,
-      sessions: [1000, 5000],
+      sessions: [1000, 10000],
       compose: 'core',
       gatewayFetch: 'lean',
       mcpCalls: 2000,

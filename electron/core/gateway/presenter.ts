@@ -103,8 +103,8 @@ export class SessionPresenter {
   saidHello = false;
   #client: string | undefined;
   #channel: SessionChannel | undefined;
-  /** Approval questions asked in an `info` (answered by a yes/no query). */
-  readonly #askedInText = new Set<string>();
+  /** Approval questions asked in an `info` (answered by a yes/no query); made at the first one (idle sessions stay small). */
+  #askedInText: Set<string> | undefined;
 
   constructor(
     readonly session: Session,
@@ -113,8 +113,10 @@ export class SessionPresenter {
     session.on((event) => this.#render(event));
   }
 
-  /** True when the question `requestId` was asked in text (so a yes/no query answers it). */
-  askedInText = (requestId: string): boolean => this.#askedInText.has(requestId);
+  /** True when the question `requestId` was asked in text (so a yes/no query answers it). A fresh function per read: no closure per idle session. */
+  get askedInText(): (requestId: string) => boolean {
+    return (requestId) => this.#askedInText?.has(requestId) === true;
+  }
 
   /** Sends `message` when the peer negotiated its type and a connection is attached; drops it otherwise. */
   send(message: ServerMessage): void {
@@ -203,10 +205,10 @@ export class SessionPresenter {
 
   #ask(approval: PendingApproval): void {
     if (!this.extensions.has('approvals')) {
-      this.#askedInText.add(approval.requestId);
+      (this.#askedInText ??= new Set()).add(approval.requestId);
       return this.send(textApprovalQuestion(approval));
     }
-    this.#askedInText.delete(approval.requestId);
+    this.#askedInText?.delete(approval.requestId);
     this.send({
       type: 'approval_request',
       request_id: approval.requestId,
@@ -284,7 +286,7 @@ export class SessionPresenter {
           ...(approval.callId ? { call_id: approval.callId } : {}),
           ...(answer === 'always' ? { always: true } : {}),
         });
-        if (this.#askedInText.delete(approval.requestId) && reason === 'answered') this.send(textApprovalOutcome(approval.tool, answer));
+        if (this.#askedInText?.delete(approval.requestId) === true && reason === 'answered') this.send(textApprovalOutcome(approval.tool, answer));
         return;
       }
       case 'question_requested':

@@ -13,7 +13,7 @@ import { defaultMessageRateLimit, type RateLimit } from '../sessions/rateLimiter
 import type { SessionRegistry } from '../sessions/registry';
 import type { Session } from '../sessions/session';
 
-import { openConnection, type Connection } from './connection';
+import { openConnection, type Connection, type ConnectionContext } from './connection';
 import { SessionPresenter } from './presenter';
 import { SignInPolicy, type LocalSignIn } from './signInPolicy';
 import { checkUpgrade, isLoopbackBinding } from './upgradeGuard';
@@ -82,6 +82,11 @@ export interface WsGateway {
   close(reason?: string): Promise<void>;
 }
 
+/** Shared by every upgrading socket (no closure per socket). */
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
+
 function remoteAddress(request: IncomingMessage): string {
   return (request.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
 }
@@ -121,13 +126,36 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
     heartbeat.unref();
   };
 
+  const presenterOptions = { idleTimeoutMs: () => registry.idleTimeoutMs };
   const presenterFor = (session: Session): SessionPresenter => {
     let presenter = presenters.get(session);
     if (!presenter) {
-      presenter = new SessionPresenter(session, { idleTimeoutMs: () => registry.idleTimeoutMs });
+      presenter = new SessionPresenter(session, presenterOptions);
       presenters.set(session, presenter);
     }
     return presenter;
+  };
+  /** A socket stopped holding its place among the address's open sockets. */
+  const forgetAddress = (address: string): void => openPerAddress.closed(address);
+  // One context for every connection (each connection keeps only its own state: bench §2, docs/performance.md).
+  const connectionContext: ConnectionContext = {
+    registry,
+    authenticate: options.authenticate,
+    logger,
+    policy,
+    clock,
+    rateLimit: options.rateLimit ?? defaultMessageRateLimit,
+    presenterFor,
+    suspended: () => suspended,
+    signInDeadlineMs,
+    signedIn: () => {
+      unauthenticated -= 1;
+    },
+    closed: (connection, address, waiting) => {
+      forgetAddress(address);
+      if (waiting) unauthenticated -= 1;
+      connections.delete(connection);
+    },
   };
 
   function reject(socket: Duplex, status: number, message: string): void {
@@ -159,7 +187,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       suspended = false;
     },
     handleUpgrade(request, socket, head) {
-      socket.on('error', () => socket.destroy());
+      socket.on('error', destroyOnError);
       if (closing) return reject(socket, 503, 'The gateway is shutting down.');
       // The desk user's own pane (`auth_local`, loopback only) keeps working while the admin has stopped the gateway.
       if (suspended && !isLoopbackHost(remoteAddress(request)))
@@ -194,41 +222,17 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       }
       // Counted from the upgrade, so a burst of handshakes cannot slip past the cap.
       openPerAddress.opened(address);
-      let counted = true;
-      const release = (): void => {
-        if (!counted) return;
-        counted = false;
-        openPerAddress.closed(address);
-      };
-      socket.once('close', release);
       unauthenticated += 1;
-      let pending = true;
-      const signedIn = (): void => {
-        if (!pending) return;
-        pending = false;
+      // Until the connection exists, a socket that closes gives its places back here; then the connection does (ctx.closed).
+      const closedEarly = (): void => {
+        forgetAddress(address);
         unauthenticated -= 1;
       };
-      socket.once('close', signedIn);
+      socket.once('close', closedEarly);
+      const { browser } = verdict;
       wss.handleUpgrade(request, socket, head, (ws) => {
-        const connection = openConnection(
-          ws,
-          address,
-          verdict.browser,
-          {
-            registry,
-            authenticate: options.authenticate,
-            logger,
-            policy,
-            clock,
-            rateLimit: options.rateLimit ?? defaultMessageRateLimit,
-            presenterFor,
-            suspended: () => suspended,
-            signInDeadlineMs,
-          },
-          signedIn,
-        );
-        connections.add(connection);
-        ws.once('close', () => connections.delete(connection));
+        socket.removeListener('close', closedEarly);
+        connections.add(openConnection(ws, address, browser, connectionContext));
         startHeartbeat();
       });
     },

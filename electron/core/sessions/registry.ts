@@ -8,7 +8,7 @@ import { systemClock, type Clock, type ClockTimer } from './clock';
 import { parseStoredConversation, resumeTokenMatches, type ConversationStore } from './conversationStore';
 import { AuthFailure, type Authenticator, type Credentials, type QueryEngine, type ToolHostFactory } from './engine';
 import type { QueryGate } from './queryGate';
-import { Session, type FinishedToolCall, type SessionEndReason, type SessionEvent } from './session';
+import { Session, type FinishedToolCall, type SessionDeps, type SessionEndReason, type SessionEvent } from './session';
 import { addUsage } from './statsCollector';
 
 /** A change in the registry, for the admin view (snapshots only: no credentials, no text). */
@@ -96,8 +96,26 @@ export class SessionRegistry {
     tokensByUser: {},
   };
 
+  /** What every session shares: one object for all of them, not one per session (bench §2). */
+  readonly #sessionDeps: SessionDeps;
+
   constructor(private readonly options: SessionRegistryOptions) {
     this.clock = options.clock ?? systemClock;
+    const idleTimeout = (): number => this.idleTimeoutMs;
+    this.#sessionDeps = {
+      clock: this.clock,
+      secrets: options.secrets,
+      logger: options.logger,
+      engine: options.engine,
+      toolHostFactory: options.toolHostFactory,
+      // Read live, so a changed idle timeout applies to sessions already open.
+      get idleTimeoutMs() {
+        return idleTimeout();
+      },
+      ...(options.approvalTimeoutMs !== undefined ? { approvalTimeoutMs: options.approvalTimeoutMs } : {}),
+      gate: options.gate,
+      conversations: options.conversations,
+    };
     this.idleTimeoutMs = (options.idleTimeoutMinutes ?? 60) * 60_000;
     this.toolReleaseMs = options.toolReleaseMs ?? 5 * 60_000;
     this.resumeGraceMs = options.resumeGraceMs ?? 2 * 60_000;
@@ -126,21 +144,7 @@ export class SessionRegistry {
   /** Creates a session for a new connection (`web`/`ws`) or for the desk user's pane (`local`). */
   create(init: { kind: ClientKind; address: string; id?: string }): Session {
     if (this.#closed) throw new Error('The session registry is closed.');
-    const idleTimeout = (): number => this.idleTimeoutMs;
-    const session = new Session(init.kind, init.address, {
-      clock: this.clock,
-      secrets: this.options.secrets,
-      logger: this.options.logger,
-      engine: this.options.engine,
-      toolHostFactory: this.options.toolHostFactory,
-      // Read live, so a changed idle timeout applies to sessions already open.
-      get idleTimeoutMs() {
-        return idleTimeout();
-      },
-      ...(this.options.approvalTimeoutMs !== undefined ? { approvalTimeoutMs: this.options.approvalTimeoutMs } : {}),
-      gate: this.options.gate,
-      conversations: this.options.conversations,
-    }, init.id);
+    const session = new Session(init.kind, init.address, this.#sessionDeps, init.id);
     session.on((event) => this.#onSessionEvent(session, event));
     this.#sessions.set(session.id, session);
     this.#stats.sessionsTotal += 1;

@@ -220,3 +220,35 @@ describe('Session (scripted engine, no sockets)', () => {
     expect(events.filter((event) => event.type === 'ended')).toHaveLength(1);
   });
 });
+
+describe('an idle session stays small (bench §2, docs/performance.md)', () => {
+  it('builds its query runner at the first question: before it, cancel and approval answers are refused as usual, and the question is answered', async () => {
+    const secrets = new SecretRegistry();
+    const session = new Session('ws', '10.0.0.5', {
+      clock: new FakeClock(1_000_000),
+      secrets,
+      logger: createLogger({ secrets, destination: null }),
+      engine: { open: () => ({ run: async (input) => ({ text: `answer to ${input.query}` }), clear: () => undefined }) },
+      toolHostFactory: async () => {
+        throw new Error('no tools needed');
+      },
+      idleTimeoutMs: 60_000,
+    });
+    const events: SessionEvent[] = [];
+    session.on((event) => events.push(event));
+    session.attach();
+    session.signIn(identity, { apiKey, orgId: 'o1' });
+    session.clearHistory();
+    session.cancel();
+    session.answerApproval('r1', 'allow');
+    expect(session.running).toBe(false);
+    expect(session.pendingApproval).toBeUndefined();
+    expect(session.snapshot().awaitingApprovalFor).toBeUndefined();
+    expect(events.filter((event) => event.type === 'error').map((event) => (event as { code: string }).code)).toEqual([
+      'NOTHING_TO_CANCEL',
+      'NO_PENDING_APPROVAL',
+    ]);
+    await session.ask('hello');
+    expect(events.find((event) => event.type === 'response')).toMatchObject({ text: 'answer to hello' });
+  });
+});

@@ -48,6 +48,9 @@ export interface ConnectionInfo {
   client?: string;
 }
 
+/** What a session knows of its connection before the peer says anything: shared, never changed. */
+const noConnectionInfo: ConnectionInfo = Object.freeze({ extensions: Object.freeze([]) as readonly string[], resumable: false });
+
 /**
  * One connected teammate (or the desk user): identity, lifecycle and state, with its credentials
  * ({@link CredentialVault}), queries ({@link QueryRunner}), approvals ({@link ApprovalBroker}),
@@ -70,14 +73,17 @@ export class Session implements GatedSession {
   #tools: Promise<ToolHost> | undefined;
   #attached = false;
   #ended = false;
-  #connection: ConnectionInfo = { extensions: [], resumable: false };
-  readonly #listeners = new Set<SessionListener>();
+  #connection: ConnectionInfo = noConnectionInfo;
+  /** An array, not a Set: a session has two or three listeners, and a Set's table costs ~150 bytes more per session. */
+  #listeners: SessionListener[] = [];
   readonly #vault: CredentialVault;
   readonly #transcript: Transcript;
   readonly #stats = new StatsCollector();
-  readonly #approvals: ApprovalBroker;
-  readonly #questions: QuestionBroker;
-  readonly #queries: QueryRunner;
+  readonly #scrub: SessionScrubber;
+  // Built at the first question (see #runner): an idle session holds none of them, nor their closures (bench §2, docs/performance.md).
+  #approvals: ApprovalBroker | undefined;
+  #questions: QuestionBroker | undefined;
+  #queries: QueryRunner | undefined;
   readonly #recorder: ConversationRecorder | undefined;
 
   constructor(
@@ -93,52 +99,9 @@ export class Session implements GatedSession {
     this.lastActiveAt = this.connectedAt;
     // Everything this session sends is scrubbed by its own scrubber: its own secrets and the server-wide ones, never another session's.
     const scrub = new SessionScrubber(deps.secrets);
+    this.#scrub = scrub;
     this.#vault = new CredentialVault(scrub);
     this.#transcript = new Transcript(deps.clock);
-    let stateBeforeAsking: SessionState = 'thinking';
-    this.#approvals = new ApprovalBroker({
-      ...(deps.approvalTimeoutMs !== undefined ? { timeoutMs: deps.approvalTimeoutMs } : {}),
-      asked: (approval) => {
-        stateBeforeAsking = this.#state === 'awaiting_approval' ? 'thinking' : this.#state;
-        this.#setState('awaiting_approval');
-        this.#emit({ type: 'approval_requested', approval });
-      },
-      resolved: (approval, answer, reason) => {
-        this.#queries.noteApproval(approval, answer, reason);
-        this.#emit({ type: 'approval_resolved', approval, answer, reason });
-        if (!this.#ended && this.#queries.current) this.#setState(stateBeforeAsking);
-        this.touch();
-      },
-    });
-    this.#questions = new QuestionBroker({
-      ...(deps.questionTimeoutMs !== undefined ? { timeoutMs: deps.questionTimeoutMs } : {}),
-      asked: (question) => this.#emit({ type: 'question_requested', question }),
-      resolved: (question, reason) => {
-        this.#emit({ type: 'question_resolved', question, reason });
-        this.touch();
-      },
-    });
-    this.#queries = new QueryRunner({
-      sessionId: this.id,
-      clock: deps.clock,
-      scrub,
-      adminSecrets: deps.secrets,
-      logger: deps.logger,
-      transcript: this.#transcript,
-      stats: this.#stats,
-      approvals: this.#approvals,
-      questions: this.#questions,
-      // Only a client that negotiated the `questions` extension shows question cards (the gateway owns the label's meaning).
-      canAskQuestions: () => this.#connection.extensions.includes('questions'),
-      isEnded: () => this.#ended,
-      emit: (event) => this.#emit(event),
-      tools: () => this.tools(),
-      setState: (state, always) => this.#setState(state, always),
-      touch: () => this.touch(),
-      toolUsed: () => {
-        this.lastToolUseAt = deps.clock.now();
-      },
-    });
     const kept = deps.conversations;
     if (kept) {
       this.#recorder = new ConversationRecorder(
@@ -164,10 +127,66 @@ export class Session implements GatedSession {
     }
   }
 
+  /** The query runner and the approval and question brokers, built on first use. */
+  #runner(): QueryRunner {
+    if (this.#queries) return this.#queries;
+    const deps = this.deps;
+    let stateBeforeAsking: SessionState = 'thinking';
+    const approvals = new ApprovalBroker({
+      ...(deps.approvalTimeoutMs !== undefined ? { timeoutMs: deps.approvalTimeoutMs } : {}),
+      asked: (approval) => {
+        stateBeforeAsking = this.#state === 'awaiting_approval' ? 'thinking' : this.#state;
+        this.#setState('awaiting_approval');
+        this.#emit({ type: 'approval_requested', approval });
+      },
+      resolved: (approval, answer, reason) => {
+        queries.noteApproval(approval, answer, reason);
+        this.#emit({ type: 'approval_resolved', approval, answer, reason });
+        if (!this.#ended && queries.current) this.#setState(stateBeforeAsking);
+        this.touch();
+      },
+    });
+    const questions = new QuestionBroker({
+      ...(deps.questionTimeoutMs !== undefined ? { timeoutMs: deps.questionTimeoutMs } : {}),
+      asked: (question) => this.#emit({ type: 'question_requested', question }),
+      resolved: (question, reason) => {
+        this.#emit({ type: 'question_resolved', question, reason });
+        this.touch();
+      },
+    });
+    const queries = new QueryRunner({
+      sessionId: this.id,
+      clock: deps.clock,
+      scrub: this.#scrub,
+      adminSecrets: deps.secrets,
+      logger: deps.logger,
+      transcript: this.#transcript,
+      stats: this.#stats,
+      approvals,
+      questions,
+      // Only a client that negotiated the `questions` extension shows question cards (the gateway owns the label's meaning).
+      canAskQuestions: () => this.#connection.extensions.includes('questions'),
+      isEnded: () => this.#ended,
+      emit: (event) => this.#emit(event),
+      tools: () => this.tools(),
+      setState: (state, always) => this.#setState(state, always),
+      touch: () => this.touch(),
+      toolUsed: () => {
+        this.lastToolUseAt = deps.clock.now();
+      },
+    });
+    this.#approvals = approvals;
+    this.#questions = questions;
+    this.#queries = queries;
+    return queries;
+  }
+
   /** Listens to this session's events until the returned function is called. */
   on(listener: SessionListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    if (!this.#listeners.includes(listener)) this.#listeners.push(listener);
+    return () => {
+      this.#listeners = this.#listeners.filter((entry) => entry !== listener);
+    };
   }
 
   get state(): SessionState {
@@ -183,19 +202,19 @@ export class Session implements GatedSession {
     return this.#ended;
   }
   get running(): boolean {
-    return this.#queries.current !== undefined;
+    return this.#queries?.current !== undefined;
   }
   /** The query running now, if any. */
   get runningQueryId(): string | undefined {
-    return this.#queries.current?.queryId;
+    return this.#queries?.current?.queryId;
   }
   /** The approval question waiting for the user, if any. */
   get pendingApproval(): PendingApproval | undefined {
-    return this.#approvals.pending;
+    return this.#approvals?.pending;
   }
   /** The question card waiting for the person, if any. */
   get pendingQuestion(): PendingQuestion | undefined {
-    return this.#questions.pending;
+    return this.#questions?.pending;
   }
   /** True while a tool host is built (or being built) for this session. */
   get hasTools(): boolean {
@@ -346,7 +365,7 @@ export class Session implements GatedSession {
       if (this.#ended) return;
       if (this.running) return this.reportError('BUSY', 'Still working on your previous question. This question was not queued.', queryId);
     }
-    await this.#queries.run(conversation, identity, content, queryId);
+    await this.#runner().run(conversation, identity, content, queryId);
     // After the answer, error or cancel is in the transcript: one cheap append to the cluster store.
     if (!this.#ended) this.#recorder?.turnFinished();
   }
@@ -363,7 +382,7 @@ export class Session implements GatedSession {
       return this.reportError('BUSY', 'A query is still running: wait for its answer (or cancel it) before clearing the history.', queryId);
     this.#conversation?.clear();
     this.#transcript.clear();
-    this.#queries.forgetAllowed();
+    this.#queries?.forgetAllowed();
     this.#recorder?.cleared();
     this.#emit({ type: 'history_cleared' });
   }
@@ -371,7 +390,7 @@ export class Session implements GatedSession {
   /** Answers the waiting approval question; `NO_PENDING_APPROVAL` when `requestId` is not the one waiting. */
   answerApproval(requestId: string, answer: ApprovalAnswer): void {
     this.touch();
-    if (this.#approvals.answer(requestId, answer)) return;
+    if (this.#approvals?.answer(requestId, answer)) return;
     this.reportError(
       'NO_PENDING_APPROVAL',
       'There is no approval question with that request_id waiting (it may have been answered or cancelled).',
@@ -381,14 +400,14 @@ export class Session implements GatedSession {
   /** Answers the waiting question card; `NO_PENDING_QUESTION` when `requestId` is not the one waiting. */
   answerQuestion(requestId: string, answer: UserAnswer): void {
     this.touch();
-    if (this.#questions.answer(requestId, answer)) return;
+    if (this.#questions?.answer(requestId, answer)) return;
     this.reportError('NO_PENDING_QUESTION', 'There is no question with that request_id waiting (it may have been answered or withdrawn).');
   }
 
   /** Cancels the running query (a waiting approval counts as a no); `NOTHING_TO_CANCEL` when none (or not that one) runs. */
   cancel(queryId?: string): void {
     this.touch();
-    if (this.#queries.abort('cancelled by the user', queryId)) return;
+    if (this.#queries?.abort('cancelled by the user', queryId)) return;
     this.reportError('NOTHING_TO_CANCEL', 'No query is running, so there is nothing to cancel.', queryId);
   }
 
@@ -413,15 +432,15 @@ export class Session implements GatedSession {
   end(reason: SessionEndReason, detail?: string): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.#queries.abort(`session ended: ${reason}`);
-    this.#approvals.cancel();
-    this.#questions.cancel();
+    this.#queries?.abort(`session ended: ${reason}`);
+    this.#approvals?.cancel();
+    this.#questions?.cancel();
     this.#attached = false;
     // A node shutting down leaves its conversations in the cluster store so its teammates can resume elsewhere.
     if (reason !== 'shutdown') this.#recorder?.ended();
     this.wipe();
     this.#emit({ type: 'ended', reason, ...(detail !== undefined ? { detail } : {}) });
-    this.#listeners.clear();
+    this.#listeners = [];
   }
 
   /** Forgets the credentials, the resume token, the conversation and the tool host. */
@@ -449,7 +468,7 @@ export class Session implements GatedSession {
       detached: this.detachedAt !== undefined,
       extensions: [...this.#connection.extensions],
       ...(this.#connection.client ? { client: this.#connection.client } : {}),
-      ...(this.#approvals.pending ? { awaitingApprovalFor: this.#approvals.pending.title ?? this.#approvals.pending.tool } : {}),
+      ...(this.#approvals?.pending ? { awaitingApprovalFor: this.#approvals.pending.title ?? this.#approvals.pending.tool } : {}),
     };
   }
 
@@ -461,7 +480,8 @@ export class Session implements GatedSession {
   }
 
   #emit(event: SessionEvent): void {
-    for (const listener of [...this.#listeners]) {
+    // The array is replaced, never changed in place, so a listener that unsubscribes does not disturb this loop.
+    for (const listener of this.#listeners) {
       try {
         listener(event);
       } catch (error) {

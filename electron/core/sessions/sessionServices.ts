@@ -46,8 +46,14 @@ export function createSessionServices(options: SessionServicesOptions): SessionS
     (mcpServerUrl
       ? (credentials) => createRemoteToolHost({ url: mcpServerUrl, apiKey: credentials.apiKey, orgId: credentials.orgId, fetch })
       : (credentials) => createTallyfyToolHostFactory(tallyfy())(credentials));
+  // One sign-in check per Tallyfy URL (not one per sign-in), so its per-org cache of org names serves every sign-in (issue 18 §2).
+  let signInCheck: { url: string; check: Authenticator } | undefined;
   return {
-    authenticate: (credentials, signal) => createTallyfyAuthenticator(tallyfy())(credentials, signal),
+    authenticate: (credentials, signal) => {
+      const url = options.tallyfyApiUrl();
+      if (signInCheck?.url !== url) signInCheck = { url, check: createTallyfyAuthenticator(tallyfy()) };
+      return signInCheck.check(credentials, signal);
+    },
     toolHostFactory,
   };
 }

@@ -18,9 +18,16 @@ export interface TallyfyServicesOptions {
   authTimeoutMs?: number;
   /** `fetch` for every Tallyfy client (e.g. the lean one in core/net). Default: the global one. */
   fetch?: typeof fetch;
+  /** How long the sign-in check keeps an org's name and time zone, ms. Default 10 minutes; 0 asks Tallyfy at every sign-in. */
+  orgInfoTtlMs?: number;
+  /** Clock for that cache, ms. Default `Date.now`. */
+  now?: () => number;
   /** Serve `tallyfy_api_read` / `tallyfy_api_write` to sessions (config `apiFallback`). Default: `GATEWAY_API_FALLBACK=1`. */
   apiFallback?: boolean;
 }
+
+/** Orgs whose name the sign-in check remembers at most (the oldest is dropped first). */
+const orgInfoCacheLimit = 1000;
 
 function clientFor(
   options: TallyfyServicesOptions,
@@ -42,8 +49,16 @@ function clientFor(
  * Checks credentials with `GET /organizations/{org}/me` (then the org's name, best effort) and
  * returns who they belong to. 401/403/404 and a malformed org id are `INVALID_CREDENTIALS`;
  * anything else is `TALLYFY_UNAVAILABLE`. Messages never contain the key.
+ *
+ * The org's name and time zone are the same for every member, so they are kept per org for
+ * `orgInfoTtlMs` and asked again only after that: a team signing in makes one Tallyfy request
+ * each, not two (issue 18 §2). They are read only after the caller's own `/me` for that org
+ * succeeded, so nobody learns an org's name without being its member.
  */
 export function createTallyfyAuthenticator(options: TallyfyServicesOptions): Authenticator {
+  const ttlMs = options.orgInfoTtlMs ?? 10 * 60_000;
+  const now = options.now ?? Date.now;
+  const orgInfo = new Map<string, { name: string; timezone: string | undefined; at: number }>();
   return async (credentials, signal) => {
     if (!orgIdPattern.test(credentials.orgId)) {
       throw new AuthFailure(
@@ -56,12 +71,23 @@ export function createTallyfyAuthenticator(options: TallyfyServicesOptions): Aut
       const me = await verifyCredentials(client, signal);
       let orgName: string | undefined;
       let timezone = me.timezone ?? undefined;
-      try {
-        const org = await client.organization(signal);
-        orgName = org.name;
-        timezone = org.timezone ?? timezone;
-      } catch {
-        // The name is a nicety: sign-in does not depend on it.
+      const known = orgInfo.get(client.orgId);
+      if (known && now() - known.at < ttlMs) {
+        orgName = known.name;
+        timezone = known.timezone ?? timezone;
+      } else {
+        try {
+          const org = await client.organization(signal);
+          orgName = org.name;
+          timezone = org.timezone ?? timezone;
+          if (ttlMs > 0) {
+            orgInfo.delete(client.orgId);
+            if (orgInfo.size >= orgInfoCacheLimit) orgInfo.delete(orgInfo.keys().next().value as string);
+            orgInfo.set(client.orgId, { name: org.name, timezone: org.timezone ?? undefined, at: now() });
+          }
+        } catch {
+          // The name is a nicety: sign-in does not depend on it.
+        }
       }
       const name = (me.full_name ?? `${me.first_name ?? ''} ${me.last_name ?? ''}`).trim() || me.email;
       return {
