@@ -223,12 +223,18 @@ describe('Session (scripted engine, no sockets)', () => {
 
 describe('an idle session stays small (bench §2, docs/performance.md)', () => {
   it('builds its query runner at the first question: before it, cancel and approval answers are refused as usual, and the question is answered', async () => {
+    let opened = 0;
     const secrets = new SecretRegistry();
     const session = new Session('ws', '10.0.0.5', {
       clock: new FakeClock(1_000_000),
       secrets,
       logger: createLogger({ secrets, destination: null }),
-      engine: { open: () => ({ run: async (input) => ({ text: `answer to ${input.query}` }), clear: () => undefined }) },
+      engine: {
+        open: () => {
+          opened += 1;
+          return { run: async (input) => ({ text: `answer to ${input.query}` }), clear: () => undefined };
+        },
+      },
       toolHostFactory: async () => {
         throw new Error('no tools needed');
       },
@@ -248,7 +254,11 @@ describe('an idle session stays small (bench §2, docs/performance.md)', () => {
       'NOTHING_TO_CANCEL',
       'NO_PENDING_APPROVAL',
     ]);
+    // Without a cluster store, signing in opens no conversation: the first question does.
+    expect(opened).toBe(0);
     await session.ask('hello');
+    await session.ask('again');
+    expect(opened).toBe(1);
     expect(events.find((event) => event.type === 'response')).toMatchObject({ text: 'answer to hello' });
   });
 });

@@ -271,7 +271,8 @@ export class Session implements GatedSession {
   signIn(identity: Identity, credentials: Credentials): void {
     this.#identity = identity;
     this.#vault.hold(credentials);
-    this.#conversation = this.deps.engine.open(identity);
+    // Opened at the first question (an idle session holds no conversation), except in cluster mode, whose store records it from sign-in.
+    this.#conversation = this.#recorder ? this.deps.engine.open(identity) : undefined;
     this.#state = 'idle';
     this.touch();
     this.#emit({ type: 'changed' });
@@ -347,9 +348,9 @@ export class Session implements GatedSession {
   /** Asks the assistant. A second question while one runs is refused with `BUSY` (not queued). */
   async ask(content: string, queryId: string = randomUUID()): Promise<void> {
     this.touch();
-    const conversation = this.#conversation;
     const identity = this.#identity;
-    if (!conversation || !identity || this.#ended) return;
+    if (!identity || this.#ended) return;
+    const conversation = (this.#conversation ??= this.deps.engine.open(identity));
     if (this.running) {
       return this.reportError(
         'BUSY',
