@@ -24,3 +24,8 @@ export const gatewayStatsSchema = z.object({
   tokensByUser: z.record(z.string(), usageSchema.extend({ name: z.string(), email: z.string() })),
 });
 export type GatewayStats = z.infer<typeof gatewayStatsSchema>;
+
+/** Statistics of a registry that has seen nothing yet (a fresh object each time: callers add to it). */
+export function emptyGatewayStats(): GatewayStats {
+  return { active: 0, authenticated: 0, peak: 0, sessionsTotal: 0, queries: 0, latency: [], toolCalls: {}, errors: {}, tokensByUser: {} };
+}

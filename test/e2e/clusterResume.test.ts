@@ -1,5 +1,4 @@
 import { mkdir } from 'node:fs/promises';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 
 import type { Browser, Page } from 'playwright-core';
@@ -9,7 +8,7 @@ import { sandboxOrgs, sandboxTokens } from '../../electron/core/tallyfy/sandbox'
 import { lastUserText, textReply, type FakeRequest, type FakeReply } from '../fakes/anthropic/replies';
 import { haveRedisServer, startClusterStack, type ClusterStack } from '../integration/cluster/clusterStack';
 
-import { launchChromium, screenshotDir } from './support';
+import { launchChromium, screenshotDir, startProxy, type CuttableProxy } from './support';
 
 /** The model: remembers a code word only if an earlier turn it received carries one. */
 function model(request: FakeRequest): FakeReply {
@@ -22,47 +21,12 @@ function model(request: FakeRequest): FakeReply {
   return textReply('Noted: I will remember that.');
 }
 
-/** A load balancer stand-in: a TCP proxy whose backend can be switched (new connections) and whose open connections can be cut. */
-async function startBalancer(
-  initialPort: number,
-): Promise<{ port: number; switchTo(port: number): void; cut(): void; close(): Promise<void> }> {
-  let target = initialPort;
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((downstream) => {
-    const upstream = connect(target, '127.0.0.1');
-    for (const socket of [downstream, upstream]) {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => undefined);
-    }
-    downstream.pipe(upstream);
-    upstream.pipe(downstream);
-    downstream.on('close', () => upstream.destroy());
-    upstream.on('close', () => downstream.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const cut = (): void => {
-    for (const socket of sockets) socket.destroy();
-  };
-  return {
-    port: typeof address === 'object' && address ? address.port : 0,
-    switchTo(port) {
-      target = port;
-    },
-    cut,
-    close() {
-      cut();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
 const portOf = (url: string): number => Number(new URL(url).port);
 
 describe.skipIf(!haveRedisServer && !process.env.CI)('the web chat when its gateway node dies (cluster on Redis, chromium)', () => {
   let stack: ClusterStack | undefined;
-  let balancer: Awaited<ReturnType<typeof startBalancer>> | undefined;
+  /** A load balancer stand-in: new connections go to the node it is switched to. */
+  let balancer: CuttableProxy | undefined;
   let browser: Browser | undefined;
   let page: Page;
   const pageErrors: string[] = [];
@@ -70,7 +34,7 @@ describe.skipIf(!haveRedisServer && !process.env.CI)('the web chat when its gate
   beforeAll(async () => {
     await mkdir(screenshotDir, { recursive: true });
     stack = await startClusterStack({ fake: { fallback: model } });
-    balancer = await startBalancer(portOf(stack.node('node-a').httpUrl));
+    balancer = await startProxy(portOf(stack.node('node-a').httpUrl));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));

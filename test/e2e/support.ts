@@ -27,13 +27,16 @@ export interface CuttableProxy {
   port: number;
   /** Destroys every open connection (the browser sees its socket drop). */
   cut(): void;
+  /** New connections go to `port` from now on (a load balancer moving to another node); open ones stay. */
+  switchTo(port: number): void;
   close(): Promise<void>;
 }
 
 export async function startProxy(targetPort: number): Promise<CuttableProxy> {
+  let target = targetPort;
   const sockets = new Set<Socket>();
   const server: Server = createServer((downstream) => {
-    const upstream = connect(targetPort, '127.0.0.1');
+    const upstream = connect(target, '127.0.0.1');
     for (const socket of [downstream, upstream]) {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
@@ -46,13 +49,17 @@ export async function startProxy(targetPort: number): Promise<CuttableProxy> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
+  const cut = (): void => {
+    for (const socket of sockets) socket.destroy();
+  };
   return {
     port: typeof address === 'object' && address ? address.port : 0,
-    cut() {
-      for (const socket of sockets) socket.destroy();
+    cut,
+    switchTo(port) {
+      target = port;
     },
     close() {
-      for (const socket of sockets) socket.destroy();
+      cut();
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };

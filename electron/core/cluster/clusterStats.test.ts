@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
-import type { GatewayStats } from '../../../shared/types/gatewayStats';
+import { emptyGatewayStats, type GatewayStats } from '../../../shared/types/gatewayStats';
 
 import { mergeStats, shareableStats, sharedLatencySamples } from './clusterStats';
 
-const stats = (patch: Partial<GatewayStats>): GatewayStats => ({
-  active: 0,
-  authenticated: 0,
-  peak: 0,
-  sessionsTotal: 0,
-  queries: 0,
-  latency: [],
-  toolCalls: {},
-  errors: {},
-  tokensByUser: {},
-  ...patch,
-});
+const stats = (patch: Partial<GatewayStats>): GatewayStats => ({ ...emptyGatewayStats(), ...patch });
 
 describe('mergeStats', () => {
   it('adds up two nodes: counts, tool calls, errors, tokens per user, latency by time', () => {

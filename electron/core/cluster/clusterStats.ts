@@ -1,4 +1,4 @@
-import type { GatewayStats } from '../../../shared/types/gatewayStats';
+import { emptyGatewayStats, type GatewayStats } from '../../../shared/types/gatewayStats';
 
 /** Latency samples a node shares with the others: the newest this many (the Stats page needs percentiles, not every point). */
 export const sharedLatencySamples = 300;
@@ -14,17 +14,7 @@ export function shareableStats(stats: GatewayStats): GatewayStats {
  * most, and never below the sessions open now.
  */
 export function mergeStats(all: readonly GatewayStats[]): GatewayStats {
-  const merged: GatewayStats = {
-    active: 0,
-    authenticated: 0,
-    peak: 0,
-    sessionsTotal: 0,
-    queries: 0,
-    latency: [],
-    toolCalls: {},
-    errors: {},
-    tokensByUser: {},
-  };
+  const merged: GatewayStats = emptyGatewayStats();
   for (const stats of all) {
     merged.active += stats.active;
     merged.authenticated += stats.authenticated;

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { emptyGatewayStats } from '../../../shared/types/gatewayStats';
 import { createLogger } from '../log/logger';
 import { SecretRegistry } from '../log/redact';
 
@@ -47,17 +48,7 @@ const noSessions: LocalSessions = {
   list: () => [],
   subscribe: () => () => undefined,
   kick: () => false,
-  stats: () => ({
-    active: 0,
-    authenticated: 0,
-    peak: 0,
-    sessionsTotal: 0,
-    queries: 0,
-    latency: [],
-    toolCalls: {},
-    errors: {},
-    tokensByUser: {},
-  }),
+  stats: () => emptyGatewayStats(),
 };
 
 describe.skipIf(!haveRedisServer && !process.env.CI)('shareSignInSettings (two nodes, Debian redis-server)', () => {

@@ -1,5 +1,5 @@
 import type { AuditEntry } from '../../../shared/types/audit';
-import type { GatewayStats } from '../../../shared/types/gatewayStats';
+import { emptyGatewayStats, type GatewayStats } from '../../../shared/types/gatewayStats';
 import type { ClientKind, SessionSnapshot } from '../../../shared/types/session';
 import type { Logger } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
@@ -84,17 +84,7 @@ export class SessionRegistry {
   readonly #listeners = new Set<(event: RegistryEvent) => void>();
   #timer: ClockTimer | undefined;
   #closed = false;
-  #stats: GatewayStats = {
-    active: 0,
-    authenticated: 0,
-    peak: 0,
-    sessionsTotal: 0,
-    queries: 0,
-    latency: [],
-    toolCalls: {},
-    errors: {},
-    tokensByUser: {},
-  };
+  #stats: GatewayStats = emptyGatewayStats();
 
   /** What every session shares: one object for all of them, not one per session (bench §2). */
   readonly #sessionDeps: SessionDeps;
