@@ -2,15 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { connectRedis, redactRedisUrl, type ClusterLinkStatus, type RedisConnection } from './redisConnection';
 import { haveRedisServer, startRedisServer, type RedisServer } from './testing/redisServer';
+import { until } from './testing/until';
 
 
-async function until(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('redactRedisUrl', () => {
   it('hides the password and user of a Redis URL', () => {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connectRedis, type RedisConnection } from './redisConnection';
 import { daysBetween, redisSpendStore } from './redisSpendStore';
 import { haveRedisServer, startRedisServer, type RedisServer } from './testing/redisServer';
+import { until } from './testing/until';
 
 const call = (day: string, userId: string, usd: number) => ({
   day,
@@ -19,13 +20,6 @@ const call = (day: string, userId: string, usd: number) => ({
   calls: 1,
 });
 
-async function until(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('daysBetween', () => {
   it('lists calendar days inclusive, across months and leap days, and nothing for a bad range', () => {

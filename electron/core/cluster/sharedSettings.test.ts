@@ -9,16 +9,8 @@ import { SecretRegistry } from '../log/redact';
 import { createClusterNode, type ClusterNode, type LocalSessions } from './clusterNode';
 import { shareSignInSettings, type SignInSettings, type SignInSettingsPort } from './sharedSettings';
 import { haveRedisServer, startRedisServer, type RedisServer } from './testing/redisServer';
+import { until } from './testing/until';
 
-async function until<T>(what: string, check: () => T, timeoutMs = 15_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** A node's settings service, as far as sign-in goes. */
 class FakeSettings implements SignInSettingsPort {
