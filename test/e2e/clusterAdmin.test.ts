@@ -44,6 +44,9 @@ describe.skipIf(!haveRedisServer && !process.env.CI)('the browser admin of a clu
     expect(await row('Bob').locator('[data-testid="session-node"]').textContent()).toBe('node-b');
     expect(await row('Alice').locator('[data-testid="session-node"]').textContent()).toBe('node-a');
     await expect(page.locator('th', { hasText: 'Node' }).count()).resolves.toBe(1);
+    // The Node column fits at 1280 px too: no sideways scrolling, Disconnect covers no count (the expiry sits under Last active).
+    expect(await page.locator('.table-card').evaluate((element) => element.scrollWidth - element.clientWidth)).toBeLessThanOrEqual(0);
+    expect(await row('Bob').locator('td[data-col="lastActiveAt"]').textContent()).toMatch(/expires in \d/);
     await shot('sessions');
     await page.setViewportSize({ width: 390, height: 844 });
     await shot('sessions-phone');

@@ -27,6 +27,12 @@ const column = createColumnHelper<SessionSnapshot>();
  * Who is connected and what they are doing: a live, searchable, sortable table with row details
  * (recent tool calls) and a kick with a reason. `emptyAction` is shown when nobody is connected.
  */
+/** Time left before an idle session closes; amber in its last five minutes. */
+function expiresIn(at: number, now: number): ReactNode {
+  const left = at - now;
+  return <span className={left < 5 * 60_000 ? 'warn-text' : undefined}>{left > 0 ? formatDuration(left) : 'now'}</span>;
+}
+
 export function SessionsPage({ emptyAction }: { emptyAction?: ReactNode }) {
   const live = useLiveRoute('sessions.list', 'sessions.changed');
   const now = useNow(1000);
@@ -73,14 +79,21 @@ export function SessionsPage({ emptyAction }: { emptyAction?: ReactNode }) {
         ),
       }),
       column.accessor('connectedAt', { header: 'Connected', cell: (info) => formatAgo(info.getValue(), now), sortDescFirst: true }),
-      column.accessor('lastActiveAt', { header: 'Last active', cell: (info) => formatAgo(info.getValue(), now), sortDescFirst: true }),
-      column.accessor('expiresAt', {
-        header: 'Expires in',
-        cell: (info) => {
-          const left = info.getValue() - now;
-          return <span className={left < 5 * 60_000 ? 'warn-text' : undefined}>{left > 0 ? formatDuration(left) : 'now'}</span>;
-        },
+      column.accessor('lastActiveAt', {
+        header: 'Last active',
+        // A cluster's extra Node column takes the width of Expires in: the expiry then sits under the last activity.
+        cell: (info) =>
+          clustered ? (
+            <span className="client-cell">
+              <span>{formatAgo(info.getValue(), now)}</span>
+              <span className="client-address">expires in {expiresIn(info.row.original.expiresAt, now)}</span>
+            </span>
+          ) : (
+            formatAgo(info.getValue(), now)
+          ),
+        sortDescFirst: true,
       }),
+      column.accessor('expiresAt', { header: 'Expires in', cell: (info) => expiresIn(info.getValue(), now) }),
       column.accessor('state', {
         header: 'State',
         cell: (info) => {
@@ -120,7 +133,7 @@ export function SessionsPage({ emptyAction }: { emptyAction?: ReactNode }) {
         ),
       }),
     ],
-    [now],
+    [now, clustered],
   );
 
   // TanStack Table returns functions React Compiler cannot memoize; this component is not compiled.
@@ -128,7 +141,7 @@ export function SessionsPage({ emptyAction }: { emptyAction?: ReactNode }) {
   const table = useReactTable({
     data: sessions,
     columns,
-    state: { sorting, globalFilter: search, columnVisibility: { node: clustered } },
+    state: { sorting, globalFilter: search, columnVisibility: { node: clustered, expiresAt: !clustered } },
     onSortingChange: setSorting,
     onGlobalFilterChange: setSearch,
     globalFilterFn: (row, _id, value: string) => searchText(row.original).includes(value.trim().toLowerCase()),
