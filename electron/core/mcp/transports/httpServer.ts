@@ -202,6 +202,9 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
     max: maxEntries,
     ttl,
     perf: Date, // Date.now, so a test's fake clock moves it too
+    // Read the clock at every look-up: the default (1 ms) reuses a reading until a timer clears it, so a
+    // request arriving within that millisecond could still be served by a set that has just expired.
+    ttlResolution: 0,
     dispose: (entry) => {
       secrets.remove(entry.token);
       entry.servers.retire();
@@ -209,7 +212,7 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttp> {
     },
   });
   /** Recently refused credential sets (HMAC key → the refusal), remembered for `refusalTtl`. */
-  const refused = new LRUCache<string, RefusedError>({ max: maxEntries, ttl: options.refusalTtlMs ?? 10_000, perf: Date });
+  const refused = new LRUCache<string, RefusedError>({ max: maxEntries, ttl: options.refusalTtlMs ?? 10_000, perf: Date, ttlResolution: 0 });
   const maxIdleServers = options.maxIdleServersPerCredential ?? 64;
   /** Every server this endpoint builds lists the same tools (same options), so they share one cached tools/list. */
   const toolsListKey = {};
