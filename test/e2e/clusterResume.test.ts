@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { connectRedis } from '../../electron/core/cluster/redisConnection';
 import { sandboxOrgs, sandboxTokens } from '../../electron/core/tallyfy/sandbox';
 import { lastUserText, textReply, type FakeRequest, type FakeReply } from '../fakes/anthropic/replies';
-import { haveRedisServer, startClusterStack, type ClusterStack } from '../integration/cluster/clusterStack';
+import { haveRedisServer, startClusterStack, until, type ClusterStack } from '../integration/cluster/clusterStack';
 
 import { launchChromium, screenshotDir, startProxy, type CuttableProxy } from './support';
 
@@ -59,6 +60,20 @@ describe.skipIf(!haveRedisServer && !process.env.CI)('the web chat when its gate
     await page.fill('textarea', 'Remember the code word PELICAN-42.');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('.msg-assistant .md').last().textContent(), { timeout: 20_000 }).toContain('Noted');
+
+    // Node A keeps the turn in Redis just after answering; the test waits for it, so the kill below never falls
+    // in that window (conversationFailover.test.ts checks what is kept; this test is about the browser).
+    const link = connectRedis({ url: cluster.redis.url, nodeId: 'test-reader' });
+    try {
+      await until('the turn kept in Redis', async () => {
+        if (link.status() !== 'ready') return false;
+        for (const key of await link.client.keys('tallyfy-gw:conv:*:transcript'))
+          if ((await link.client.lrange(key, 0, -1)).some((entry) => entry.includes('Noted'))) return true;
+        return false;
+      });
+    } finally {
+      await link.close();
+    }
 
     // Node A dies; the balancer sends new connections to node B.
     await cluster.kill('node-a');
